@@ -1,0 +1,103 @@
+package assessment
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Answers maps a question id to what was answered: the chosen option ids, or
+// for a text question a single string. A question left unanswered is absent.
+type Answers map[string][]string
+
+// UnmarshalYAML lets an example write a single answer as a plain scalar
+// (`stage: growing`) and several as a list (`symptoms: [a, b]`).
+func (a *Answers) UnmarshalYAML(node *yaml.Node) error {
+	if node.Kind != yaml.MappingNode {
+		return fmt.Errorf("line %d: answers must be a mapping of question id to answer", node.Line)
+	}
+	out := make(Answers, len(node.Content)/2)
+	for i := 0; i+1 < len(node.Content); i += 2 {
+		key, val := node.Content[i], node.Content[i+1]
+		switch val.Kind {
+		case yaml.ScalarNode:
+			out[key.Value] = []string{val.Value}
+		case yaml.SequenceNode:
+			var vals []string
+			if err := val.Decode(&vals); err != nil {
+				return fmt.Errorf("line %d: answer %q: %w", val.Line, key.Value, err)
+			}
+			out[key.Value] = vals
+		default:
+			return fmt.Errorf("line %d: answer %q must be a value or a list of values", val.Line, key.Value)
+		}
+	}
+	*a = out
+	return nil
+}
+
+// Has reports whether the answer to question includes value.
+func (a Answers) Has(question, value string) bool {
+	return slices.Contains(a[question], value)
+}
+
+// First is the first value answered to question, or "".
+func (a Answers) First(question string) string {
+	if v := a[question]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
+// Clone copies the answers so a caller can change them freely.
+func (a Answers) Clone() Answers {
+	out := make(Answers, len(a))
+	for k, v := range a {
+		out[k] = slices.Clone(v)
+	}
+	return out
+}
+
+// Contact is what a founder chose to tell us about themselves. It is kept
+// only when Consent is true.
+type Contact struct {
+	Name    string `json:"name,omitempty"`
+	Email   string `json:"email,omitempty"`
+	Company string `json:"company,omitempty"`
+	Role    string `json:"role,omitempty"`
+	Consent bool   `json:"consent"`
+}
+
+// IsZero reports whether nothing was given.
+func (c Contact) IsZero() bool { return c == Contact{} }
+
+// Draft is an assessment in progress, saved after every step so reloads,
+// Back and returning later keep the answers. Reached is the index of the
+// furthest step the founder may open (every step before it is complete).
+type Draft struct {
+	ID                   string
+	QuestionnaireVersion string
+	Answers              Answers
+	Reached              int
+	AssessmentToken      string // set once submitted
+	CreatedAt            time.Time
+	UpdatedAt            time.Time
+	ExpiresAt            time.Time
+}
+
+// DraftLifetime is how long an untouched draft is kept.
+const DraftLifetime = 30 * 24 * time.Hour
+
+// Assessment is one submitted, stored assessment and its result.
+type Assessment struct {
+	ID                   int64
+	Token                string
+	QuestionnaireVersion string
+	Answers              Answers
+	Result               Result
+	Contact              Contact
+	CreatedAt            time.Time
+	UpdatedAt            time.Time
+}

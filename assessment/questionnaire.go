@@ -1,0 +1,178 @@
+// Package assessment is the vocabulary the rest of fitcheck shares: the
+// questionnaire a founder answers, their answers, the result the rules
+// produce, and the stored assessment. It imports nothing else of ours.
+package assessment
+
+// QuestionType says how a question is asked and answered.
+type QuestionType string
+
+// The question types a content file may use.
+const (
+	Single QuestionType = "single" // pick exactly one option
+	Multi  QuestionType = "multi"  // pick any number of options
+	Scale  QuestionType = "scale"  // pick one point on an ordered scale
+	Text   QuestionType = "text"   // short free text, never scored
+)
+
+// Questionnaire is the whole content file: what is asked, how answers score
+// against the criteria, which outcome the rules choose, and the copy shown
+// for each outcome. Version is the content hash; it is set by Parse.
+type Questionnaire struct {
+	Title    string      `yaml:"title"`
+	Summary  string      `yaml:"summary"`
+	Minutes  int         `yaml:"minutes"`
+	Levels   []Level     `yaml:"levels"`
+	Criteria []Criterion `yaml:"criteria"`
+	Steps    []Step      `yaml:"steps"`
+	Contact  ContactCopy `yaml:"contact"`
+	Outcomes []Outcome   `yaml:"outcomes"`
+	Rules    []Rule      `yaml:"rules"`
+	Examples []Example   `yaml:"examples"`
+
+	Version string `yaml:"-"`
+	Source  []byte `yaml:"-"`
+}
+
+// Level is one rung of the shared ladder every criterion is graded on,
+// listed from lowest to highest.
+type Level struct {
+	ID    string `yaml:"id"`
+	Label string `yaml:"label"`
+}
+
+// CriterionKind separates the signals that argue for a fractional engagement
+// from those that route elsewhere.
+type CriterionKind string
+
+// The criterion kinds.
+const (
+	FitSignal    CriterionKind = "fit"
+	NotFitSignal CriterionKind = "not-fit"
+	Context      CriterionKind = "context"
+)
+
+// Criterion is one thing the rules weigh, scored from the options chosen.
+// Thresholds gives the minimum score for every level above the first.
+type Criterion struct {
+	ID          string         `yaml:"id"`
+	Label       string         `yaml:"label"`
+	Kind        CriterionKind  `yaml:"kind"`
+	Description string         `yaml:"description"`
+	Thresholds  map[string]int `yaml:"thresholds"`
+}
+
+// Step is one page of the questionnaire.
+type Step struct {
+	ID        string     `yaml:"id"`
+	Title     string     `yaml:"title"`
+	Intro     string     `yaml:"intro"`
+	Questions []Question `yaml:"questions"`
+}
+
+// Question is one thing asked. Options apply to every type but Text.
+type Question struct {
+	ID         string       `yaml:"id"`
+	Type       QuestionType `yaml:"type"`
+	Prompt     string       `yaml:"prompt"`
+	Help       string       `yaml:"help"`
+	Required   bool         `yaml:"required"`
+	MaxChoices int          `yaml:"max_choices"`
+	MaxLength  int          `yaml:"max_length"`
+	LowLabel   string       `yaml:"low_label"`
+	HighLabel  string       `yaml:"high_label"`
+	Options    []Option     `yaml:"options"`
+}
+
+// DefaultMaxLength bounds a text answer when the content file does not.
+const DefaultMaxLength = 500
+
+// TextLimit is the longest text answer this question accepts, in characters.
+func (q *Question) TextLimit() int {
+	if q.MaxLength > 0 {
+		return q.MaxLength
+	}
+	return DefaultMaxLength
+}
+
+// Option is one answer a founder can pick, with the points it adds to (or
+// takes from) each criterion. An exclusive option ("none of these") cannot
+// be combined with others in a multiple-choice question.
+type Option struct {
+	ID        string         `yaml:"id"`
+	Label     string         `yaml:"label"`
+	Exclusive bool           `yaml:"exclusive"`
+	Scores    map[string]int `yaml:"scores"`
+}
+
+// ContactCopy is the wording of the built-in last step, where a founder may
+// leave their details.
+type ContactCopy struct {
+	Title        string `yaml:"title"`
+	Intro        string `yaml:"intro"`
+	ConsentLabel string `yaml:"consent_label"`
+}
+
+// Outcome is one recommendation the rules can reach, with its copy.
+type Outcome struct {
+	ID       string   `yaml:"id"`
+	Headline string   `yaml:"headline"`
+	Summary  string   `yaml:"summary"`
+	NextStep NextStep `yaml:"next_step"`
+}
+
+// Action is what the next-step button of an outcome does.
+type Action string
+
+// The actions an outcome may offer.
+const (
+	ActionBook    Action = "book"    // the owner's booking link
+	ActionRetake  Action = "retake"  // start the assessment again
+	ActionContact Action = "contact" // the owner's booking link, framed as a note
+	ActionNone    Action = "none"
+)
+
+// NextStep is what a founder is invited to do after reading an outcome.
+type NextStep struct {
+	Title       string   `yaml:"title"`
+	Body        string   `yaml:"body"`
+	Points      []string `yaml:"points"`
+	Action      Action   `yaml:"action"`
+	ActionLabel string   `yaml:"action_label"`
+}
+
+// Rule picks an outcome when its condition holds. Rules are tried in file
+// order and the first that matches decides, so order is precedence. A rule
+// without a condition always matches; only the last rule may be one.
+type Rule struct {
+	ID      string     `yaml:"id"`
+	Outcome string     `yaml:"outcome"`
+	Reason  string     `yaml:"reason"`
+	When    *Condition `yaml:"when"`
+}
+
+// Condition is a test on criterion levels or on answers. Exactly one form is
+// used per condition: a criterion with at_least or below, a question with is
+// or includes, or one of all, any, not, count+of.
+type Condition struct {
+	Criterion string `yaml:"criterion"`
+	AtLeast   string `yaml:"at_least"`
+	Below     string `yaml:"below"`
+
+	Question string `yaml:"question"`
+	Is       string `yaml:"is"`
+	Includes string `yaml:"includes"`
+
+	All   []Condition `yaml:"all"`
+	Any   []Condition `yaml:"any"`
+	Not   *Condition  `yaml:"not"`
+	Count int         `yaml:"count"`
+	Of    []Condition `yaml:"of"`
+}
+
+// Example is an owner's own test of the rules: a named answer set and the
+// outcome it must produce.
+type Example struct {
+	Name    string  `yaml:"name"`
+	Expect  string  `yaml:"expect"`
+	Answers Answers `yaml:"answers"`
+}

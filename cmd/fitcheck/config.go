@@ -1,0 +1,148 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"strings"
+
+	"sessionplayer.studio/fitcheck/assessment"
+	"sessionplayer.studio/fitcheck/rules"
+)
+
+// config is everything fitcheck can be told, by flag or by its environment
+// twin. A flag given on the command line wins over the environment.
+type config struct {
+	Addr          string
+	DB            string
+	Questionnaire string
+	BookingURL    string
+	BaseURL       string
+	LogFormat     string
+}
+
+// envNames pairs each flag with its environment variable.
+var envNames = map[string]string{
+	"addr":          "FITCHECK_ADDR",
+	"db":            "FITCHECK_DB",
+	"questionnaire": "FITCHECK_QUESTIONNAIRE",
+	"booking-url":   "FITCHECK_BOOKING_URL",
+	"base-url":      "FITCHECK_BASE_URL",
+	"log-format":    "FITCHECK_LOG_FORMAT",
+}
+
+const usageHead = `fitcheck tells a founder whether fractional product leadership fits their company.
+
+Usage:
+  fitcheck [flags]                 serve the site (same as "fitcheck serve")
+  fitcheck serve [flags]           serve the site
+  fitcheck validate [flags] [FILE] check a questionnaire file and run its examples
+                                   (FILE defaults to -questionnaire, then the embedded default)
+
+Flags (each has an environment twin; a flag on the command line wins):
+`
+
+const usageTail = `
+Environment only:
+  FITCHECK_SESSION_KEY   secret (32+ characters) that signs and encrypts session cookies.
+                         If unset, one is generated on first run and kept next to the
+                         database (DB.session-key), so restarts keep visitors' sessions.
+`
+
+func parseConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (*config, *flag.FlagSet, error) {
+	cfg := &config{}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "address to listen on")
+	fs.StringVar(&cfg.DB, "db", "fitcheck.db", "SQLite database file (created and migrated on first run)")
+	fs.StringVar(&cfg.Questionnaire, "questionnaire", "", "questionnaire content file (YAML; default: the embedded questionnaire)")
+	fs.StringVar(&cfg.BookingURL, "booking-url", "", "where \"book a call\" buttons lead (e.g. your scheduling page); empty hides them")
+	fs.StringVar(&cfg.BaseURL, "base-url", "", "public address of the site, for absolute share links (e.g. https://fit.example.com)")
+	fs.StringVar(&cfg.LogFormat, "log-format", "text", "log format: text or json")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), usageHead)
+		fs.VisitAll(func(f *flag.Flag) {
+			fmt.Fprintf(fs.Output(), "  -%s (%s)\n    \t%s", f.Name, envNames[f.Name], f.Usage)
+			if f.DefValue != "" {
+				fmt.Fprintf(fs.Output(), " (default %q)", f.DefValue)
+			}
+			fmt.Fprintln(fs.Output())
+		})
+		fmt.Fprint(fs.Output(), usageTail)
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, nil, err
+	}
+	if err := applyEnv(fs, getenv); err != nil {
+		return nil, nil, err
+	}
+	if err := cfg.check(); err != nil {
+		return nil, nil, err
+	}
+	return cfg, fs, nil
+}
+
+// applyEnv fills every flag not given on the command line from its
+// environment twin.
+func applyEnv(fs *flag.FlagSet, getenv func(string) string) error {
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	for name, env := range envNames {
+		if v := getenv(env); v != "" && !given[name] {
+			if err := fs.Set(name, v); err != nil {
+				return fmt.Errorf("%s: %w", env, err)
+			}
+		}
+	}
+	return nil
+}
+
+func (c *config) check() error {
+	var problems []string
+	for name, u := range map[string]string{"-booking-url": c.BookingURL, "-base-url": c.BaseURL} {
+		if u == "" {
+			continue
+		}
+		parsed, err := url.Parse(u)
+		if err != nil || (parsed.Scheme != "https" && parsed.Scheme != "http") || parsed.Host == "" {
+			problems = append(problems, fmt.Sprintf("%s %q must be an absolute http(s) URL", name, u))
+		}
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		problems = append(problems, fmt.Sprintf("-log-format %q must be text or json", c.LogFormat))
+	}
+	if len(problems) > 0 {
+		return errors.New(strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+func (c *config) logger(w io.Writer) *slog.Logger {
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}
+
+// loadQuestionnaire reads the content file (or the embedded default),
+// validates it and runs its examples.
+func loadQuestionnaire(path string) (*assessment.Questionnaire, error) {
+	data := assessment.DefaultContent
+	source := "embedded questionnaire"
+	if path != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("read questionnaire: %w", err)
+		}
+		data, source = b, path
+	}
+	q, err := rules.Load(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", source, err)
+	}
+	return q, nil
+}

@@ -1,0 +1,201 @@
+package main
+
+import (
+	"context"
+	"crypto/hkdf"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"sessionplayer.studio/fitcheck/assessment"
+	"sessionplayer.studio/fitcheck/data"
+	"sessionplayer.studio/fitcheck/web"
+)
+
+// run is the whole program, callable from tests: it picks the subcommand,
+// reads configuration from args and getenv, and returns when ctx ends.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	var err error
+	switch cmd {
+	case "serve":
+		err = serve(ctx, args, getenv, stderr)
+	case "validate":
+		err = validate(args, getenv, stdout, stderr)
+	default:
+		err = fmt.Errorf("unknown command %q (commands: serve, validate; -h for help)", cmd)
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	return err
+}
+
+func validate(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, fs, err := parseConfig("fitcheck validate", args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	path := cfg.Questionnaire
+	if fs.NArg() > 0 {
+		path = fs.Arg(0)
+	}
+	q, err := loadQuestionnaire(path)
+	if err != nil {
+		return err
+	}
+	if path == "" {
+		path = "embedded questionnaire"
+	}
+	fmt.Fprintf(stdout, "%s is valid: %d steps, %d questions, %d criteria, %d rules; all %d examples give their expected outcome (version %s)\n",
+		path, len(q.Steps), q.QuestionCount(), len(q.Criteria), len(q.Rules), len(q.Examples), q.Version[:12])
+	return nil
+}
+
+func serve(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
+	cfg, _, err := parseConfig("fitcheck serve", args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	log := cfg.logger(stderr)
+	q, err := loadQuestionnaire(cfg.Questionnaire)
+	if err != nil {
+		return err
+	}
+	store, err := data.Open(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	hashKey, blockKey, err := sessionKeys(getenv("FITCHECK_SESSION_KEY"), cfg.DB+".session-key")
+	if err != nil {
+		return err
+	}
+	srv, err := web.NewServer(web.Config{
+		BookingURL:      cfg.BookingURL,
+		BaseURL:         cfg.BaseURL,
+		SessionHashKey:  hashKey,
+		SessionBlockKey: blockKey,
+	}, store, q, assessment.Parse, log)
+	if err != nil {
+		return err
+	}
+	go sweepDrafts(ctx, store, log)
+	return listenAndServe(ctx, cfg.Addr, srv.Handler(), log, q)
+}
+
+func listenAndServe(ctx context.Context, addr string, h http.Handler, log *slog.Logger, q *assessment.Questionnaire) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	hs := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	log.Info("listening", slog.String("url", "http://"+ln.Addr().String()), slog.String("questionnaire_version", q.Version[:12]))
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// sweepDrafts deletes expired drafts now and then, so abandoned answers do
+// not linger past their thirty days.
+func sweepDrafts(ctx context.Context, store *data.Store, log *slog.Logger) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		if n, err := store.DeleteExpiredDrafts(ctx, time.Now()); err != nil && ctx.Err() == nil {
+			log.Warn("delete expired drafts", slog.Any("error", err))
+		} else if n > 0 {
+			log.Info("deleted expired drafts", slog.Int64("count", n))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// sessionKeys derives the cookie signing and encryption keys from a secret:
+// FITCHECK_SESSION_KEY when set, otherwise a random secret generated once
+// and kept in keyFile beside the database, so restarts keep sessions valid.
+func sessionKeys(secret, keyFile string) (hashKey, blockKey []byte, err error) {
+	if secret == "" {
+		secret, err = readOrCreateSecret(keyFile)
+		if err != nil {
+			return nil, nil, err
+		}
+	} else if len(secret) < 32 {
+		return nil, nil, errors.New("FITCHECK_SESSION_KEY must be at least 32 characters")
+	}
+	if hashKey, err = hkdf.Key(sha256.New, []byte(secret), nil, "fitcheck session signing", 32); err != nil {
+		return nil, nil, fmt.Errorf("derive session keys: %w", err)
+	}
+	if blockKey, err = hkdf.Key(sha256.New, []byte(secret), nil, "fitcheck session encryption", 32); err != nil {
+		return nil, nil, fmt.Errorf("derive session keys: %w", err)
+	}
+	return hashKey, blockKey, nil
+}
+
+func readOrCreateSecret(path string) (string, error) {
+	b, err := os.ReadFile(path)
+	if err == nil {
+		if s := strings.TrimSpace(string(b)); len(s) >= 32 {
+			return s, nil
+		}
+		return "", fmt.Errorf("session key file %s is too short; delete it to make a new one", path)
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return "", fmt.Errorf("read session key: %w", err)
+	}
+	raw := make([]byte, 32)
+	rand.Read(raw)
+	secret := hex.EncodeToString(raw)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return readOrCreateSecret(path) // another process made it first
+	}
+	if err != nil {
+		return "", fmt.Errorf("create session key: %w", err)
+	}
+	if _, err := f.WriteString(secret + "\n"); err != nil {
+		f.Close()
+		return "", fmt.Errorf("write session key: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return "", fmt.Errorf("write session key: %w", err)
+	}
+	return secret, f.Close()
+}

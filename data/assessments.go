@@ -1,0 +1,148 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"sessionplayer.studio/fitcheck/assessment"
+)
+
+// SaveQuestionnaire stores a questionnaire version unless one with the same
+// content hash is already stored.
+func (s *Store) SaveQuestionnaire(ctx context.Context, version string, source []byte, now time.Time) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO questionnaire_versions (hash, content, created_at)
+		VALUES (?, ?, ?) ON CONFLICT (hash) DO NOTHING`, version, source, formatTime(now))
+	if err != nil {
+		return fmt.Errorf("save questionnaire %s: %w", version, err)
+	}
+	return nil
+}
+
+// FindQuestionnaire returns the stored content of a questionnaire version.
+func (s *Store) FindQuestionnaire(ctx context.Context, version string) ([]byte, error) {
+	var content []byte
+	err := s.db.QueryRowContext(ctx, `SELECT content FROM questionnaire_versions WHERE hash = ?`, version).Scan(&content)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("questionnaire %s: %w", version, assessment.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find questionnaire %s: %w", version, err)
+	}
+	return content, nil
+}
+
+// SubmitDraft stores the assessment made from a draft and marks the draft
+// submitted, in one transaction. If the draft was already submitted (a
+// double click, a resent form) nothing new is stored and the token of the
+// first submission is returned, so one draft never makes two rows.
+func (s *Store) SubmitDraft(ctx context.Context, draftID string, a *assessment.Assessment) (string, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return "", fmt.Errorf("submit draft: %w", err)
+	}
+	defer tx.Rollback()
+	var existing sql.NullString
+	err = tx.QueryRowContext(ctx, `SELECT assessment_token FROM drafts WHERE id = ?`, draftID).Scan(&existing)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("submit draft: %w", assessment.ErrNotFound)
+	}
+	if err != nil {
+		return "", fmt.Errorf("submit draft: %w", err)
+	}
+	if existing.Valid && existing.String != "" {
+		return existing.String, nil
+	}
+	if err := insertAssessment(ctx, tx, a); err != nil {
+		return "", fmt.Errorf("submit draft: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE drafts SET assessment_token = ?, updated_at = ? WHERE id = ?`,
+		a.Token, formatTime(a.CreatedAt), draftID); err != nil {
+		return "", fmt.Errorf("submit draft: mark submitted: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return "", fmt.Errorf("submit draft: commit: %w", err)
+	}
+	return a.Token, nil
+}
+
+func insertAssessment(ctx context.Context, tx *sql.Tx, a *assessment.Assessment) error {
+	answers, err := json.Marshal(a.Answers)
+	if err != nil {
+		return fmt.Errorf("encode answers: %w", err)
+	}
+	result, err := json.Marshal(a.Result)
+	if err != nil {
+		return fmt.Errorf("encode result: %w", err)
+	}
+	// answers and result go in as strings: the columns are TEXT in a STRICT
+	// table, which rejects a []byte (BLOB) value.
+	c := a.Contact
+	if !c.Consent {
+		// Contact details are kept only with consent to be contacted.
+		c = assessment.Contact{}
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO assessments (token, questionnaire_version, outcome, answers, result,
+		contact_name, contact_email, contact_company, contact_role, consent, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.Token, a.QuestionnaireVersion, a.Result.Outcome, string(answers), string(result),
+		c.Name, c.Email, c.Company, c.Role, c.Consent, formatTime(a.CreatedAt), formatTime(a.CreatedAt))
+	if err != nil {
+		return fmt.Errorf("insert assessment: %w", err)
+	}
+	a.ID, err = res.LastInsertId()
+	if err != nil {
+		return fmt.Errorf("insert assessment: %w", err)
+	}
+	a.Contact = c
+	a.UpdatedAt = a.CreatedAt
+	return nil
+}
+
+// FindAssessment returns the assessment with the given share token.
+func (s *Store) FindAssessment(ctx context.Context, token string) (*assessment.Assessment, error) {
+	row := s.db.QueryRowContext(ctx, `SELECT id, token, questionnaire_version, answers, result,
+		contact_name, contact_email, contact_company, contact_role, consent, created_at, updated_at
+		FROM assessments WHERE token = ?`, token)
+	a, err := scanAssessment(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("assessment: %w", assessment.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find assessment: %w", err)
+	}
+	return a, nil
+}
+
+type scanner interface {
+	Scan(dest ...any) error
+}
+
+func scanAssessment(row scanner) (*assessment.Assessment, error) {
+	var (
+		a                assessment.Assessment
+		answers, result  []byte
+		created, updated string
+	)
+	err := row.Scan(&a.ID, &a.Token, &a.QuestionnaireVersion, &answers, &result,
+		&a.Contact.Name, &a.Contact.Email, &a.Contact.Company, &a.Contact.Role, &a.Contact.Consent, &created, &updated)
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(answers, &a.Answers); err != nil {
+		return nil, fmt.Errorf("decode answers of assessment %d: %w", a.ID, err)
+	}
+	if err := json.Unmarshal(result, &a.Result); err != nil {
+		return nil, fmt.Errorf("decode result of assessment %d: %w", a.ID, err)
+	}
+	if a.CreatedAt, err = parseTime(created); err != nil {
+		return nil, err
+	}
+	if a.UpdatedAt, err = parseTime(updated); err != nil {
+		return nil, err
+	}
+	return &a, nil
+}

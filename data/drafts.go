@@ -1,0 +1,99 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"sessionplayer.studio/fitcheck/assessment"
+)
+
+// CreateDraft stores a new draft.
+func (s *Store) CreateDraft(ctx context.Context, d *assessment.Draft) error {
+	answers, err := encodeAnswers(d.Answers)
+	if err != nil {
+		return fmt.Errorf("create draft: %w", err)
+	}
+	_, err = s.db.ExecContext(ctx, `INSERT INTO drafts (id, questionnaire_version, answers, reached, created_at, updated_at, expires_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, d.ID, d.QuestionnaireVersion, answers, d.Reached,
+		formatTime(d.CreatedAt), formatTime(d.UpdatedAt), formatTime(d.ExpiresAt))
+	if err != nil {
+		return fmt.Errorf("create draft: %w", err)
+	}
+	return nil
+}
+
+// FindDraft returns a draft that has not expired by now.
+func (s *Store) FindDraft(ctx context.Context, id string, now time.Time) (*assessment.Draft, error) {
+	var (
+		d                         assessment.Draft
+		answers                   []byte
+		token                     sql.NullString
+		created, updated, expires string
+	)
+	err := s.db.QueryRowContext(ctx, `SELECT id, questionnaire_version, answers, reached, assessment_token,
+		created_at, updated_at, expires_at FROM drafts WHERE id = ? AND expires_at > ?`, id, formatTime(now)).
+		Scan(&d.ID, &d.QuestionnaireVersion, &answers, &d.Reached, &token, &created, &updated, &expires)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("draft: %w", assessment.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find draft: %w", err)
+	}
+	if err := json.Unmarshal(answers, &d.Answers); err != nil {
+		return nil, fmt.Errorf("decode draft answers: %w", err)
+	}
+	d.AssessmentToken = token.String
+	for _, f := range []struct {
+		dst *time.Time
+		src string
+	}{{&d.CreatedAt, created}, {&d.UpdatedAt, updated}, {&d.ExpiresAt, expires}} {
+		if *f.dst, err = parseTime(f.src); err != nil {
+			return nil, err
+		}
+	}
+	return &d, nil
+}
+
+// UpdateDraft saves a draft's answers, progress and expiry.
+func (s *Store) UpdateDraft(ctx context.Context, d *assessment.Draft) error {
+	answers, err := encodeAnswers(d.Answers)
+	if err != nil {
+		return fmt.Errorf("update draft: %w", err)
+	}
+	res, err := s.db.ExecContext(ctx, `UPDATE drafts SET questionnaire_version = ?, answers = ?, reached = ?,
+		updated_at = ?, expires_at = ? WHERE id = ?`, d.QuestionnaireVersion, answers, d.Reached,
+		formatTime(d.UpdatedAt), formatTime(d.ExpiresAt), d.ID)
+	if err != nil {
+		return fmt.Errorf("update draft: %w", err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return fmt.Errorf("update draft: %w", assessment.ErrNotFound)
+	}
+	return nil
+}
+
+// DeleteExpiredDrafts removes drafts whose expiry has passed and reports how many.
+func (s *Store) DeleteExpiredDrafts(ctx context.Context, now time.Time) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM drafts WHERE expires_at <= ?`, formatTime(now))
+	if err != nil {
+		return 0, fmt.Errorf("delete expired drafts: %w", err)
+	}
+	return res.RowsAffected()
+}
+
+// encodeAnswers returns the answers as JSON text: the column is TEXT in a
+// STRICT table, which rejects a []byte (BLOB) value.
+func encodeAnswers(a assessment.Answers) (string, error) {
+	if a == nil {
+		a = assessment.Answers{}
+	}
+	b, err := json.Marshal(a)
+	if err != nil {
+		return "", fmt.Errorf("encode answers: %w", err)
+	}
+	return string(b), nil
+}

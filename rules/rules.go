@@ -1,0 +1,148 @@
+// Package rules turns answers into a result: a score and level per
+// criterion, the outcome chosen by the content file's rules in order of
+// precedence, and the explanation behind both. It is pure: no I/O, no clock.
+package rules
+
+import (
+	"sessionplayer.studio/fitcheck/assessment"
+)
+
+// Evaluate scores the answers against the questionnaire and applies its
+// rules. The questionnaire must have passed assessment.Parse; answers are
+// taken as given (unknown questions and options simply score nothing).
+func Evaluate(q *assessment.Questionnaire, answers assessment.Answers) assessment.Result {
+	criteria := Score(q, answers)
+	levels := make(map[string]int, len(criteria))
+	for _, c := range criteria {
+		levels[c.ID] = c.LevelRank
+	}
+	for _, r := range q.Rules {
+		if r.When == nil || holds(q, r.When, levels, answers) {
+			return assessment.Result{Outcome: r.Outcome, Rule: r.ID, Reason: r.Reason, Criteria: criteria}
+		}
+	}
+	// Parse guarantees a final unconditional rule; this is only reached with
+	// a questionnaire that skipped it.
+	return assessment.Result{Criteria: criteria}
+}
+
+// Score computes every criterion's score, level and contributing answers,
+// in the order the criteria are declared.
+func Score(q *assessment.Questionnaire, answers assessment.Answers) []assessment.CriterionResult {
+	out := make([]assessment.CriterionResult, len(q.Criteria))
+	index := make(map[string]int, len(q.Criteria))
+	for i, c := range q.Criteria {
+		index[c.ID] = i
+		out[i] = assessment.CriterionResult{ID: c.ID, Label: c.Label, Kind: c.Kind, MovedBy: []assessment.Contribution{}}
+	}
+	for _, step := range q.Steps {
+		for qi := range step.Questions {
+			qn := &step.Questions[qi]
+			addMaximum(out, index, qn)
+			for _, value := range answers[qn.ID] {
+				opt, ok := qn.Option(value)
+				if !ok {
+					continue
+				}
+				addOption(out, index, qn, opt)
+			}
+		}
+	}
+	for i, c := range q.Criteria {
+		rank := levelRank(q, c, out[i].Score)
+		out[i].LevelRank = rank
+		out[i].Level = q.Levels[rank].ID
+		out[i].LevelLabel = q.Levels[rank].Label
+	}
+	return out
+}
+
+// addOption credits one chosen option's points. Questions are visited in the
+// order they are asked, so each criterion's explanation reads in that order.
+func addOption(out []assessment.CriterionResult, index map[string]int, qn *assessment.Question, opt *assessment.Option) {
+	for crit, points := range opt.Scores {
+		i, ok := index[crit]
+		if !ok || points == 0 {
+			continue
+		}
+		out[i].Score += points
+		out[i].MovedBy = append(out[i].MovedBy, assessment.Contribution{
+			Question: qn.ID, Prompt: qn.Prompt, Option: opt.ID, Answer: opt.Label, Points: points,
+		})
+	}
+}
+
+// addMaximum adds the most a question can contribute to each criterion, so
+// a chart can draw a score against what was possible.
+func addMaximum(out []assessment.CriterionResult, index map[string]int, qn *assessment.Question) {
+	best := map[string]int{}
+	for _, opt := range qn.Options {
+		for crit, points := range opt.Scores {
+			if points <= 0 {
+				continue
+			}
+			if qn.Type == assessment.Multi && !opt.Exclusive {
+				best[crit] += points
+			} else if points > best[crit] {
+				best[crit] = points
+			}
+		}
+	}
+	for crit, points := range best {
+		if i, ok := index[crit]; ok {
+			out[i].Max += points
+		}
+	}
+}
+
+// levelRank is the highest level whose threshold the score reaches.
+func levelRank(q *assessment.Questionnaire, c assessment.Criterion, score int) int {
+	rank := 0
+	for i := 1; i < len(q.Levels); i++ {
+		if min, ok := c.Thresholds[q.Levels[i].ID]; ok && score >= min {
+			rank = i
+		}
+	}
+	return rank
+}
+
+func holds(q *assessment.Questionnaire, c *assessment.Condition, levels map[string]int, answers assessment.Answers) bool {
+	switch {
+	case c.Criterion != "":
+		rank := levels[c.Criterion]
+		if c.AtLeast != "" {
+			return rank >= q.LevelRank(c.AtLeast)
+		}
+		return rank < q.LevelRank(c.Below)
+	case c.Question != "":
+		if c.Is != "" {
+			return answers.First(c.Question) == c.Is
+		}
+		return answers.Has(c.Question, c.Includes)
+	case len(c.All) > 0:
+		for i := range c.All {
+			if !holds(q, &c.All[i], levels, answers) {
+				return false
+			}
+		}
+		return true
+	case len(c.Any) > 0:
+		for i := range c.Any {
+			if holds(q, &c.Any[i], levels, answers) {
+				return true
+			}
+		}
+		return false
+	case c.Not != nil:
+		return !holds(q, c.Not, levels, answers)
+	case len(c.Of) > 0:
+		n := 0
+		for i := range c.Of {
+			if holds(q, &c.Of[i], levels, answers) {
+				n++
+			}
+		}
+		return n >= c.Count
+	}
+	return false
+}

@@ -1,0 +1,42 @@
+package web
+
+import (
+	"net/http"
+)
+
+func (s *Server) landing(w http.ResponseWriter, r *http.Request) error {
+	q := s.current
+	v := landingView{
+		Title:     q.Title,
+		Summary:   q.Summary,
+		Minutes:   q.Minutes,
+		Questions: q.QuestionCount(),
+		Steps:     len(q.Steps) + 1,
+	}
+	d, err := s.findDraft(r)
+	switch {
+	case err == nil && d.AssessmentToken != "":
+		v.Resume = &resumeView{ResultURL: resultURL(d.AssessmentToken)}
+	case err == nil && len(d.Answers) > 0:
+		next := q.FirstIncompleteStep(d.Answers) + 1
+		v.Resume = &resumeView{StepURL: stepURL(next), Step: next, Total: v.Steps}
+	case err != nil && !isNotFound(err):
+		return err
+	}
+	s.render(w, r, http.StatusOK, landingPage(v))
+	return nil
+}
+
+func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
+	if err := s.store.Ping(r.Context()); err != nil {
+		s.log.ErrorContext(r.Context(), "health check", "error", err)
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte("database unavailable\n"))
+		return nil
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write([]byte("ok\n"))
+	return nil
+}

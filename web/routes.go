@@ -1,0 +1,68 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+)
+
+// maxFormBytes bounds a posted form. The largest legitimate step (a few
+// choices and one short text) is well under this.
+const maxFormBytes = 64 << 10
+
+// Handler is the whole surface of the site, listed in one place.
+func (s *Server) Handler() http.Handler {
+	r := chi.NewRouter()
+	r.Use(s.recoverPanics)
+	r.Use(limitBody(maxFormBytes))
+
+	r.Get("/healthz", s.serve(s.health))
+	r.Get("/static/{file}", s.serveStatic)
+
+	r.Get("/", s.serve(s.landing))
+	r.Post("/start", s.serve(s.start))
+	r.Get("/step/{n}", s.serve(s.showStep))
+	r.Post("/step/{n}", s.serve(s.saveStep))
+	r.Get("/r/{token}", s.serve(s.result))
+
+	r.NotFound(s.serve(func(http.ResponseWriter, *http.Request) error { return notFound() }))
+	r.MethodNotAllowed(s.serve(func(http.ResponseWriter, *http.Request) error {
+		return &pageError{
+			status:  http.StatusMethodNotAllowed,
+			title:   "That page can't be used that way",
+			message: "Please use the links and buttons on the pages to move through the assessment.",
+			link:    homeLink,
+		}
+	}))
+	return r
+}
+
+// limitBody caps request bodies, so an oversized post fails fast with a
+// clear page instead of being read into memory.
+func limitBody(n int64) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Body != nil {
+				r.Body = http.MaxBytesReader(w, r.Body, n)
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// recoverPanics turns a panic in a handler into the ordinary error page, so
+// a visitor never sees a stack trace or a dropped connection.
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.renderError(w, r, fmt.Errorf("panic: %v", v))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,99 @@
+// Package web serves fitcheck over HTTP: routing, sessions, and the
+// server-rendered pages a founder sees.
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gorilla/sessions"
+
+	"sessionplayer.studio/fitcheck/assessment"
+)
+
+// Store is what the web layer needs from storage.
+type Store interface {
+	Ping(ctx context.Context) error
+	SaveQuestionnaire(ctx context.Context, version string, source []byte, now time.Time) error
+	FindQuestionnaire(ctx context.Context, version string) ([]byte, error)
+	CreateDraft(ctx context.Context, d *assessment.Draft) error
+	FindDraft(ctx context.Context, id string, now time.Time) (*assessment.Draft, error)
+	UpdateDraft(ctx context.Context, d *assessment.Draft) error
+	SubmitDraft(ctx context.Context, draftID string, a *assessment.Assessment) (string, error)
+	FindAssessment(ctx context.Context, token string) (*assessment.Assessment, error)
+}
+
+// Config is what the server needs to know about its deployment.
+type Config struct {
+	// BookingURL is where "book a call" buttons lead. Empty hides them.
+	BookingURL string
+	// BaseURL, when set, makes share links absolute (https://fit.example.com).
+	BaseURL string
+	// SessionHashKey signs and SessionBlockKey encrypts the session cookie.
+	SessionHashKey  []byte
+	SessionBlockKey []byte
+}
+
+// Server handles every request of the public site.
+type Server struct {
+	cfg      Config
+	store    Store
+	current  *assessment.Questionnaire
+	parse    func([]byte) (*assessment.Questionnaire, error)
+	sessions *sessions.CookieStore
+	log      *slog.Logger
+	now      func() time.Time
+
+	// versions caches parsed past questionnaires by content hash: a stored
+	// version never changes, so it is parsed at most once.
+	versions sync.Map
+}
+
+// NewServer builds the server around the questionnaire currently in force.
+// parse reads a stored questionnaire version back (for results answered
+// against an older file); it is passed in so web does not decide how
+// content is loaded.
+func NewServer(cfg Config, store Store, current *assessment.Questionnaire, parse func([]byte) (*assessment.Questionnaire, error), log *slog.Logger) (*Server, error) {
+	if len(cfg.SessionHashKey) < 32 || len(cfg.SessionBlockKey) != 32 {
+		return nil, errors.New("session keys: need a hash key of at least 32 bytes and a 32-byte block key")
+	}
+	cookies := sessions.NewCookieStore(cfg.SessionHashKey, cfg.SessionBlockKey)
+	cookies.Options = &sessions.Options{
+		Path:     "/",
+		MaxAge:   int(assessment.DraftLifetime / time.Second),
+		HttpOnly: true,
+		SameSite: http.SameSiteLaxMode,
+		Secure:   strings.HasPrefix(cfg.BaseURL, "https://"),
+	}
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	s := &Server{cfg: cfg, store: store, current: current, parse: parse, sessions: cookies, log: log, now: time.Now}
+	s.versions.Store(current.Version, current)
+	if err := store.SaveQuestionnaire(context.Background(), current.Version, current.Source, s.now()); err != nil {
+		return nil, fmt.Errorf("record questionnaire version: %w", err)
+	}
+	return s, nil
+}
+
+// questionnaire returns the questionnaire of a stored version, parsing and
+// caching it on first use.
+func (s *Server) questionnaire(ctx context.Context, version string) (*assessment.Questionnaire, error) {
+	if q, ok := s.versions.Load(version); ok {
+		return q.(*assessment.Questionnaire), nil
+	}
+	source, err := s.store.FindQuestionnaire(ctx, version)
+	if err != nil {
+		return nil, err
+	}
+	q, err := s.parse(source)
+	if err != nil {
+		return nil, fmt.Errorf("parse stored questionnaire %s: %w", version, err)
+	}
+	s.versions.Store(version, q)
+	return q, nil
+}

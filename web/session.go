@@ -1,0 +1,82 @@
+package web
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"sessionplayer.studio/fitcheck/assessment"
+)
+
+const (
+	sessionName = "fitcheck"
+	draftKey    = "draft"
+)
+
+// randomToken is n bytes from crypto/rand, URL-safe. Share tokens use 18
+// bytes (144 bits), beyond guessing.
+func randomToken(n int) string {
+	b := make([]byte, n)
+	rand.Read(b) // never fails: crypto/rand panics rather than return an error
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// findDraft returns the draft named in the visitor's session cookie. A
+// missing, tampered or expired cookie, or a draft that has expired, all
+// come back as assessment.ErrNotFound.
+func (s *Server) findDraft(r *http.Request) (*assessment.Draft, error) {
+	// A cookie that fails to decode (tampered, or signed with old keys)
+	// still yields a new, empty session, which is what we want.
+	sess, _ := s.sessions.Get(r, sessionName)
+	id, _ := sess.Values[draftKey].(string)
+	if id == "" {
+		return nil, fmt.Errorf("session has no draft: %w", assessment.ErrNotFound)
+	}
+	d, err := s.store.FindDraft(r.Context(), id, s.now())
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// startDraft creates a fresh draft and points the visitor's session at it.
+func (s *Server) startDraft(w http.ResponseWriter, r *http.Request) (*assessment.Draft, error) {
+	now := s.now().UTC()
+	d := &assessment.Draft{
+		ID:                   randomToken(32),
+		QuestionnaireVersion: s.current.Version,
+		Answers:              assessment.Answers{},
+		CreatedAt:            now,
+		UpdatedAt:            now,
+		ExpiresAt:            now.Add(assessment.DraftLifetime),
+	}
+	if err := s.store.CreateDraft(r.Context(), d); err != nil {
+		return nil, err
+	}
+	sess, _ := s.sessions.Get(r, sessionName)
+	sess.Values[draftKey] = d.ID
+	if r.TLS != nil {
+		sess.Options.Secure = true
+	}
+	if err := sess.Save(r, w); err != nil {
+		return nil, fmt.Errorf("save session: %w", err)
+	}
+	return d, nil
+}
+
+// sessionExpired is what a visitor sees when they post a step without a
+// draft: their cookie is gone, blocked, or older than thirty days.
+func sessionExpired() *pageError {
+	return &pageError{
+		status: http.StatusBadRequest,
+		title:  "We couldn't find your answers",
+		message: "Your session may have expired, or your browser may be blocking cookies. " +
+			"fitcheck keeps your answers on our server and needs one cookie to find them again. " +
+			"Please start again; it takes about three minutes.",
+		link: homeLink,
+	}
+}
+
+func isNotFound(err error) bool { return errors.Is(err, assessment.ErrNotFound) }

@@ -1,0 +1,105 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/mail"
+	"strings"
+	"unicode/utf8"
+
+	"sessionplayer.studio/fitcheck/assessment"
+	"sessionplayer.studio/fitcheck/rules"
+)
+
+// Limits on the optional contact details, generous for real names and
+// addresses, small enough that nobody stores an essay in them.
+const (
+	maxContactField = 120
+	maxEmail        = 254
+)
+
+// contactFromForm reads the about-you step.
+func contactFromForm(r *http.Request) assessment.Contact {
+	f := r.PostForm
+	return assessment.Contact{
+		Name:    strings.TrimSpace(f.Get("name")),
+		Email:   strings.TrimSpace(f.Get("email")),
+		Company: strings.TrimSpace(f.Get("company")),
+		Role:    strings.TrimSpace(f.Get("role")),
+		Consent: f.Get("consent") == "yes",
+	}
+}
+
+// checkContact returns a message per field the visitor should fix.
+func checkContact(c assessment.Contact) map[string]string {
+	errs := map[string]string{}
+	for field, value := range map[string]string{"name": c.Name, "company": c.Company, "role": c.Role} {
+		if !utf8.ValidString(value) {
+			errs[field] = "That text could not be read. Please type it again."
+		} else if n := utf8.RuneCountInString(value); n > maxContactField {
+			errs[field] = fmt.Sprintf("Please keep this to %d characters or fewer (this one has %d).", maxContactField, n)
+		}
+	}
+	if c.Email != "" {
+		addr, err := mail.ParseAddress(c.Email)
+		if err != nil || addr.Address != c.Email || len(c.Email) > maxEmail || !strings.Contains(addr.Address, ".") {
+			errs["email"] = "Please enter an email address like name@company.com."
+		}
+	}
+	given := c.Name != "" || c.Email != "" || c.Company != "" || c.Role != ""
+	switch {
+	case c.Consent && c.Email == "" && errs["email"] == "":
+		errs["email"] = "Add an email so we can reach you, or untick the box below to stay anonymous."
+	case !c.Consent && given:
+		errs["consent"] = "Tick this box if you'd like us to keep these details and get in touch. " +
+			"Otherwise clear them: we don't keep contact details without your say-so."
+	}
+	return errs
+}
+
+// submit runs the rules on a complete draft, stores the result once, and
+// sends the visitor to it.
+func (s *Server) submit(w http.ResponseWriter, r *http.Request, d *assessment.Draft) error {
+	q := s.current
+	if r.PostForm.Get(navField) == "back" {
+		http.Redirect(w, r, stepURL(len(q.Steps)), http.StatusSeeOther)
+		return nil
+	}
+	if first := q.FirstIncompleteStep(d.Answers); first < len(q.Steps) {
+		return outOfOrder(first)
+	}
+	contact := contactFromForm(r)
+	if errs := checkContact(contact); len(errs) > 0 {
+		s.render(w, r, http.StatusUnprocessableEntity, stepPage(s.contactStepView(contact, errs)))
+		return nil
+	}
+	answers := answersFor(q, d.Answers)
+	now := s.now().UTC()
+	a := &assessment.Assessment{
+		Token:                randomToken(18),
+		QuestionnaireVersion: q.Version,
+		Answers:              answers,
+		Result:               rules.Evaluate(q, answers),
+		Contact:              contact,
+		CreatedAt:            now,
+	}
+	token, err := s.store.SubmitDraft(r.Context(), d.ID, a)
+	if err != nil {
+		return fmt.Errorf("submit assessment: %w", err)
+	}
+	http.Redirect(w, r, resultURL(token), http.StatusSeeOther)
+	return nil
+}
+
+// answersFor keeps only answers to questions the questionnaire asks, so a
+// draft begun under an older file cannot carry stale answers into a result.
+func answersFor(q *assessment.Questionnaire, all assessment.Answers) assessment.Answers {
+	out := assessment.Answers{}
+	for _, step := range q.Steps {
+		accepted, _ := step.CheckStep(all)
+		for k, v := range accepted {
+			out[k] = v
+		}
+	}
+	return out
+}

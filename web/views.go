@@ -1,0 +1,220 @@
+package web
+
+import (
+	"net/url"
+	"sort"
+	"strconv"
+
+	"sessionplayer.studio/fitcheck/assessment"
+)
+
+// View models: each is shaped like its screen, so templates only lay out.
+
+type stepView struct {
+	Title      string
+	Intro      string
+	Number     int
+	Total      int
+	Action     string
+	BackURL    string // a link back when there is no earlier step to save through
+	SubmitText string
+	Questions  []questionView
+	Contact    *contactView
+	Errors     []fieldErrorView
+}
+
+type questionView struct {
+	ID        string
+	Type      string
+	Prompt    string
+	Help      string
+	Required  bool
+	Options   []optionView
+	Text      string
+	MaxLength string
+	LowLabel  string
+	HighLabel string
+	Error     string
+}
+
+type optionView struct {
+	ID      string
+	Label   string
+	Checked bool
+}
+
+type fieldErrorView struct {
+	FieldID string // the id of the element the summary links to
+	Label   string
+	Message string
+}
+
+type contactView struct {
+	Intro        string
+	Fields       []contactFieldView
+	Consent      bool
+	ConsentLabel string
+	ConsentError string
+}
+
+type contactFieldView struct {
+	Name         string
+	Label        string
+	Type         string
+	Autocomplete string
+	Value        string
+	Error        string
+}
+
+// inputID is the id of a question's first input, where an error link lands.
+func inputID(qn assessment.Question) string {
+	if qn.Type == assessment.Text || len(qn.Options) == 0 {
+		return "q-" + qn.ID
+	}
+	return "q-" + qn.ID + "-" + qn.Options[0].ID
+}
+
+func (s *Server) questionStepView(idx int, form url.Values, errs assessment.FieldErrors) stepView {
+	q := s.current
+	step := q.Steps[idx]
+	v := stepView{
+		Title:      step.Title,
+		Intro:      step.Intro,
+		Number:     idx + 1,
+		Total:      len(q.Steps) + 1,
+		Action:     stepURL(idx + 1),
+		SubmitText: "Next",
+	}
+	if idx == 0 {
+		v.BackURL = "/"
+	}
+	for _, qn := range step.Questions {
+		qv := questionView{
+			ID: qn.ID, Type: string(qn.Type), Prompt: qn.Prompt, Help: qn.Help, Required: qn.Required,
+			LowLabel: qn.LowLabel, HighLabel: qn.HighLabel, Error: errs[qn.ID],
+		}
+		chosen := form[qn.ID]
+		if qn.Type == assessment.Text {
+			qv.MaxLength = strconv.Itoa(qn.TextLimit())
+			if len(chosen) > 0 {
+				qv.Text = chosen[0]
+			}
+		}
+		for _, o := range qn.Options {
+			qv.Options = append(qv.Options, optionView{ID: o.ID, Label: o.Label, Checked: contains(chosen, o.ID)})
+		}
+		if qv.Error != "" {
+			v.Errors = append(v.Errors, fieldErrorView{FieldID: inputID(qn), Label: qn.Prompt, Message: qv.Error})
+		}
+		v.Questions = append(v.Questions, qv)
+	}
+	return v
+}
+
+func contains(values []string, v string) bool {
+	for _, x := range values {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+var contactFieldDefs = []contactFieldView{
+	{Name: "name", Label: "Your name", Type: "text", Autocomplete: "name"},
+	{Name: "email", Label: "Email", Type: "email", Autocomplete: "email"},
+	{Name: "company", Label: "Company", Type: "text", Autocomplete: "organization"},
+	{Name: "role", Label: "Your role", Type: "text", Autocomplete: "organization-title"},
+}
+
+func (s *Server) contactStepView(c assessment.Contact, errs map[string]string) stepView {
+	q := s.current
+	n := len(q.Steps) + 1
+	cv := &contactView{Intro: q.Contact.Intro, Consent: c.Consent, ConsentLabel: q.Contact.ConsentLabel, ConsentError: errs["consent"]}
+	values := map[string]string{"name": c.Name, "email": c.Email, "company": c.Company, "role": c.Role}
+	v := stepView{Title: q.Contact.Title, Number: n, Total: n, Action: stepURL(n), SubmitText: "See my result", Contact: cv}
+	for _, f := range contactFieldDefs {
+		f.Value = values[f.Name]
+		f.Error = errs[f.Name]
+		cv.Fields = append(cv.Fields, f)
+		if f.Error != "" {
+			v.Errors = append(v.Errors, fieldErrorView{FieldID: "c-" + f.Name, Label: f.Label, Message: f.Error})
+		}
+	}
+	if cv.ConsentError != "" {
+		v.Errors = append(v.Errors, fieldErrorView{FieldID: "c-consent", Label: "Consent", Message: cv.ConsentError})
+	}
+	return v
+}
+
+type landingView struct {
+	Title     string
+	Summary   string
+	Minutes   int
+	Questions int
+	Steps     int
+	Resume    *resumeView
+}
+
+type resumeView struct {
+	StepURL   string
+	Step      int
+	Total     int
+	ResultURL string
+}
+
+type resultView struct {
+	Token        string
+	ShareURL     string
+	JSONURL      string
+	Headline     string
+	Summary      []string
+	Reason       string
+	Criteria     []criterionView
+	Chart        chartView
+	NextStep     assessment.NextStep
+	NextBody     []string
+	ActionURL    string
+	CreatedAt    string
+	CreatedAtISO string
+	IsOwn        bool
+	Version      string
+}
+
+type criterionView struct {
+	ID          string
+	Label       string
+	Kind        string
+	KindLabel   string
+	Description string
+	Level       string
+	LevelLabel  string
+	Score       int
+	Max         int
+	MovedBy     []assessment.Contribution
+}
+
+// kindLabels say in plain words which way a criterion points.
+var kindLabels = map[assessment.CriterionKind]string{
+	assessment.FitSignal:    "Points towards a fractional leader",
+	assessment.NotFitSignal: "Points elsewhere",
+	assessment.Context:      "Context",
+}
+
+// criterionViews orders criteria as the content declares them, fit signals first.
+func criterionViews(q *assessment.Questionnaire, res assessment.Result) []criterionView {
+	out := make([]criterionView, 0, len(res.Criteria))
+	for _, c := range res.Criteria {
+		cv := criterionView{
+			ID: c.ID, Label: c.Label, Kind: string(c.Kind), KindLabel: kindLabels[c.Kind],
+			Level: c.Level, LevelLabel: c.LevelLabel, Score: c.Score, Max: c.Max, MovedBy: c.MovedBy,
+		}
+		if def, ok := q.Criterion(c.ID); ok {
+			cv.Description = def.Description
+		}
+		out = append(out, cv)
+	}
+	rank := map[string]int{string(assessment.FitSignal): 0, string(assessment.NotFitSignal): 1, string(assessment.Context): 2}
+	sort.SliceStable(out, func(i, j int) bool { return rank[out[i].Kind] < rank[out[j].Kind] })
+	return out
+}
