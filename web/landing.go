@@ -8,7 +8,7 @@ func (s *Server) landing(w http.ResponseWriter, r *http.Request) error {
 	q := s.current
 	v := landingView{
 		Title:     q.Title,
-		Summary:   q.Summary,
+		Summary:   paragraphs(q.Summary),
 		Minutes:   q.Minutes,
 		Questions: q.QuestionCount(),
 		Steps:     len(q.Steps) + 1,

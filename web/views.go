@@ -149,7 +149,7 @@ func (s *Server) contactStepView(c assessment.Contact, errs map[string]string) s
 
 type landingView struct {
 	Title     string
-	Summary   string
+	Summary   []string
 	Minutes   int
 	Questions int
 	Steps     int
