@@ -394,3 +394,5 @@ func exampleAnswers(t *testing.T, q *assessment.Questionnaire, expect string) as
 	t.Fatalf("no example expects %s", expect)
 	return nil
 }
+
+type htmlNode = html.Node

@@ -1,0 +1,215 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer collects a server's log while the test reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+var listeningURL = regexp.MustCompile(`url=(http://\S+)`)
+
+// startServer runs the real program on a free port and returns its base URL;
+// the server stops (and run must return nil) when the test ends.
+func startServer(t *testing.T, args []string, env map[string]string) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	logs := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), func(k string) string { return env[k] }, &syncBuffer{}, logs)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("run returned %v after shutdown, want nil", err)
+			}
+		case <-time.After(15 * time.Second):
+			t.Errorf("server did not shut down")
+		}
+	})
+	for range 200 {
+		if m := listeningURL.FindStringSubmatch(logs.String()); m != nil {
+			return m[1]
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("run ended early: %v\n%s", err, logs.String())
+		case <-time.After(25 * time.Millisecond):
+		}
+	}
+	t.Fatalf("server never logged its address:\n%s", logs.String())
+	return ""
+}
+
+func TestServeCreatesDatabaseAndKeepsSessionsAcrossRestarts(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "fitcheck.db")
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar}
+
+	base := startServer(t, []string{"-db", db}, nil)
+	resp, err := client.Get(base + "/healthz")
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /healthz = %v, %v; want 200", resp, err)
+	}
+	resp.Body.Close()
+	if _, err := os.Stat(db); err != nil {
+		t.Errorf("database file was not created: %v", err)
+	}
+	info, err := os.Stat(db + ".session-key")
+	if err != nil {
+		t.Fatalf("session key file was not created: %v", err)
+	}
+	if info.Mode().Perm() != 0o600 {
+		t.Errorf("session key file mode = %v, want 0600", info.Mode().Perm())
+	}
+	// Answer step 1 so there is a draft to come back to.
+	if _, err := client.PostForm(base+"/start", url.Values{}); err != nil {
+		t.Fatal(err)
+	}
+	resp, err = client.PostForm(base+"/step/1", url.Values{"stage": {"growing"}, "decisions": {"founders-strain"}, "_nav": {"next"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+
+	// A second server on the same database (the first keeps running on
+	// another port, which is fine for SQLite in WAL mode) reads the same
+	// key file, so the visitor's cookie still finds their answers.
+	base2 := startServer(t, []string{"-db", db}, nil)
+	u, _ := url.Parse(base)
+	u2, _ := url.Parse(base2)
+	jar.SetCookies(u2, jar.Cookies(u))
+	resp, err = client.Get(base2 + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body bytes.Buffer
+	body.ReadFrom(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(body.String(), `href="/step/2"`) {
+		t.Errorf("after a restart the landing page does not offer to continue at step 2")
+	}
+}
+
+func TestConfigFromEnvironmentAndFlags(t *testing.T) {
+	env := map[string]string{
+		"FITCHECK_DB":          filepath.Join(t.TempDir(), "env.db"),
+		"FITCHECK_BOOKING_URL": "https://cal.example.com/env",
+		"FITCHECK_ADDR":        "127.0.0.1:1",
+	}
+	cfg, _, err := parseConfig("test", []string{"-booking-url", "https://cal.example.com/flag"}, func(k string) string { return env[k] }, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.DB != env["FITCHECK_DB"] {
+		t.Errorf("DB = %q, want it from FITCHECK_DB", cfg.DB)
+	}
+	if cfg.BookingURL != "https://cal.example.com/flag" {
+		t.Errorf("BookingURL = %q, want the flag to win over the environment", cfg.BookingURL)
+	}
+	defaults, _, err := parseConfig("test", nil, func(string) string { return "" }, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if defaults.Addr != "127.0.0.1:8080" || defaults.DB != "fitcheck.db" || defaults.Questionnaire != "" {
+		t.Errorf("defaults = %+v, want 127.0.0.1:8080, fitcheck.db and the embedded questionnaire", defaults)
+	}
+}
+
+func TestBadConfigurationIsRefused(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{"relative booking URL", []string{"-booking-url", "cal.example.com"}, nil, "-booking-url"},
+		{"base URL without scheme", nil, map[string]string{"FITCHECK_BASE_URL": "fit.example.com"}, "-base-url"},
+		{"unknown log format", []string{"-log-format", "xml"}, nil, "-log-format"},
+		{"short session key", []string{"-db", filepath.Join(t.TempDir(), "k.db")}, map[string]string{"FITCHECK_SESSION_KEY": "short"}, "at least 32"},
+		{"unknown command", []string{"frobnicate"}, nil, "unknown command"},
+		{"missing questionnaire file", []string{"-questionnaire", "/nonexistent/q.yaml"}, nil, "read questionnaire"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := run(t.Context(), tt.args, func(k string) string { return tt.env[k] }, &bytes.Buffer{}, &bytes.Buffer{})
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("run(%v) = %v, want an error mentioning %q", tt.args, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestHelpDocumentsEveryFlag(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(t.Context(), []string{"-h"}, func(string) string { return "" }, &out, &out); err != nil {
+		t.Fatalf("run -h = %v, want nil", err)
+	}
+	for flagName, env := range envNames {
+		if !strings.Contains(out.String(), "-"+flagName) || !strings.Contains(out.String(), env) {
+			t.Errorf("-h does not document -%s and %s:\n%s", flagName, env, out.String())
+		}
+	}
+	if !strings.Contains(out.String(), "FITCHECK_SESSION_KEY") || !strings.Contains(out.String(), "validate") {
+		t.Errorf("-h does not mention FITCHECK_SESSION_KEY and the validate command")
+	}
+}
+
+func TestValidate(t *testing.T) {
+	dir := t.TempDir()
+	broken := filepath.Join(dir, "broken.yaml")
+	content := "title: Broken\nsummary: s\nminutes: 3\nlevels:\n  - {id: low, label: Low}\n  - {id: high, label: High}\ncriteria: []\nsteps: []\n"
+	if err := os.WriteFile(broken, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := run(t.Context(), []string{"validate"}, func(string) string { return "" }, &out, &out); err != nil {
+		t.Fatalf("validate of the embedded default = %v, want nil", err)
+	}
+	if !strings.Contains(out.String(), "is valid") {
+		t.Errorf("validate output = %q, want it to say the file is valid", out.String())
+	}
+	err := run(t.Context(), []string{"validate", broken}, func(string) string { return "" }, &out, &out)
+	if err == nil {
+		t.Fatalf("validate of a broken file = nil, want the problems")
+	}
+	for _, want := range []string{"line 7: criteria is missing", "line 8: steps is missing", `outcome "book-a-call" has no copy`, "rules is missing"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("validate error lacks %q:\n%v", want, err)
+		}
+	}
+	// The serve command refuses the same file before listening.
+	if err := run(t.Context(), []string{"-questionnaire", broken, "-db", filepath.Join(dir, "x.db")}, func(string) string { return "" }, &out, &out); err == nil {
+		t.Errorf("serve with a broken questionnaire = nil, want an error")
+	}
+}

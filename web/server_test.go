@@ -1,0 +1,177 @@
+package web_test
+
+import (
+	"bytes"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"sessionplayer.studio/fitcheck/assessment"
+)
+
+// TestResultKeepsItsQuestionnaireVersion submits under one content file,
+// restarts on an edited file over the same database, and checks the old
+// result still reads as it did while new results use the new copy.
+func TestResultKeepsItsQuestionnaireVersion(t *testing.T) {
+	dbPath := filepath.Join(t.TempDir(), "fitcheck.db")
+	original := mustStartAt(t, dbPath, assessment.DefaultContent)
+	answers := exampleAnswers(t, original.q, assessment.BookACall)
+	oldHeadline := mustOutcome(t, original.q, assessment.BookACall).Headline
+
+	v := original.newVisitor()
+	v.answerAll(answers)
+	oldResult := v.submitContact(url.Values{}).location
+	original.srv.Close()
+
+	edited := bytes.Replace(assessment.DefaultContent, []byte("headline: "+oldHeadline), []byte("headline: A brand new headline"), 1)
+	if bytes.Equal(edited, assessment.DefaultContent) {
+		t.Fatalf("could not find the book-a-call headline %q to edit", oldHeadline)
+	}
+	restarted := mustStartAt(t, dbPath, edited)
+	if restarted.q.Version == original.q.Version {
+		t.Fatalf("edited content has the same version")
+	}
+	stranger := restarted.newVisitor()
+	if got := textOf(byTestID(stranger.get(oldResult).doc, "headline")); got != oldHeadline {
+		t.Errorf("old result headline after the edit = %q, want %q", got, oldHeadline)
+	}
+	v2 := restarted.newVisitor()
+	v2.answerAll(answers)
+	newResult := v2.submitContact(url.Values{}).location
+	if got := textOf(byTestID(v2.get(newResult).doc, "headline")); got != "A brand new headline" {
+		t.Errorf("new result headline = %q, want the edited one", got)
+	}
+	if n := restarted.countRows("questionnaire_versions"); n != 2 {
+		t.Errorf("stored questionnaire versions = %d, want 2 (each distinct file once)", n)
+	}
+	// Starting again on the original content adds no third version.
+	mustStartAt(t, dbPath, assessment.DefaultContent)
+	if n := restarted.countRows("questionnaire_versions"); n != 2 {
+		t.Errorf("stored questionnaire versions after restarting on the original = %d, want 2", n)
+	}
+}
+
+func mustOutcome(t *testing.T, q *assessment.Questionnaire, id string) *assessment.Outcome {
+	t.Helper()
+	o, ok := q.Outcome(id)
+	if !ok {
+		t.Fatalf("no outcome %s", id)
+	}
+	return o
+}
+
+func TestSessionCookieKeepsAnswersOnTheServer(t *testing.T) {
+	s := mustStart(t)
+	v := s.newVisitor()
+	answers := exampleAnswers(t, s.q, assessment.BookACall)
+	v.answerAll(answers)
+
+	u, _ := url.Parse(s.srv.URL)
+	cookies := v.client.Jar.Cookies(u)
+	if len(cookies) != 1 {
+		t.Fatalf("cookies = %d, want exactly one", len(cookies))
+	}
+	value := cookies[0].Value
+	if len(value) > 400 {
+		t.Errorf("session cookie is %d bytes; answers should live on the server", len(value))
+	}
+	for id, vals := range answers {
+		for _, val := range vals {
+			if len(val) > 3 && strings.Contains(value, val) {
+				t.Errorf("cookie carries the answer %s=%s in the clear", id, val)
+			}
+		}
+	}
+
+	// The Set-Cookie header itself: HttpOnly, SameSite=Lax, and Secure only under TLS.
+	resp := postStart(t, s.srv.URL, s.srv.Client())
+	sc := resp.Header.Get("Set-Cookie")
+	for _, want := range []string{"HttpOnly", "SameSite=Lax", "Path=/", "Max-Age=2592000"} {
+		if !strings.Contains(sc, want) {
+			t.Errorf("Set-Cookie %q lacks %s", sc, want)
+		}
+	}
+	if strings.Contains(sc, "Secure") {
+		t.Errorf("Set-Cookie over plain HTTP is Secure, so the browser would drop it: %q", sc)
+	}
+
+	tlsSite := mustStart(t)
+	tlsSrv := httptest.NewTLSServer(tlsSite.srv.Config.Handler)
+	t.Cleanup(tlsSrv.Close)
+	if sc := postStart(t, tlsSrv.URL, tlsSrv.Client()).Header.Get("Set-Cookie"); !strings.Contains(sc, "Secure") {
+		t.Errorf("Set-Cookie under TLS = %q, want Secure", sc)
+	}
+}
+
+func postStart(t *testing.T, base string, client *http.Client) *http.Response {
+	t.Helper()
+	c := *client
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := c.PostForm(base+"/start", url.Values{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp
+}
+
+func TestHealthAndStatic(t *testing.T) {
+	s := mustStart(t)
+	v := s.newVisitor()
+	if p := v.get("/healthz"); p.status != http.StatusOK || strings.TrimSpace(p.body) != "ok" {
+		t.Errorf("GET /healthz = %d %q, want 200 ok", p.status, p.body)
+	}
+	landing := v.get("/")
+	var css string
+	walk(landing.doc, func(n *htmlNode) bool {
+		if n.Data == "link" && attr(n, "rel") == "stylesheet" {
+			css = attr(n, "href")
+		}
+		return css == ""
+	})
+	if !strings.HasPrefix(css, "/static/style.") {
+		t.Fatalf("stylesheet link = %q, want a fingerprinted /static/style.*.css", css)
+	}
+	p := v.get(css)
+	if p.status != http.StatusOK || !strings.HasPrefix(p.header.Get("Content-Type"), "text/css") ||
+		!strings.Contains(p.header.Get("Cache-Control"), "immutable") {
+		t.Errorf("GET %s = %d %q %q, want 200 text/css cached immutably", css, p.status, p.header.Get("Content-Type"), p.header.Get("Cache-Control"))
+	}
+	if p := v.get("/static/style.css"); p.status != http.StatusNotFound {
+		t.Errorf("unfingerprinted stylesheet = %d, want 404", p.status)
+	}
+}
+
+func TestResultPageIsNotIndexed(t *testing.T) {
+	s := mustStart(t)
+	v := s.newVisitor()
+	v.answerAll(exampleAnswers(t, s.q, assessment.NarrowScope))
+	res := v.get(v.submitContact(url.Values{}).location)
+	var robots string
+	walk(res.doc, func(n *htmlNode) bool {
+		if n.Data == "meta" && attr(n, "name") == "robots" {
+			robots = attr(n, "content")
+		}
+		return true
+	})
+	if robots != "noindex" {
+		t.Errorf("result robots meta = %q, want noindex (share tokens are private links)", robots)
+	}
+	var ogTitle string
+	walk(res.doc, func(n *htmlNode) bool {
+		if n.Data == "meta" && attr(n, "property") == "og:title" {
+			ogTitle = attr(n, "content")
+		}
+		return true
+	})
+	if want := mustOutcome(t, s.q, assessment.NarrowScope).Headline; !strings.Contains(ogTitle, want) {
+		t.Errorf("og:title = %q, want the outcome headline %q for link previews", ogTitle, want)
+	}
+	// narrow-scope invites a retake: its button leads back to the start.
+	if href := attr(byTestID(res.doc, "action"), "href"); href != "/" {
+		t.Errorf("narrow-scope action = %q, want / (retake)", href)
+	}
+}
