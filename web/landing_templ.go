@@ -112,7 +112,7 @@ func landingPage(v landingView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "<ul class=\"facts\"><li>About ")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "<ul class=\"facts\" role=\"list\"><li>About ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -223,7 +223,7 @@ func landingPage(v landingView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 18, "</section><section class=\"how\"><h2>What you get</h2><ol><li>A straight answer: whether a fractional product leader fits your company right now, or what would serve you better.</li><li>The reasons, criterion by criterion, with the answers that drove each one.</li><li>A next step, and a link you can share with your co-founders.</li></ol></section>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 18, "</section><section class=\"how\"><h2>What you get</h2><ol role=\"list\"><li>A straight answer: whether a fractional product leader fits your company right now, or what would serve you better.</li><li>The reasons, criterion by criterion, with the answers that drove each one.</li><li>A next step, and a link you can share with your co-founders.</li></ol></section>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -1,0 +1,90 @@
+package web
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/argon2"
+)
+
+// Password rules. Long passphrases are welcome; the upper bound only stops
+// a megabyte "password" from being hashed.
+const (
+	MinPasswordLength = 12
+	MaxPasswordLength = 1024
+)
+
+// argon2id parameters: OWASP's minimum (19 MiB, 2 passes, 1 lane). They
+// are stored with each hash, so raising them later leaves old hashes valid.
+const (
+	argonMemoryKiB = 19 * 1024
+	argonPasses    = 2
+	argonLanes     = 1
+	argonKeyLen    = 32
+	argonSaltLen   = 16
+)
+
+// CheckPasswordRules says what is wrong with a new password, or "".
+func CheckPasswordRules(pw string) string {
+	n := utf8.RuneCountInString(pw)
+	switch {
+	case n < MinPasswordLength:
+		return fmt.Sprintf("Please use at least %d characters. A few words strung together make a good passphrase.", MinPasswordLength)
+	case len(pw) > MaxPasswordLength:
+		return fmt.Sprintf("Please use at most %d characters.", MaxPasswordLength)
+	case strings.TrimSpace(pw) == "":
+		return "A password can't be only spaces."
+	}
+	return ""
+}
+
+// HashPassword hashes a password with argon2id in the PHC string format
+// ($argon2id$v=19$m=…,t=…,p=…$salt$hash).
+func HashPassword(pw string) string {
+	salt := make([]byte, argonSaltLen)
+	rand.Read(salt)
+	key := argon2.IDKey([]byte(pw), salt, argonPasses, argonMemoryKiB, argonLanes, argonKeyLen)
+	b64 := base64.RawStdEncoding
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
+		argon2.Version, argonMemoryKiB, argonPasses, argonLanes, b64.EncodeToString(salt), b64.EncodeToString(key))
+}
+
+var errBadHash = errors.New("malformed password hash")
+
+// CheckPassword reports whether pw matches the stored hash, using the
+// parameters stored with it and a constant-time comparison.
+func CheckPassword(encoded, pw string) (bool, error) {
+	parts := strings.Split(encoded, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return false, errBadHash
+	}
+	var version int
+	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
+		return false, errBadHash
+	}
+	var mem, passes uint32
+	var lanes uint8
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &mem, &passes, &lanes); err != nil || lanes == 0 || passes == 0 {
+		return false, errBadHash
+	}
+	b64 := base64.RawStdEncoding
+	salt, err := b64.DecodeString(parts[4])
+	if err != nil {
+		return false, errBadHash
+	}
+	want, err := b64.DecodeString(parts[5])
+	if err != nil || len(want) == 0 {
+		return false, errBadHash
+	}
+	got := argon2.IDKey([]byte(pw), salt, passes, mem, lanes, uint32(len(want)))
+	return subtle.ConstantTimeCompare(got, want) == 1, nil
+}
+
+// dummyHash is checked against when an email is unknown, so a sign-in for
+// a missing account costs the same time as a wrong password.
+var dummyHash = HashPassword("fitcheck: no such account, same cost as a real one")
