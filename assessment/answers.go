@@ -98,6 +98,7 @@ type Assessment struct {
 	Answers              Answers
 	Result               Result
 	Contact              Contact
+	Status               Status
 	CreatedAt            time.Time
 	UpdatedAt            time.Time
 }

@@ -30,8 +30,25 @@ func at(path []any, more ...any) []any {
 
 func (c *checker) required(path []any, field, value string) {
 	if strings.TrimSpace(value) == "" {
-		c.add(at(path, field), "%s is missing", field)
+		c.add(at(path, field), "%s is missing", dotted(at(path, field)))
 	}
+}
+
+// dotted writes a path the way the file nests it: steps[1].questions[0].prompt.
+func dotted(path []any) string {
+	var b strings.Builder
+	for _, p := range path {
+		switch p := p.(type) {
+		case int:
+			fmt.Fprintf(&b, "[%d]", p)
+		default:
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			fmt.Fprint(&b, p)
+		}
+	}
+	return b.String()
 }
 
 func (c *checker) id(path []any, what, id string, seen map[string]bool) {

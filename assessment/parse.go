@@ -67,10 +67,17 @@ func Parse(data []byte) (*Questionnaire, error) {
 	var q Questionnaire
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
+	var decodeProblems []Problem
 	if err := dec.Decode(&q); err != nil {
-		return nil, &ContentError{Problems: yamlProblems(err)}
+		var te *yaml.TypeError
+		if !errors.As(err, &te) {
+			return nil, &ContentError{Problems: yamlProblems(err)}
+		}
+		// A type error (a misspelt field, text where a number belongs) still
+		// decodes everything else, so check the rest too and report it all.
+		decodeProblems = yamlProblems(err)
 	}
-	c := checker{q: &q, root: root.Content[0]}
+	c := checker{q: &q, root: root.Content[0], problems: decodeProblems}
 	c.check()
 	if len(c.problems) > 0 {
 		sort.SliceStable(c.problems, func(i, j int) bool { return c.problems[i].Line < c.problems[j].Line })
@@ -81,7 +88,10 @@ func Parse(data []byte) (*Questionnaire, error) {
 	return &q, nil
 }
 
-var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+var (
+	yamlLine     = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+	unknownField = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
+)
 
 // yamlProblems turns the YAML library's errors into problems with lines.
 func yamlProblems(err error) []Problem {
@@ -96,7 +106,11 @@ func yamlProblems(err error) []Problem {
 	for _, m := range msgs {
 		if g := yamlLine.FindStringSubmatch(m); g != nil {
 			n, _ := strconv.Atoi(g[1])
-			out = append(out, Problem{Line: n, Message: g[2]})
+			msg := g[2]
+			if f := unknownField.FindStringSubmatch(msg); f != nil {
+				msg = fmt.Sprintf("unknown field %q: check its spelling and indentation", f[1])
+			}
+			out = append(out, Problem{Line: n, Message: msg})
 			continue
 		}
 		out = append(out, Problem{Message: strings.TrimPrefix(m, "yaml: ")})

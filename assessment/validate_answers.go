@@ -18,10 +18,10 @@ type FieldErrors map[string]string
 // (trimmed, de-duplicated, empty values dropped) and, when the answer cannot
 // be accepted, a message written for the visitor.
 func (qn *Question) Check(values []string) ([]string, string) {
-	clean := cleanValues(values)
 	if len(values) > MaxValuesPerQuestion {
 		return nil, "That answer had more values than this question allows. Please answer again."
 	}
+	clean := cleanValues(values)
 	if len(clean) == 0 {
 		if qn.Required {
 			return nil, requiredMessage(qn.Type)

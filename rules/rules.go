@@ -4,6 +4,8 @@
 package rules
 
 import (
+	"slices"
+
 	"sessionplayer.studio/fitcheck/assessment"
 )
 
@@ -39,9 +41,11 @@ func Score(q *assessment.Questionnaire, answers assessment.Answers) []assessment
 		for qi := range step.Questions {
 			qn := &step.Questions[qi]
 			addMaximum(out, index, qn)
-			for _, value := range answers[qn.ID] {
+			values := answers[qn.ID]
+			for vi, value := range values {
 				opt, ok := qn.Option(value)
-				if !ok {
+				// A repeated option counts once, as Question.Check treats it.
+				if !ok || slices.Contains(values[:vi], value) {
 					continue
 				}
 				addOption(out, index, qn, opt)
@@ -73,20 +77,33 @@ func addOption(out []assessment.CriterionResult, index map[string]int, qn *asses
 }
 
 // addMaximum adds the most a question can contribute to each criterion, so
-// a chart can draw a score against what was possible.
+// a chart can draw a score against what was possible: the best single
+// option, or for a multi question the best max_choices combinable options
+// together, whichever is more.
 func addMaximum(out []assessment.CriterionResult, index map[string]int, qn *assessment.Question) {
 	best := map[string]int{}
+	combinable := map[string][]int{}
 	for _, opt := range qn.Options {
 		for crit, points := range opt.Scores {
 			if points <= 0 {
 				continue
 			}
 			if qn.Type == assessment.Multi && !opt.Exclusive {
-				best[crit] += points
-			} else if points > best[crit] {
-				best[crit] = points
+				combinable[crit] = append(combinable[crit], points)
 			}
+			best[crit] = max(best[crit], points)
 		}
+	}
+	for crit, points := range combinable {
+		slices.SortFunc(points, func(a, b int) int { return b - a })
+		if qn.MaxChoices > 0 && len(points) > qn.MaxChoices {
+			points = points[:qn.MaxChoices]
+		}
+		sum := 0
+		for _, p := range points {
+			sum += p
+		}
+		best[crit] = max(best[crit], sum)
 	}
 	for crit, points := range best {
 		if i, ok := index[crit]; ok {
