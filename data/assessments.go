@@ -86,10 +86,11 @@ func insertAssessment(ctx context.Context, tx *sql.Tx, a *assessment.Assessment)
 		c = assessment.Contact{}
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO assessments (token, questionnaire_version, outcome, answers, result,
-		contact_name, contact_email, contact_company, contact_role, consent, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		contact_name, contact_email, contact_company, contact_role, consent, status, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.Token, a.QuestionnaireVersion, a.Result.Outcome, string(answers), string(result),
-		c.Name, c.Email, c.Company, c.Role, c.Consent, formatTime(a.CreatedAt), formatTime(a.CreatedAt))
+		c.Name, c.Email, c.Company, c.Role, c.Consent, string(assessment.StatusNew),
+		formatTime(a.CreatedAt), formatTime(a.CreatedAt))
 	if err != nil {
 		return fmt.Errorf("insert assessment: %w", err)
 	}
@@ -98,15 +99,14 @@ func insertAssessment(ctx context.Context, tx *sql.Tx, a *assessment.Assessment)
 		return fmt.Errorf("insert assessment: %w", err)
 	}
 	a.Contact = c
+	a.Status = assessment.StatusNew
 	a.UpdatedAt = a.CreatedAt
 	return nil
 }
 
 // FindAssessment returns the assessment with the given share token.
 func (s *Store) FindAssessment(ctx context.Context, token string) (*assessment.Assessment, error) {
-	row := s.db.QueryRowContext(ctx, `SELECT id, token, questionnaire_version, answers, result,
-		contact_name, contact_email, contact_company, contact_role, consent, created_at, updated_at
-		FROM assessments WHERE token = ?`, token)
+	row := s.db.QueryRowContext(ctx, `SELECT `+assessmentColumns+` FROM assessments WHERE token = ?`, token)
 	a, err := scanAssessment(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("assessment: %w", assessment.ErrNotFound)
@@ -121,6 +121,10 @@ type scanner interface {
 	Scan(dest ...any) error
 }
 
+// assessmentColumns are the columns scanAssessment reads, in its order.
+const assessmentColumns = `id, token, questionnaire_version, answers, result,
+	contact_name, contact_email, contact_company, contact_role, consent, status, created_at, updated_at`
+
 func scanAssessment(row scanner) (*assessment.Assessment, error) {
 	var (
 		a                assessment.Assessment
@@ -128,7 +132,7 @@ func scanAssessment(row scanner) (*assessment.Assessment, error) {
 		created, updated string
 	)
 	err := row.Scan(&a.ID, &a.Token, &a.QuestionnaireVersion, &answers, &result,
-		&a.Contact.Name, &a.Contact.Email, &a.Contact.Company, &a.Contact.Role, &a.Contact.Consent, &created, &updated)
+		&a.Contact.Name, &a.Contact.Email, &a.Contact.Company, &a.Contact.Role, &a.Contact.Consent, &a.Status, &created, &updated)
 	if err != nil {
 		return nil, err
 	}

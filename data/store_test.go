@@ -538,6 +538,7 @@ func TestSubmitDraft(t *testing.T) {
 	want.ID = a.ID
 	want.CreatedAt = want.CreatedAt.UTC()
 	want.UpdatedAt = want.CreatedAt
+	want.Status = assessment.StatusNew
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("FindAssessment(%q) =\n%+v\nwant\n%+v", token, *got, *want)
 	}

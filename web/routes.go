@@ -16,6 +16,7 @@ func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
 	r.Use(s.recoverPanics)
 	r.Use(limitBody(maxFormBytes))
+	r.Use(s.crossOriginProtection)
 
 	r.Get("/healthz", s.serve(s.health))
 	r.Get("/static/{file}", s.serveStatic)
@@ -25,6 +26,26 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/step/{n}", s.serve(s.showStep))
 	r.Post("/step/{n}", s.serve(s.saveStep))
 	r.Get("/r/{token}", s.serve(s.result))
+
+	r.Route("/admin", func(r chi.Router) {
+		r.Get("/setup", s.serve(s.showSetup))
+		r.Post("/setup", s.serve(s.setupOwner))
+		r.Get("/signin", s.serve(s.showSignIn))
+		r.Post("/signin", s.serve(s.signIn))
+		r.Post("/signout", s.serve(s.signOut))
+		r.Group(func(r chi.Router) {
+			r.Use(s.requireOwner)
+			r.Get("/", s.serve(s.adminList))
+			r.Get("/dashboard", s.serve(s.adminDashboard))
+			r.Get("/export.csv", s.serve(s.adminExport))
+			r.Post("/signout-everywhere", s.serve(s.signOutEverywhere))
+			r.Get("/a/{id}", s.serve(s.adminDetail))
+			r.Post("/a/{id}/status", s.serve(s.adminSetStatus))
+			r.Post("/a/{id}/notes", s.serve(s.adminAddNote))
+			r.Get("/a/{id}/delete", s.serve(s.adminConfirmDelete))
+			r.Post("/a/{id}/delete", s.serve(s.adminDelete))
+		})
+	})
 
 	r.NotFound(s.serve(func(http.ResponseWriter, *http.Request) error { return notFound() }))
 	r.MethodNotAllowed(s.serve(func(http.ResponseWriter, *http.Request) error {
@@ -65,4 +86,20 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 		}()
 		next.ServeHTTP(w, r)
 	})
+}
+
+// crossOriginProtection refuses state-changing requests that a browser marks
+// as coming from another site (Go's Sec-Fetch-Site / Origin check), so no
+// other page can submit answers or change the admin on a visitor's behalf.
+func (s *Server) crossOriginProtection(next http.Handler) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.renderError(w, r, &pageError{
+			status:  http.StatusForbidden,
+			title:   "That request came from another site",
+			message: "For your safety, forms here can only be sent from this site's own pages. Please use the page itself.",
+			link:    homeLink,
+		})
+	}))
+	return cop.Handler(next)
 }

@@ -27,6 +27,35 @@ type Store interface {
 	UpdateDraft(ctx context.Context, d *assessment.Draft) error
 	SubmitDraft(ctx context.Context, draftID string, a *assessment.Assessment) (string, error)
 	FindAssessment(ctx context.Context, token string) (*assessment.Assessment, error)
+	RecordStepView(ctx context.Context, visitor string, step int, now time.Time) error
+
+	ownerStore
+	reviewStore
+}
+
+// ownerStore is what sign-in and setup need.
+type ownerStore interface {
+	CountOwners(ctx context.Context) (int, error)
+	CreateFirstOwner(ctx context.Context, o *assessment.Owner) error
+	FindOwnerByEmail(ctx context.Context, email string) (*assessment.Owner, error)
+	CreateOwnerSession(ctx context.Context, s *assessment.OwnerSession) error
+	FindOwnerSession(ctx context.Context, idHash string, now time.Time) (*assessment.OwnerSession, *assessment.Owner, error)
+	TouchOwnerSession(ctx context.Context, idHash string, now time.Time) error
+	DeleteOwnerSession(ctx context.Context, idHash string) error
+	DeleteOwnerSessions(ctx context.Context, ownerID int64) (int64, error)
+}
+
+// reviewStore is what the review pages need.
+type reviewStore interface {
+	ListAssessments(ctx context.Context, f assessment.Filter) ([]assessment.Summary, int, error)
+	FindAssessmentByID(ctx context.Context, id int64) (*assessment.Assessment, error)
+	UpdateStatus(ctx context.Context, id int64, status assessment.Status, now time.Time) error
+	AddNote(ctx context.Context, n *assessment.Note) error
+	ListNotes(ctx context.Context, assessmentID int64) ([]assessment.Note, error)
+	DeleteAssessment(ctx context.Context, id int64) error
+	CountOutcomes(ctx context.Context, since time.Time) (map[string]int, error)
+	WeeklyOutcomes(ctx context.Context, since time.Time) ([]assessment.WeekCount, error)
+	Funnel(ctx context.Context, since time.Time) ([]assessment.FunnelStep, error)
 }
 
 // Config is what the server needs to know about its deployment.
@@ -38,6 +67,9 @@ type Config struct {
 	// SessionHashKey signs and SessionBlockKey encrypts the session cookie.
 	SessionHashKey  []byte
 	SessionBlockKey []byte
+	// SignInFailureDelay is how long a failed owner sign-in waits before it
+	// is answered, to slow password guessing. Zero answers at once (tests).
+	SignInFailureDelay time.Duration
 }
 
 // Server handles every request of the public site.
@@ -53,6 +85,9 @@ type Server struct {
 	// versions caches parsed past questionnaires by content hash: a stored
 	// version never changes, so it is parsed at most once.
 	versions sync.Map
+
+	setup   setupToken
+	signins *signinLimiter
 }
 
 // NewServer builds the server around the questionnaire currently in force.
@@ -72,7 +107,8 @@ func NewServer(cfg Config, store Store, current *assessment.Questionnaire, parse
 		Secure:   strings.HasPrefix(cfg.BaseURL, "https://"),
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	s := &Server{cfg: cfg, store: store, current: current, parse: parse, sessions: cookies, log: log, now: time.Now}
+	s := &Server{cfg: cfg, store: store, current: current, parse: parse, sessions: cookies, log: log, now: time.Now,
+		signins: newSigninLimiter()}
 	s.versions.Store(current.Version, current)
 	if err := store.SaveQuestionnaire(context.Background(), current.Version, current.Source, s.now()); err != nil {
 		return nil, fmt.Errorf("record questionnaire version: %w", err)

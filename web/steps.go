@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -45,9 +46,11 @@ func (s *Server) start(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	if _, err := s.startDraft(w, r); err != nil {
+	d, err := s.startDraft(w, r)
+	if err != nil {
 		return err
 	}
+	s.recordStep(r, d, 0)
 	// The marker lets step 1 tell "cookies are blocked" from "never started".
 	http.Redirect(w, r, stepURL(1)+"?started=1", http.StatusSeeOther)
 	return nil
@@ -91,11 +94,25 @@ func (s *Server) showStep(w http.ResponseWriter, r *http.Request) error {
 
 // noteReached records the furthest step a visitor has opened.
 func (s *Server) noteReached(r *http.Request, d *assessment.Draft, idx int) error {
+	if idx == 0 {
+		s.recordStep(r, d, 1)
+	}
 	if idx <= d.Reached {
 		return nil
 	}
 	d.Reached = idx
+	s.recordStep(r, d, idx+1)
 	return s.saveDraft(r, d)
+}
+
+// recordStep counts a visitor reaching a step for the owner's funnel. The
+// visitor is a hash of the draft id: anonymous, and nothing from the
+// request. A failure here costs a funnel count, never the visitor's page.
+func (s *Server) recordStep(r *http.Request, d *assessment.Draft, step int) {
+	visitor := hashSessionID("funnel:" + d.ID)[:32]
+	if err := s.store.RecordStepView(r.Context(), visitor, step, s.now().UTC()); err != nil {
+		s.log.WarnContext(r.Context(), "record step view", slog.Int("step", step), slog.Any("error", err))
+	}
 }
 
 func (s *Server) saveDraft(r *http.Request, d *assessment.Draft) error {

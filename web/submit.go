@@ -87,6 +87,7 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, d *assessment.Dr
 	if err != nil {
 		return fmt.Errorf("submit assessment: %w", err)
 	}
+	s.recordStep(r, d, len(q.Steps)+2) // finished
 	http.Redirect(w, r, resultURL(token), http.StatusSeeOther)
 	return nil
 }

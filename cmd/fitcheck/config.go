@@ -42,6 +42,11 @@ Usage:
   fitcheck serve [flags]           serve the site
   fitcheck validate [flags] [FILE] check a questionnaire file and run its examples
                                    (FILE defaults to -questionnaire, then the embedded default)
+  fitcheck admin add-user EMAIL    add an owner account for the review area (/admin)
+  fitcheck admin set-password EMAIL  set an owner's password (signs them out everywhere)
+  fitcheck admin list-users        list owner accounts
+                                   (passwords are read from standard input when it is not
+                                   a terminal, and prompted for otherwise)
 
 Flags (each has an environment twin; a flag on the command line wins):
 `
@@ -74,7 +79,12 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		})
 		fmt.Fprint(fs.Output(), usageTail)
 	}
-	if err := fs.Parse(args); err != nil {
+	positional, err := parseInterspersed(fs, args)
+	if err != nil {
+		return nil, nil, err
+	}
+	// Re-parse the positionals alone, so fs.Args() reports just them.
+	if err := fs.Parse(append([]string{"--"}, positional...)); err != nil {
 		return nil, nil, err
 	}
 	if err := applyEnv(fs, getenv); err != nil {
@@ -145,4 +155,24 @@ func loadQuestionnaire(path string) (*assessment.Questionnaire, error) {
 		return nil, fmt.Errorf("%s: %w", source, err)
 	}
 	return q, nil
+}
+
+// parseInterspersed parses flags wherever they appear, so both
+// `admin add-user EMAIL -db x` and `admin add-user -db x EMAIL` work.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return positional, nil
+		}
+		if len(args) > 0 && len(rest) < len(args) && args[len(args)-len(rest)-1] == "--" {
+			return append(positional, rest...), nil
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
 }

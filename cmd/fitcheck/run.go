@@ -25,7 +25,7 @@ import (
 
 // run is the whole program, callable from tests: it picks the subcommand,
 // reads configuration from args and getenv, and returns when ctx ends.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	cmd := "serve"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
@@ -36,8 +36,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = serve(ctx, args, getenv, stderr)
 	case "validate":
 		err = validate(args, getenv, stdout, stderr)
+	case "admin":
+		err = admin(ctx, args, getenv, stdin, stdout, stderr)
 	default:
-		err = fmt.Errorf("unknown command %q (commands: serve, validate; -h for help)", cmd)
+		err = fmt.Errorf("unknown command %q (commands: serve, validate, admin; -h for help)", cmd)
 	}
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
@@ -88,17 +90,22 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	srv, err := web.NewServer(web.Config{
 		BookingURL:      cfg.BookingURL,
 		BaseURL:         cfg.BaseURL,
-		SessionHashKey:  hashKey,
-		SessionBlockKey: blockKey,
+		SessionHashKey:     hashKey,
+		SessionBlockKey:    blockKey,
+		SignInFailureDelay: 500 * time.Millisecond,
 	}, store, q, assessment.Parse, log)
 	if err != nil {
 		return err
 	}
+	setupURL, err := srv.SetupURL(ctx)
+	if err != nil {
+		return err
+	}
 	go sweepDrafts(ctx, store, log)
-	return listenAndServe(ctx, cfg.Addr, srv.Handler(), log, q)
+	return listenAndServe(ctx, cfg.Addr, srv.Handler(), log, q, setupURL)
 }
 
-func listenAndServe(ctx context.Context, addr string, h http.Handler, log *slog.Logger, q *assessment.Questionnaire) error {
+func listenAndServe(ctx context.Context, addr string, h http.Handler, log *slog.Logger, q *assessment.Questionnaire, setupURL string) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
@@ -111,7 +118,14 @@ func listenAndServe(ctx context.Context, addr string, h http.Handler, log *slog.
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	log.Info("listening", slog.String("url", "http://"+ln.Addr().String()), slog.String("questionnaire_version", q.Version[:12]))
+	base := "http://" + ln.Addr().String()
+	log.Info("listening", slog.String("url", base), slog.String("questionnaire_version", q.Version[:12]))
+	if setupURL != "" {
+		if strings.HasPrefix(setupURL, "/") {
+			setupURL = base + setupURL
+		}
+		log.Info("no owner account yet: open this one-time link to create it", slog.String("setup_url", setupURL))
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {

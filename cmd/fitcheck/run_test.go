@@ -43,7 +43,7 @@ func startServer(t *testing.T, args []string, env map[string]string) string {
 	logs := &syncBuffer{}
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), func(k string) string { return env[k] }, &syncBuffer{}, logs)
+		done <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), func(k string) string { return env[k] }, strings.NewReader(""), &syncBuffer{}, logs)
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -162,7 +162,7 @@ func TestBadConfigurationIsRefused(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := run(t.Context(), tt.args, func(k string) string { return tt.env[k] }, &bytes.Buffer{}, &bytes.Buffer{})
+			err := run(t.Context(), tt.args, func(k string) string { return tt.env[k] }, strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{})
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("run(%v) = %v, want an error mentioning %q", tt.args, err, tt.want)
 			}
@@ -172,7 +172,7 @@ func TestBadConfigurationIsRefused(t *testing.T) {
 
 func TestHelpDocumentsEveryFlag(t *testing.T) {
 	var out bytes.Buffer
-	if err := run(t.Context(), []string{"-h"}, func(string) string { return "" }, &out, &out); err != nil {
+	if err := run(t.Context(), []string{"-h"}, func(string) string { return "" }, strings.NewReader(""), &out, &out); err != nil {
 		t.Fatalf("run -h = %v, want nil", err)
 	}
 	for flagName, env := range envNames {
@@ -193,13 +193,13 @@ func TestValidate(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	if err := run(t.Context(), []string{"validate"}, func(string) string { return "" }, &out, &out); err != nil {
+	if err := run(t.Context(), []string{"validate"}, func(string) string { return "" }, strings.NewReader(""), &out, &out); err != nil {
 		t.Fatalf("validate of the embedded default = %v, want nil", err)
 	}
 	if !strings.Contains(out.String(), "is valid") {
 		t.Errorf("validate output = %q, want it to say the file is valid", out.String())
 	}
-	err := run(t.Context(), []string{"validate", broken}, func(string) string { return "" }, &out, &out)
+	err := run(t.Context(), []string{"validate", broken}, func(string) string { return "" }, strings.NewReader(""), &out, &out)
 	if err == nil {
 		t.Fatalf("validate of a broken file = nil, want the problems")
 	}
@@ -209,7 +209,7 @@ func TestValidate(t *testing.T) {
 		}
 	}
 	// The serve command refuses the same file before listening.
-	if err := run(t.Context(), []string{"-questionnaire", broken, "-db", filepath.Join(dir, "x.db")}, func(string) string { return "" }, &out, &out); err == nil {
+	if err := run(t.Context(), []string{"-questionnaire", broken, "-db", filepath.Join(dir, "x.db")}, func(string) string { return "" }, strings.NewReader(""), &out, &out); err == nil {
 		t.Errorf("serve with a broken questionnaire = nil, want an error")
 	}
 }

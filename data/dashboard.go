@@ -1,0 +1,129 @@
+package data
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"sessionplayer.studio/fitcheck/assessment"
+)
+
+// CountOutcomes counts the assessments made since (inclusive), by outcome.
+func (s *Store) CountOutcomes(ctx context.Context, since time.Time) (map[string]int, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT outcome, count(*) FROM assessments
+		WHERE created_at >= ? GROUP BY outcome`, formatTime(since))
+	if err != nil {
+		return nil, fmt.Errorf("count outcomes: %w", err)
+	}
+	defer rows.Close()
+	counts := map[string]int{}
+	for rows.Next() {
+		var (
+			outcome string
+			n       int
+		)
+		if err := rows.Scan(&outcome, &n); err != nil {
+			return nil, fmt.Errorf("count outcomes: %w", err)
+		}
+		counts[outcome] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("count outcomes: %w", err)
+	}
+	return counts, nil
+}
+
+// WeeklyOutcomes counts the assessments made since (inclusive) by ISO week,
+// Monday 00:00 UTC, and outcome. Only weeks and outcomes with assessments
+// appear, ordered by week and then outcome. The first week counts only
+// from since.
+func (s *Store) WeeklyOutcomes(ctx context.Context, since time.Time) ([]assessment.WeekCount, error) {
+	// SQLite groups by UTC day (the first ten characters of the stored
+	// time); Go folds the days into weeks, which keeps the week arithmetic
+	// out of SQL.
+	rows, err := s.db.QueryContext(ctx, `SELECT substr(created_at, 1, 10) AS day, outcome, count(*)
+		FROM assessments WHERE created_at >= ? GROUP BY day, outcome`, formatTime(since))
+	if err != nil {
+		return nil, fmt.Errorf("weekly outcomes: %w", err)
+	}
+	defer rows.Close()
+	type key struct {
+		week    time.Time
+		outcome string
+	}
+	counts := map[key]int{}
+	for rows.Next() {
+		var (
+			day, outcome string
+			n            int
+		)
+		if err := rows.Scan(&day, &outcome, &n); err != nil {
+			return nil, fmt.Errorf("weekly outcomes: %w", err)
+		}
+		d, err := time.Parse(time.DateOnly, day)
+		if err != nil {
+			return nil, fmt.Errorf("weekly outcomes: parse stored day %q: %w", day, err)
+		}
+		counts[key{weekStart(d), outcome}] += n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("weekly outcomes: %w", err)
+	}
+	weeks := make([]assessment.WeekCount, 0, len(counts))
+	for k, n := range counts {
+		weeks = append(weeks, assessment.WeekCount{WeekStart: k.week, Outcome: k.outcome, Count: n})
+	}
+	slices.SortFunc(weeks, func(a, b assessment.WeekCount) int {
+		return cmp.Or(a.WeekStart.Compare(b.WeekStart), cmp.Compare(a.Outcome, b.Outcome))
+	})
+	return weeks, nil
+}
+
+// weekStart is the Monday 00:00 UTC that begins t's ISO week.
+func weekStart(t time.Time) time.Time {
+	t = t.UTC()
+	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	sinceMonday := (int(day.Weekday()) + 6) % 7 // Sunday is 0 in Go, 6 days after Monday
+	return day.AddDate(0, 0, -sinceMonday)
+}
+
+// RecordStepView records that an anonymous visitor opened a step. Only the
+// first view of each step by each visitor is kept, so reloads and Back do
+// not inflate the funnel.
+func (s *Store) RecordStepView(ctx context.Context, visitor string, step int, now time.Time) error {
+	if step < 0 {
+		return fmt.Errorf("record step view: step %d is negative", step)
+	}
+	_, err := s.db.ExecContext(ctx, `INSERT INTO step_views (visitor, step, created_at) VALUES (?, ?, ?)
+		ON CONFLICT (visitor, step) DO NOTHING`, visitor, step, formatTime(now))
+	if err != nil {
+		return fmt.Errorf("record step view %d: %w", step, err)
+	}
+	return nil
+}
+
+// Funnel counts, per step, the visitors who first opened it since
+// (inclusive), ordered by step. Steps nobody opened are absent.
+func (s *Store) Funnel(ctx context.Context, since time.Time) ([]assessment.FunnelStep, error) {
+	// (visitor, step) is the primary key, so count(*) counts distinct visitors.
+	rows, err := s.db.QueryContext(ctx, `SELECT step, count(*) FROM step_views
+		WHERE created_at >= ? GROUP BY step ORDER BY step`, formatTime(since))
+	if err != nil {
+		return nil, fmt.Errorf("funnel: %w", err)
+	}
+	defer rows.Close()
+	var steps []assessment.FunnelStep
+	for rows.Next() {
+		var st assessment.FunnelStep
+		if err := rows.Scan(&st.Step, &st.Visitors); err != nil {
+			return nil, fmt.Errorf("funnel: %w", err)
+		}
+		steps = append(steps, st)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("funnel: %w", err)
+	}
+	return steps, nil
+}
