@@ -88,8 +88,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		return err
 	}
 	srv, err := web.NewServer(web.Config{
-		BookingURL:      cfg.BookingURL,
-		BaseURL:         cfg.BaseURL,
+		BookingURL:         cfg.BookingURL,
+		BaseURL:            cfg.BaseURL,
 		SessionHashKey:     hashKey,
 		SessionBlockKey:    blockKey,
 		SignInFailureDelay: 500 * time.Millisecond,
