@@ -31,6 +31,7 @@ var (
 type site struct {
 	t      *testing.T
 	srv    *httptest.Server
+	server *web.Server
 	store  *data.Store
 	dbPath string
 	q      *assessment.Questionnaire
@@ -70,7 +71,7 @@ func mustStartAt(t *testing.T, dbPath string, content []byte, opts ...siteOption
 	}
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
-	return &site{t: t, srv: srv, store: store, dbPath: dbPath, q: q}
+	return &site{t: t, srv: srv, server: s, store: store, dbPath: dbPath, q: q}
 }
 
 // countRows counts rows in a table through a separate connection, as an
