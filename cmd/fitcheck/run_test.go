@@ -213,3 +213,39 @@ func TestValidate(t *testing.T) {
 		t.Errorf("serve with a broken questionnaire = nil, want an error")
 	}
 }
+
+func TestAdminCommands(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "fitcheck.db")
+	adminRun := func(stdin string, args ...string) (string, error) {
+		var out bytes.Buffer
+		err := run(t.Context(), append([]string{"admin"}, args...), func(string) string { return "" }, strings.NewReader(stdin), &out, &out)
+		return out.String(), err
+	}
+	if out, err := adminRun("", "list-users", "-db", db); err != nil || !strings.Contains(out, "no owner accounts") {
+		t.Errorf("list-users on a new database = %q, %v; want a hint that there are none", out, err)
+	}
+	if _, err := adminRun("short\n", "add-user", "greg@example.com", "-db", db); err == nil || !strings.Contains(err.Error(), "at least 12") {
+		t.Errorf("add-user with a short password = %v, want the length rule", err)
+	}
+	if _, err := adminRun("a long enough passphrase\n", "add-user", "not-an-email", "-db", db); err == nil {
+		t.Errorf("add-user with a bad email = nil, want an error")
+	}
+	if out, err := adminRun("a long enough passphrase\n", "add-user", "-db", db, "Greg@Example.com"); err != nil || !strings.Contains(out, "added greg@example.com") {
+		t.Fatalf("add-user = %q, %v; want the account added", out, err)
+	}
+	if _, err := adminRun("another long passphrase\n", "add-user", "greg@example.com", "-db", db); err == nil || !strings.Contains(err.Error(), "already has an account") {
+		t.Errorf("add-user twice = %v, want a clear refusal", err)
+	}
+	if _, err := adminRun("another long passphrase\n", "set-password", "nobody@example.com", "-db", db); err == nil || !strings.Contains(err.Error(), "no account") {
+		t.Errorf("set-password for a missing account = %v, want a clear refusal", err)
+	}
+	if out, err := adminRun("another long passphrase\n", "set-password", "greg@example.com", "-db", db); err != nil || !strings.Contains(out, "password changed") {
+		t.Errorf("set-password = %q, %v", out, err)
+	}
+	if out, err := adminRun("", "list-users", "-db", db); err != nil || !strings.Contains(out, "greg@example.com") {
+		t.Errorf("list-users = %q, %v; want the account", out, err)
+	}
+	if _, err := adminRun("", "frobnicate", "-db", db); err == nil {
+		t.Errorf("unknown admin command = nil, want usage")
+	}
+}
