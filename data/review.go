@@ -179,7 +179,7 @@ func (s *Store) DeleteAssessment(ctx context.Context, id int64) error {
 	if err != nil {
 		return fmt.Errorf("delete assessment %d: %w", id, err)
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM drafts WHERE 0 AND assessment_token = ?`, token); err != nil {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM drafts WHERE assessment_token = ?`, token); err != nil {
 		return fmt.Errorf("delete assessment %d: draft: %w", id, err)
 	}
 	if err := tx.Commit(); err != nil {
