@@ -29,7 +29,7 @@ var (
 
 // site is a running fitcheck over a real SQLite file in a temp dir.
 type site struct {
-	t      *testing.T
+	t      testing.TB
 	srv    *httptest.Server
 	server *web.Server
 	store  *data.Store
@@ -43,13 +43,13 @@ func withBooking(u string) siteOption { return func(c *web.Config) { c.BookingUR
 func withBaseURL(u string) siteOption { return func(c *web.Config) { c.BaseURL = u } }
 
 // mustStart starts a site on the default content.
-func mustStart(t *testing.T, opts ...siteOption) *site {
+func mustStart(t testing.TB, opts ...siteOption) *site {
 	t.Helper()
 	return mustStartAt(t, filepath.Join(t.TempDir(), "fitcheck.db"), assessment.DefaultContent, opts...)
 }
 
 // mustStartAt starts a site on the given database file and content.
-func mustStartAt(t *testing.T, dbPath string, content []byte, opts ...siteOption) *site {
+func mustStartAt(t testing.TB, dbPath string, content []byte, opts ...siteOption) *site {
 	t.Helper()
 	q, err := rules.Load(content)
 	if err != nil {
@@ -93,7 +93,7 @@ func (s *site) countRows(table string) int {
 // visitor is one browser: its own cookie jar, redirects not followed so
 // tests see every status.
 type visitor struct {
-	t      *testing.T
+	t      testing.TB
 	site   *site
 	client *http.Client
 }
@@ -138,7 +138,7 @@ func (v *visitor) do(req *http.Request) *page {
 
 // assertNoLeak fails on what a visitor must never see: a stack trace or a
 // server error.
-func assertNoLeak(t *testing.T, req *http.Request, p *page) {
+func assertNoLeak(t testing.TB, req *http.Request, p *page) {
 	t.Helper()
 	if p.status >= 500 {
 		t.Errorf("%s %s = %d, want no server error; body:\n%s", req.Method, req.URL.Path, p.status, p.body)
@@ -385,7 +385,7 @@ func texts(doc *html.Node, class string) []string {
 }
 
 // exampleAnswers is the answer set of a named example in the content.
-func exampleAnswers(t *testing.T, q *assessment.Questionnaire, expect string) assessment.Answers {
+func exampleAnswers(t testing.TB, q *assessment.Questionnaire, expect string) assessment.Answers {
 	t.Helper()
 	for _, ex := range q.Examples {
 		if ex.Expect == expect {

@@ -12,6 +12,7 @@ func (s *Server) landing(w http.ResponseWriter, r *http.Request) error {
 		Minutes:   q.Minutes,
 		Questions: q.QuestionCount(),
 		Steps:     len(q.Steps) + 1,
+		Deleted:   r.URL.Query().Get("done") == "deleted",
 	}
 	d, err := s.findDraft(r)
 	switch {

@@ -26,6 +26,8 @@ func (s *Server) result(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	noStore(w)
+	w.Header().Set("X-Robots-Tag", "noindex")
 	if asJSON {
 		return s.writeJSON(w, http.StatusOK, resultJSON(a))
 	}
@@ -51,6 +53,7 @@ func (s *Server) resultView(r *http.Request, q *assessment.Questionnaire, a *ass
 		Token:        a.Token,
 		ShareURL:     s.cfg.BaseURL + resultURL(a.Token),
 		JSONURL:      resultURL(a.Token) + ".json",
+		DeleteURL:    resultURL(a.Token) + "/delete",
 		Reason:       a.Result.Reason,
 		Criteria:     criterionViews(q, a.Result),
 		CreatedAt:    a.CreatedAt.Format("2 January 2006"),
@@ -136,4 +139,28 @@ func resultJSON(a *assessment.Assessment) resultDoc {
 		doc.Explanation.Criteria = append(doc.Explanation.Criteria, movedByDoc{Criterion: c.ID, Level: c.Level, MovedBy: c.MovedBy})
 	}
 	return doc
+}
+
+// deleteOwnResult lets the visitor who made a result delete it, from the
+// browser session that submitted it. A share link alone is not enough.
+func (s *Server) deleteOwnResult(w http.ResponseWriter, r *http.Request) error {
+	token := chi.URLParam(r, "token")
+	if !tokenPattern.MatchString(token) {
+		return notFound()
+	}
+	d, err := s.findDraft(r)
+	if err != nil || d.AssessmentToken != token {
+		return &pageError{status: http.StatusForbidden, title: "Only the person who took this assessment can delete it",
+			message: "Deleting works from the browser that submitted the answers. If that was you and it no longer works, " +
+				"ask the site owner to delete it.", link: link{Href: resultURL(token), Label: "Back to the result"}}
+	}
+	a, err := s.store.FindAssessment(r.Context(), token)
+	if err != nil {
+		return err
+	}
+	if err := s.store.DeleteAssessment(r.Context(), a.ID); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/?done=deleted", http.StatusSeeOther)
+	return nil
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 
@@ -14,7 +15,10 @@ const maxFormBytes = 64 << 10
 // Handler is the whole surface of the site, listed in one place.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
+	r.Use(s.logRequests)
 	r.Use(s.recoverPanics)
+	r.Use(s.securityHeaders)
+	r.Use(s.clientAddress())
 	r.Use(limitBody(maxFormBytes))
 	r.Use(s.crossOriginProtection)
 
@@ -22,9 +26,13 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/static/{file}", s.serveStatic)
 
 	r.Get("/", s.serve(s.landing))
-	r.Post("/start", s.serve(s.start))
-	r.Get("/step/{n}", s.serve(s.showStep))
-	r.Post("/step/{n}", s.serve(s.saveStep))
+	r.Group(func(r chi.Router) {
+		r.Use(s.limitPublicPosts(cmp.Or(s.cfg.PublicPostsPerMinute, 120)))
+		r.Post("/start", s.serve(s.start))
+		r.Get("/step/{n}", s.serve(s.showStep))
+		r.Post("/step/{n}", s.serve(s.saveStep))
+		r.Post("/r/{token}/delete", s.serve(s.deleteOwnResult))
+	})
 	r.Get("/r/{token}", s.serve(s.result))
 
 	r.Route("/admin", func(r chi.Router) {

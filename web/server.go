@@ -70,6 +70,15 @@ type Config struct {
 	// SignInFailureDelay is how long a failed owner sign-in waits before it
 	// is answered, to slow password guessing. Zero answers at once (tests).
 	SignInFailureDelay time.Duration
+	// TrustedProxies lists the CIDR prefixes of reverse proxies whose
+	// X-Forwarded-For is believed. Empty: the connection address is the client.
+	TrustedProxies []string
+	// MinCompletionTime is the least time between starting and submitting
+	// that a person could take; faster submits are treated as automated.
+	// Zero turns the check off (tests).
+	MinCompletionTime time.Duration
+	// PublicPostsPerMinute caps answer posts per client; zero means 120.
+	PublicPostsPerMinute int
 }
 
 // Server handles every request of the public site.

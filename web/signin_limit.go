@@ -2,8 +2,6 @@ package web
 
 import (
 	"fmt"
-	"net"
-	"net/http"
 	"strconv"
 	"sync"
 	"time"
@@ -90,24 +88,6 @@ func (l *signinLimiter) prune(now time.Time) {
 			delete(l.seen, key)
 		}
 	}
-}
-
-// clientKey identifies the client by its connection address; IPv6 clients
-// are grouped by /64, the block one subscriber usually holds. Forwarded
-// headers are not trusted here.
-func clientKey(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	ip := net.ParseIP(host)
-	if ip == nil {
-		return host
-	}
-	if ip.To4() == nil {
-		return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
-	}
-	return ip.String()
 }
 
 func retryAfter(d time.Duration) string {

@@ -84,6 +84,7 @@ func (s *Server) showStep(w http.ResponseWriter, r *http.Request) error {
 	if err := s.noteReached(r, d, idx); err != nil {
 		return err
 	}
+	noStore(w)
 	if idx == len(q.Steps) {
 		s.render(w, r, http.StatusOK, stepPage(s.contactStepView(assessment.Contact{}, nil)))
 		return nil

@@ -68,6 +68,9 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, d *assessment.Dr
 	if first := q.FirstIncompleteStep(d.Answers); first < len(q.Steps) {
 		return outOfOrder(first)
 	}
+	if err := s.checkHuman(r, d); err != nil {
+		return err
+	}
 	contact := contactFromForm(r)
 	if errs := checkContact(contact); len(errs) > 0 {
 		s.render(w, r, http.StatusUnprocessableEntity, stepPage(s.contactStepView(contact, errs)))
@@ -103,4 +106,26 @@ func answersFor(q *assessment.Questionnaire, all assessment.Answers) assessment.
 		}
 	}
 	return out
+}
+
+// honeypotField is a form field people never see (it is hidden) and so
+// never fill in; simple bots fill in every field they find.
+const honeypotField = "website"
+
+// checkHuman turns away submits that no person makes: the hidden field
+// filled in, or the whole assessment answered faster than it can be read.
+// The answers stay saved, so a person caught by mistake just submits again.
+func (s *Server) checkHuman(r *http.Request, d *assessment.Draft) error {
+	if r.PostForm.Get(honeypotField) != "" {
+		return &pageError{status: http.StatusBadRequest, title: "We couldn't accept that",
+			message: "Your browser filled in a field that is meant to stay empty. Please go back and submit again.",
+			link:    link{Href: stepURL(len(s.current.Steps) + 1), Label: "Back to the last step"}}
+	}
+	if min := s.cfg.MinCompletionTime; min > 0 && s.now().Sub(d.CreatedAt) < min {
+		return &pageError{status: http.StatusTooManyRequests, title: "That was quicker than we expected",
+			message: "The assessment was finished faster than a person can read it, so we held it back. " +
+				"Your answers are saved: take a moment, then submit the last step again.",
+			link: link{Href: stepURL(len(s.current.Steps) + 1), Label: "Back to the last step"}}
+	}
+	return nil
 }

@@ -154,6 +154,7 @@ type landingView struct {
 	Questions int
 	Steps     int
 	Resume    *resumeView
+	Deleted   bool
 }
 
 type resumeView struct {
@@ -167,6 +168,7 @@ type resultView struct {
 	Token        string
 	ShareURL     string
 	JSONURL      string
+	DeleteURL    string
 	Headline     string
 	Summary      []string
 	Reason       string

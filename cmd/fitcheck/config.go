@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
 	"net/url"
 	"os"
 	"strings"
@@ -23,16 +24,31 @@ type config struct {
 	BookingURL    string
 	BaseURL       string
 	LogFormat     string
+	TrustedProxy  string
+	RetainDays    int
+}
+
+// trustedProxies splits -trusted-proxies into CIDR prefixes.
+func (c *config) trustedProxies() []string {
+	var out []string
+	for _, p := range strings.Split(c.TrustedProxy, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // envNames pairs each flag with its environment variable.
 var envNames = map[string]string{
-	"addr":          "FITCHECK_ADDR",
-	"db":            "FITCHECK_DB",
-	"questionnaire": "FITCHECK_QUESTIONNAIRE",
-	"booking-url":   "FITCHECK_BOOKING_URL",
-	"base-url":      "FITCHECK_BASE_URL",
-	"log-format":    "FITCHECK_LOG_FORMAT",
+	"addr":            "FITCHECK_ADDR",
+	"db":              "FITCHECK_DB",
+	"questionnaire":   "FITCHECK_QUESTIONNAIRE",
+	"booking-url":     "FITCHECK_BOOKING_URL",
+	"base-url":        "FITCHECK_BASE_URL",
+	"log-format":      "FITCHECK_LOG_FORMAT",
+	"trusted-proxies": "FITCHECK_TRUSTED_PROXIES",
+	"retain-days":     "FITCHECK_RETAIN_DAYS",
 }
 
 const usageHead = `fitcheck tells a founder whether fractional product leadership fits their company.
@@ -45,6 +61,8 @@ Usage:
   fitcheck admin add-user EMAIL    add an owner account for the review area (/admin)
   fitcheck admin set-password EMAIL  set an owner's password (signs them out everywhere)
   fitcheck admin list-users        list owner accounts
+  fitcheck backup [flags] FILE     write a consistent copy of the database to FILE,
+                                   safe while the server runs
                                    (passwords are read from standard input when it is not
                                    a terminal, and prompted for otherwise)
 
@@ -68,6 +86,8 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.StringVar(&cfg.BookingURL, "booking-url", "", "where \"book a call\" buttons lead (e.g. your scheduling page); empty hides them")
 	fs.StringVar(&cfg.BaseURL, "base-url", "", "public address of the site, for absolute share links (e.g. https://fit.example.com)")
 	fs.StringVar(&cfg.LogFormat, "log-format", "text", "log format: text or json")
+	fs.StringVar(&cfg.TrustedProxy, "trusted-proxies", "", "comma-separated CIDR prefixes of reverse proxies whose X-Forwarded-For is trusted (e.g. 127.0.0.1/32); empty trusts none")
+	fs.IntVar(&cfg.RetainDays, "retain-days", 0, "delete assessments (with their notes) older than this many days; 0 keeps them forever")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), usageHead)
 		fs.VisitAll(func(f *flag.Flag) {
@@ -121,6 +141,14 @@ func (c *config) check() error {
 		if err != nil || (parsed.Scheme != "https" && parsed.Scheme != "http") || parsed.Host == "" {
 			problems = append(problems, fmt.Sprintf("%s %q must be an absolute http(s) URL", name, u))
 		}
+	}
+	for _, p := range c.trustedProxies() {
+		if _, err := netip.ParsePrefix(p); err != nil {
+			problems = append(problems, fmt.Sprintf("-trusted-proxies: %q is not a CIDR prefix like 10.0.0.0/8", p))
+		}
+	}
+	if c.RetainDays < 0 {
+		problems = append(problems, "-retain-days must be 0 (keep forever) or more")
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		problems = append(problems, fmt.Sprintf("-log-format %q must be text or json", c.LogFormat))

@@ -38,8 +38,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = validate(args, getenv, stdout, stderr)
 	case "admin":
 		err = admin(ctx, args, getenv, stdin, stdout, stderr)
+	case "backup":
+		err = backup(ctx, args, getenv, stdout, stderr)
 	default:
-		err = fmt.Errorf("unknown command %q (commands: serve, validate, admin; -h for help)", cmd)
+		err = fmt.Errorf("unknown command %q (commands: serve, validate, admin, backup; -h for help)", cmd)
 	}
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
@@ -93,6 +95,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		SessionHashKey:     hashKey,
 		SessionBlockKey:    blockKey,
 		SignInFailureDelay: 500 * time.Millisecond,
+		TrustedProxies:     cfg.trustedProxies(),
+		MinCompletionTime:  minCompletionTime,
 	}, store, q, assessment.Parse, log)
 	if err != nil {
 		return err
@@ -101,7 +105,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if err != nil {
 		return err
 	}
-	go sweepDrafts(ctx, store, log)
+	go sweep(ctx, store, cfg.RetainDays, log)
 	return listenAndServe(ctx, cfg.Addr, srv.Handler(), log, q, setupURL)
 }
 
@@ -142,23 +146,65 @@ func listenAndServe(ctx context.Context, addr string, h http.Handler, log *slog.
 	return nil
 }
 
-// sweepDrafts deletes expired drafts now and then, so abandoned answers do
-// not linger past their thirty days.
-func sweepDrafts(ctx context.Context, store *data.Store, log *slog.Logger) {
+// minCompletionTime is the least time a person takes from Start to submit:
+// a dozen questions cannot be read, let alone answered, faster.
+const minCompletionTime = 15 * time.Second
+
+// sweep runs housekeeping hourly: expired drafts and owner sessions go, so
+// abandoned answers do not linger past their thirty days, and with
+// -retain-days old assessments go too.
+func sweep(ctx context.Context, store *data.Store, retainDays int, log *slog.Logger) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
 	for {
-		if n, err := store.DeleteExpiredDrafts(ctx, time.Now()); err != nil && ctx.Err() == nil {
-			log.Warn("delete expired drafts", slog.Any("error", err))
-		} else if n > 0 {
-			log.Info("deleted expired drafts", slog.Int64("count", n))
-		}
+		sweepOnce(ctx, store, retainDays, time.Now(), log)
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
 		}
 	}
+}
+
+func sweepOnce(ctx context.Context, store *data.Store, retainDays int, now time.Time, log *slog.Logger) {
+	report := func(what string, n int64, err error) {
+		if err != nil && ctx.Err() == nil {
+			log.Warn(what, slog.Any("error", err))
+		} else if n > 0 {
+			log.Info(what, slog.Int64("count", n))
+		}
+	}
+	n, err := store.DeleteExpiredDrafts(ctx, now)
+	report("deleted expired drafts", n, err)
+	n, err = store.DeleteExpiredOwnerSessions(ctx, now)
+	report("deleted expired owner sessions", n, err)
+	if retainDays > 0 {
+		n, err = store.DeleteAssessmentsBefore(ctx, now.AddDate(0, 0, -retainDays))
+		report("deleted assessments past the retention period", n, err)
+	}
+}
+
+func backup(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, fs, err := parseConfig("fitcheck backup", args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New("usage: fitcheck backup [-db DB] FILE")
+	}
+	if _, err := os.Stat(cfg.DB); err != nil {
+		return fmt.Errorf("backup: no database at %s: %w", cfg.DB, err)
+	}
+	store, err := data.Open(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if err := store.Backup(ctx, fs.Arg(0)); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "backed up %s to %s\n", cfg.DB, fs.Arg(0))
+	return nil
 }
 
 // sessionKeys derives the cookie signing and encryption keys from a secret:
