@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"time"
 
 	"sessionplayer.studio/fitcheck/assessment"
 	"sessionplayer.studio/fitcheck/rules"
@@ -26,6 +27,8 @@ type config struct {
 	LogFormat     string
 	TrustedProxy  string
 	RetainDays    int
+	MinCompletion time.Duration
+	PostLimit     int
 }
 
 // trustedProxies splits -trusted-proxies into CIDR prefixes.
@@ -88,6 +91,8 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.StringVar(&cfg.LogFormat, "log-format", "text", "log format: text or json")
 	fs.StringVar(&cfg.TrustedProxy, "trusted-proxies", "", "comma-separated CIDR prefixes of reverse proxies whose X-Forwarded-For is trusted (e.g. 127.0.0.1/32); empty trusts none")
 	fs.IntVar(&cfg.RetainDays, "retain-days", 0, "delete assessments (with their notes) older than this many days; 0 keeps them forever")
+	fs.DurationVar(&cfg.MinCompletion, "min-completion-time", 15*time.Second, "submits faster than this after Start are held back as automated; 0 turns the check off")
+	fs.IntVar(&cfg.PostLimit, "post-limit", 120, "answer posts allowed per client per minute")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), usageHead)
 		fs.VisitAll(func(f *flag.Flag) {
@@ -146,6 +151,12 @@ func (c *config) check() error {
 		if _, err := netip.ParsePrefix(p); err != nil {
 			problems = append(problems, fmt.Sprintf("-trusted-proxies: %q is not a CIDR prefix like 10.0.0.0/8", p))
 		}
+	}
+	if c.PostLimit < 1 {
+		problems = append(problems, "-post-limit must be at least 1")
+	}
+	if c.MinCompletion < 0 {
+		problems = append(problems, "-min-completion-time cannot be negative")
 	}
 	if c.RetainDays < 0 {
 		problems = append(problems, "-retain-days must be 0 (keep forever) or more")

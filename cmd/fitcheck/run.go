@@ -90,13 +90,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		return err
 	}
 	srv, err := web.NewServer(web.Config{
-		BookingURL:         cfg.BookingURL,
-		BaseURL:            cfg.BaseURL,
-		SessionHashKey:     hashKey,
-		SessionBlockKey:    blockKey,
-		SignInFailureDelay: 500 * time.Millisecond,
-		TrustedProxies:     cfg.trustedProxies(),
-		MinCompletionTime:  minCompletionTime,
+		BookingURL:           cfg.BookingURL,
+		BaseURL:              cfg.BaseURL,
+		SessionHashKey:       hashKey,
+		SessionBlockKey:      blockKey,
+		SignInFailureDelay:   500 * time.Millisecond,
+		TrustedProxies:       cfg.trustedProxies(),
+		MinCompletionTime:    cfg.MinCompletion,
+		PublicPostsPerMinute: cfg.PostLimit,
 	}, store, q, assessment.Parse, log)
 	if err != nil {
 		return err
@@ -145,10 +146,6 @@ func listenAndServe(ctx context.Context, addr string, h http.Handler, log *slog.
 	}
 	return nil
 }
-
-// minCompletionTime is the least time a person takes from Start to submit:
-// a dozen questions cannot be read, let alone answered, faster.
-const minCompletionTime = 15 * time.Second
 
 // sweep runs housekeeping hourly: expired drafts and owner sessions go, so
 // abandoned answers do not linger past their thirty days, and with

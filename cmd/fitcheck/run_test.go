@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -13,6 +14,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"sessionplayer.studio/fitcheck/assessment"
+	"sessionplayer.studio/fitcheck/data"
 )
 
 // syncBuffer collects a server's log while the test reads it.
@@ -247,5 +251,94 @@ func TestAdminCommands(t *testing.T) {
 	}
 	if _, err := adminRun("", "frobnicate", "-db", db); err == nil {
 		t.Errorf("unknown admin command = nil, want usage")
+	}
+}
+
+func TestBackupWhileServing(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "fitcheck.db")
+	base := startServer(t, []string{"-db", db, "-min-completion-time", "0"}, nil)
+	q, err := loadQuestionnaire("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var steps []url.Values
+	for _, st := range q.Steps {
+		form := url.Values{"_nav": {"next"}}
+		for _, qn := range st.Questions {
+			if v, ok := q.Examples[0].Answers[qn.ID]; ok {
+				form[qn.ID] = v
+			}
+		}
+		steps = append(steps, form)
+	}
+	token := submitOne(base, append(steps, url.Values{"_nav": {"next"}}))
+	if token == "" {
+		t.Fatalf("submit through the running server failed")
+	}
+	copyPath := filepath.Join(dir, "backup.db")
+	var out bytes.Buffer
+	if err := run(t.Context(), []string{"backup", "-db", db, copyPath}, func(string) string { return "" }, strings.NewReader(""), &out, &out); err != nil {
+		t.Fatalf("backup = %v", err)
+	}
+	store, err := data.Open(t.Context(), copyPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	if _, err := store.FindAssessment(t.Context(), token); err != nil {
+		t.Errorf("backup lacks the submitted assessment: %v", err)
+	}
+	if v, err := store.IntegrityCheck(t.Context()); err != nil || v != "ok" {
+		t.Errorf("backup integrity = %q, %v", v, err)
+	}
+	if err := run(t.Context(), []string{"backup", "-db", db, copyPath}, func(string) string { return "" }, strings.NewReader(""), &out, &out); err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Errorf("backup over an existing file = %v, want a refusal", err)
+	}
+	if err := run(t.Context(), []string{"backup", "-db", filepath.Join(dir, "missing.db"), filepath.Join(dir, "b2.db")}, func(string) string { return "" }, strings.NewReader(""), &out, &out); err == nil {
+		t.Errorf("backup of a missing database = nil, want an error")
+	}
+}
+
+func TestRetentionSweep(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "fitcheck.db")
+	store, err := data.Open(t.Context(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	q, err := loadQuestionnaire("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.SaveQuestionnaire(t.Context(), q.Version, q.Source, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	created := time.Now().UTC()
+	for i, token := range []string{"old-one", "new-one"} {
+		at := created.AddDate(0, 0, -40*(1-i)) // the first is 40 days old
+		d := &assessment.Draft{ID: "draft-" + token, QuestionnaireVersion: q.Version, Answers: assessment.Answers{}, CreatedAt: at, UpdatedAt: at, ExpiresAt: at.AddDate(1, 0, 0)}
+		if err := store.CreateDraft(t.Context(), d); err != nil {
+			t.Fatal(err)
+		}
+		a := &assessment.Assessment{Token: token, QuestionnaireVersion: q.Version, Answers: assessment.Answers{}, Result: assessment.Result{Outcome: assessment.BookACall}, CreatedAt: at}
+		if _, err := store.SubmitDraft(t.Context(), d.ID, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	logs := &bytes.Buffer{}
+	sweepOnce(t.Context(), store, 0, created, slog.New(slog.NewTextHandler(logs, nil)))
+	if _, err := store.FindAssessment(t.Context(), "old-one"); err != nil {
+		t.Errorf("with retention off the old assessment was deleted: %v", err)
+	}
+	sweepOnce(t.Context(), store, 30, created, slog.New(slog.NewTextHandler(logs, nil)))
+	if _, err := store.FindAssessment(t.Context(), "old-one"); err == nil {
+		t.Errorf("assessment older than -retain-days 30 survived the sweep")
+	}
+	if _, err := store.FindAssessment(t.Context(), "new-one"); err != nil {
+		t.Errorf("recent assessment was deleted: %v", err)
+	}
+	if !strings.Contains(logs.String(), "retention") {
+		t.Errorf("the sweep did not log what it deleted")
 	}
 }
