@@ -57,7 +57,7 @@ func (s *Server) exportRecord(r *http.Request, a *assessment.Assessment, questio
 	c := a.Contact
 	rec := []string{
 		a.CreatedAt.UTC().Format(time.RFC3339), a.Result.Outcome, string(a.Status),
-		c.Name, c.Email, c.Company, c.Role, fmt.Sprint(c.Consent), s.cfg.BaseURL + resultURL(a.Token),
+		c.Name, c.Email, c.Company, c.Role, fmt.Sprint(c.Consent), s.absoluteURL(r, resultURL(a.Token)),
 	}
 	for _, cr := range s.current.Criteria {
 		cell := ""

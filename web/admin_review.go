@@ -238,7 +238,7 @@ func (s *Server) adminDetail(w http.ResponseWriter, r *http.Request) error {
 		Answers:     answerViews(q, a.Answers),
 		Criteria:    criterionViews(q, a.Result),
 		Contact:     a.Contact,
-		ShareURL:    s.cfg.BaseURL + resultURL(a.Token),
+		ShareURL:    s.absoluteURL(r, resultURL(a.Token)),
 		Status:      string(a.Status),
 		Statuses:    assessment.Statuses,
 		Version:     a.QuestionnaireVersion[:12],

@@ -51,7 +51,7 @@ func (s *Server) questionnaireFor(ctx context.Context, version string) *assessme
 func (s *Server) resultView(r *http.Request, q *assessment.Questionnaire, a *assessment.Assessment) resultView {
 	v := resultView{
 		Token:        a.Token,
-		ShareURL:     s.cfg.BaseURL + resultURL(a.Token),
+		ShareURL:     s.absoluteURL(r, resultURL(a.Token)),
 		JSONURL:      resultURL(a.Token) + ".json",
 		DeleteURL:    resultURL(a.Token) + "/delete",
 		Reason:       a.Result.Reason,
@@ -163,4 +163,17 @@ func (s *Server) deleteOwnResult(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.Redirect(w, r, "/?done=deleted", http.StatusSeeOther)
 	return nil
+}
+
+// absoluteURL makes a link someone can paste elsewhere: on -base-url when
+// the owner set one, otherwise on the host this request came to.
+func (s *Server) absoluteURL(r *http.Request, path string) string {
+	if s.cfg.BaseURL != "" {
+		return s.cfg.BaseURL + path
+	}
+	scheme := "http://"
+	if r.TLS != nil {
+		scheme = "https://"
+	}
+	return scheme + r.Host + path
 }
