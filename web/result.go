@@ -29,7 +29,7 @@ func (s *Server) result(w http.ResponseWriter, r *http.Request) error {
 	noStore(w)
 	w.Header().Set("X-Robots-Tag", "noindex")
 	if asJSON {
-		return s.writeJSON(w, http.StatusOK, resultJSON(a))
+		return s.writeJSON(w, r, http.StatusOK, resultJSON(a))
 	}
 	q := s.questionnaireFor(r.Context(), a.QuestionnaireVersion)
 	s.render(w, r, http.StatusOK, resultPage(s.resultView(r, q, a)))

@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
 )
 
 // maxFormBytes bounds a posted form. The largest legitimate step (a few
@@ -20,9 +21,11 @@ func (s *Server) Handler() http.Handler {
 	r.Use(s.securityHeaders)
 	r.Use(s.clientAddress())
 	r.Use(limitBody(maxFormBytes))
+	r.Use(middleware.Compress(5, "text/html", "text/css", "text/plain", "text/csv", "application/json", "image/svg+xml"))
 	r.Use(s.crossOriginProtection)
 
 	r.Get("/healthz", s.serve(s.health))
+	r.Get("/robots.txt", serveRobots)
 	r.Get("/static/{file}", s.serveStatic)
 
 	r.Get("/", s.serve(s.landing))
@@ -110,4 +113,18 @@ func (s *Server) crossOriginProtection(next http.Handler) http.Handler {
 		})
 	}))
 	return cop.Handler(next)
+}
+
+// robots lets search engines index the landing page and nothing private:
+// results, answers in progress and the admin stay out.
+const robots = `User-agent: *
+Allow: /$
+Disallow: /r/
+Disallow: /step/
+Disallow: /admin
+`
+
+func serveRobots(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	writeBody(w, r, http.StatusOK, "text/plain; charset=utf-8", []byte(robots))
 }

@@ -175,3 +175,36 @@ func TestResultPageIsNotIndexed(t *testing.T) {
 		t.Errorf("narrow-scope action = %q, want / (retake)", href)
 	}
 }
+
+func TestConditionalGetAndCompression(t *testing.T) {
+	s := mustStart(t)
+	v := s.newVisitor()
+	first := v.get("/")
+	etag := first.header.Get("ETag")
+	if etag == "" {
+		t.Fatalf("landing page has no ETag")
+	}
+	req, _ := http.NewRequest(http.MethodGet, s.srv.URL+"/", nil)
+	req.Header.Set("If-None-Match", etag)
+	if p := v.do(req); p.status != http.StatusNotModified || p.body != "" {
+		t.Errorf("conditional GET = %d with %d bytes, want 304 and no body", p.status, len(p.body))
+	}
+
+	// A browser that accepts gzip gets it; the Go client undoes it itself
+	// unless asked explicitly, so ask explicitly and look at the header.
+	req, _ = http.NewRequest(http.MethodGet, s.srv.URL+"/", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.Header.Get("Content-Encoding") != "gzip" {
+		t.Errorf("Content-Encoding = %q, want gzip when the client accepts it", resp.Header.Get("Content-Encoding"))
+	}
+
+	robots := v.get("/robots.txt")
+	if robots.status != http.StatusOK || !strings.Contains(robots.body, "Disallow: /r/") || !strings.Contains(robots.body, "Disallow: /admin") {
+		t.Errorf("robots.txt = %d %q, want results and admin disallowed", robots.status, robots.body)
+	}
+}
