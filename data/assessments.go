@@ -35,18 +35,13 @@ func (s *Store) FindQuestionnaire(ctx context.Context, version string) ([]byte, 
 	return content, nil
 }
 
-// SubmitDraft stores the assessment made from a draft and marks the draft
-// submitted, in one transaction. If the draft was already submitted (a
-// double click, a resent form) nothing new is stored and the token of the
-// first submission is returned, so one draft never makes two rows.
-func (s *Store) SubmitDraft(ctx context.Context, draftID string, a *assessment.Assessment) (string, error) {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return "", fmt.Errorf("submit draft: %w", err)
-	}
-	defer tx.Rollback()
+// submitInTx stores the assessment made from a draft and marks the draft
+// submitted, inside tx. If the draft was already submitted (a double click,
+// a resent form) nothing new is stored and the token of the first
+// submission is returned, so one draft never makes two rows.
+func submitInTx(ctx context.Context, tx *sql.Tx, draftID string, a *assessment.Assessment) (string, error) {
 	var existing sql.NullString
-	err = tx.QueryRowContext(ctx, `SELECT assessment_token FROM drafts WHERE id = ?`, draftID).Scan(&existing)
+	err := tx.QueryRowContext(ctx, `SELECT assessment_token FROM drafts WHERE id = ?`, draftID).Scan(&existing)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", fmt.Errorf("submit draft: %w", assessment.ErrNotFound)
 	}
@@ -62,9 +57,6 @@ func (s *Store) SubmitDraft(ctx context.Context, draftID string, a *assessment.A
 	if _, err := tx.ExecContext(ctx, `UPDATE drafts SET assessment_token = ?, updated_at = ? WHERE id = ?`,
 		a.Token, formatTime(a.CreatedAt), draftID); err != nil {
 		return "", fmt.Errorf("submit draft: mark submitted: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return "", fmt.Errorf("submit draft: commit: %w", err)
 	}
 	return a.Token, nil
 }

@@ -25,7 +25,8 @@ const timeFormat = "2006-01-02T15:04:05.000000000Z"
 
 // Store is the SQLite database behind fitcheck.
 type Store struct {
-	db *sql.DB
+	db      *sql.DB
+	submits *committer
 }
 
 // DSN builds the connection string. Every setting is per connection, so it
@@ -66,11 +67,13 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("migrate database %s: %w", path, err)
 	}
+	s.submits = newCommitter(db)
 	return s, nil
 }
 
-// Close closes the database.
+// Close finishes the submits already queued, then closes the database.
 func (s *Store) Close() error {
+	s.submits.close()
 	return s.db.Close()
 }
 

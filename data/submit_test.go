@@ -1,0 +1,98 @@
+package data
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"sessionplayer.studio/fitcheck/assessment"
+)
+
+// TestGroupCommitSharesTransactions: many concurrent submits are all stored
+// and answered, with fewer commits than submits (the point of group commit).
+func TestGroupCommitSharesTransactions(t *testing.T) {
+	s := mustOpenWithQuestionnaire(t)
+	const n = 64
+	for i := range n {
+		mustCreateDraft(t, s, newDraft(fmt.Sprintf("d%d", i), now.Add(time.Hour)))
+	}
+	before := s.submits.commits.Load()
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	errs := make([]error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			_, errs[i] = s.SubmitDraft(t.Context(), fmt.Sprintf("d%d", i), newAssessment(fmt.Sprintf("tok-%d", i), assessment.Contact{}))
+		}()
+	}
+	close(start)
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("SubmitDraft(d%d) = %v", i, err)
+		}
+	}
+	if got := countRows(t, s, "assessments"); got != n {
+		t.Errorf("assessments = %d, want %d", got, n)
+	}
+	commits := s.submits.commits.Load() - before
+	t.Logf("%d submits in %d commits", n, commits)
+	if commits >= n {
+		t.Errorf("%d submits took %d commits: nothing was grouped", n, commits)
+	}
+}
+
+// TestGroupCommitIsolatesFailures: in one batch, a submit that fails is
+// rolled back alone; the others commit and get their tokens.
+func TestGroupCommitIsolatesFailures(t *testing.T) {
+	s := mustOpenWithQuestionnaire(t)
+	for _, id := range []string{"ok1", "clash", "ok2"} {
+		mustCreateDraft(t, s, newDraft(id, now.Add(time.Hour)))
+	}
+	// "taken" is stored first so that "clash" reuses its token and fails.
+	mustCreateDraft(t, s, newDraft("first", now.Add(time.Hour)))
+	if _, err := s.SubmitDraft(t.Context(), "first", newAssessment("taken", assessment.Contact{})); err != nil {
+		t.Fatal(err)
+	}
+	batch := []*submitRequest{
+		{draftID: "ok1", a: newAssessment("tok-ok1", assessment.Contact{}), reply: make(chan submitReply, 1)},
+		{draftID: "clash", a: newAssessment("taken", assessment.Contact{}), reply: make(chan submitReply, 1)},
+		{draftID: "missing", a: newAssessment("tok-missing", assessment.Contact{}), reply: make(chan submitReply, 1)},
+		{draftID: "ok2", a: newAssessment("tok-ok2", assessment.Contact{}), reply: make(chan submitReply, 1)},
+	}
+	s.submits.commit(batch)
+	want := []struct {
+		token string
+		err   error
+	}{{"tok-ok1", nil}, {"", assessment.ErrConflict}, {"", assessment.ErrNotFound}, {"tok-ok2", nil}}
+	for i, req := range batch {
+		r := <-req.reply
+		if r.token != want[i].token || (want[i].err == nil) != (r.err == nil) {
+			t.Errorf("batch[%d] (%s) = %q, %v; want %q, error %v", i, req.draftID, r.token, r.err, want[i].token, want[i].err)
+		}
+		if want[i].err == assessment.ErrNotFound && !errors.Is(r.err, assessment.ErrNotFound) {
+			t.Errorf("batch[%d] error = %v, want ErrNotFound", i, r.err)
+		}
+	}
+	if got := countRows(t, s, "assessments"); got != 3 {
+		t.Errorf("assessments = %d, want 3 (first, ok1, ok2)", got)
+	}
+	d, err := s.FindDraft(t.Context(), "clash", now)
+	if err != nil || d.AssessmentToken != "" {
+		t.Errorf("the failed draft = %+v, %v; want it still unsubmitted", d, err)
+	}
+}
+
+func TestSubmitAfterCloseIsRefused(t *testing.T) {
+	s := mustOpenWithQuestionnaire(t)
+	mustCreateDraft(t, s, newDraft("late", now.Add(time.Hour)))
+	s.submits.close()
+	if _, err := s.SubmitDraft(t.Context(), "late", newAssessment("tok-late", assessment.Contact{})); !errors.Is(err, ErrClosed) {
+		t.Errorf("SubmitDraft after close = %v, want ErrClosed", err)
+	}
+}
