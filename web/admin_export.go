@@ -15,7 +15,7 @@ import (
 // column per question of the current questionnaire.
 func (s *Server) adminExport(w http.ResponseWriter, r *http.Request) error {
 	f, _ := s.filterFromQuery(r.URL.Query())
-	rows, _, err := s.store.ListAssessments(r.Context(), f)
+	rows, err := s.store.ExportAssessments(r.Context(), f)
 	if err != nil {
 		return err
 	}
@@ -35,12 +35,8 @@ func (s *Server) adminExport(w http.ResponseWriter, r *http.Request) error {
 	var buf bytes.Buffer
 	out := csv.NewWriter(&buf)
 	out.Write(header)
-	for _, row := range rows {
-		a, err := s.store.FindAssessmentByID(r.Context(), row.ID)
-		if err != nil {
-			return err
-		}
-		out.Write(s.exportRecord(r, a, questions))
+	for i := range rows {
+		out.Write(s.exportRecord(r, &rows[i], questions))
 	}
 	out.Flush()
 	if err := out.Error(); err != nil {

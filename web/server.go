@@ -48,6 +48,7 @@ type ownerStore interface {
 // reviewStore is what the review pages need.
 type reviewStore interface {
 	ListAssessments(ctx context.Context, f assessment.Filter) ([]assessment.Summary, int, error)
+	ExportAssessments(ctx context.Context, f assessment.Filter) ([]assessment.Assessment, error)
 	FindAssessmentByID(ctx context.Context, id int64) (*assessment.Assessment, error)
 	UpdateStatus(ctx context.Context, id int64, status assessment.Status, now time.Time) error
 	AddNote(ctx context.Context, n *assessment.Note) error
