@@ -61,7 +61,7 @@ func Parse(data []byte) (*Questionnaire, error) {
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, &ContentError{Problems: yamlProblems(err)}
 	}
-	if len(root.Content) == 0 {
+	if len(root.Content) == 0 || root.Content[0].Tag == "!!null" {
 		return nil, &ContentError{Problems: []Problem{{Message: "the file is empty"}}}
 	}
 	var q Questionnaire

@@ -74,7 +74,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		}
 	}
 	if pe.status >= 500 {
-		s.log.ErrorContext(r.Context(), "request failed",
+		s.log.ErrorContext(r.Context(), "request failed", slog.String("request_id", requestID(r.Context())),
 			slog.String("method", r.Method), slog.String("route", routePattern(r)), slog.Any("error", err))
 	}
 	s.render(w, r, pe.status, errorPage(pe.title, pe.message, pe.link))

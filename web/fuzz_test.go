@@ -42,10 +42,11 @@ func FuzzStepForm(f *testing.F) {
 		valid[i+1] = form.Encode()
 	}
 	text, note := textQuestion(f, s)
-	seeds := []struct {
+	type seed struct {
 		step int
 		body string
-	}{
+	}
+	seeds := []seed{
 		{1, valid[1]},
 		{1, "stage=not-an-option&decisions=nor-this&_nav=next"},
 		{1, "stage=%zz&_nav=next"},
@@ -57,17 +58,11 @@ func FuzzStepForm(f *testing.F) {
 		{2, strings.Repeat("symptoms=busy-uneven&", 1000)},
 	}
 	for n := 3; n <= steps; n++ {
-		seeds = append(seeds, struct {
-			step int
-			body string
-		}{n, valid[n]})
+		seeds = append(seeds, seed{n, valid[n]})
 		if n != text {
 			continue
 		}
-		seeds = append(seeds, []struct {
-			step int
-			body string
-		}{
+		seeds = append(seeds, []seed{
 			{text, url.Values{note: {strings.Repeat("a long answer ", 800)}, "_nav": {"next"}}.Encode()},
 			{text, note + "=" + strings.Repeat("x", 70<<10)},
 			{text, note + "=\xff\xfe\xc3\x28&mandate=\xed\xa0\x80&_nav=next"},
@@ -75,18 +70,15 @@ func FuzzStepForm(f *testing.F) {
 			{text, valid[text]},
 		}...)
 	}
-	seeds = append(seeds, []struct {
-		step int
-		body string
-	}{
+	seeds = append(seeds, []seed{
 		{steps + 1, "name=Ada&email=not-an-email&consent=yes"},
 		{steps + 1, "website=https://spam.example"},
 		{steps + 1, "_nav=back"},
 		{steps + 1, ""},
 		{steps + 2, valid[1]},
 	}...)
-	for _, seed := range seeds {
-		f.Add(uint8(seed.step), []byte(seed.body))
+	for _, sd := range seeds {
+		f.Add(uint8(sd.step), []byte(sd.body))
 	}
 
 	f.Fuzz(func(t *testing.T, n uint8, body []byte) {
