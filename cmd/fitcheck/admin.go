@@ -22,7 +22,7 @@ const adminUsage = `usage:
   fitcheck admin add-user EMAIL       add an owner account
   fitcheck admin set-password EMAIL   set a new password (signs that owner out everywhere)
   fitcheck admin list-users           list owner accounts
-The database is chosen with -db / FITCHECK_DB, as for serve.`
+The database is chosen with -db / FITCHECK_DB, as for serve`
 
 // admin manages owner accounts from the command line.
 func admin(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
