@@ -6,7 +6,6 @@ import (
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/go-chi/chi/v5/middleware"
 )
 
 // maxFormBytes bounds a posted form. The largest legitimate step (a few
@@ -21,7 +20,7 @@ func (s *Server) Handler() http.Handler {
 	r.Use(s.securityHeaders)
 	r.Use(s.clientAddress())
 	r.Use(limitBody(maxFormBytes))
-	r.Use(middleware.Compress(5, "text/html", "text/css", "text/plain", "text/csv", "application/json", "image/svg+xml"))
+	r.Use(newCompressor(5, "text/html", "text/css", "text/plain", "text/csv", "application/json", "image/svg+xml").Handler)
 	r.Use(s.crossOriginProtection)
 
 	r.Get("/healthz", s.serve(s.health))
