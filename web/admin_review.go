@@ -358,6 +358,7 @@ func (s *Server) adminDelete(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.DeleteAssessment(r.Context(), id); err != nil {
 		return err
 	}
+	s.cache.forgetResult(id)
 	http.Redirect(w, r, "/admin?done=deleted", http.StatusSeeOther)
 	return nil
 }

@@ -14,6 +14,16 @@ func (s *Server) landing(w http.ResponseWriter, r *http.Request) error {
 		Steps:     len(q.Steps) + 1,
 		Deleted:   r.URL.Query().Get("done") == "deleted",
 	}
+	if !v.Deleted && !hasSession(r) {
+		// Without a session there is nothing to resume: everyone sees the
+		// same page, rendered once.
+		p, err := s.cache.landingPage(r.Context(), landingPage(v))
+		if err != nil {
+			return err
+		}
+		p.serve(w, r)
+		return nil
+	}
 	d, err := s.findDraft(r)
 	switch {
 	case err == nil && d.AssessmentToken != "":

@@ -22,6 +22,18 @@ func (s *Server) result(w http.ResponseWriter, r *http.Request) error {
 	if !tokenPattern.MatchString(token) {
 		return notFound()
 	}
+	if !hasSession(r) {
+		// Whoever has no session cannot own the result: they get the
+		// shared page, rendered once and kept (cache.go).
+		p, err := s.sharedResult(r, token, asJSON)
+		if err != nil {
+			return err
+		}
+		noStore(w)
+		w.Header().Set("X-Robots-Tag", "noindex")
+		p.serve(w, r)
+		return nil
+	}
 	a, err := s.store.FindAssessment(r.Context(), token)
 	if err != nil {
 		return err
@@ -161,6 +173,7 @@ func (s *Server) deleteOwnResult(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.DeleteAssessment(r.Context(), a.ID); err != nil {
 		return err
 	}
+	s.cache.forgetResult(a.ID)
 	http.Redirect(w, r, "/?done=deleted", http.StatusSeeOther)
 	return nil
 }

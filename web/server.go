@@ -96,6 +96,10 @@ type Server struct {
 	// version never changes, so it is parsed at most once.
 	versions sync.Map
 
+	// cache keeps pages that are the same for every visitor without a
+	// session (cache.go).
+	cache pageCache
+
 	setup   setupToken
 	signins *signinLimiter
 }
