@@ -49,6 +49,10 @@ func HashPassword(pw string) string {
 	salt := make([]byte, argonSaltLen)
 	rand.Read(salt)
 	key := argon2.IDKey([]byte(pw), salt, argonPasses, argonMemoryKiB, argonLanes, argonKeyLen)
+	return encodeHash(salt, key)
+}
+
+func encodeHash(salt, key []byte) string {
 	b64 := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
 		argon2.Version, argonMemoryKiB, argonPasses, argonLanes, b64.EncodeToString(salt), b64.EncodeToString(key))
@@ -86,5 +90,15 @@ func CheckPassword(encoded, pw string) (bool, error) {
 }
 
 // dummyHash is checked against when an email is unknown, so a sign-in for
-// a missing account costs the same time as a wrong password.
-var dummyHash = HashPassword("fitcheck: no such account, same cost as a real one")
+// a missing account costs the same time as a wrong password. It has a real
+// hash's form and parameters but a random key, which no password matches,
+// so making it costs nothing. (Hashing a password for it at start-up took
+// 19 MiB and most of the server's cold start.)
+var dummyHash = randomHash()
+
+func randomHash() string {
+	salt, key := make([]byte, argonSaltLen), make([]byte, argonKeyLen)
+	rand.Read(salt)
+	rand.Read(key)
+	return encodeHash(salt, key)
+}
