@@ -47,4 +47,7 @@ func (r Result) Criterion(id string) (CriterionResult, bool) {
 var (
 	// ErrNotFound means the thing asked for does not exist (or has expired).
 	ErrNotFound = errors.New("not found")
+	// ErrUnavailable means storage is shutting down; the same request will
+	// work again once the server is back.
+	ErrUnavailable = errors.New("temporarily unavailable")
 )

@@ -28,13 +28,22 @@ func (s *Store) CreateDraft(ctx context.Context, d *assessment.Draft) error {
 
 // FindDraft returns a draft that has not expired by now.
 func (s *Store) FindDraft(ctx context.Context, id string, now time.Time) (*assessment.Draft, error) {
+	return findDraftTx(ctx, s.db, id, now)
+}
+
+// queryer is what reading a draft needs: the pool or a transaction.
+type queryer interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func findDraftTx(ctx context.Context, q queryer, id string, now time.Time) (*assessment.Draft, error) {
 	var (
 		d                         assessment.Draft
 		answers                   []byte
 		token                     sql.NullString
 		created, updated, expires string
 	)
-	err := s.db.QueryRowContext(ctx, `SELECT id, questionnaire_version, answers, reached, assessment_token,
+	err := q.QueryRowContext(ctx, `SELECT id, questionnaire_version, answers, reached, assessment_token,
 		created_at, updated_at, expires_at FROM drafts WHERE id = ? AND expires_at > ?`, id, formatTime(now)).
 		Scan(&d.ID, &d.QuestionnaireVersion, &answers, &d.Reached, &token, &created, &updated, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -45,6 +54,9 @@ func (s *Store) FindDraft(ctx context.Context, id string, now time.Time) (*asses
 	}
 	if err := json.Unmarshal(answers, &d.Answers); err != nil {
 		return nil, fmt.Errorf("decode draft answers: %w", err)
+	}
+	if d.Answers == nil {
+		d.Answers = assessment.Answers{}
 	}
 	d.AssessmentToken = token.String
 	for _, f := range []struct {
@@ -96,4 +108,43 @@ func encodeAnswers(a assessment.Answers) (string, error) {
 		return "", fmt.Errorf("encode answers: %w", err)
 	}
 	return string(b), nil
+}
+
+// UpdateDraftWith applies change to d and saves it, but only if the stored
+// draft is still the one d was read from (its updated_at is unchanged). If
+// another request saved it meanwhile — two tabs posting different steps —
+// the draft is read again and change applied to the fresh copy, so neither
+// tab's answers are lost. change must therefore be safe to apply again. In
+// the common case this costs one UPDATE. A draft that has expired or gone
+// is assessment.ErrNotFound; if change fails nothing is written.
+func (s *Store) UpdateDraftWith(ctx context.Context, d *assessment.Draft, now time.Time, change func(*assessment.Draft) error) (*assessment.Draft, error) {
+	const attempts = 5
+	for attempt := 1; ; attempt++ {
+		seen := d.UpdatedAt
+		if err := change(d); err != nil {
+			return nil, err
+		}
+		answers, err := encodeAnswers(d.Answers)
+		if err != nil {
+			return nil, fmt.Errorf("update draft: %w", err)
+		}
+		res, err := s.db.ExecContext(ctx, `UPDATE drafts SET questionnaire_version = ?, answers = ?, reached = ?,
+			updated_at = ?, expires_at = ? WHERE id = ? AND updated_at = ? AND expires_at > ?`,
+			d.QuestionnaireVersion, answers, d.Reached, formatTime(d.UpdatedAt), formatTime(d.ExpiresAt),
+			d.ID, formatTime(seen), formatTime(now))
+		if err != nil {
+			return nil, fmt.Errorf("update draft: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return nil, fmt.Errorf("update draft: %w", err)
+		} else if n == 1 {
+			return d, nil
+		}
+		if attempt == attempts {
+			return nil, fmt.Errorf("update draft: changed by others %d times in a row: %w", attempts, assessment.ErrConflict)
+		}
+		if d, err = s.FindDraft(ctx, d.ID, now); err != nil {
+			return nil, err
+		}
+	}
 }

@@ -16,7 +16,7 @@ import (
 const maxBatch = 128
 
 // ErrClosed is returned for a submit that arrives after Close.
-var ErrClosed = errors.New("store is closed")
+var ErrClosed = fmt.Errorf("store is closed: %w", assessment.ErrUnavailable)
 
 // committer is group commit for submits. With synchronous=FULL every commit
 // waits for an fsync, which caps one-row-per-transaction inserts at a few

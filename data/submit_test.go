@@ -96,3 +96,43 @@ func TestSubmitAfterCloseIsRefused(t *testing.T) {
 		t.Errorf("SubmitDraft after close = %v, want ErrClosed", err)
 	}
 }
+
+// TestUpdateDraftWithKeepsConcurrentChanges: two tabs read the same draft,
+// each saves a different step; the second save is redone on top of the
+// first instead of overwriting it.
+func TestUpdateDraftWithKeepsConcurrentChanges(t *testing.T) {
+	s := mustOpenWithQuestionnaire(t)
+	mustCreateDraft(t, s, newDraft("two-tabs", now.Add(time.Hour)))
+	tab1, err := s.FindDraft(t.Context(), "two-tabs", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab2, err := s.FindDraft(t.Context(), "two-tabs", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	save := func(d *assessment.Draft, at time.Time, question, value string) error {
+		_, err := s.UpdateDraftWith(t.Context(), d, now, func(d *assessment.Draft) error {
+			d.Answers[question] = []string{value}
+			d.UpdatedAt = at
+			return nil
+		})
+		return err
+	}
+	if err := save(tab1, now.Add(time.Second), "step-one", "a"); err != nil {
+		t.Fatalf("tab 1 save = %v", err)
+	}
+	if err := save(tab2, now.Add(2*time.Second), "step-two", "b"); err != nil {
+		t.Fatalf("tab 2 save = %v", err)
+	}
+	got, err := s.FindDraft(t.Context(), "two-tabs", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Answers.First("step-one") != "a" || got.Answers.First("step-two") != "b" || got.Answers.First("stage") != "growing" {
+		t.Errorf("answers after two tabs = %v, want both steps and the original answer", got.Answers)
+	}
+	if _, err := s.UpdateDraftWith(t.Context(), got, now.Add(2*time.Hour), func(*assessment.Draft) error { return nil }); !errors.Is(err, assessment.ErrNotFound) {
+		t.Errorf("UpdateDraftWith on an expired draft = %v, want ErrNotFound", err)
+	}
+}

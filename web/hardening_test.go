@@ -149,9 +149,12 @@ func TestBotChecksOnSubmit(t *testing.T) {
 		s := mustStart(t)
 		v := s.newVisitor()
 		v.answerAll(exampleAnswers(t, s.q, assessment.BookACall))
-		p := v.submitContact(url.Values{"website": {"http://spam.example"}})
-		if p.status != http.StatusBadRequest || s.countRows("assessments") != 0 {
-			t.Errorf("honeypot submit = %d with %d stored, want 400 and nothing stored", p.status, s.countRows("assessments"))
+		p := v.submitContact(url.Values{"website": {"http://spam.example"}, "email": {"ada@example.com"}, "consent": {"yes"}})
+		if p.status != http.StatusUnprocessableEntity || s.countRows("assessments") != 0 {
+			t.Errorf("honeypot submit = %d with %d stored, want 422 and nothing stored", p.status, s.countRows("assessments"))
+		}
+		if !strings.Contains(p.body, `value="ada@example.com"`) || byTestID(p.doc, "error-summary") == nil {
+			t.Errorf("the form shown after the honeypot check lost the email typed, or has no message")
 		}
 		if p := v.submitContact(url.Values{}); p.status != http.StatusSeeOther {
 			t.Errorf("a clean resubmit = %d, want 303: the answers must still be there", p.status)
@@ -161,7 +164,10 @@ func TestBotChecksOnSubmit(t *testing.T) {
 		s := startWith(t, web.Config{MinCompletionTime: time.Hour}, &bytes.Buffer{})
 		v := s.newVisitor()
 		v.answerAll(exampleAnswers(t, s.q, assessment.BookACall))
-		p := v.submitContact(url.Values{})
+		p := v.submitContact(url.Values{"name": {"Ada"}, "consent": {"yes"}, "email": {"ada@example.com"}})
+		if !strings.Contains(p.body, `value="Ada"`) {
+			t.Errorf("the form shown after the time check lost the name typed")
+		}
 		if p.status != http.StatusTooManyRequests || !strings.Contains(textOf(p.doc), "answers are saved") || s.countRows("assessments") != 0 {
 			t.Errorf("instant submit = %d, want 429 explaining that the answers are saved, nothing stored", p.status)
 		}

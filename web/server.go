@@ -24,7 +24,7 @@ type Store interface {
 	FindQuestionnaire(ctx context.Context, version string) ([]byte, error)
 	CreateDraft(ctx context.Context, d *assessment.Draft) error
 	FindDraft(ctx context.Context, id string, now time.Time) (*assessment.Draft, error)
-	UpdateDraft(ctx context.Context, d *assessment.Draft) error
+	UpdateDraftWith(ctx context.Context, d *assessment.Draft, now time.Time, change func(*assessment.Draft) error) (*assessment.Draft, error)
 	SubmitDraft(ctx context.Context, draftID string, a *assessment.Assessment) (string, error)
 	FindAssessment(ctx context.Context, token string) (*assessment.Assessment, error)
 	RecordStepView(ctx context.Context, visitor string, step int, now time.Time) error

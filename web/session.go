@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"sessionplayer.studio/fitcheck/assessment"
 )
@@ -57,6 +58,7 @@ func (s *Server) startDraft(w http.ResponseWriter, r *http.Request) (*assessment
 	}
 	sess, _ := s.sessions.Get(r, sessionName)
 	sess.Values[draftKey] = d.ID
+	sess.Values[issuedKey] = now.Unix()
 	if r.TLS != nil {
 		sess.Options.Secure = true
 	}
@@ -80,3 +82,30 @@ func sessionExpired() *pageError {
 }
 
 func isNotFound(err error) bool { return errors.Is(err, assessment.ErrNotFound) }
+
+// sessionRenewEvery is how often an active visitor's cookie is re-issued,
+// so it lives thirty days from their last visit, like their draft.
+const sessionRenewEvery = 24 * time.Hour
+
+const issuedKey = "issued"
+
+// keepSession re-issues the session cookie when it is more than a day old.
+// The decoded session is cached for the request, so this costs an encode
+// once a day per visitor, not on every page.
+func (s *Server) keepSession(w http.ResponseWriter, r *http.Request) {
+	sess, err := s.sessions.Get(r, sessionName)
+	if err != nil || sess.Values[draftKey] == nil {
+		return
+	}
+	issued, _ := sess.Values[issuedKey].(int64)
+	if s.now().Sub(time.Unix(issued, 0)) < sessionRenewEvery {
+		return
+	}
+	sess.Values[issuedKey] = s.now().Unix()
+	if r.TLS != nil {
+		sess.Options.Secure = true
+	}
+	if err := sess.Save(r, w); err != nil {
+		s.log.WarnContext(r.Context(), "renew session cookie", "error", err)
+	}
+}

@@ -84,12 +84,13 @@ func (s *Server) showStep(w http.ResponseWriter, r *http.Request) error {
 	if err := s.noteReached(r, d, idx); err != nil {
 		return err
 	}
+	s.keepSession(w, r)
 	noStore(w)
 	if idx == len(q.Steps) {
 		s.render(w, r, http.StatusOK, stepPage(s.contactStepView(assessment.Contact{}, nil)))
 		return nil
 	}
-	s.render(w, r, http.StatusOK, stepPage(s.questionStepView(idx, formFromAnswers(d.Answers), nil)))
+	s.render(w, r, http.StatusOK, stepPage(s.questionStepView(idx, url.Values(d.Answers), nil)))
 	return nil
 }
 
@@ -101,9 +102,12 @@ func (s *Server) noteReached(r *http.Request, d *assessment.Draft, idx int) erro
 	if idx <= d.Reached {
 		return nil
 	}
-	d.Reached = idx
 	s.recordStep(r, d, idx+1)
-	return s.saveDraft(r, d)
+	_, err := s.updateDraft(r, d, func(d *assessment.Draft) error {
+		d.Reached = max(d.Reached, idx)
+		return nil
+	})
+	return err
 }
 
 // recordStep counts a visitor reaching a step for the owner's funnel. The
@@ -116,12 +120,26 @@ func (s *Server) recordStep(r *http.Request, d *assessment.Draft, step int) {
 	}
 }
 
-func (s *Server) saveDraft(r *http.Request, d *assessment.Draft) error {
+// updateDraft applies change to the draft and saves it without losing a
+// save made meanwhile by another tab (see data.UpdateDraftWith), and moves
+// its expiry on: thirty days from the last answer, not the first. A draft
+// that vanished meanwhile (expired, or deleted with its result) reads to
+// the visitor as an expired session.
+func (s *Server) updateDraft(r *http.Request, d *assessment.Draft, change func(*assessment.Draft) error) (*assessment.Draft, error) {
 	now := s.now().UTC()
-	d.QuestionnaireVersion = s.current.Version
-	d.UpdatedAt = now
-	d.ExpiresAt = now.Add(assessment.DraftLifetime)
-	return s.store.UpdateDraft(r.Context(), d)
+	d, err := s.store.UpdateDraftWith(r.Context(), d, now, func(d *assessment.Draft) error {
+		if err := change(d); err != nil {
+			return err
+		}
+		d.QuestionnaireVersion = s.current.Version
+		d.UpdatedAt = now
+		d.ExpiresAt = now.Add(assessment.DraftLifetime)
+		return nil
+	})
+	if isNotFound(err) {
+		return nil, sessionExpired()
+	}
+	return d, err
 }
 
 func (s *Server) saveStep(w http.ResponseWriter, r *http.Request) error {
@@ -154,20 +172,27 @@ func (s *Server) saveStep(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) saveQuestionStep(w http.ResponseWriter, r *http.Request, d *assessment.Draft, idx int) error {
 	q := s.current
 	step := &q.Steps[idx]
-	allowed := q.FirstIncompleteStep(d.Answers)
 	accepted, errs := step.CheckStep(assessment.Answers(r.PostForm))
-	for _, qn := range step.Questions {
-		switch {
-		case accepted[qn.ID] != nil:
-			d.Answers[qn.ID] = accepted[qn.ID]
-		case errs[qn.ID] == "":
-			delete(d.Answers, qn.ID) // an optional answer cleared on purpose
+	var allowed int
+	// The merge is redone against the stored draft if another tab saved a
+	// step meanwhile, so neither tab's answers are overwritten.
+	_, err := s.updateDraft(r, d, func(d *assessment.Draft) error {
+		allowed = q.FirstIncompleteStep(d.Answers)
+		for _, qn := range step.Questions {
+			switch {
+			case accepted[qn.ID] != nil:
+				d.Answers[qn.ID] = accepted[qn.ID]
+			case errs[qn.ID] == "":
+				delete(d.Answers, qn.ID) // an optional answer cleared on purpose
+			}
+			// A rejected answer leaves the saved one in place.
 		}
-		// A rejected answer leaves the saved one in place.
-	}
-	if err := s.saveDraft(r, d); err != nil {
+		return nil
+	})
+	if err != nil {
 		return err
 	}
+	s.keepSession(w, r)
 	if idx > allowed {
 		return outOfOrder(allowed)
 	}
@@ -185,12 +210,6 @@ func (s *Server) saveQuestionStep(w http.ResponseWriter, r *http.Request, d *ass
 	}
 	http.Redirect(w, r, stepURL(idx+2), http.StatusSeeOther)
 	return nil
-}
-
-// formFromAnswers shapes saved answers like a posted form, so one view
-// function renders both a fresh page and a page with errors.
-func formFromAnswers(a assessment.Answers) url.Values {
-	return url.Values(a)
 }
 
 func badForm(err error) *pageError {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/mail"
@@ -68,10 +69,13 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, d *assessment.Dr
 	if first := q.FirstIncompleteStep(d.Answers); first < len(q.Steps) {
 		return outOfOrder(first)
 	}
-	if err := s.checkHuman(r, d); err != nil {
-		return err
-	}
 	contact := contactFromForm(r)
+	// Both checks show the form again with what was typed, so nothing the
+	// visitor entered is lost, whichever check stops the submit.
+	if status, msg := s.checkHuman(r, d); msg != "" {
+		s.render(w, r, status, stepPage(s.contactStepView(contact, map[string]string{formError: msg})))
+		return nil
+	}
 	if errs := checkContact(contact); len(errs) > 0 {
 		s.render(w, r, http.StatusUnprocessableEntity, stepPage(s.contactStepView(contact, errs)))
 		return nil
@@ -87,7 +91,12 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, d *assessment.Dr
 		CreatedAt:            now,
 	}
 	token, err := s.store.SubmitDraft(r.Context(), d.ID, a)
-	if err != nil {
+	switch {
+	case isNotFound(err):
+		return sessionExpired()
+	case errors.Is(err, assessment.ErrUnavailable):
+		return shuttingDown()
+	case err != nil:
 		return fmt.Errorf("submit assessment: %w", err)
 	}
 	s.recordStep(r, d, len(q.Steps)+2) // finished
@@ -112,20 +121,29 @@ func answersFor(q *assessment.Questionnaire, all assessment.Answers) assessment.
 // never fill in; simple bots fill in every field they find.
 const honeypotField = "website"
 
-// checkHuman turns away submits that no person makes: the hidden field
+// formError keys a message about the whole form rather than one field.
+const formError = "_form"
+
+// checkHuman holds back submits that no person makes: the hidden field
 // filled in, or the whole assessment answered faster than it can be read.
+// It returns the status and message for the visitor, or "" to go ahead.
 // The answers stay saved, so a person caught by mistake just submits again.
-func (s *Server) checkHuman(r *http.Request, d *assessment.Draft) error {
+func (s *Server) checkHuman(r *http.Request, d *assessment.Draft) (int, string) {
 	if r.PostForm.Get(honeypotField) != "" {
-		return &pageError{status: http.StatusBadRequest, title: "We couldn't accept that",
-			message: "Your browser filled in a field that is meant to stay empty. Please go back and submit again.",
-			link:    link{Href: stepURL(len(s.current.Steps) + 1), Label: "Back to the last step"}}
+		return http.StatusUnprocessableEntity, "Your browser filled in a field that is meant to stay empty. " +
+			"Please check your details and submit again."
 	}
 	if min := s.cfg.MinCompletionTime; min > 0 && s.now().Sub(d.CreatedAt) < min {
-		return &pageError{status: http.StatusTooManyRequests, title: "That was quicker than we expected",
-			message: "The assessment was finished faster than a person can read it, so we held it back. " +
-				"Your answers are saved: take a moment, then submit the last step again.",
-			link: link{Href: stepURL(len(s.current.Steps) + 1), Label: "Back to the last step"}}
+		return http.StatusTooManyRequests, "That was quicker than a person can read the questions, so we held it back. " +
+			"Your answers are saved: take a moment, then submit again."
 	}
-	return nil
+	return 0, ""
+}
+
+// shuttingDown is what a submit gets while the server stops: nothing was
+// stored, and the same submit works again in a moment.
+func shuttingDown() *pageError {
+	return &pageError{status: http.StatusServiceUnavailable, title: "We're restarting",
+		message: "Your answers are saved, but this submit didn't go through. Please submit again in a moment.",
+		link:    link{Href: "/", Label: "Go to the start page"}}
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -85,9 +86,6 @@ func (s *Server) questionStepView(idx int, form url.Values, errs assessment.Fiel
 		Action:     stepURL(idx + 1),
 		SubmitText: "Next",
 	}
-	if idx == 0 {
-		v.BackURL = "/"
-	}
 	for _, qn := range step.Questions {
 		qv := questionView{
 			ID: qn.ID, Type: string(qn.Type), Prompt: qn.Prompt, Help: qn.Help, Required: qn.Required,
@@ -101,7 +99,7 @@ func (s *Server) questionStepView(idx int, form url.Values, errs assessment.Fiel
 			}
 		}
 		for _, o := range qn.Options {
-			qv.Options = append(qv.Options, optionView{ID: o.ID, Label: o.Label, Checked: contains(chosen, o.ID)})
+			qv.Options = append(qv.Options, optionView{ID: o.ID, Label: o.Label, Checked: slices.Contains(chosen, o.ID)})
 		}
 		if qv.Error != "" {
 			v.Errors = append(v.Errors, fieldErrorView{FieldID: inputID(qn), Label: qn.Prompt, Message: qv.Error})
@@ -109,15 +107,6 @@ func (s *Server) questionStepView(idx int, form url.Values, errs assessment.Fiel
 		v.Questions = append(v.Questions, qv)
 	}
 	return v
-}
-
-func contains(values []string, v string) bool {
-	for _, x := range values {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 var contactFieldDefs = []contactFieldView{
@@ -143,6 +132,9 @@ func (s *Server) contactStepView(c assessment.Contact, errs map[string]string) s
 	}
 	if cv.ConsentError != "" {
 		v.Errors = append(v.Errors, fieldErrorView{FieldID: "c-consent", Label: "Consent", Message: cv.ConsentError})
+	}
+	if msg := errs[formError]; msg != "" {
+		v.Errors = append(v.Errors, fieldErrorView{FieldID: "c-name", Label: "Your details", Message: msg})
 	}
 	return v
 }

@@ -44,14 +44,16 @@ func (c *config) trustedProxies() []string {
 
 // envNames pairs each flag with its environment variable.
 var envNames = map[string]string{
-	"addr":            "FITCHECK_ADDR",
-	"db":              "FITCHECK_DB",
-	"questionnaire":   "FITCHECK_QUESTIONNAIRE",
-	"booking-url":     "FITCHECK_BOOKING_URL",
-	"base-url":        "FITCHECK_BASE_URL",
-	"log-format":      "FITCHECK_LOG_FORMAT",
-	"trusted-proxies": "FITCHECK_TRUSTED_PROXIES",
-	"retain-days":     "FITCHECK_RETAIN_DAYS",
+	"addr":                "FITCHECK_ADDR",
+	"db":                  "FITCHECK_DB",
+	"questionnaire":       "FITCHECK_QUESTIONNAIRE",
+	"booking-url":         "FITCHECK_BOOKING_URL",
+	"base-url":            "FITCHECK_BASE_URL",
+	"log-format":          "FITCHECK_LOG_FORMAT",
+	"trusted-proxies":     "FITCHECK_TRUSTED_PROXIES",
+	"retain-days":         "FITCHECK_RETAIN_DAYS",
+	"min-completion-time": "FITCHECK_MIN_COMPLETION_TIME",
+	"post-limit":          "FITCHECK_POST_LIMIT",
 }
 
 const usageHead = `fitcheck tells a founder whether fractional product leadership fits their company.
