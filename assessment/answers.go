@@ -75,7 +75,8 @@ func (c Contact) IsZero() bool { return c == Contact{} }
 
 // Draft is an assessment in progress, saved after every step so reloads,
 // Back and returning later keep the answers. Reached is the index of the
-// furthest step the founder may open (every step before it is complete).
+// furthest step the founder has opened, kept so each step is counted once
+// in the owner's funnel.
 type Draft struct {
 	ID                   string
 	QuestionnaireVersion string

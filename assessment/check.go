@@ -361,7 +361,11 @@ func (c *checker) checkExamples() {
 		}
 		sort.Strings(ids)
 		for _, id := range ids {
-			c.add(at(p, "answers", id), "example %q, question %q: %s", ex.Name, id, errs[id])
+			msg := errs[id]
+			if _, ok := ex.Answers[id]; !ok {
+				msg = "this question is required, so the example must answer it"
+			}
+			c.add(at(p, "answers", id), "example %q, question %q: %s", ex.Name, id, msg)
 		}
 	}
 }

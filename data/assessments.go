@@ -83,6 +83,9 @@ func insertAssessment(ctx context.Context, tx *sql.Tx, a *assessment.Assessment)
 		a.Token, a.QuestionnaireVersion, a.Result.Outcome, string(answers), string(result),
 		c.Name, c.Email, c.Company, c.Role, c.Consent, string(assessment.StatusNew),
 		formatTime(a.CreatedAt), formatTime(a.CreatedAt))
+	if isUniqueViolation(err) {
+		return fmt.Errorf("insert assessment: token taken: %w", assessment.ErrConflict)
+	}
 	if err != nil {
 		return fmt.Errorf("insert assessment: %w", err)
 	}

@@ -16,3 +16,11 @@ func isUniqueViolation(err error) bool {
 	}
 	return e.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || e.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
 }
+
+// isConstraintViolation reports whether err is any constraint refusing one
+// statement (unique, foreign key, check, not null). SQLite undoes only that
+// statement, so the transaction around it is still sound.
+func isConstraintViolation(err error) bool {
+	var e *sqlite.Error
+	return errors.As(err, &e) && e.Code()&0xff == sqlite3.SQLITE_CONSTRAINT
+}

@@ -66,7 +66,7 @@ func (s *Store) WeeklyOutcomes(ctx context.Context, since time.Time) ([]assessme
 		if err != nil {
 			return nil, fmt.Errorf("weekly outcomes: parse stored day %q: %w", day, err)
 		}
-		counts[key{weekStart(d), outcome}] += n
+		counts[key{assessment.WeekStart(d), outcome}] += n
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("weekly outcomes: %w", err)
@@ -79,14 +79,6 @@ func (s *Store) WeeklyOutcomes(ctx context.Context, since time.Time) ([]assessme
 		return cmp.Or(a.WeekStart.Compare(b.WeekStart), cmp.Compare(a.Outcome, b.Outcome))
 	})
 	return weeks, nil
-}
-
-// weekStart is the Monday 00:00 UTC that begins t's ISO week.
-func weekStart(t time.Time) time.Time {
-	t = t.UTC()
-	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-	sinceMonday := (int(day.Weekday()) + 6) % 7 // Sunday is 0 in Go, 6 days after Monday
-	return day.AddDate(0, 0, -sinceMonday)
 }
 
 // RecordStepView records that an anonymous visitor opened a step. Only the

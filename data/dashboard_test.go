@@ -104,8 +104,8 @@ func TestWeekStart(t *testing.T) {
 		{time.Date(2025, 1, 5, 12, 0, 0, 0, time.UTC), time.Date(2024, 12, 30, 0, 0, 0, 0, time.UTC)},
 	}
 	for _, tt := range tests {
-		if got := weekStart(tt.t); !got.Equal(tt.want) || got.Location() != time.UTC {
-			t.Errorf("weekStart(%v) = %v, want %v", tt.t, got, tt.want)
+		if got := assessment.WeekStart(tt.t); !got.Equal(tt.want) || got.Location() != time.UTC {
+			t.Errorf("assessment.WeekStart(%v) = %v, want %v", tt.t, got, tt.want)
 		}
 	}
 }

@@ -132,6 +132,14 @@ func (c *committer) commit(batch []*submitRequest) {
 	defer tx.Rollback()
 	for i, req := range batch {
 		replies[i] = submitOne(ctx, tx, req)
+		if err := replies[i].err; err != nil && !errors.Is(err, assessment.ErrNotFound) &&
+			!errors.Is(err, assessment.ErrConflict) && !isConstraintViolation(err) {
+			// Not a problem with this one submit (a clash, a missing draft)
+			// but with the database: SQLite may have rolled the whole
+			// transaction back, so trust none of it.
+			answerAll(batch, submitReply{err: err})
+			return
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		answerAll(batch, submitReply{err: fmt.Errorf("submit draft: commit: %w", err)})

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/mail"
 	"net/url"
+	"path"
 	"strings"
 	"sync"
 	"time"
@@ -107,11 +108,25 @@ func (s *Server) ownerCookie(r *http.Request, value string, maxAge int) *http.Co
 
 // safeNext keeps the post-sign-in redirect inside the admin area.
 func safeNext(next string) string {
-	if strings.HasPrefix(next, "/admin") && !strings.HasPrefix(next, "//") && !strings.Contains(next, "\\") {
-		return next
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || strings.ContainsAny(next, "\\\r\n\t") || strings.HasPrefix(next, "//") {
+		return "/admin"
 	}
-	return "/admin"
+	clean := path.Clean(u.Path)
+	if clean != "/admin" && !strings.HasPrefix(clean, "/admin/") {
+		return "/admin"
+	}
+	if u.RawQuery != "" {
+		clean += "?" + u.RawQuery
+	}
+	return clean
 }
+
+// maxEmailLength is the longest email address RFC 5321 allows.
+const maxEmailLength = 254
+
+// errHashBusy means every password-hashing slot is in use.
+var errHashBusy = errors.New("password checks busy")
 
 func (s *Server) showSignIn(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.ownerFromCookie(r); err == nil {
@@ -127,21 +142,29 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 		return badForm(err)
 	}
 	email := strings.ToLower(strings.TrimSpace(r.PostForm.Get("email")))
+	if len(email) > maxEmailLength {
+		email = email[:maxEmailLength] // no real address is longer; keeps limiter keys small
+	}
 	password := r.PostForm.Get("password")
 	v := signInView{Email: email, Next: safeNext(r.PostForm.Get("next"))}
 	client := clientKey(r)
-	if wait := s.signins.blocked(email, client, s.now()); wait > 0 {
+	if wait := s.signins.attempt(email, client, s.now()); wait > 0 {
 		w.Header().Set("Retry-After", retryAfter(wait))
 		v.Error = "Too many failed sign-ins. Please wait " + humanWait(wait) + " and try again."
 		s.render(w, r, http.StatusTooManyRequests, signInPage(v))
 		return nil
 	}
 	owner, ok, err := s.checkCredentials(r.Context(), email, password)
+	if errors.Is(err, errHashBusy) {
+		w.Header().Set("Retry-After", "1")
+		v.Error = "Many sign-ins are being checked right now. Please try again in a moment."
+		s.render(w, r, http.StatusServiceUnavailable, signInPage(v))
+		return nil
+	}
 	if err != nil {
 		return err
 	}
 	if !ok {
-		s.signins.fail(email, client, s.now())
 		s.log.InfoContext(r.Context(), "owner sign-in failed")
 		if s.cfg.SignInFailureDelay > 0 {
 			time.Sleep(s.cfg.SignInFailureDelay)
@@ -150,7 +173,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, http.StatusUnauthorized, signInPage(v))
 		return nil
 	}
-	s.signins.succeed(email)
+	s.signins.succeed(email, client, s.now())
 	if err := s.startOwnerSession(w, r, owner); err != nil {
 		return err
 	}
@@ -169,6 +192,14 @@ func (s *Server) checkCredentials(ctx context.Context, email, password string) (
 	hash := dummyHash
 	if owner != nil {
 		hash = owner.PasswordHash
+	}
+	// Each check holds 19 MiB for its hash: a few at a time, so a burst of
+	// sign-ins cannot exhaust memory.
+	select {
+	case s.hashSlots <- struct{}{}:
+		defer func() { <-s.hashSlots }()
+	default:
+		return nil, false, errHashBusy
 	}
 	match, err := CheckPassword(hash, password)
 	if err != nil {

@@ -43,7 +43,7 @@ func (s *Server) adminDashboard(w http.ResponseWriter, r *http.Request) error {
 	}
 	v.Total = total
 
-	start := weekStart(now).AddDate(0, 0, -7*(dashboardWeeks-1))
+	start := assessment.WeekStart(now).AddDate(0, 0, -7*(dashboardWeeks-1))
 	weekly, err := s.store.WeeklyOutcomes(r.Context(), start)
 	if err != nil {
 		return err
@@ -58,14 +58,6 @@ func (s *Server) adminDashboard(w http.ResponseWriter, r *http.Request) error {
 	v.Funnel = s.newFunnelChart(funnel)
 	s.render(w, r, http.StatusOK, adminDashboardPage(v))
 	return nil
-}
-
-// weekStart is the Monday 00:00 UTC of t's week.
-func weekStart(t time.Time) time.Time {
-	t = t.UTC()
-	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-	offset := (int(day.Weekday()) + 6) % 7 // days since Monday
-	return day.AddDate(0, 0, -offset)
 }
 
 // The weekly chart: one stacked column per week, a segment per outcome.

@@ -85,7 +85,7 @@ func (v filterView) query() url.Values {
 func (s *Server) adminList(w http.ResponseWriter, r *http.Request) error {
 	f, fv := s.filterFromQuery(r.URL.Query())
 	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
-	page = max(page, 1)
+	page = min(max(page, 1), 1_000_000) // a junk page number must not overflow the offset
 	f.Limit, f.Offset = pageSize, (page-1)*pageSize
 	rows, total, err := s.store.ListAssessments(r.Context(), f)
 	if err != nil {

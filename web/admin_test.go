@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -551,5 +552,63 @@ func TestCrossSitePostsAreRefused(t *testing.T) {
 	a, err := s.store.FindAssessmentByID(t.Context(), 1)
 	if err != nil || a.Status != assessment.StatusNew {
 		t.Errorf("after forged posts the assessment = %v, %v; want it untouched", a, err)
+	}
+}
+
+func TestParallelSignInsCannotSlipPastTheLimit(t *testing.T) {
+	s := mustStart(t)
+	s.mustOwner("greg@example.com")
+	const n = 20
+	statuses := make(chan int, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			resp, err := http.PostForm(s.srv.URL+"/admin/signin", url.Values{"email": {"greg@example.com"}, "password": {"wrong guess number " + strconv.Itoa(i)}})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+			statuses <- resp.StatusCode
+		}()
+	}
+	close(start)
+	wg.Wait()
+	close(statuses)
+	checkedPasswords := 0
+	for st := range statuses {
+		switch st {
+		case http.StatusUnauthorized:
+			checkedPasswords++
+		case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+		default:
+			t.Errorf("parallel sign-in = %d, want 401, 429 or 503", st)
+		}
+	}
+	if checkedPasswords > 5 {
+		t.Errorf("%d parallel guesses were checked against the password, want at most 5", checkedPasswords)
+	}
+}
+
+func TestSignInNextStaysInTheAdmin(t *testing.T) {
+	s := mustStart(t)
+	s.mustOwner("greg@example.com")
+	for next, want := range map[string]string{
+		"/admin/a/1":               "/admin/a/1",
+		"/admin?outcome=hire-a-pm": "/admin?outcome=hire-a-pm",
+		"/admin/../r/x":            "/admin",
+		"//evil.example/admin":     "/admin",
+		"https://evil.example/":    "/admin",
+		"/admin\\..\\x":            "/admin",
+	} {
+		v := s.newVisitor()
+		p := v.post("/admin/signin", url.Values{"email": {"greg@example.com"}, "password": {ownerPassword}, "next": {next}})
+		if p.location != want {
+			t.Errorf("sign in with next=%q went to %q, want %q", next, p.location, want)
+		}
 	}
 }

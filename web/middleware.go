@@ -115,7 +115,7 @@ func (s *Server) limitPublicPosts(perMinute int) func(http.Handler) http.Handler
 			s.renderError(w, r, &pageError{
 				status:  http.StatusTooManyRequests,
 				title:   "That was a lot of answers very quickly",
-				message: "Please wait a minute and send the page again. Everything you answered so far is saved.",
+				message: "Please wait a minute and send this page again. The pages you had already sent are saved; this one was not.",
 				link:    homeLink,
 			})
 		}))

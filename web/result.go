@@ -161,6 +161,9 @@ func (s *Server) deleteOwnResult(w http.ResponseWriter, r *http.Request) error {
 		return notFound()
 	}
 	d, err := s.findDraft(r)
+	if err != nil && !isNotFound(err) {
+		return err
+	}
 	if err != nil || d.AssessmentToken != token {
 		return &pageError{status: http.StatusForbidden, title: "Only the person who took this assessment can delete it",
 			message: "Deleting works from the browser that submitted the answers. If that was you and it no longer works, " +

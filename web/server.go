@@ -100,8 +100,9 @@ type Server struct {
 	// session (cache.go).
 	cache pageCache
 
-	setup   setupToken
-	signins *signinLimiter
+	setup     setupToken
+	signins   *signinLimiter
+	hashSlots chan struct{} // bounds concurrent argon2id checks
 }
 
 // NewServer builds the server around the questionnaire currently in force.
@@ -122,7 +123,7 @@ func NewServer(cfg Config, store Store, current *assessment.Questionnaire, parse
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	s := &Server{cfg: cfg, store: store, current: current, parse: parse, sessions: cookies, log: log, now: time.Now,
-		signins: newSigninLimiter()}
+		signins: newSigninLimiter(), hashSlots: make(chan struct{}, 4)}
 	s.versions.Store(current.Version, current)
 	if err := store.SaveQuestionnaire(context.Background(), current.Version, current.Source, s.now()); err != nil {
 		return nil, fmt.Errorf("record questionnaire version: %w", err)

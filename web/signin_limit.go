@@ -7,13 +7,16 @@ import (
 	"time"
 )
 
-// Failed sign-ins allowed per window, per account and per client address.
-// The account limit stops guessing one password from many addresses; the
-// address limit stops one address trying many accounts.
+// Sign-in attempts allowed per window. A guesser is stopped by the tighter
+// per-account-and-address limit; one address trying many accounts by the
+// per-address limit; a guesser spread over many addresses by the looser
+// per-account limit. The last is also how far anyone can lock the owner
+// out, so it is kept well above what one person mistyping would reach.
 const (
 	signinWindow         = 15 * time.Minute
-	maxFailuresPerEmail  = 5
+	maxFailuresPerPair   = 5
 	maxFailuresPerClient = 20
+	maxFailuresPerEmail  = 25
 	maxTrackedKeys       = 10000
 )
 
@@ -22,7 +25,7 @@ type failures struct {
 	since time.Time
 }
 
-// signinLimiter counts recent failed sign-ins in memory. Losing the counts
+// signinLimiter counts recent sign-in attempts in memory. Losing the counts
 // on restart is acceptable: a restart is rare and costs an attacker nothing
 // they could not get by waiting out the window.
 type signinLimiter struct {
@@ -34,27 +37,35 @@ func newSigninLimiter() *signinLimiter {
 	return &signinLimiter{seen: map[string]*failures{}}
 }
 
-// blocked says how long until another attempt is allowed, or 0.
-func (l *signinLimiter) blocked(email, client string, now time.Time) time.Duration {
+func limiterKeys(email, client string) map[string]int {
+	return map[string]int{
+		"pair:" + client + "|" + email: maxFailuresPerPair,
+		"client:" + client:             maxFailuresPerClient,
+		"email:" + email:               maxFailuresPerEmail,
+	}
+}
+
+// attempt reserves one attempt before the password is checked, so parallel
+// requests cannot all slip past the limit while their hashes run. It
+// returns how long to wait when a limit is reached (nothing is reserved
+// then), or 0.
+func (l *signinLimiter) attempt(email, client string, now time.Time) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	keys := limiterKeys(email, client)
 	var wait time.Duration
-	for key, limit := range map[string]int{"email:" + email: maxFailuresPerEmail, "client:" + client: maxFailuresPerClient} {
-		f := l.current(key, now)
-		if f != nil && f.count >= limit {
+	for key, limit := range keys {
+		if f := l.current(key, now); f != nil && f.count >= limit {
 			wait = max(wait, f.since.Add(signinWindow).Sub(now))
 		}
 	}
-	return wait
-}
-
-func (l *signinLimiter) fail(email, client string, now time.Time) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+	if wait > 0 {
+		return wait
+	}
 	if len(l.seen) >= maxTrackedKeys {
 		l.prune(now)
 	}
-	for _, key := range []string{"email:" + email, "client:" + client} {
+	for key := range keys {
 		f := l.current(key, now)
 		if f == nil {
 			f = &failures{since: now}
@@ -62,14 +73,20 @@ func (l *signinLimiter) fail(email, client string, now time.Time) {
 		}
 		f.count++
 	}
+	return 0
 }
 
-// succeed clears an account's count; the client's stays, so a valid login
-// cannot be used to reset a spray across other accounts.
-func (l *signinLimiter) succeed(email string) {
+// succeed gives back the attempt a correct sign-in reserved, and clears the
+// account's pair count, so the owner signing in is never counted against them.
+func (l *signinLimiter) succeed(email, client string, now time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	delete(l.seen, "email:"+email)
+	for key := range limiterKeys(email, client) {
+		if f := l.current(key, now); f != nil {
+			f.count = max(f.count-1, 0)
+		}
+	}
+	delete(l.seen, "pair:"+client+"|"+email)
 }
 
 // current is the live record for key, dropping one whose window has passed.
