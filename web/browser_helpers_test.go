@@ -83,6 +83,10 @@ func findChromium() string {
 
 func startBrowser() {
 	shared.path = findChromium()
+	if p := os.Getenv(envChromium); p != "" && shared.path == "" {
+		shared.err = fmt.Errorf("$%s is %q, which is not a program", envChromium, p)
+		return
+	}
 	if shared.path == "" {
 		shared.err = errors.New("no Chromium found (looked for $" + envChromium + ", /usr/bin/chromium, and chromium, chromium-browser, google-chrome on $PATH)")
 		return
@@ -174,6 +178,8 @@ type tab struct {
 	// shots/<desktop|mobile>[-dark]/NN-name.png, or …/<shotPrefix>name.png.
 	shots      string
 	shotPrefix string
+
+	axeSkipNoted bool // the test log already says why axe-core did not run
 }
 
 // newTab opens a tab with fresh cookies on the shared browser.
@@ -527,7 +533,10 @@ type axeViolation struct {
 func (tb *tab) assertAxe(name string) {
 	tb.t.Helper()
 	if shared.axe == "" {
-		tb.t.Logf("axe-core checks skipped: %s", shared.axeNote)
+		if !tb.axeSkipNoted {
+			tb.t.Logf("axe-core checks skipped: %s", shared.axeNote)
+			tb.axeSkipNoted = true
+		}
 		return
 	}
 	for _, v := range tb.axeViolations() {
