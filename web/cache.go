@@ -65,17 +65,24 @@ func (p *cachedPage) serve(w http.ResponseWriter, r *http.Request) {
 		w.Write(p.gzipped)
 		return
 	}
-	zr := gunzippers.Get().(*gzip.Reader)
-	defer gunzippers.Put(zr)
-	if err := zr.Reset(bytes.NewReader(p.gzipped)); err != nil {
+	g := gunzippers.Get().(*gunzipper)
+	defer gunzippers.Put(g)
+	if err := g.zr.Reset(bytes.NewReader(p.gzipped)); err != nil {
 		panic(err) // we wrote these bytes ourselves
 	}
 	h.Set("Content-Length", strconv.Itoa(p.size))
 	w.WriteHeader(http.StatusOK)
-	io.Copy(w, zr)
+	io.CopyBuffer(w, &g.zr, g.buf[:])
 }
 
-var gunzippers = sync.Pool{New: func() any { return new(gzip.Reader) }}
+// gunzipper decompresses kept pages for the few clients without gzip,
+// reusing its decoder and buffer.
+type gunzipper struct {
+	zr  gzip.Reader
+	buf [8 << 10]byte
+}
+
+var gunzippers = sync.Pool{New: func() any { return new(gunzipper) }}
 
 // acceptsGzip reads Accept-Encoding, honouring "gzip;q=0" as a refusal.
 func acceptsGzip(r *http.Request) bool {
@@ -171,14 +178,14 @@ type resultEntry struct {
 }
 
 // landingPage returns the kept landing page, rendering it on first use.
-func (c *pageCache) landingPage(ctx context.Context, page templ.Component) (*cachedPage, error) {
+func (c *pageCache) landingPage(ctx context.Context, page func() templ.Component) (*cachedPage, error) {
 	c.mu.Lock()
 	p := c.landing
 	c.mu.Unlock()
 	if p != nil {
 		return p, nil
 	}
-	body, err := renderBytes(ctx, page)
+	body, err := renderBytes(ctx, page())
 	if err != nil {
 		return nil, err
 	}

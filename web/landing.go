@@ -2,28 +2,24 @@ package web
 
 import (
 	"net/http"
+
+	"github.com/a-h/templ"
 )
 
 func (s *Server) landing(w http.ResponseWriter, r *http.Request) error {
-	q := s.current
-	v := landingView{
-		Title:     q.Title,
-		Summary:   paragraphs(q.Summary),
-		Minutes:   q.Minutes,
-		Questions: q.QuestionCount(),
-		Steps:     len(q.Steps) + 1,
-		Deleted:   r.URL.Query().Get("done") == "deleted",
-	}
-	if !v.Deleted && !hasSession(r) {
+	deleted := r.URL.Query().Get("done") == "deleted"
+	if !deleted && !hasSession(r) {
 		// Without a session there is nothing to resume: everyone sees the
 		// same page, rendered once.
-		p, err := s.cache.landingPage(r.Context(), landingPage(v))
+		p, err := s.cache.landingPage(r.Context(), func() templ.Component { return landingPage(s.landingView(false)) })
 		if err != nil {
 			return err
 		}
 		p.serve(w, r)
 		return nil
 	}
+	v := s.landingView(deleted)
+	q := s.current
 	d, err := s.findDraft(r)
 	switch {
 	case err == nil && d.AssessmentToken != "":
@@ -36,6 +32,18 @@ func (s *Server) landing(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.render(w, r, http.StatusOK, landingPage(v))
 	return nil
+}
+
+func (s *Server) landingView(deleted bool) landingView {
+	q := s.current
+	return landingView{
+		Title:     q.Title,
+		Summary:   paragraphs(q.Summary),
+		Minutes:   q.Minutes,
+		Questions: q.QuestionCount(),
+		Steps:     len(q.Steps) + 1,
+		Deleted:   deleted,
+	}
 }
 
 func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
