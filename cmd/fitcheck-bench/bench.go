@@ -146,6 +146,7 @@ func measureSite(ctx context.Context, o options, rep *report, srv *process, base
 	if err != nil {
 		return fmt.Errorf("prepare drafts: %w", err)
 	}
+	fx.client.CloseIdleConnections()
 
 	header := http.Header{}
 	if o.Gzip {
@@ -324,7 +325,7 @@ func captureLanding(base string, header http.Header) ([]byte, string, string, er
 	for k, v := range header {
 		req.Header[k] = v
 	}
-	client := &http.Client{Transport: &http.Transport{Proxy: nil, DisableCompression: true}, Timeout: 10 * time.Second}
+	client := &http.Client{Transport: &http.Transport{Proxy: nil, DisableCompression: true, DisableKeepAlives: true}, Timeout: 10 * time.Second}
 	resp, err := client.Do(req)
 	if err != nil {
 		return nil, "", "", err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"slices"
 	"strings"
@@ -71,20 +72,29 @@ type loader struct {
 	server  int         // pid whose CPU is charged to the route
 }
 
-func (l *loader) attacker() *vegeta.Attacker {
+// attacker makes an attacker with a transport of its own, which the caller
+// closes when the route is done: connections left idle would stay open on
+// the server (with their buffers and goroutines) through every later route.
+func (l *loader) attacker() (*vegeta.Attacker, *http.Transport) {
+	tr := &http.Transport{
+		Proxy:               nil,
+		DialContext:         (&net.Dialer{KeepAlive: 30 * time.Second}).DialContext,
+		MaxIdleConnsPerHost: l.clients,
+		MaxConnsPerHost:     l.clients,
+	}
+	client := &http.Client{
+		Transport:     tr,
+		Timeout:       10 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
 	return vegeta.NewAttacker(
+		vegeta.Client(client),
 		vegeta.Workers(uint64(l.clients)),
 		vegeta.MaxWorkers(uint64(l.clients)),
-		vegeta.Connections(l.clients),
-		vegeta.MaxConnections(l.clients),
-		vegeta.KeepAlive(true),
-		vegeta.Redirects(vegeta.NoFollow),
-		vegeta.Timeout(10*time.Second),
-		vegeta.Proxy(nil),
 		// Bodies are read to the end but not kept: the generator has one
 		// core and should spend it on requests.
 		vegeta.MaxBody(0),
-	)
+	), tr
 }
 
 // run puts the route under load for d after a warm-up.
@@ -99,7 +109,8 @@ func (l *loader) run(ctx context.Context, r route, warmup, d time.Duration) (mea
 
 func (l *loader) attack(ctx context.Context, r route, d time.Duration, keep bool) (measurement, error) {
 	m := measurement{Name: r.Name}
-	atk := l.attacker()
+	atk, tr := l.attacker()
+	defer tr.CloseIdleConnections()
 	stop := context.AfterFunc(ctx, func() { atk.Stop() })
 	defer stop()
 
@@ -203,7 +214,7 @@ func probe(tgt vegeta.Target, header http.Header, ok func(*vegeta.Result) bool) 
 		req.Header[k] = v
 	}
 	client := &http.Client{
-		Transport:     &http.Transport{Proxy: nil, DisableCompression: true},
+		Transport:     &http.Transport{Proxy: nil, DisableCompression: true, DisableKeepAlives: true},
 		Timeout:       10 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
