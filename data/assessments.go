@@ -14,7 +14,7 @@ import (
 // SaveQuestionnaire stores a questionnaire version unless one with the same
 // content hash is already stored.
 func (s *Store) SaveQuestionnaire(ctx context.Context, version string, source []byte, now time.Time) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO questionnaire_versions (hash, content, created_at)
+	_, err := s.wdb.ExecContext(ctx, `INSERT INTO questionnaire_versions (hash, content, created_at)
 		VALUES (?, ?, ?) ON CONFLICT (hash) DO NOTHING`, version, source, formatTime(now))
 	if err != nil {
 		return fmt.Errorf("save questionnaire %s: %w", version, err)

@@ -17,7 +17,7 @@ func (s *Store) CreateDraft(ctx context.Context, d *assessment.Draft) error {
 	if err != nil {
 		return fmt.Errorf("create draft: %w", err)
 	}
-	_, err = s.db.ExecContext(ctx, `INSERT INTO drafts (id, questionnaire_version, answers, reached, created_at, updated_at, expires_at)
+	_, err = s.wdb.ExecContext(ctx, `INSERT INTO drafts (id, questionnaire_version, answers, reached, created_at, updated_at, expires_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, d.ID, d.QuestionnaireVersion, answers, d.Reached,
 		formatTime(d.CreatedAt), formatTime(d.UpdatedAt), formatTime(d.ExpiresAt))
 	if err != nil {
@@ -76,7 +76,7 @@ func (s *Store) UpdateDraft(ctx context.Context, d *assessment.Draft) error {
 	if err != nil {
 		return fmt.Errorf("update draft: %w", err)
 	}
-	res, err := s.db.ExecContext(ctx, `UPDATE drafts SET questionnaire_version = ?, answers = ?, reached = ?,
+	res, err := s.wdb.ExecContext(ctx, `UPDATE drafts SET questionnaire_version = ?, answers = ?, reached = ?,
 		updated_at = ?, expires_at = ? WHERE id = ?`, d.QuestionnaireVersion, answers, d.Reached,
 		formatTime(d.UpdatedAt), formatTime(d.ExpiresAt), d.ID)
 	if err != nil {
@@ -90,7 +90,7 @@ func (s *Store) UpdateDraft(ctx context.Context, d *assessment.Draft) error {
 
 // DeleteExpiredDrafts removes drafts whose expiry has passed and reports how many.
 func (s *Store) DeleteExpiredDrafts(ctx context.Context, now time.Time) (int64, error) {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM drafts WHERE expires_at <= ?`, formatTime(now))
+	res, err := s.wdb.ExecContext(ctx, `DELETE FROM drafts WHERE expires_at <= ?`, formatTime(now))
 	if err != nil {
 		return 0, fmt.Errorf("delete expired drafts: %w", err)
 	}
@@ -128,7 +128,7 @@ func (s *Store) UpdateDraftWith(ctx context.Context, d *assessment.Draft, now ti
 		if err != nil {
 			return nil, fmt.Errorf("update draft: %w", err)
 		}
-		res, err := s.db.ExecContext(ctx, `UPDATE drafts SET questionnaire_version = ?, answers = ?, reached = ?,
+		res, err := s.wdb.ExecContext(ctx, `UPDATE drafts SET questionnaire_version = ?, answers = ?, reached = ?,
 			updated_at = ?, expires_at = ? WHERE id = ? AND updated_at = ? AND expires_at > ?`,
 			d.QuestionnaireVersion, answers, d.Reached, formatTime(d.UpdatedAt), formatTime(d.ExpiresAt),
 			d.ID, formatTime(seen), formatTime(now))

@@ -13,7 +13,7 @@ import (
 // their notes and drafts, and funnel rows older than cutoff: the owner's
 // retention policy. It reports how many assessments went.
 func (s *Store) DeleteAssessmentsBefore(ctx context.Context, cutoff time.Time) (int64, error) {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.wdb.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, fmt.Errorf("apply retention: %w", err)
 	}

@@ -12,7 +12,7 @@ import (
 func (s *Store) AddNote(ctx context.Context, n *assessment.Note) error {
 	// INSERT … SELECT inserts nothing for an unknown assessment, which reads
 	// as not found rather than as a foreign-key failure.
-	res, err := s.db.ExecContext(ctx, `INSERT INTO notes (assessment_id, author, body, created_at)
+	res, err := s.wdb.ExecContext(ctx, `INSERT INTO notes (assessment_id, author, body, created_at)
 		SELECT id, ?, ?, ? FROM assessments WHERE id = ?`,
 		n.Author, n.Body, formatTime(n.CreatedAt), n.AssessmentID)
 	if err != nil {

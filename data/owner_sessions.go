@@ -15,7 +15,7 @@ import (
 func (s *Store) CreateOwnerSession(ctx context.Context, sess *assessment.OwnerSession) error {
 	// INSERT … SELECT inserts nothing for an unknown owner, which reads as
 	// not found rather than as a foreign-key failure.
-	res, err := s.db.ExecContext(ctx, `INSERT INTO owner_sessions (id_hash, owner_id, created_at, last_seen_at, expires_at)
+	res, err := s.wdb.ExecContext(ctx, `INSERT INTO owner_sessions (id_hash, owner_id, created_at, last_seen_at, expires_at)
 		SELECT ?, id, ?, ?, ? FROM owners WHERE id = ?`,
 		sess.IDHash, formatTime(sess.CreatedAt), formatTime(sess.LastSeenAt), formatTime(sess.ExpiresAt), sess.OwnerID)
 	if isUniqueViolation(err) {
@@ -87,7 +87,7 @@ func (s *Store) TouchOwnerSession(ctx context.Context, idHash string, now time.T
 	// max() keeps last_seen_at from moving back when two requests race;
 	// the stored times are fixed-width UTC text, so they compare as times.
 	args := append([]any{formatTime(now), idHash}, liveSessionArgs(now)...)
-	res, err := s.db.ExecContext(ctx, `UPDATE owner_sessions SET last_seen_at = max(last_seen_at, ?)
+	res, err := s.wdb.ExecContext(ctx, `UPDATE owner_sessions SET last_seen_at = max(last_seen_at, ?)
 		WHERE id_hash = ? AND `+liveSession, args...)
 	if err != nil {
 		return fmt.Errorf("touch owner session: %w", err)
@@ -103,7 +103,7 @@ func (s *Store) TouchOwnerSession(ctx context.Context, idHash string, now time.T
 // DeleteOwnerSession ends one session (signing out). A session already gone
 // is not an error.
 func (s *Store) DeleteOwnerSession(ctx context.Context, idHash string) error {
-	if _, err := s.db.ExecContext(ctx, `DELETE FROM owner_sessions WHERE id_hash = ?`, idHash); err != nil {
+	if _, err := s.wdb.ExecContext(ctx, `DELETE FROM owner_sessions WHERE id_hash = ?`, idHash); err != nil {
 		return fmt.Errorf("delete owner session: %w", err)
 	}
 	return nil
@@ -112,7 +112,7 @@ func (s *Store) DeleteOwnerSession(ctx context.Context, idHash string) error {
 // DeleteOwnerSessions ends every session of one owner (signing out
 // everywhere) and reports how many there were.
 func (s *Store) DeleteOwnerSessions(ctx context.Context, ownerID int64) (int64, error) {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM owner_sessions WHERE owner_id = ?`, ownerID)
+	res, err := s.wdb.ExecContext(ctx, `DELETE FROM owner_sessions WHERE owner_id = ?`, ownerID)
 	if err != nil {
 		return 0, fmt.Errorf("delete sessions of owner %d: %w", ownerID, err)
 	}
@@ -126,7 +126,7 @@ func (s *Store) DeleteOwnerSessions(ctx context.Context, ownerID int64) (int64, 
 // DeleteExpiredOwnerSessions removes every session FindOwnerSession would
 // no longer accept at now, expired or idle, and reports how many.
 func (s *Store) DeleteExpiredOwnerSessions(ctx context.Context, now time.Time) (int64, error) {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM owner_sessions WHERE NOT (`+liveSession+`)`, liveSessionArgs(now)...)
+	res, err := s.wdb.ExecContext(ctx, `DELETE FROM owner_sessions WHERE NOT (`+liveSession+`)`, liveSessionArgs(now)...)
 	if err != nil {
 		return 0, fmt.Errorf("delete expired owner sessions: %w", err)
 	}

@@ -25,7 +25,7 @@ func (s *Store) CountOwners(ctx context.Context) (int, error) {
 // CreateOwner stores a new owner and sets o.ID. An email already taken, in
 // any letter case, is an assessment.ErrConflict.
 func (s *Store) CreateOwner(ctx context.Context, o *assessment.Owner) error {
-	if err := insertOwner(ctx, s.db, o); err != nil {
+	if err := insertOwner(ctx, s.wdb, o); err != nil {
 		return fmt.Errorf("create owner: %w", err)
 	}
 	return nil
@@ -37,7 +37,7 @@ func (s *Store) CreateOwner(ctx context.Context, o *assessment.Owner) error {
 func (s *Store) CreateFirstOwner(ctx context.Context, o *assessment.Owner) error {
 	// The DSN's _txlock=immediate takes the write lock at BEGIN, so a
 	// concurrent call waits here and then sees this one's owner.
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.wdb.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("create first owner: %w", err)
 	}
@@ -137,7 +137,7 @@ func (s *Store) SetOwnerPassword(ctx context.Context, email, hash string, now ti
 	if hash == "" {
 		return errors.New("set owner password: password hash is required")
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.wdb.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("set owner password: %w", err)
 	}

@@ -149,7 +149,7 @@ func (s *Store) UpdateStatus(ctx context.Context, id int64, status assessment.St
 	if !status.Valid() {
 		return fmt.Errorf("update status of assessment %d: unknown status %q", id, status)
 	}
-	res, err := s.db.ExecContext(ctx, `UPDATE assessments SET status = ?, updated_at = ? WHERE id = ?`,
+	res, err := s.wdb.ExecContext(ctx, `UPDATE assessments SET status = ?, updated_at = ? WHERE id = ?`,
 		string(status), formatTime(now), id)
 	if err != nil {
 		return fmt.Errorf("update status of assessment %d: %w", id, err)
@@ -165,7 +165,7 @@ func (s *Store) UpdateStatus(ctx context.Context, id int64, status assessment.St
 // DeleteAssessment removes an assessment, its notes and the draft it was
 // submitted from, so nothing the founder answered is left behind.
 func (s *Store) DeleteAssessment(ctx context.Context, id int64) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.wdb.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("delete assessment %d: %w", id, err)
 	}

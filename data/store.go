@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
@@ -25,7 +26,8 @@ const timeFormat = "2006-01-02T15:04:05.000000000Z"
 
 // Store is the SQLite database behind fitcheck.
 type Store struct {
-	db      *sql.DB
+	db      *sql.DB // reads: several connections, which WAL lets run beside a write
+	wdb     *sql.DB // writes: one connection, so writers queue in Go, not in SQLite
 	submits *committer
 }
 
@@ -62,19 +64,33 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	s := &Store{db: db}
+	// SQLite allows one writer at a time. Writers on many connections would
+	// wait for each other inside SQLite's busy handler, which sleeps and
+	// retries with growing pauses: under load that turns into second-long
+	// stalls. One write connection makes them queue in database/sql instead,
+	// each starting the moment the previous write ends.
+	wdb, err := sql.Open("sqlite", DSN(path))
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	wdb.SetMaxOpenConns(1)
+	db.SetMaxOpenConns(8)
+	db.SetMaxIdleConns(8)
+	s := &Store{db: db, wdb: wdb}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
+		wdb.Close()
 		return nil, fmt.Errorf("migrate database %s: %w", path, err)
 	}
-	s.submits = newCommitter(db)
+	s.submits = newCommitter(wdb)
 	return s, nil
 }
 
 // Close finishes the submits already queued, then closes the database.
 func (s *Store) Close() error {
 	s.submits.close()
-	return s.db.Close()
+	return errors.Join(s.wdb.Close(), s.db.Close())
 }
 
 // Ping checks the database answers, for health checks.
@@ -85,7 +101,7 @@ func (s *Store) Ping(ctx context.Context) error {
 // migrate applies embedded migrations in order, each in its own transaction,
 // recording each so it runs once.
 func (s *Store) migrate(ctx context.Context) error {
-	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+	if _, err := s.wdb.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL) STRICT`); err != nil {
 		return fmt.Errorf("create schema_migrations: %w", err)
 	}
@@ -109,7 +125,7 @@ func (s *Store) applyMigration(ctx context.Context, name string) error {
 	if !ok || err != nil {
 		return fmt.Errorf("migration %s: name must start with a number and an underscore", base)
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.wdb.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("migration %s: %w", base, err)
 	}
