@@ -40,7 +40,7 @@ func bench(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	} else {
 		defer os.RemoveAll(dir)
 	}
-	rep := &report{Options: o, Machine: describeMachine(dir), Started: time.Now().UTC()}
+	rep := &report{Options: o, Machine: describeMachine(dir), Started: time.Now().UTC(), Code: codeVersion(root)}
 
 	progress(stderr, "building ./cmd/fitcheck")
 	bin := filepath.Join(dir, "fitcheck")

@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"os/exec"
 	"runtime"
 	"strings"
 	"syscall"
@@ -26,8 +27,9 @@ type report struct {
 	BinarySize   int64
 	ColdStarts   []time.Duration
 	LoggedErrors int
-	DBConns      int   // connections the server had open on its database after the load
-	FixtureRSS   int64 // the server's VmHWM after the fixtures were made
+	Code         string // the commit measured
+	DBConns      int    // connections the server had open on its database after the load
+	FixtureRSS   int64  // the server's VmHWM after the fixtures were made
 
 	landingBytes    []byte
 	landingType     string
@@ -94,7 +96,10 @@ func (rep *report) write(w io.Writer) {
 				goal = fmt.Sprintf("≥ %.2g %s", info.goal, mark(r >= info.goal))
 			}
 		}
-		goal = strings.TrimSpace(goal + " · p99 " + mark(m.P99 < p99Goal))
+		if goal != "" {
+			goal += " · "
+		}
+		goal += "p99 " + mark(m.P99 < p99Goal)
 		byCPU := ""
 		if info.against == "bare" && m.CPUPerRequest() > 0 {
 			byCPU = fmt.Sprintf("%.2f", rep.Bare.CPUPerRequest().Seconds()/m.CPUPerRequest().Seconds())
@@ -147,7 +152,7 @@ func (rep *report) write(w io.Writer) {
 	}
 	fmt.Fprintf(w, "- Go: %s; kernel %s; databases on %s\n", m.GoVersion, m.Kernel, m.FS)
 	fmt.Fprintf(w, "- Load average (1 min) when the run began and ended: %s and %s; on a shared machine other work takes CPU from both sides\n", m.LoadBefore, loadAverage())
-	fmt.Fprintf(w, "- Date: %s\n", rep.Started.Format("2006-01-02 15:04 MST"))
+	fmt.Fprintf(w, "- Date: %s; code: %s\n", rep.Started.Format("2006-01-02 15:04 MST"), rep.Code)
 	fmt.Fprintf(w, "- Command: `go run ./cmd/fitcheck-bench %s`\n", strings.Join(rep.Options.Args, " "))
 }
 
@@ -261,6 +266,23 @@ func (rep *report) writeDocs(path string) error {
 	rep.write(&b)
 	b.WriteString(docsEnd + after)
 	return os.WriteFile(path, b.Bytes(), 0o644)
+}
+
+// codeVersion names the commit the server was built from, and says so when
+// the checkout had changes.
+func codeVersion(root string) string {
+	out, err := exec.Command("git", "-C", root, "rev-parse", "--short", "HEAD").Output()
+	if err != nil {
+		return "not a git checkout"
+	}
+	v := "commit " + strings.TrimSpace(string(out))
+	// Documentation does not change what is measured.
+	st, err := exec.Command("git", "-C", root, "status", "--porcelain", "--untracked-files=no",
+		"--", ".", ":(exclude)docs", ":(exclude)*.md").Output()
+	if err == nil && len(bytes.TrimSpace(st)) > 0 {
+		v += " with uncommitted changes"
+	}
+	return v
 }
 
 // machine describes where the figures came from.
