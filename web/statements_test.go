@@ -154,14 +154,33 @@ func (c *statementCounter) String() string {
 
 // TestAssessmentStatementBudget walks one assessment as a visitor would,
 // opening each step, answering it, submitting and viewing the result, and
-// counts the SQL statements it costs.
+// counts the SQL statements it costs. A first assessment goes uncounted: a
+// connection opened before the migrations compiles its first statement
+// twice (SQLite prepares it again for the new schema), which is start-up's
+// cost, not an assessment's.
 func TestAssessmentStatementBudget(t *testing.T) {
 	dbPath := t.TempDir() + "/fitcheck.db"
 	c := countStatements(t, dbPath)
 	s := mustStartAt(t, dbPath, assessment.DefaultContent)
+	walkAssessment(t, s, &statementCounter{kinds: map[string]int{}, counts: map[string]int{}})
+	walkAssessment(t, s, c)
+
+	n := c.total()
+	if n == 0 {
+		t.Fatal("counted no statements at all: the counter is not attached to the store's connections")
+	}
+	t.Logf("one whole assessment: %d SQL statements (budget %d)\n%s", n, assessmentStatementBudget, c)
+	if n > assessmentStatementBudget {
+		t.Errorf("one whole assessment costs %d SQL statements, budget %d", n, assessmentStatementBudget)
+	}
+}
+
+// walkAssessment takes a new visitor through a whole assessment, counting
+// each request's statements with c.
+func walkAssessment(t *testing.T, s *site, c *statementCounter) {
+	t.Helper()
 	ans := exampleAnswers(t, s.q, assessment.BookACall)
 	v := s.newVisitor()
-
 	var p *page
 	c.during("GET /", func() { p = v.get("/") })
 	var started *page
@@ -183,14 +202,5 @@ func TestAssessmentStatementBudget(t *testing.T) {
 	c.during("GET /r/{token} (owner)", func() { p = v.get(done.location) })
 	if p.status != 200 {
 		t.Fatalf("result = %d, want 200", p.status)
-	}
-
-	n := c.total()
-	if n == 0 {
-		t.Fatal("counted no statements at all: the counter is not attached to the store's connections")
-	}
-	t.Logf("one whole assessment: %d SQL statements (budget %d)\n%s", n, assessmentStatementBudget, c)
-	if n > assessmentStatementBudget {
-		t.Errorf("one whole assessment costs %d SQL statements, budget %d", n, assessmentStatementBudget)
 	}
 }
