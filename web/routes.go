@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
 )
 
 // maxFormBytes bounds a posted form. The largest legitimate step (a few
@@ -22,6 +23,7 @@ func (s *Server) Handler() http.Handler {
 	r.Use(limitBody(maxFormBytes))
 	r.Use(newCompressor(5, "text/html", "text/css", "text/plain", "text/csv", "application/json", "image/svg+xml").Handler)
 	r.Use(s.crossOriginProtection)
+	r.Use(middleware.GetHead) // HEAD is answered by the GET handler, as monitors and link checkers expect
 
 	r.Get("/healthz", s.serve(s.health))
 	r.Get("/robots.txt", serveRobots)

@@ -208,3 +208,18 @@ func TestConditionalGetAndCompression(t *testing.T) {
 		t.Errorf("robots.txt = %d %q, want results and admin disallowed", robots.status, robots.body)
 	}
 }
+
+func TestHeadRequests(t *testing.T) {
+	s := mustStart(t)
+	for _, path := range []string{"/", "/healthz", "/robots.txt"} {
+		req, _ := http.NewRequest(http.MethodHead, s.srv.URL+path, nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("HEAD %s = %d, want 200", path, resp.StatusCode)
+		}
+	}
+}

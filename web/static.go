@@ -37,6 +37,9 @@ func init() {
 		if err != nil {
 			panic(err)
 		}
+		if strings.HasSuffix(e.Name(), ".css") {
+			body = minifyCSS(body)
+		}
 		sum := sha256.Sum256(body)
 		ext := path.Ext(e.Name())
 		name := strings.TrimSuffix(e.Name(), ext) + "." + hex.EncodeToString(sum[:])[:12] + ext
