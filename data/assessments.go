@@ -39,7 +39,7 @@ func (s *Store) FindQuestionnaire(ctx context.Context, version string) ([]byte, 
 // submitted, inside tx. If the draft was already submitted (a double click,
 // a resent form) nothing new is stored and the token of the first
 // submission is returned, so one draft never makes two rows.
-func submitInTx(ctx context.Context, tx *sql.Tx, draftID string, a *assessment.Assessment) (string, error) {
+func submitInTx(ctx context.Context, tx execQueryer, draftID string, a *assessment.Assessment) (string, error) {
 	var existing sql.NullString
 	err := tx.QueryRowContext(ctx, `SELECT assessment_token FROM drafts WHERE id = ?`, draftID).Scan(&existing)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -61,7 +61,7 @@ func submitInTx(ctx context.Context, tx *sql.Tx, draftID string, a *assessment.A
 	return a.Token, nil
 }
 
-func insertAssessment(ctx context.Context, tx *sql.Tx, a *assessment.Assessment) error {
+func insertAssessment(ctx context.Context, tx execQueryer, a *assessment.Assessment) error {
 	answers, err := json.Marshal(a.Answers)
 	if err != nil {
 		return fmt.Errorf("encode answers: %w", err)

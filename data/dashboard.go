@@ -88,8 +88,11 @@ func (s *Store) RecordStepView(ctx context.Context, visitor string, step int, no
 	if step < 0 {
 		return fmt.Errorf("record step view: step %d is negative", step)
 	}
-	_, err := s.wdb.ExecContext(ctx, `INSERT INTO step_views (visitor, step, created_at) VALUES (?, ?, ?)
-		ON CONFLICT (visitor, step) DO NOTHING`, visitor, step, formatTime(now))
+	err := s.write(ctx, true, func(ctx context.Context, q execQueryer) error {
+		_, err := q.ExecContext(ctx, `INSERT INTO step_views (visitor, step, created_at) VALUES (?, ?, ?)
+			ON CONFLICT (visitor, step) DO NOTHING`, visitor, step, formatTime(now))
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("record step view %d: %w", step, err)
 	}

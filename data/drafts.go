@@ -128,16 +128,22 @@ func (s *Store) UpdateDraftWith(ctx context.Context, d *assessment.Draft, now ti
 		if err != nil {
 			return nil, fmt.Errorf("update draft: %w", err)
 		}
-		res, err := s.wdb.ExecContext(ctx, `UPDATE drafts SET questionnaire_version = ?, answers = ?, reached = ?,
-			updated_at = ?, expires_at = ? WHERE id = ? AND updated_at = ? AND expires_at > ?`,
-			d.QuestionnaireVersion, answers, d.Reached, formatTime(d.UpdatedAt), formatTime(d.ExpiresAt),
-			d.ID, formatTime(seen), formatTime(now))
+		var n int64
+		err = s.write(ctx, true, func(ctx context.Context, q execQueryer) error {
+			res, err := q.ExecContext(ctx, `UPDATE drafts SET questionnaire_version = ?, answers = ?, reached = ?,
+				updated_at = ?, expires_at = ? WHERE id = ? AND updated_at = ? AND expires_at > ?`,
+				d.QuestionnaireVersion, answers, d.Reached, formatTime(d.UpdatedAt), formatTime(d.ExpiresAt),
+				d.ID, formatTime(seen), formatTime(now))
+			if err != nil {
+				return err
+			}
+			n, err = res.RowsAffected()
+			return err
+		})
 		if err != nil {
 			return nil, fmt.Errorf("update draft: %w", err)
 		}
-		if n, err := res.RowsAffected(); err != nil {
-			return nil, fmt.Errorf("update draft: %w", err)
-		} else if n == 1 {
+		if n == 1 {
 			return d, nil
 		}
 		if attempt == attempts {

@@ -18,15 +18,16 @@ const maxBatch = 128
 // ErrClosed is returned for a submit that arrives after Close.
 var ErrClosed = fmt.Errorf("store is closed: %w", assessment.ErrUnavailable)
 
-// committer is group commit for submits. With synchronous=FULL every commit
-// waits for an fsync, which caps one-row-per-transaction inserts at a few
-// thousand a second. One goroutine instead takes every submit that is
-// waiting, writes them all in one transaction, commits once (one fsync),
-// and only then answers each caller: a submit is acknowledged exactly when
-// it is durable, and under load many share the cost of one disk flush.
+// committer is group commit for the visitor-facing writes: submits, saved
+// steps and funnel rows. With synchronous=FULL every commit waits for an
+// fsync, which caps one-row-per-transaction inserts at a few thousand a
+// second. One goroutine instead takes every write that is waiting, in the
+// order they came, runs them all in one transaction, commits once (one
+// fsync), and only then answers each caller: a write is acknowledged
+// exactly when it is durable, and under load many share one disk flush.
 type committer struct {
 	db     *sql.DB
-	queue  chan *submitRequest
+	queue  chan *writeRequest
 	done   chan struct{}
 	once   sync.Once
 	mu     sync.RWMutex // guards closed against a send on a closed queue
@@ -35,21 +36,35 @@ type committer struct {
 	commits atomic.Int64 // transactions committed, for tests and metrics
 }
 
-type submitRequest struct {
-	draftID string
-	a       *assessment.Assessment
-	reply   chan submitReply
+// writeRequest is one write waiting for the writer. run does the work in
+// the batch's transaction (or, alone in a batch and single, on its own).
+// A multi-statement write runs inside a savepoint, so that if it fails it
+// is undone alone; a single statement is undone by SQLite itself.
+type writeRequest struct {
+	run    func(ctx context.Context, q execQueryer) error
+	single bool // one statement: needs no savepoint, and alone needs no BEGIN
+	reply  chan error
 }
 
-type submitReply struct {
-	token string
-	err   error
+// execQueryer is a transaction or the write connection itself.
+type execQueryer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-func newCommitter(db *sql.DB) *committer {
-	c := &committer{db: db, queue: make(chan *submitRequest, maxBatch), done: make(chan struct{})}
-	go c.run()
-	return c
+// write queues fn for the writer and waits until it is durable. If ctx ends
+// first the caller gets ctx's error, but the write may still commit.
+func (s *Store) write(ctx context.Context, single bool, fn func(ctx context.Context, q execQueryer) error) error {
+	req := &writeRequest{run: fn, single: single, reply: make(chan error, 1)}
+	if err := s.submits.enqueue(ctx, req); err != nil {
+		return err
+	}
+	select {
+	case err := <-req.reply:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // SubmitDraft stores the assessment made from a draft and marks the draft
@@ -59,19 +74,19 @@ func newCommitter(db *sql.DB) *committer {
 // disk. If ctx ends first the caller gets ctx's error, but the submit may
 // still commit; submitting the same draft again then finds its token.
 func (s *Store) SubmitDraft(ctx context.Context, draftID string, a *assessment.Assessment) (string, error) {
-	req := &submitRequest{draftID: draftID, a: a, reply: make(chan submitReply, 1)}
-	if err := s.submits.enqueue(ctx, req); err != nil {
-		return "", err
+	var token string
+	err := s.write(ctx, false, func(ctx context.Context, q execQueryer) error {
+		var err error
+		token, err = submitInTx(ctx, q, draftID, a)
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("submit draft: %w", err)
 	}
-	select {
-	case r := <-req.reply:
-		return r.token, r.err
-	case <-ctx.Done():
-		return "", fmt.Errorf("submit draft: %w", ctx.Err())
-	}
+	return token, nil
 }
 
-func (c *committer) enqueue(ctx context.Context, req *submitRequest) error {
+func (c *committer) enqueue(ctx context.Context, req *writeRequest) error {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	if c.closed {
@@ -99,7 +114,7 @@ func (c *committer) close() {
 func (c *committer) run() {
 	defer close(c.done)
 	for first := range c.queue {
-		batch := []*submitRequest{first}
+		batch := []*writeRequest{first}
 	drain:
 		for len(batch) < maxBatch {
 			select {
@@ -116,33 +131,38 @@ func (c *committer) run() {
 	}
 }
 
-// commit writes a batch in one transaction. Each submit runs inside its own
-// savepoint, so one that fails (a clash, a missing draft) is rolled back
-// alone and the others still commit.
-func (c *committer) commit(batch []*submitRequest) {
+// commit writes a batch in one transaction, committed once. A batch of one
+// single-statement write runs on its own, which SQLite makes just as
+// durable, so a quiet server pays no BEGIN and COMMIT around it.
+func (c *committer) commit(batch []*writeRequest) {
 	// The batch belongs to many requests; none of their contexts may cancel
 	// the others' work.
 	ctx := context.Background()
-	replies := make([]submitReply, len(batch))
+	if len(batch) == 1 && batch[0].single {
+		batch[0].reply <- batch[0].run(ctx, c.db)
+		c.commits.Add(1)
+		return
+	}
+	replies := make([]error, len(batch))
 	tx, err := c.db.BeginTx(ctx, nil)
 	if err != nil {
-		answerAll(batch, submitReply{err: fmt.Errorf("submit draft: begin: %w", err)})
+		answerAll(batch, fmt.Errorf("begin: %w", err))
 		return
 	}
 	defer tx.Rollback()
 	for i, req := range batch {
-		replies[i] = submitOne(ctx, tx, req)
-		if err := replies[i].err; err != nil && !errors.Is(err, assessment.ErrNotFound) &&
+		replies[i] = runOne(ctx, tx, req)
+		if err := replies[i]; err != nil && !errors.Is(err, assessment.ErrNotFound) &&
 			!errors.Is(err, assessment.ErrConflict) && !isConstraintViolation(err) {
-			// Not a problem with this one submit (a clash, a missing draft)
+			// Not a problem with this one write (a clash, a missing draft)
 			// but with the database: SQLite may have rolled the whole
 			// transaction back, so trust none of it.
-			answerAll(batch, submitReply{err: err})
+			answerAll(batch, err)
 			return
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		answerAll(batch, submitReply{err: fmt.Errorf("submit draft: commit: %w", err)})
+		answerAll(batch, fmt.Errorf("commit: %w", err))
 		return
 	}
 	c.commits.Add(1)
@@ -151,24 +171,33 @@ func (c *committer) commit(batch []*submitRequest) {
 	}
 }
 
-func submitOne(ctx context.Context, tx *sql.Tx, req *submitRequest) submitReply {
-	if _, err := tx.ExecContext(ctx, `SAVEPOINT submit`); err != nil {
-		return submitReply{err: fmt.Errorf("submit draft: savepoint: %w", err)}
+func runOne(ctx context.Context, tx *sql.Tx, req *writeRequest) error {
+	if req.single {
+		return req.run(ctx, tx)
 	}
-	token, err := submitInTx(ctx, tx, req.draftID, req.a)
+	if _, err := tx.ExecContext(ctx, `SAVEPOINT write`); err != nil {
+		return fmt.Errorf("savepoint: %w", err)
+	}
+	err := req.run(ctx, tx)
 	if err != nil {
-		if _, rbErr := tx.ExecContext(ctx, `ROLLBACK TO submit`); rbErr != nil {
+		if _, rbErr := tx.ExecContext(ctx, `ROLLBACK TO write`); rbErr != nil {
 			err = errors.Join(err, fmt.Errorf("roll back savepoint: %w", rbErr))
 		}
 	}
-	if _, relErr := tx.ExecContext(ctx, `RELEASE submit`); relErr != nil && err == nil {
-		err = fmt.Errorf("submit draft: release savepoint: %w", relErr)
+	if _, relErr := tx.ExecContext(ctx, `RELEASE write`); relErr != nil && err == nil {
+		err = fmt.Errorf("release savepoint: %w", relErr)
 	}
-	return submitReply{token: token, err: err}
+	return err
 }
 
-func answerAll(batch []*submitRequest, r submitReply) {
+func answerAll(batch []*writeRequest, err error) {
 	for _, req := range batch {
-		req.reply <- r
+		req.reply <- err
 	}
+}
+
+func newCommitter(db *sql.DB) *committer {
+	c := &committer{db: db, queue: make(chan *writeRequest, maxBatch), done: make(chan struct{})}
+	go c.run()
+	return c
 }

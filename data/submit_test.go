@@ -1,6 +1,7 @@
 package data
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sync"
@@ -59,24 +60,24 @@ func TestGroupCommitIsolatesFailures(t *testing.T) {
 	if _, err := s.SubmitDraft(t.Context(), "first", newAssessment("taken", assessment.Contact{})); err != nil {
 		t.Fatal(err)
 	}
-	batch := []*submitRequest{
-		{draftID: "ok1", a: newAssessment("tok-ok1", assessment.Contact{}), reply: make(chan submitReply, 1)},
-		{draftID: "clash", a: newAssessment("taken", assessment.Contact{}), reply: make(chan submitReply, 1)},
-		{draftID: "missing", a: newAssessment("tok-missing", assessment.Contact{}), reply: make(chan submitReply, 1)},
-		{draftID: "ok2", a: newAssessment("tok-ok2", assessment.Contact{}), reply: make(chan submitReply, 1)},
+	var tokens [4]string
+	submit := func(i int, draftID, token string) *writeRequest {
+		return &writeRequest{reply: make(chan error, 1), run: func(ctx context.Context, q execQueryer) error {
+			var err error
+			tokens[i], err = submitInTx(ctx, q, draftID, newAssessment(token, assessment.Contact{}))
+			return err
+		}}
 	}
+	batch := []*writeRequest{submit(0, "ok1", "tok-ok1"), submit(1, "clash", "taken"), submit(2, "missing", "tok-missing"), submit(3, "ok2", "tok-ok2")}
 	s.submits.commit(batch)
 	want := []struct {
 		token string
 		err   error
 	}{{"tok-ok1", nil}, {"", assessment.ErrConflict}, {"", assessment.ErrNotFound}, {"tok-ok2", nil}}
 	for i, req := range batch {
-		r := <-req.reply
-		if r.token != want[i].token || (want[i].err == nil) != (r.err == nil) {
-			t.Errorf("batch[%d] (%s) = %q, %v; want %q, error %v", i, req.draftID, r.token, r.err, want[i].token, want[i].err)
-		}
-		if want[i].err == assessment.ErrNotFound && !errors.Is(r.err, assessment.ErrNotFound) {
-			t.Errorf("batch[%d] error = %v, want ErrNotFound", i, r.err)
+		err := <-req.reply
+		if tokens[i] != want[i].token || !errors.Is(err, want[i].err) || (want[i].err == nil) != (err == nil) {
+			t.Errorf("batch[%d] = %q, %v; want %q, error %v", i, tokens[i], err, want[i].token, want[i].err)
 		}
 	}
 	if got := countRows(t, s, "assessments"); got != 3 {
