@@ -26,26 +26,25 @@ func (s *Store) CreateDraft(ctx context.Context, d *assessment.Draft) error {
 	return nil
 }
 
+// findDraftSQL reads a draft that has not expired. It runs on nearly every
+// visitor request, so it is prepared once (see Store.prepare) rather than
+// parsed by SQLite each time.
+const findDraftSQL = `SELECT id, questionnaire_version, answers, reached, assessment_token,
+	created_at, updated_at, expires_at FROM drafts WHERE id = ? AND expires_at > ?`
+
 // FindDraft returns a draft that has not expired by now.
 func (s *Store) FindDraft(ctx context.Context, id string, now time.Time) (*assessment.Draft, error) {
-	return findDraftTx(ctx, s.db, id, now)
+	return scanDraft(s.findDraft.QueryRowContext(ctx, id, formatTime(now)))
 }
 
-// queryer is what reading a draft needs: the pool or a transaction.
-type queryer interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
-func findDraftTx(ctx context.Context, q queryer, id string, now time.Time) (*assessment.Draft, error) {
+func scanDraft(row *sql.Row) (*assessment.Draft, error) {
 	var (
 		d                         assessment.Draft
 		answers                   []byte
 		token                     sql.NullString
 		created, updated, expires string
 	)
-	err := q.QueryRowContext(ctx, `SELECT id, questionnaire_version, answers, reached, assessment_token,
-		created_at, updated_at, expires_at FROM drafts WHERE id = ? AND expires_at > ?`, id, formatTime(now)).
-		Scan(&d.ID, &d.QuestionnaireVersion, &answers, &d.Reached, &token, &created, &updated, &expires)
+	err := row.Scan(&d.ID, &d.QuestionnaireVersion, &answers, &d.Reached, &token, &created, &updated, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("draft: %w", assessment.ErrNotFound)
 	}

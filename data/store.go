@@ -29,6 +29,8 @@ type Store struct {
 	db      *sql.DB // reads: several connections, which WAL lets run beside a write
 	wdb     *sql.DB // writes: one connection, so writers queue in Go, not in SQLite
 	submits *committer
+
+	findDraft *sql.Stmt // on db; see findDraftSQL
 }
 
 // DSN builds the connection string. Every setting is per connection, so it
@@ -83,6 +85,11 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		wdb.Close()
 		return nil, fmt.Errorf("migrate database %s: %w", path, err)
 	}
+	if s.findDraft, err = db.PrepareContext(ctx, findDraftSQL); err != nil {
+		db.Close()
+		wdb.Close()
+		return nil, fmt.Errorf("prepare statements: %w", err)
+	}
 	s.submits = newCommitter(wdb)
 	return s, nil
 }
@@ -90,7 +97,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 // Close finishes the submits already queued, then closes the database.
 func (s *Store) Close() error {
 	s.submits.close()
-	return errors.Join(s.wdb.Close(), s.db.Close())
+	return errors.Join(s.findDraft.Close(), s.wdb.Close(), s.db.Close())
 }
 
 // Ping checks the database answers, for health checks.

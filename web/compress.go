@@ -2,21 +2,29 @@ package web
 
 import (
 	"bytes"
-	"compress/gzip"
 	"io"
 	"sync"
 
 	"github.com/go-chi/chi/v5/middleware"
+	"github.com/klauspost/compress/gzip"
 )
 
-// newCompressor is chi's compression middleware with one change: a gzip
-// encoder is taken from its pool only when a response is really compressed.
-// chi takes and resets one for every request that accepts gzip, before the
-// handler runs. Resetting a level-5 encoder clears 640 KB of hash tables,
-// which costs more than serving a cached page, and an encoder held while
-// a handler waits on the database multiplies memory by the requests in
-// flight. Responses that arrive already compressed (cached pages) now cost
-// nothing here.
+// dynamicGzipLevel is how hard pages made per request (steps, the review
+// area) are compressed. klauspost's fastest level compresses a step page
+// in about a third of the time the standard library's level 5 takes, for
+// about 7% more bytes (1.38 KB rather than 1.29 KB): on a busy server the
+// CPU is worth more than the 90 bytes. Pages that are the same for
+// everyone are compressed once, hard, in cache.go.
+const dynamicGzipLevel = gzip.BestSpeed
+
+// newCompressor is chi's compression middleware with two changes: it
+// gzips with github.com/klauspost/compress, which produces the same format
+// two to three times faster than compress/gzip, and an encoder is taken
+// from its pool only when a response is really compressed. chi takes and
+// resets one for every request that accepts gzip, before the handler runs;
+// an encoder held while a handler waits on the database multiplies memory
+// by the requests in flight, and responses that arrive already compressed
+// (cached pages) now cost nothing here.
 func newCompressor(level int, types ...string) *middleware.Compressor {
 	c := middleware.NewCompressor(level, types...)
 	pool := &sync.Pool{New: func() any {

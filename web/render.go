@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/a-h/templ"
 )
@@ -14,13 +15,28 @@ import (
 // render writes a page only once it has rendered whole, so a failing
 // component never sends half a page with a 200.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page templ.Component) {
-	var buf bytes.Buffer
-	if err := page.Render(r.Context(), &buf); err != nil {
+	buf := pageBuffers.Get().(*bytes.Buffer)
+	defer putPageBuffer(buf)
+	if err := page.Render(r.Context(), buf); err != nil {
 		s.log.ErrorContext(r.Context(), "render page", "route", routePattern(r), "error", err)
 		http.Error(w, "Something went wrong on our side. Please try again.", http.StatusInternalServerError)
 		return
 	}
 	writeBody(w, r, status, "text/html; charset=utf-8", buf.Bytes())
+}
+
+// pageBuffers holds render buffers between requests: growing a fresh one
+// to a page's size was a third of the bytes a step page allocated.
+var pageBuffers = sync.Pool{New: func() any { return bytes.NewBuffer(make([]byte, 0, 16<<10)) }}
+
+// putPageBuffer returns buf to the pool unless one unusual page (a long
+// admin list) made it large enough to be worth letting go.
+func putPageBuffer(buf *bytes.Buffer) {
+	if buf.Cap() > 256<<10 {
+		return
+	}
+	buf.Reset()
+	pageBuffers.Put(buf)
 }
 
 // writeBody sends a finished body with an ETag, answering a matching

@@ -121,6 +121,7 @@ func NewServer(cfg Config, store Store, current *assessment.Questionnaire, parse
 		SameSite: http.SameSiteLaxMode,
 		Secure:   strings.HasPrefix(cfg.BaseURL, "https://"),
 	}
+	compactSessions(cookies)
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	s := &Server{cfg: cfg, store: store, current: current, parse: parse, sessions: cookies, log: log, now: time.Now,
 		signins: newSigninLimiter(), hashSlots: make(chan struct{}, 4)}
