@@ -35,13 +35,22 @@ func (s *Store) FindQuestionnaire(ctx context.Context, version string) ([]byte, 
 	return content, nil
 }
 
+// The statements of a submit, prepared once by the writer.
+const (
+	submittedTokenSQL     = `SELECT assessment_token FROM drafts WHERE id = ?`
+	markDraftSubmittedSQL = `UPDATE drafts SET assessment_token = ?, updated_at = ? WHERE id = ?`
+	insertAssessmentSQL   = `INSERT INTO assessments (token, questionnaire_version, outcome, answers, result,
+		contact_name, contact_email, contact_company, contact_role, consent, status, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+)
+
 // submitInTx stores the assessment made from a draft and marks the draft
 // submitted, inside tx. If the draft was already submitted (a double click,
 // a resent form) nothing new is stored and the token of the first
 // submission is returned, so one draft never makes two rows.
 func submitInTx(ctx context.Context, tx execQueryer, draftID string, a *assessment.Assessment) (string, error) {
 	var existing sql.NullString
-	err := tx.QueryRowContext(ctx, `SELECT assessment_token FROM drafts WHERE id = ?`, draftID).Scan(&existing)
+	err := tx.QueryRowContext(ctx, submittedTokenSQL, draftID).Scan(&existing)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", fmt.Errorf("submit draft: %w", assessment.ErrNotFound)
 	}
@@ -54,8 +63,7 @@ func submitInTx(ctx context.Context, tx execQueryer, draftID string, a *assessme
 	if err := insertAssessment(ctx, tx, a); err != nil {
 		return "", fmt.Errorf("submit draft: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE drafts SET assessment_token = ?, updated_at = ? WHERE id = ?`,
-		a.Token, formatTime(a.CreatedAt), draftID); err != nil {
+	if _, err := tx.ExecContext(ctx, markDraftSubmittedSQL, a.Token, formatTime(a.CreatedAt), draftID); err != nil {
 		return "", fmt.Errorf("submit draft: mark submitted: %w", err)
 	}
 	return a.Token, nil
@@ -77,10 +85,7 @@ func insertAssessment(ctx context.Context, tx execQueryer, a *assessment.Assessm
 		// Contact details are kept only with consent to be contacted.
 		c = assessment.Contact{}
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO assessments (token, questionnaire_version, outcome, answers, result,
-		contact_name, contact_email, contact_company, contact_role, consent, status, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		a.Token, a.QuestionnaireVersion, a.Result.Outcome, string(answers), string(result),
+	res, err := tx.ExecContext(ctx, insertAssessmentSQL, a.Token, a.QuestionnaireVersion, a.Result.Outcome, string(answers), string(result),
 		c.Name, c.Email, c.Company, c.Role, c.Consent, string(assessment.StatusNew),
 		formatTime(a.CreatedAt), formatTime(a.CreatedAt))
 	if isUniqueViolation(err) {

@@ -81,6 +81,9 @@ func (s *Store) WeeklyOutcomes(ctx context.Context, since time.Time) ([]assessme
 	return weeks, nil
 }
 
+const insertStepViewSQL = `INSERT INTO step_views (visitor, step, created_at) VALUES (?, ?, ?)
+	ON CONFLICT (visitor, step) DO NOTHING`
+
 // RecordStepView records that an anonymous visitor opened a step. Only the
 // first view of each step by each visitor is kept, so reloads and Back do
 // not inflate the funnel.
@@ -89,8 +92,7 @@ func (s *Store) RecordStepView(ctx context.Context, visitor string, step int, no
 		return fmt.Errorf("record step view: step %d is negative", step)
 	}
 	err := s.write(ctx, true, func(ctx context.Context, q execQueryer) error {
-		_, err := q.ExecContext(ctx, `INSERT INTO step_views (visitor, step, created_at) VALUES (?, ?, ?)
-			ON CONFLICT (visitor, step) DO NOTHING`, visitor, step, formatTime(now))
+		_, err := q.ExecContext(ctx, insertStepViewSQL, visitor, step, formatTime(now))
 		return err
 	})
 	if err != nil {

@@ -109,6 +109,11 @@ func encodeAnswers(a assessment.Answers) (string, error) {
 	return string(b), nil
 }
 
+// updateDraftIfUnchangedSQL saves a draft only if nobody saved it since it
+// was read: updated_at is the version compared and set.
+const updateDraftIfUnchangedSQL = `UPDATE drafts SET questionnaire_version = ?, answers = ?, reached = ?,
+	updated_at = ?, expires_at = ? WHERE id = ? AND updated_at = ? AND expires_at > ?`
+
 // UpdateDraftWith applies change to d and saves it, but only if the stored
 // draft is still the one d was read from (its updated_at is unchanged). If
 // another request saved it meanwhile — two tabs posting different steps —
@@ -129,9 +134,7 @@ func (s *Store) UpdateDraftWith(ctx context.Context, d *assessment.Draft, now ti
 		}
 		var n int64
 		err = s.write(ctx, true, func(ctx context.Context, q execQueryer) error {
-			res, err := q.ExecContext(ctx, `UPDATE drafts SET questionnaire_version = ?, answers = ?, reached = ?,
-				updated_at = ?, expires_at = ? WHERE id = ? AND updated_at = ? AND expires_at > ?`,
-				d.QuestionnaireVersion, answers, d.Reached, formatTime(d.UpdatedAt), formatTime(d.ExpiresAt),
+			res, err := q.ExecContext(ctx, updateDraftIfUnchangedSQL, d.QuestionnaireVersion, answers, d.Reached, formatTime(d.UpdatedAt), formatTime(d.ExpiresAt),
 				d.ID, formatTime(seen), formatTime(now))
 			if err != nil {
 				return err

@@ -90,13 +90,19 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		wdb.Close()
 		return nil, fmt.Errorf("prepare statements: %w", err)
 	}
-	s.submits = newCommitter(wdb)
+	if s.submits, err = newCommitter(ctx, wdb); err != nil {
+		s.findDraft.Close()
+		db.Close()
+		wdb.Close()
+		return nil, fmt.Errorf("start writer: %w", err)
+	}
 	return s, nil
 }
 
 // Close finishes the submits already queued, then closes the database.
 func (s *Store) Close() error {
 	s.submits.close()
+	closeAll(s.submits.stmts)
 	return errors.Join(s.findDraft.Close(), s.wdb.Close(), s.db.Close())
 }
 

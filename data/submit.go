@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 	"sync/atomic"
 
@@ -27,6 +28,7 @@ var ErrClosed = fmt.Errorf("store is closed: %w", assessment.ErrUnavailable)
 // exactly when it is durable, and under load many share one disk flush.
 type committer struct {
 	db     *sql.DB
+	stmts  map[string]*sql.Stmt // hotWrites, prepared once on db's one connection
 	queue  chan *writeRequest
 	done   chan struct{}
 	once   sync.Once
@@ -115,6 +117,13 @@ func (c *committer) run() {
 	defer close(c.done)
 	for first := range c.queue {
 		batch := []*writeRequest{first}
+		// Whoever queued first woke this goroutine, and on a server with
+		// one CPU it would otherwise run at once and commit a batch of
+		// one, holding that CPU through the fsync while every other
+		// request waits behind it. Yielding first lets the requests that
+		// are already runnable reach the queue, so they share the commit.
+		// When nothing else is runnable this returns at once.
+		runtime.Gosched()
 	drain:
 		for len(batch) < maxBatch {
 			select {
@@ -139,7 +148,7 @@ func (c *committer) commit(batch []*writeRequest) {
 	// the others' work.
 	ctx := context.Background()
 	if len(batch) == 1 && batch[0].single {
-		batch[0].reply <- batch[0].run(ctx, c.db)
+		batch[0].reply <- batch[0].run(ctx, preparedOn{c.db, nil, c.stmts})
 		c.commits.Add(1)
 		return
 	}
@@ -150,8 +159,9 @@ func (c *committer) commit(batch []*writeRequest) {
 		return
 	}
 	defer tx.Rollback()
+	q := preparedOn{tx, tx, c.stmts}
 	for i, req := range batch {
-		replies[i] = runOne(ctx, tx, req)
+		replies[i] = runOne(ctx, q, req)
 		if err := replies[i]; err != nil && !errors.Is(err, assessment.ErrNotFound) &&
 			!errors.Is(err, assessment.ErrConflict) && !isConstraintViolation(err) {
 			// Not a problem with this one write (a clash, a missing draft)
@@ -171,24 +181,30 @@ func (c *committer) commit(batch []*writeRequest) {
 	}
 }
 
-func runOne(ctx context.Context, tx *sql.Tx, req *writeRequest) error {
+func runOne(ctx context.Context, tx execQueryer, req *writeRequest) error {
 	if req.single {
 		return req.run(ctx, tx)
 	}
-	if _, err := tx.ExecContext(ctx, `SAVEPOINT write`); err != nil {
+	if _, err := tx.ExecContext(ctx, savepointSQL); err != nil {
 		return fmt.Errorf("savepoint: %w", err)
 	}
 	err := req.run(ctx, tx)
 	if err != nil {
-		if _, rbErr := tx.ExecContext(ctx, `ROLLBACK TO write`); rbErr != nil {
+		if _, rbErr := tx.ExecContext(ctx, rollbackToSavepointSQL); rbErr != nil {
 			err = errors.Join(err, fmt.Errorf("roll back savepoint: %w", rbErr))
 		}
 	}
-	if _, relErr := tx.ExecContext(ctx, `RELEASE write`); relErr != nil && err == nil {
+	if _, relErr := tx.ExecContext(ctx, releaseSavepointSQL); relErr != nil && err == nil {
 		err = fmt.Errorf("release savepoint: %w", relErr)
 	}
 	return err
 }
+
+const (
+	savepointSQL           = `SAVEPOINT write`
+	rollbackToSavepointSQL = `ROLLBACK TO write`
+	releaseSavepointSQL    = `RELEASE write`
+)
 
 func answerAll(batch []*writeRequest, err error) {
 	for _, req := range batch {
@@ -196,8 +212,68 @@ func answerAll(batch []*writeRequest, err error) {
 	}
 }
 
-func newCommitter(db *sql.DB) *committer {
-	c := &committer{db: db, queue: make(chan *writeRequest, maxBatch), done: make(chan struct{})}
+// newCommitter prepares the hot write statements on db, which must have
+// exactly one connection, and starts the writer.
+func newCommitter(ctx context.Context, db *sql.DB) (*committer, error) {
+	stmts := make(map[string]*sql.Stmt, len(hotWrites))
+	for _, query := range hotWrites {
+		st, err := db.PrepareContext(ctx, query)
+		if err != nil {
+			closeAll(stmts)
+			return nil, fmt.Errorf("prepare %q: %w", query, err)
+		}
+		stmts[query] = st
+	}
+	c := &committer{db: db, stmts: stmts, queue: make(chan *writeRequest, maxBatch), done: make(chan struct{})}
 	go c.run()
-	return c
+	return c, nil
+}
+
+func closeAll(stmts map[string]*sql.Stmt) {
+	for _, st := range stmts {
+		st.Close()
+	}
+}
+
+// hotWrites are the statements the writer runs for visitors, prepared once
+// so SQLite does not parse them again for every write. A statement not
+// listed here still runs, parsed each time.
+var hotWrites = []string{
+	savepointSQL, rollbackToSavepointSQL, releaseSavepointSQL,
+	submittedTokenSQL, insertAssessmentSQL, markDraftSubmittedSQL,
+	updateDraftIfUnchangedSQL, insertStepViewSQL,
+}
+
+// preparedOn runs a query as its prepared statement when it is one of
+// hotWrites, inside tx when there is one, and otherwise as given.
+type preparedOn struct {
+	q     execQueryer
+	tx    *sql.Tx // nil outside a transaction
+	stmts map[string]*sql.Stmt
+}
+
+func (p preparedOn) stmt(ctx context.Context, query string) *sql.Stmt {
+	st, ok := p.stmts[query]
+	if !ok {
+		return nil
+	}
+	if p.tx != nil {
+		// Bound to the same connection, so the prepared statement is reused.
+		return p.tx.StmtContext(ctx, st)
+	}
+	return st
+}
+
+func (p preparedOn) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := p.stmt(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return p.q.ExecContext(ctx, query, args...)
+}
+
+func (p preparedOn) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := p.stmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return p.q.QueryRowContext(ctx, query, args...)
 }
