@@ -1,11 +1,15 @@
 package web_test
 
 import (
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
+
+	"sessionplayer.studio/fitcheck/assessment"
 )
 
 // The rendering benchmarks run the whole handler stack (router, middleware,
@@ -19,16 +23,44 @@ func BenchmarkRenderLanding(b *testing.B) {
 	benchmarkPage(b, s.server.Handler(), "/", "")
 }
 
+// BenchmarkRenderStep measures a step page two ways: kept (a step whose
+// page is shared, as every first view of a step is) and rendered for the
+// visitor (a step holding words they typed, which is never kept).
 func BenchmarkRenderStep(b *testing.B) {
 	s := mustStart(b)
-	v := s.newVisitor()
-	p := v.start()
-	ans := exampleAnswers(b, s.q, "book-a-call")
-	if next := v.fill(p, ans, "next"); next.status != http.StatusSeeOther {
-		b.Fatalf("step 1 = %d, want 303", next.status)
+	h := s.server.Handler()
+	b.Run("kept", func(b *testing.B) {
+		v := s.newVisitor()
+		p := v.start()
+		ans := exampleAnswers(b, s.q, "book-a-call")
+		if next := v.fill(p, ans, "next"); next.status != http.StatusSeeOther {
+			b.Fatalf("step 1 = %d, want 303", next.status)
+		}
+		v.get("/step/2") // the first view records progress; later views only read
+		benchmarkPage(b, h, "/step/2", v.cookie())
+	})
+	b.Run("rendered", func(b *testing.B) {
+		path, ans := typedTextStep(b, s)
+		v := s.newVisitor()
+		v.answerAll(ans)
+		benchmarkPage(b, h, path, v.cookie())
+	})
+}
+
+// typedTextStep returns the path of the first step with a free-text
+// question, and example answers with words typed into it.
+func typedTextStep(b *testing.B, s *site) (string, assessment.Answers) {
+	ans := maps.Clone(exampleAnswers(b, s.q, "book-a-call"))
+	for i, st := range s.q.Steps {
+		for _, qn := range st.Questions {
+			if qn.Type == assessment.Text {
+				ans[qn.ID] = []string{"Whether to rebuild onboarding before the spring launch"}
+				return "/step/" + strconv.Itoa(i+1), ans
+			}
+		}
 	}
-	v.get("/step/2") // the first view records progress; later views only read
-	benchmarkPage(b, s.server.Handler(), "/step/2", v.cookie())
+	b.Skip("the questionnaire asks no free-text question")
+	return "", nil
 }
 
 func BenchmarkRenderResult(b *testing.B) {

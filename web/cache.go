@@ -165,6 +165,7 @@ func (s *Server) sharedResult(r *http.Request, token string, asJSON bool) (*cach
 type pageCache struct {
 	mu      sync.Mutex
 	landing *cachedPage
+	steps   map[string]*cachedPage // see stepcache.go
 	results map[string]resultEntry
 	// deletions counts forgetResult calls, so a page read from the store
 	// before a deletion is not kept after it.

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/a-h/templ"
 	"github.com/go-chi/chi/v5"
 
 	"sessionplayer.studio/fitcheck/assessment"
@@ -87,10 +88,28 @@ func (s *Server) showStep(w http.ResponseWriter, r *http.Request) error {
 	s.keepSession(w, r)
 	noStore(w)
 	if idx == len(q.Steps) {
-		s.render(w, r, http.StatusOK, stepPage(s.contactStepView(assessment.Contact{}, nil)))
+		// Contact details are never kept in a draft, so this page starts
+		// empty for everyone.
+		return s.serveStepPage(w, r, "contact", func() templ.Component {
+			return stepPage(s.contactStepView(assessment.Contact{}, nil))
+		})
+	}
+	page := func() templ.Component { return stepPage(s.questionStepView(idx, url.Values(d.Answers), nil)) }
+	key, keep := stepCacheKey(idx, q.Steps[idx], d.Answers)
+	if !keep {
+		s.render(w, r, http.StatusOK, page())
 		return nil
 	}
-	s.render(w, r, http.StatusOK, stepPage(s.questionStepView(idx, url.Values(d.Answers), nil)))
+	return s.serveStepPage(w, r, key, page)
+}
+
+// serveStepPage sends the kept step page under key; see stepcache.go.
+func (s *Server) serveStepPage(w http.ResponseWriter, r *http.Request, key string, page func() templ.Component) error {
+	p, err := s.cache.stepPage(r.Context(), key, page)
+	if err != nil {
+		return err
+	}
+	p.serve(w, r)
 	return nil
 }
 
