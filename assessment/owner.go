@@ -108,6 +108,14 @@ type WeekCount struct {
 	Count     int
 }
 
+// StepView is one anonymous visitor opening a step (or finishing), for the
+// funnel. Visitor is a pseudonym, never the draft id or an address.
+type StepView struct {
+	Visitor string
+	Step    int
+	At      time.Time
+}
+
 // FunnelStep is how many visitors opened a step. Step 0 is Start pressed;
 // steps count from 1 as in the URL; the finish is recorded as the step
 // after the last.

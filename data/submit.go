@@ -75,12 +75,18 @@ func (s *Store) write(ctx context.Context, single bool, fn func(ctx context.Cont
 // so one draft never makes two rows. It returns once the row is committed to
 // disk. If ctx ends first the caller gets ctx's error, but the submit may
 // still commit; submitting the same draft again then finds its token.
-func (s *Store) SubmitDraft(ctx context.Context, draftID string, a *assessment.Assessment) (string, error) {
+//
+// views are funnel rows to record with the submit (its "finished" row), in
+// the same transaction: the visitor waits for one commit, not two, and the
+// funnel's finishes match the stored submits exactly.
+func (s *Store) SubmitDraft(ctx context.Context, draftID string, a *assessment.Assessment, views ...assessment.StepView) (string, error) {
 	var token string
 	err := s.write(ctx, false, func(ctx context.Context, q execQueryer) error {
 		var err error
-		token, err = submitInTx(ctx, q, draftID, a)
-		return err
+		if token, err = submitInTx(ctx, q, draftID, a); err != nil {
+			return err
+		}
+		return insertStepViews(ctx, q, views)
 	})
 	if err != nil {
 		return "", fmt.Errorf("submit draft: %w", err)

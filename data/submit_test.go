@@ -137,3 +137,37 @@ func TestUpdateDraftWithKeepsConcurrentChanges(t *testing.T) {
 		t.Errorf("UpdateDraftWith on an expired draft = %v, want ErrNotFound", err)
 	}
 }
+
+// TestSubmitRecordsItsFinishInTheSameCommit: the funnel's "finished" row is
+// written with the submit, so the visitor waits for one commit, a submit
+// that fails records no finish, and a resent submit counts once.
+func TestSubmitRecordsItsFinishInTheSameCommit(t *testing.T) {
+	s := mustOpenWithQuestionnaire(t)
+	mustCreateDraft(t, s, newDraft("done", now.Add(time.Hour)))
+	finished := assessment.StepView{Visitor: "v-done", Step: 7, At: now}
+
+	before := s.submits.commits.Load()
+	if _, err := s.SubmitDraft(t.Context(), "done", newAssessment("tok-done", assessment.Contact{}), finished); err != nil {
+		t.Fatal(err)
+	}
+	if commits := s.submits.commits.Load() - before; commits != 1 {
+		t.Errorf("a submit with its funnel row took %d commits, want 1", commits)
+	}
+	// Sent again (a double click): same token, still one finish.
+	if tok, err := s.SubmitDraft(t.Context(), "done", newAssessment("tok-again", assessment.Contact{}), finished); err != nil || tok != "tok-done" {
+		t.Fatalf("resubmit = %q, %v; want the first token", tok, err)
+	}
+	// A submit that fails (no such draft) records nothing.
+	lost := assessment.StepView{Visitor: "v-lost", Step: 7, At: now}
+	if _, err := s.SubmitDraft(t.Context(), "missing", newAssessment("tok-missing", assessment.Contact{}), lost); !errors.Is(err, assessment.ErrNotFound) {
+		t.Fatalf("submit of a missing draft = %v, want ErrNotFound", err)
+	}
+	funnel, err := s.Funnel(t.Context(), now.Add(-time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []assessment.FunnelStep{{Step: 7, Visitors: 1}}
+	if fmt.Sprint(funnel) != fmt.Sprint(want) {
+		t.Errorf("funnel = %v, want %v", funnel, want)
+	}
+}

@@ -113,19 +113,22 @@ func (s *Server) serveStepPage(w http.ResponseWriter, r *http.Request, key strin
 	return nil
 }
 
-// noteReached records the furthest step a visitor has opened.
+// noteReached records the furthest step a visitor has opened, and the
+// funnel row of a step opened for the first time in the same commit.
 func (s *Server) noteReached(r *http.Request, d *assessment.Draft, idx int) error {
-	if idx == 0 {
-		s.recordStep(r, d, 1)
-	}
 	if idx <= d.Reached {
+		if idx == 0 {
+			// Every draft starts on step 1, so Reached cannot tell its first
+			// view from a revisit; the funnel keeps one row per visitor.
+			s.recordStep(r, d, 1)
+		}
 		return nil
 	}
-	s.recordStep(r, d, idx+1)
+	opened := assessment.StepView{Visitor: funnelVisitor(d), Step: idx + 1, At: s.now().UTC()}
 	_, err := s.updateDraft(r, d, func(d *assessment.Draft) error {
 		d.Reached = max(d.Reached, idx)
 		return nil
-	})
+	}, opened)
 	return err
 }
 
@@ -133,10 +136,15 @@ func (s *Server) noteReached(r *http.Request, d *assessment.Draft, idx int) erro
 // visitor is a hash of the draft id: anonymous, and nothing from the
 // request. A failure here costs a funnel count, never the visitor's page.
 func (s *Server) recordStep(r *http.Request, d *assessment.Draft, step int) {
-	visitor := hashSessionID("funnel:" + d.ID)[:32]
-	if err := s.store.RecordStepView(r.Context(), visitor, step, s.now().UTC()); err != nil {
+	if err := s.store.RecordStepView(r.Context(), funnelVisitor(d), step, s.now().UTC()); err != nil {
 		s.log.WarnContext(r.Context(), "record step view", slog.Int("step", step), slog.Any("error", err))
 	}
+}
+
+// funnelVisitor is the funnel's pseudonym for a draft's visitor: it links
+// their steps to each other and to nothing else.
+func funnelVisitor(d *assessment.Draft) string {
+	return hashSessionID("funnel:" + d.ID)[:32]
 }
 
 // updateDraft applies change to the draft and saves it without losing a
@@ -144,7 +152,7 @@ func (s *Server) recordStep(r *http.Request, d *assessment.Draft, step int) {
 // its expiry on: thirty days from the last answer, not the first. A draft
 // that vanished meanwhile (expired, or deleted with its result) reads to
 // the visitor as an expired session.
-func (s *Server) updateDraft(r *http.Request, d *assessment.Draft, change func(*assessment.Draft) error) (*assessment.Draft, error) {
+func (s *Server) updateDraft(r *http.Request, d *assessment.Draft, change func(*assessment.Draft) error, views ...assessment.StepView) (*assessment.Draft, error) {
 	now := s.now().UTC()
 	d, err := s.store.UpdateDraftWith(r.Context(), d, now, func(d *assessment.Draft) error {
 		if err := change(d); err != nil {
@@ -154,7 +162,7 @@ func (s *Server) updateDraft(r *http.Request, d *assessment.Draft, change func(*
 		d.UpdatedAt = now
 		d.ExpiresAt = now.Add(assessment.DraftLifetime)
 		return nil
-	})
+	}, views...)
 	if isNotFound(err) {
 		return nil, sessionExpired()
 	}

@@ -90,7 +90,8 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, d *assessment.Dr
 		Contact:              contact,
 		CreatedAt:            now,
 	}
-	token, err := s.store.SubmitDraft(r.Context(), d.ID, a)
+	finished := assessment.StepView{Visitor: funnelVisitor(d), Step: len(q.Steps) + 2, At: now}
+	token, err := s.store.SubmitDraft(r.Context(), d.ID, a, finished)
 	switch {
 	case isNotFound(err):
 		return sessionExpired()
@@ -99,7 +100,6 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, d *assessment.Dr
 	case err != nil:
 		return fmt.Errorf("submit assessment: %w", err)
 	}
-	s.recordStep(r, d, len(q.Steps)+2) // finished
 	http.Redirect(w, r, resultURL(token), http.StatusSeeOther)
 	return nil
 }
