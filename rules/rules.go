@@ -40,7 +40,6 @@ func Score(q *assessment.Questionnaire, answers assessment.Answers) []assessment
 	for _, step := range q.Steps {
 		for qi := range step.Questions {
 			qn := &step.Questions[qi]
-			addMaximum(out, index, qn)
 			values := answers[qn.ID]
 			for vi, value := range values {
 				opt, ok := qn.Option(value)
@@ -51,6 +50,9 @@ func Score(q *assessment.Questionnaire, answers assessment.Answers) []assessment
 				addOption(out, index, qn, opt)
 			}
 		}
+	}
+	for i, most := range maxima(q, index) {
+		out[i].Max = most
 	}
 	for i, c := range q.Criteria {
 		rank := levelRank(q, c, out[i].Score)
@@ -80,7 +82,7 @@ func addOption(out []assessment.CriterionResult, index map[string]int, qn *asses
 // a chart can draw a score against what was possible: the best single
 // option, or for a multi question the best max_choices combinable options
 // together, whichever is more.
-func addMaximum(out []assessment.CriterionResult, index map[string]int, qn *assessment.Question) {
+func addMaximum(out []int, index map[string]int, qn *assessment.Question) {
 	best := map[string]int{}
 	combinable := map[string][]int{}
 	for _, opt := range qn.Options {
@@ -107,7 +109,7 @@ func addMaximum(out []assessment.CriterionResult, index map[string]int, qn *asse
 	}
 	for crit, points := range best {
 		if i, ok := index[crit]; ok {
-			out[i].Max += points
+			out[i] += points
 		}
 	}
 }
