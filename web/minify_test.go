@@ -23,7 +23,7 @@ func TestMinifyCSS(t *testing.T) {
 // TestServedCSSKeepsEveryRule guards the minifier against eating a rule:
 // the served stylesheets have as many rule blocks as their sources.
 func TestServedCSSKeepsEveryRule(t *testing.T) {
-	for _, name := range []string{"style.css", "admin.css"} {
+	for _, name := range []string{"style.css", "form.css", "admin.css"} {
 		src, err := staticFiles.ReadFile("static/" + name)
 		if err != nil {
 			t.Fatal(err)
