@@ -34,6 +34,9 @@ const findDraftSQL = `SELECT id, questionnaire_version, answers, reached, assess
 
 // FindDraft returns a draft that has not expired by now.
 func (s *Store) FindDraft(ctx context.Context, id string, now time.Time) (*assessment.Draft, error) {
+	if s.findDraft == nil { // see PrepareEachTime
+		return scanDraft(s.db.QueryRowContext(ctx, findDraftSQL, id, formatTime(now)))
+	}
 	return scanDraft(s.findDraft.QueryRowContext(ctx, id, formatTime(now)))
 }
 
@@ -121,10 +124,7 @@ const updateDraftIfUnchangedSQL = `UPDATE drafts SET questionnaire_version = ?, 
 // tab's answers are lost. change must therefore be safe to apply again. In
 // the common case this costs one UPDATE. A draft that has expired or gone
 // is assessment.ErrNotFound; if change fails nothing is written.
-//
-// views are funnel rows to record with the save that succeeds, in the same
-// commit, so a visitor opening a new step waits for one commit, not two.
-func (s *Store) UpdateDraftWith(ctx context.Context, d *assessment.Draft, now time.Time, change func(*assessment.Draft) error, views ...assessment.StepView) (*assessment.Draft, error) {
+func (s *Store) UpdateDraftWith(ctx context.Context, d *assessment.Draft, now time.Time, change func(*assessment.Draft) error) (*assessment.Draft, error) {
 	const attempts = 5
 	for attempt := 1; ; attempt++ {
 		seen := d.UpdatedAt
@@ -136,16 +136,14 @@ func (s *Store) UpdateDraftWith(ctx context.Context, d *assessment.Draft, now ti
 			return nil, fmt.Errorf("update draft: %w", err)
 		}
 		var n int64
-		err = s.write(ctx, len(views) == 0, func(ctx context.Context, q execQueryer) error {
+		err = s.write(ctx, true, func(ctx context.Context, q execQueryer) error {
 			res, err := q.ExecContext(ctx, updateDraftIfUnchangedSQL, d.QuestionnaireVersion, answers, d.Reached, formatTime(d.UpdatedAt), formatTime(d.ExpiresAt),
 				d.ID, formatTime(seen), formatTime(now))
 			if err != nil {
 				return err
 			}
-			if n, err = res.RowsAffected(); err != nil || n != 1 {
-				return err
-			}
-			return insertStepViews(ctx, q, views)
+			n, err = res.RowsAffected()
+			return err
 		})
 		if err != nil {
 			return nil, fmt.Errorf("update draft: %w", err)

@@ -85,13 +85,16 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		wdb.Close()
 		return nil, fmt.Errorf("migrate database %s: %w", path, err)
 	}
-	if s.findDraft, err = db.PrepareContext(ctx, findDraftSQL); err != nil {
-		db.Close()
-		wdb.Close()
-		return nil, fmt.Errorf("prepare statements: %w", err)
+	keep := !prepareEachTime.Load()
+	if keep {
+		if s.findDraft, err = db.PrepareContext(ctx, findDraftSQL); err != nil {
+			db.Close()
+			wdb.Close()
+			return nil, fmt.Errorf("prepare statements: %w", err)
+		}
 	}
-	if s.submits, err = newCommitter(ctx, wdb); err != nil {
-		s.findDraft.Close()
+	if s.submits, err = newCommitter(ctx, wdb, keep); err != nil {
+		s.closeStatements()
 		db.Close()
 		wdb.Close()
 		return nil, fmt.Errorf("start writer: %w", err)
@@ -102,8 +105,17 @@ func Open(ctx context.Context, path string) (*Store, error) {
 // Close finishes the submits already queued, then closes the database.
 func (s *Store) Close() error {
 	s.submits.close()
-	closeAll(s.submits.stmts)
-	return errors.Join(s.findDraft.Close(), s.wdb.Close(), s.db.Close())
+	s.closeStatements()
+	return errors.Join(s.wdb.Close(), s.db.Close())
+}
+
+func (s *Store) closeStatements() {
+	if s.findDraft != nil {
+		s.findDraft.Close()
+	}
+	if s.submits != nil {
+		closeAll(s.submits.stmts)
+	}
 }
 
 // Ping checks the database answers, for health checks.

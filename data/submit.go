@@ -219,10 +219,14 @@ func answerAll(batch []*writeRequest, err error) {
 }
 
 // newCommitter prepares the hot write statements on db, which must have
-// exactly one connection, and starts the writer.
-func newCommitter(ctx context.Context, db *sql.DB) (*committer, error) {
+// exactly one connection (unless keepPrepared is false), and starts the
+// writer.
+func newCommitter(ctx context.Context, db *sql.DB, keepPrepared bool) (*committer, error) {
 	stmts := make(map[string]*sql.Stmt, len(hotWrites))
 	for _, query := range hotWrites {
+		if !keepPrepared {
+			break
+		}
 		st, err := db.PrepareContext(ctx, query)
 		if err != nil {
 			closeAll(stmts)

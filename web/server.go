@@ -24,7 +24,7 @@ type Store interface {
 	FindQuestionnaire(ctx context.Context, version string) ([]byte, error)
 	CreateDraft(ctx context.Context, d *assessment.Draft) error
 	FindDraft(ctx context.Context, id string, now time.Time) (*assessment.Draft, error)
-	UpdateDraftWith(ctx context.Context, d *assessment.Draft, now time.Time, change func(*assessment.Draft) error, views ...assessment.StepView) (*assessment.Draft, error)
+	UpdateDraftWith(ctx context.Context, d *assessment.Draft, now time.Time, change func(*assessment.Draft) error) (*assessment.Draft, error)
 	SubmitDraft(ctx context.Context, draftID string, a *assessment.Assessment, views ...assessment.StepView) (string, error)
 	FindAssessment(ctx context.Context, token string) (*assessment.Assessment, error)
 	RecordStepView(ctx context.Context, visitor string, step int, now time.Time) error

@@ -11,6 +11,7 @@ import (
 	"modernc.org/sqlite"
 
 	"sessionplayer.studio/fitcheck/assessment"
+	"sessionplayer.studio/fitcheck/data"
 )
 
 // assessmentStatementBudget bounds the SQL statements one whole assessment
@@ -21,8 +22,8 @@ const assessmentStatementBudget = 40
 
 // statementCounter counts the SQL statements SQLite compiles on the
 // connections to one database file. It uses SQLite's authorizer, which
-// sees every statement as it is prepared; the store prepares each
-// statement it runs, so compiled is run. An UPDATE is reported once per
+// sees every statement as it is prepared; the store is told to prepare
+// each statement it runs (data.PrepareEachTime), so compiled is run. An UPDATE is reported once per
 // column it sets, so a run of UPDATE callbacks counts as one statement;
 // a SELECT counts once per SELECT, subqueries included, so the count is,
 // if anything, high.
@@ -161,6 +162,8 @@ func (c *statementCounter) String() string {
 func TestAssessmentStatementBudget(t *testing.T) {
 	dbPath := t.TempDir() + "/fitcheck.db"
 	c := countStatements(t, dbPath)
+	data.PrepareEachTime(true)
+	t.Cleanup(func() { data.PrepareEachTime(false) })
 	s := mustStartAt(t, dbPath, assessment.DefaultContent)
 	walkAssessment(t, s, &statementCounter{kinds: map[string]int{}, counts: map[string]int{}})
 	walkAssessment(t, s, c)

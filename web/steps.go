@@ -113,22 +113,19 @@ func (s *Server) serveStepPage(w http.ResponseWriter, r *http.Request, key strin
 	return nil
 }
 
-// noteReached records the furthest step a visitor has opened, and the
-// funnel row of a step opened for the first time in the same commit.
+// noteReached records the furthest step a visitor has opened.
 func (s *Server) noteReached(r *http.Request, d *assessment.Draft, idx int) error {
+	if idx == 0 {
+		s.recordStep(r, d, 1)
+	}
 	if idx <= d.Reached {
-		if idx == 0 {
-			// Every draft starts on step 1, so Reached cannot tell its first
-			// view from a revisit; the funnel keeps one row per visitor.
-			s.recordStep(r, d, 1)
-		}
 		return nil
 	}
-	opened := assessment.StepView{Visitor: funnelVisitor(d), Step: idx + 1, At: s.now().UTC()}
+	s.recordStep(r, d, idx+1)
 	_, err := s.updateDraft(r, d, func(d *assessment.Draft) error {
 		d.Reached = max(d.Reached, idx)
 		return nil
-	}, opened)
+	})
 	return err
 }
 
@@ -152,7 +149,7 @@ func funnelVisitor(d *assessment.Draft) string {
 // its expiry on: thirty days from the last answer, not the first. A draft
 // that vanished meanwhile (expired, or deleted with its result) reads to
 // the visitor as an expired session.
-func (s *Server) updateDraft(r *http.Request, d *assessment.Draft, change func(*assessment.Draft) error, views ...assessment.StepView) (*assessment.Draft, error) {
+func (s *Server) updateDraft(r *http.Request, d *assessment.Draft, change func(*assessment.Draft) error) (*assessment.Draft, error) {
 	now := s.now().UTC()
 	d, err := s.store.UpdateDraftWith(r.Context(), d, now, func(d *assessment.Draft) error {
 		if err := change(d); err != nil {
@@ -162,7 +159,7 @@ func (s *Server) updateDraft(r *http.Request, d *assessment.Draft, change func(*
 		d.UpdatedAt = now
 		d.ExpiresAt = now.Add(assessment.DraftLifetime)
 		return nil
-	}, views...)
+	})
 	if isNotFound(err) {
 		return nil, sessionExpired()
 	}
