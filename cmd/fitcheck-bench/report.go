@@ -44,7 +44,7 @@ var routeInfo = map[string]struct {
 	against string // "bare" or "inserts"
 }{
 	"landing":     {"landing page `GET /`", 0.8, "bare"},
-	"step-get":    {"question step `GET /step/2`: session cookie, draft read, render", 0.25, "bare"},
+	"step-get":    {"question step `GET /step/2`: session cookie, draft read, page kept for its answers", 0.25, "bare"},
 	"step-post":   {"step answer `POST /step/2`: validate, save draft, 303", 0, "inserts"},
 	"submit":      {"full submit `POST /step/6`: rules, SQLite insert, 303", 1.0, "inserts"},
 	"result":      {"result page `GET /r/{token}`, shared view", 0.5, "bare"},
