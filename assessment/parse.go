@@ -85,6 +85,7 @@ func Parse(data []byte) (*Questionnaire, error) {
 	}
 	q.Version = Version(data)
 	q.Source = data
+	q.maxScores = maxScores(&q)
 	return &q, nil
 }
 

@@ -31,6 +31,8 @@ type Questionnaire struct {
 
 	Version string `yaml:"-"`
 	Source  []byte `yaml:"-"`
+
+	maxScores []int // see MaxScores; set by Parse
 }
 
 // Level is one rung of the shared ladder every criterion is graded on,

@@ -51,7 +51,7 @@ func Score(q *assessment.Questionnaire, answers assessment.Answers) []assessment
 			}
 		}
 	}
-	for i, most := range maxima(q, index) {
+	for i, most := range q.MaxScores() {
 		out[i].Max = most
 	}
 	for i, c := range q.Criteria {
@@ -75,42 +75,6 @@ func addOption(out []assessment.CriterionResult, index map[string]int, qn *asses
 		out[i].MovedBy = append(out[i].MovedBy, assessment.Contribution{
 			Question: qn.ID, Prompt: qn.Prompt, Option: opt.ID, Answer: opt.Label, Points: points,
 		})
-	}
-}
-
-// addMaximum adds the most a question can contribute to each criterion, so
-// a chart can draw a score against what was possible: the best single
-// option, or for a multi question the best max_choices combinable options
-// together, whichever is more.
-func addMaximum(out []int, index map[string]int, qn *assessment.Question) {
-	best := map[string]int{}
-	combinable := map[string][]int{}
-	for _, opt := range qn.Options {
-		for crit, points := range opt.Scores {
-			if points <= 0 {
-				continue
-			}
-			if qn.Type == assessment.Multi && !opt.Exclusive {
-				combinable[crit] = append(combinable[crit], points)
-			}
-			best[crit] = max(best[crit], points)
-		}
-	}
-	for crit, points := range combinable {
-		slices.SortFunc(points, func(a, b int) int { return b - a })
-		if qn.MaxChoices > 0 && len(points) > qn.MaxChoices {
-			points = points[:qn.MaxChoices]
-		}
-		sum := 0
-		for _, p := range points {
-			sum += p
-		}
-		best[crit] = max(best[crit], sum)
-	}
-	for crit, points := range best {
-		if i, ok := index[crit]; ok {
-			out[i] += points
-		}
 	}
 }
 
