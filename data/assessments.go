@@ -52,19 +52,19 @@ func submitInTx(ctx context.Context, tx execQueryer, draftID string, a *assessme
 	var existing sql.NullString
 	err := tx.QueryRowContext(ctx, submittedTokenSQL, draftID).Scan(&existing)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", fmt.Errorf("submit draft: %w", assessment.ErrNotFound)
+		return "", fmt.Errorf("draft: %w", assessment.ErrNotFound)
 	}
 	if err != nil {
-		return "", fmt.Errorf("submit draft: %w", err)
+		return "", fmt.Errorf("read draft: %w", err)
 	}
 	if existing.Valid && existing.String != "" {
 		return existing.String, nil
 	}
 	if err := insertAssessment(ctx, tx, a); err != nil {
-		return "", fmt.Errorf("submit draft: %w", err)
+		return "", err // says what it was doing
 	}
 	if _, err := tx.ExecContext(ctx, markDraftSubmittedSQL, a.Token, formatTime(a.CreatedAt), draftID); err != nil {
-		return "", fmt.Errorf("submit draft: mark submitted: %w", err)
+		return "", fmt.Errorf("mark draft submitted: %w", err)
 	}
 	return a.Token, nil
 }

@@ -80,6 +80,13 @@ func (s *Store) write(ctx context.Context, single bool, fn func(ctx context.Cont
 // the same transaction: the visitor waits for one commit, not two, and the
 // funnel's finishes match the stored submits exactly.
 func (s *Store) SubmitDraft(ctx context.Context, draftID string, a *assessment.Assessment, views ...assessment.StepView) (string, error) {
+	// Checked before queueing: an error inside the batch that is not the
+	// database's would fail every write sharing the commit.
+	for _, v := range views {
+		if v.Step < 0 {
+			return "", fmt.Errorf("submit draft: funnel step %d is negative", v.Step)
+		}
+	}
 	var token string
 	err := s.write(ctx, false, func(ctx context.Context, q execQueryer) error {
 		var err error
@@ -98,13 +105,13 @@ func (c *committer) enqueue(ctx context.Context, req *writeRequest) error {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	if c.closed {
-		return fmt.Errorf("submit draft: %w", ErrClosed)
+		return fmt.Errorf("queue write: %w", ErrClosed)
 	}
 	select {
 	case c.queue <- req:
 		return nil
 	case <-ctx.Done():
-		return fmt.Errorf("submit draft: %w", ctx.Err())
+		return fmt.Errorf("queue write: %w", ctx.Err())
 	}
 }
 
@@ -197,7 +204,10 @@ func runOne(ctx context.Context, tx execQueryer, req *writeRequest) error {
 	err := req.run(ctx, tx)
 	if err != nil {
 		if _, rbErr := tx.ExecContext(ctx, rollbackToSavepointSQL); rbErr != nil {
-			err = errors.Join(err, fmt.Errorf("roll back savepoint: %w", rbErr))
+			// The write may be half done and cannot be undone alone: the
+			// error must not read as this write's own (%v, not %w), so the
+			// whole batch fails rather than commit half of it.
+			return fmt.Errorf("roll back savepoint after %v: %w", err, rbErr)
 		}
 	}
 	if _, relErr := tx.ExecContext(ctx, releaseSavepointSQL); relErr != nil && err == nil {

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/a-h/templ"
+	kgzip "github.com/klauspost/compress/gzip"
 )
 
 // Pages that are the same for every visitor without a session are rendered
@@ -35,15 +36,39 @@ type cachedPage struct {
 	etag        string
 }
 
+// newCachedPage keeps a page that is asked for again and again (the
+// landing page, a shared result), compressed at the best ratio once.
 func newCachedPage(contentType string, body []byte) *cachedPage {
 	var gz bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
 	zw.Write(body)
 	zw.Close()
+	return keep(contentType, body, gz.Bytes())
+}
+
+// newCachedPageFast keeps a page that may be asked for only a few times (a
+// step with uncommon choices), compressed as fast as a page rendered per
+// request is.
+func newCachedPageFast(contentType string, body []byte) *cachedPage {
+	var gz bytes.Buffer
+	zw := fastGzips.Get().(*kgzip.Writer)
+	zw.Reset(&gz)
+	zw.Write(body)
+	zw.Close()
+	fastGzips.Put(zw)
+	return keep(contentType, body, gz.Bytes())
+}
+
+var fastGzips = sync.Pool{New: func() any {
+	zw, _ := kgzip.NewWriterLevel(io.Discard, dynamicGzipLevel)
+	return zw
+}}
+
+func keep(contentType string, body, gzipped []byte) *cachedPage {
 	// The same ETag writeBody would give, so a page keeps its ETag whether
 	// it was rendered for this request or came from the cache.
 	sum := sha256.Sum256(body)
-	return &cachedPage{contentType: contentType, gzipped: bytes.Clone(gz.Bytes()), size: len(body),
+	return &cachedPage{contentType: contentType, gzipped: bytes.Clone(gzipped), size: len(body),
 		etag: `"` + hex.EncodeToString(sum[:16]) + `"`}
 }
 
@@ -165,7 +190,7 @@ func (s *Server) sharedResult(r *http.Request, token string, asJSON bool) (*cach
 type pageCache struct {
 	mu      sync.Mutex
 	landing *cachedPage
-	steps   map[string]*cachedPage // see stepcache.go
+	steps   map[string]keptStep // see stepcache.go
 	results map[string]resultEntry
 	// deletions counts forgetResult calls, so a page read from the store
 	// before a deletion is not kept after it.

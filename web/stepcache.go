@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -24,15 +25,21 @@ import (
 const stepCacheSize = 512
 
 // stepCacheKey names the page for step idx with answers, and reports
-// whether that page may be kept.
-func stepCacheKey(idx int, step assessment.Step, answers assessment.Answers) (string, bool) {
+// whether that page may be kept and whether anything on it is answered.
+// Chosen options go into the key in a fixed order: the same choices posted
+// in another order make the same page.
+func stepCacheKey(idx int, step assessment.Step, answers assessment.Answers) (key string, keep, answered bool) {
 	var b strings.Builder
 	b.WriteString(strconv.Itoa(idx))
 	for _, qn := range step.Questions {
 		chosen := answers[qn.ID]
 		if qn.Type == assessment.Text && len(chosen) > 0 && chosen[0] != "" {
-			return "", false
+			return "", false, true
 		}
+		if len(chosen) > 1 {
+			chosen = slices.Sorted(slices.Values(chosen))
+		}
+		answered = answered || len(chosen) > 0
 		// Option ids were checked against the questionnaire when saved,
 		// and none contains a control character.
 		b.WriteByte(0)
@@ -42,34 +49,47 @@ func stepCacheKey(idx int, step assessment.Step, answers assessment.Answers) (st
 			b.WriteString(v)
 		}
 	}
-	return b.String(), true
+	return b.String(), true, answered
+}
+
+// keptStep is a kept step page; an unanswered one (every visitor's first
+// view of the step) is never evicted to make room.
+type keptStep struct {
+	page       *cachedPage
+	unanswered bool
 }
 
 // stepPage returns the kept page under key, rendering and keeping it on
-// first use. When the cache is full one arbitrary page makes room.
-func (c *pageCache) stepPage(ctx context.Context, key string, page func() templ.Component) (*cachedPage, error) {
+// first use. When the cache is full, an arbitrary answered page makes room.
+func (c *pageCache) stepPage(ctx context.Context, key string, answered bool, page func() templ.Component) (*cachedPage, error) {
 	c.mu.Lock()
-	p := c.steps[key]
+	e, ok := c.steps[key]
 	c.mu.Unlock()
-	if p != nil {
-		return p, nil
+	if ok {
+		return e.page, nil
 	}
 	body, err := renderBytes(ctx, page())
 	if err != nil {
 		return nil, err
 	}
-	p = newCachedPage("text/html; charset=utf-8", body)
+	// Fast compression: a miss should cost about what rendering the page
+	// for this one request would have.
+	p := newCachedPageFast("text/html; charset=utf-8", body)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.steps == nil {
-		c.steps = make(map[string]*cachedPage)
+		c.steps = make(map[string]keptStep)
 	}
-	for k := range c.steps {
+	for k, old := range c.steps {
 		if len(c.steps) < stepCacheSize {
 			break
 		}
-		delete(c.steps, k)
+		if !old.unanswered {
+			delete(c.steps, k)
+		}
 	}
-	c.steps[key] = p
+	if len(c.steps) < stepCacheSize || !answered {
+		c.steps[key] = keptStep{page: p, unanswered: !answered}
+	}
 	return p, nil
 }

@@ -90,22 +90,22 @@ func (s *Server) showStep(w http.ResponseWriter, r *http.Request) error {
 	if idx == len(q.Steps) {
 		// Contact details are never kept in a draft, so this page starts
 		// empty for everyone.
-		return s.serveStepPage(w, r, "contact", func() templ.Component {
+		return s.serveStepPage(w, r, "contact", false, func() templ.Component {
 			return stepPage(s.contactStepView(assessment.Contact{}, nil))
 		})
 	}
 	page := func() templ.Component { return stepPage(s.questionStepView(idx, url.Values(d.Answers), nil)) }
-	key, keep := stepCacheKey(idx, q.Steps[idx], d.Answers)
+	key, keep, answered := stepCacheKey(idx, q.Steps[idx], d.Answers)
 	if !keep {
 		s.render(w, r, http.StatusOK, page())
 		return nil
 	}
-	return s.serveStepPage(w, r, key, page)
+	return s.serveStepPage(w, r, key, answered, page)
 }
 
 // serveStepPage sends the kept step page under key; see stepcache.go.
-func (s *Server) serveStepPage(w http.ResponseWriter, r *http.Request, key string, page func() templ.Component) error {
-	p, err := s.cache.stepPage(r.Context(), key, page)
+func (s *Server) serveStepPage(w http.ResponseWriter, r *http.Request, key string, answered bool, page func() templ.Component) error {
+	p, err := s.cache.stepPage(r.Context(), key, answered, page)
 	if err != nil {
 		return err
 	}
@@ -132,6 +132,8 @@ func (s *Server) noteReached(r *http.Request, d *assessment.Draft, idx int) erro
 // recordStep counts a visitor reaching a step for the owner's funnel. The
 // visitor is a hash of the draft id: anonymous, and nothing from the
 // request. A failure here costs a funnel count, never the visitor's page.
+// (A submit's "finished" row is written with the submit itself, so it
+// stands or falls with it.)
 func (s *Server) recordStep(r *http.Request, d *assessment.Draft, step int) {
 	if err := s.store.RecordStepView(r.Context(), funnelVisitor(d), step, s.now().UTC()); err != nil {
 		s.log.WarnContext(r.Context(), "record step view", slog.Int("step", step), slog.Any("error", err))
