@@ -57,7 +57,11 @@ var uriPathEscaper = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
 
 // Open opens (creating if needed) the database at path and applies any
 // migrations it has not seen.
-func Open(ctx context.Context, path string) (*Store, error) {
+func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
+	var o openOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
 	db, err := sql.Open("sqlite", DSN(path))
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
@@ -85,7 +89,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		wdb.Close()
 		return nil, fmt.Errorf("migrate database %s: %w", path, err)
 	}
-	keep := !prepareEachTime.Load()
+	keep := !o.prepareEachTime
 	if keep {
 		if s.findDraft, err = db.PrepareContext(ctx, findDraftSQL); err != nil {
 			db.Close()

@@ -51,11 +51,17 @@ func mustStart(t testing.TB, opts ...siteOption) *site {
 // mustStartAt starts a site on the given database file and content.
 func mustStartAt(t testing.TB, dbPath string, content []byte, opts ...siteOption) *site {
 	t.Helper()
+	return mustStartStore(t, dbPath, content, nil, opts...)
+}
+
+// mustStartStore is mustStartAt with options for the store.
+func mustStartStore(t testing.TB, dbPath string, content []byte, storeOpts []data.Option, opts ...siteOption) *site {
+	t.Helper()
 	q, err := rules.Load(content)
 	if err != nil {
 		t.Fatalf("load content: %v", err)
 	}
-	store, err := data.Open(context.Background(), dbPath)
+	store, err := data.Open(context.Background(), dbPath, storeOpts...)
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}

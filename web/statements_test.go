@@ -22,9 +22,10 @@ const assessmentStatementBudget = 40
 
 // statementCounter counts the SQL statements SQLite compiles on the
 // connections to one database file. It uses SQLite's authorizer, which
-// sees every statement as it is prepared; the store is told to prepare
-// each statement it runs (data.PrepareEachTime), so compiled is run. An UPDATE is reported once per
-// column it sets, so a run of UPDATE callbacks counts as one statement;
+// sees every statement as it is prepared; the store is opened with
+// data.PrepareEachTime, so every statement it runs is compiled, and
+// counted. An UPDATE is reported once per column it sets, so a run of
+// UPDATE callbacks counts as one statement;
 // a SELECT counts once per SELECT, subqueries included, so the count is,
 // if anything, high.
 type statementCounter struct {
@@ -162,9 +163,7 @@ func (c *statementCounter) String() string {
 func TestAssessmentStatementBudget(t *testing.T) {
 	dbPath := t.TempDir() + "/fitcheck.db"
 	c := countStatements(t, dbPath)
-	data.PrepareEachTime(true)
-	t.Cleanup(func() { data.PrepareEachTime(false) })
-	s := mustStartAt(t, dbPath, assessment.DefaultContent)
+	s := mustStartStore(t, dbPath, assessment.DefaultContent, []data.Option{data.PrepareEachTime()})
 	walkAssessment(t, s, &statementCounter{kinds: map[string]int{}, counts: map[string]int{}})
 	walkAssessment(t, s, c)
 
