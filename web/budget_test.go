@@ -178,6 +178,10 @@ func TestPagesAreCompressedAndRevalidated(t *testing.T) {
 			} else if plain, err := gunzip(body); err != nil || !strings.Contains(plain, "</html>") {
 				t.Errorf("%s (session %t): gzipped body does not decompress to a page: %v", vp.name, cookie != "", err)
 			}
+			refused, plain := rawGet(t, s, vp.path, cookie, map[string]string{"Accept-Encoding": "gzip;q=0, identity"})
+			if got := refused.Header.Get("Content-Encoding"); got != "" || !strings.Contains(string(plain), "</html>") {
+				t.Errorf("%s (session %t): a client refusing gzip got Content-Encoding %q", vp.name, cookie != "", got)
+			}
 			if vp.want != http.StatusOK {
 				continue
 			}

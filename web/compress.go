@@ -3,6 +3,8 @@ package web
 import (
 	"bytes"
 	"io"
+	"net/http"
+	"strings"
 	"sync"
 
 	"github.com/go-chi/chi/v5/middleware"
@@ -80,4 +82,16 @@ func (l *lazyGzip) Close() error {
 	l.pool.Put(l.gz)
 	l.gz = nil
 	return err
+}
+
+// honourGzipRefusal turns "gzip;q=0" into a plain refusal before chi's
+// compressor, which looks for the word gzip and would otherwise compress
+// for a client that said it cannot take it.
+func honourGzipRefusal(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if ae := r.Header.Get("Accept-Encoding"); ae != "" && !acceptsGzip(r) && strings.Contains(strings.ToLower(ae), "gzip") {
+			r.Header.Set("Accept-Encoding", "identity")
+		}
+		next.ServeHTTP(w, r)
+	})
 }
