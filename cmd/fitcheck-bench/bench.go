@@ -152,7 +152,7 @@ func measureSite(ctx context.Context, o options, rep *report, srv *process, base
 	if o.Gzip {
 		header.Set("Accept-Encoding", "gzip")
 	}
-	if rep.landingBytes, rep.landingType, rep.landingEncoding, err = captureLanding(base, header); err != nil {
+	if rep.landingBytes, rep.landingHeader, err = captureLanding(base, header); err != nil {
 		return err
 	}
 	if rep.FixtureRSS, err = peakRSS(srv.pid()); err != nil {
@@ -195,6 +195,23 @@ func measureSite(ctx context.Context, o options, rep *report, srv *process, base
 	routes[1].Targets = rotate(each(http.MethodGet, "/step/2", nil, nil))
 	routes[2].Targets = rotate(each(http.MethodPost, "/step/2", []byte(fx.stepForm(2).Encode()), form))
 	routes[3].Targets = once(submits[1:]) // the first is spent on the probe
+
+	// A step holding words the visitor typed is never kept: it is rendered
+	// for them on every view. Measured over drafts the submit route will
+	// submit afterwards; a GET does not change what they submit.
+	if n := fx.textStep(); n > 0 {
+		path := "/step/" + strconv.Itoa(n)
+		var typed []vegeta.Target
+		for _, s := range ready[1:min(len(ready), 1+stepSessions)] {
+			typed = append(typed, vegeta.Target{Method: http.MethodGet, URL: base + path, Header: withSession(nil, s)})
+		}
+		if len(typed) > 0 {
+			r := routes[3]
+			routes[3].route = route{Name: "step-typed", OK: status(http.StatusOK), Targets: rotate(typed)}
+			routes[3].first = typed[0]
+			routes = append(routes, r)
+		}
+	}
 
 	for _, r := range routes {
 		m, err := measureRoute(ctx, ld, r.route, r.first, header, o, stderr)
@@ -257,7 +274,7 @@ func measureBare(ctx context.Context, o options, rep *report, dir string, stderr
 	if err != nil {
 		return err
 	}
-	body, contentType, encoding := rep.landingBytes, rep.landingType, rep.landingEncoding
+	body := rep.landingBytes
 	if body == nil {
 		return fmt.Errorf("no landing page was captured")
 	}
@@ -265,13 +282,21 @@ func measureBare(ctx context.Context, o options, rep *report, dir string, stderr
 	if err := os.WriteFile(file, body, 0o644); err != nil {
 		return err
 	}
+	var headers bytes.Buffer
+	if err := rep.landingHeader.Write(&headers); err != nil {
+		return err
+	}
+	headerFile := filepath.Join(dir, "landing.header")
+	if err := os.WriteFile(headerFile, headers.Bytes(), 0o644); err != nil {
+		return err
+	}
 	addr, err := freeAddr()
 	if err != nil {
 		return err
 	}
 	started := time.Now()
-	p, err := startProcess(self, []string{"bare", "-addr", addr, "-body", file,
-		"-content-type", contentType, "-content-encoding", encoding}, filepath.Join(dir, "bare.log"))
+	p, err := startProcess(self, []string{"bare", "-addr", addr, "-body", file, "-header", headerFile},
+		filepath.Join(dir, "bare.log"))
 	if err != nil {
 		return err
 	}
@@ -316,11 +341,12 @@ func measureInserts(ctx context.Context, o options, dir string) (insertCeiling, 
 	return c, nil
 }
 
-// captureLanding fetches the landing page as a browser would be sent it.
-func captureLanding(base string, header http.Header) ([]byte, string, string, error) {
+// captureLanding fetches the landing page as a browser would be sent it:
+// its body and the headers the bare ceiling should send with it.
+func captureLanding(base string, header http.Header) ([]byte, http.Header, error) {
 	req, err := http.NewRequest(http.MethodGet, base+"/", nil)
 	if err != nil {
-		return nil, "", "", err
+		return nil, nil, err
 	}
 	for k, v := range header {
 		req.Header[k] = v
@@ -328,17 +354,22 @@ func captureLanding(base string, header http.Header) ([]byte, string, string, er
 	client := &http.Client{Transport: &http.Transport{Proxy: nil, DisableCompression: true, DisableKeepAlives: true}, Timeout: 10 * time.Second}
 	resp, err := client.Do(req)
 	if err != nil {
-		return nil, "", "", err
+		return nil, nil, err
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return nil, "", "", err
+		return nil, nil, err
 	}
 	if resp.StatusCode != http.StatusOK {
-		return nil, "", "", fmt.Errorf("GET / = %d", resp.StatusCode)
+		return nil, nil, fmt.Errorf("GET / = %d", resp.StatusCode)
 	}
-	return body, resp.Header.Get("Content-Type"), resp.Header.Get("Content-Encoding"), nil
+	// net/http writes these itself, per response.
+	h := resp.Header.Clone()
+	for _, k := range []string{"Date", "Content-Length", "Connection"} {
+		h.Del(k)
+	}
+	return body, h, nil
 }
 
 // countLoggedErrors counts ERROR lines in a server log.

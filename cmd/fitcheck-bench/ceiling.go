@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -10,6 +12,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/textproto"
 	"os"
 	"slices"
 	"strconv"
@@ -27,8 +30,7 @@ func runBare(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("fitcheck-bench bare", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:0", "address to listen on")
 	bodyFile := fs.String("body", "", "file holding the response body")
-	contentType := fs.String("content-type", "text/html; charset=utf-8", "Content-Type to send")
-	encoding := fs.String("content-encoding", "", "Content-Encoding to send, if the body is compressed")
+	headerFile := fs.String("header", "", "file holding the response headers, one \"Name: value\" a line")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -36,13 +38,18 @@ func runBare(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	length := strconv.Itoa(len(body))
+	fixed, err := readHeaderFile(*headerFile)
+	if err != nil {
+		return err
+	}
+	fixed.Set("Content-Length", strconv.Itoa(len(body)))
+	// The same headers as the real server's landing page (its security
+	// headers and ETag included), so the client side parses the same
+	// response and only the server's work differs.
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
-		hd.Set("Content-Type", *contentType)
-		hd.Set("Content-Length", length)
-		if *encoding != "" {
-			hd.Set("Content-Encoding", *encoding)
+		for k, v := range fixed {
+			hd[k] = v
 		}
 		w.Write(body)
 	})
@@ -59,6 +66,22 @@ func runBare(ctx context.Context, args []string) error {
 		return err
 	}
 	return nil
+}
+
+// readHeaderFile reads headers as http.Header.Write wrote them.
+func readHeaderFile(path string) (http.Header, error) {
+	if path == "" {
+		return http.Header{"Content-Type": {"text/html; charset=utf-8"}}, nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	mime, err := textproto.NewReader(bufio.NewReader(bytes.NewReader(append(b, '\r', '\n')))).ReadMIMEHeader()
+	if err != nil {
+		return nil, fmt.Errorf("read headers %s: %w", path, err)
+	}
+	return http.Header(mime), nil
 }
 
 // insertCeiling is what the raw SQLite ceiling measured.

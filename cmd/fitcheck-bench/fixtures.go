@@ -41,6 +41,10 @@ func newFixtures(base string) (*fixtures, error) {
 // answers is the answer set the bench gives: the content's first example.
 func (f *fixtures) answers() assessment.Answers { return f.q.Examples[0].Answers }
 
+// typedWords is what the bench's visitors type into a free-text question
+// the example leaves empty, as a visitor who explains themselves would.
+const typedWords = "Whether to rebuild onboarding before the spring launch or after it"
+
 // stepForm is what a browser posts for question step n (1-based).
 func (f *fixtures) stepForm(n int) url.Values {
 	form := url.Values{}
@@ -48,9 +52,25 @@ func (f *fixtures) stepForm(n int) url.Values {
 		for _, v := range f.answers()[qn.ID] {
 			form.Add(qn.ID, v)
 		}
+		if qn.Type == assessment.Text && form.Get(qn.ID) == "" {
+			form.Set(qn.ID, typedWords)
+		}
 	}
 	form.Set("_nav", "next")
 	return form
+}
+
+// textStep is the first question step (1-based) with a free-text
+// question, or 0 when there is none.
+func (f *fixtures) textStep() int {
+	for i, st := range f.q.Steps {
+		for _, qn := range st.Questions {
+			if qn.Type == assessment.Text {
+				return i + 1
+			}
+		}
+	}
+	return 0
 }
 
 // contactForm is the about-you step sent without details, as most do.

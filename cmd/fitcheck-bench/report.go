@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/http"
 	"os"
 	"os/exec"
 	"runtime"
@@ -31,9 +32,8 @@ type report struct {
 	DBConns      int    // connections the server had open on its database after the load
 	FixtureRSS   int64  // the server's VmHWM after the fixtures were made
 
-	landingBytes    []byte
-	landingType     string
-	landingEncoding string
+	landingBytes  []byte
+	landingHeader http.Header // as the real server sent it, less what net/http adds
 }
 
 // routeInfo says what each route does, and the goal it has, if any, as a
@@ -45,6 +45,7 @@ var routeInfo = map[string]struct {
 }{
 	"landing":     {"landing page `GET /`", 0.8, "bare"},
 	"step-get":    {"question step `GET /step/2`: session cookie, draft read, page kept for its answers", 0.25, "bare"},
+	"step-typed":  {"question step with typed words `GET /step/{n}`: session cookie, draft read, rendered for its visitor", 0, "bare"},
 	"step-post":   {"step answer `POST /step/2`: validate, save draft, 303", 0, "inserts"},
 	"submit":      {"full submit `POST /step/6`: rules, SQLite insert, 303", 1.0, "inserts"},
 	"result":      {"result page `GET /r/{token}`, shared view", 0.5, "bare"},
@@ -115,8 +116,8 @@ func (rep *report) write(w io.Writer) {
 	fmt.Fprintln(w, "| ceiling | per second | p50 | p99 | p99.9 | CPU per operation | server / generator CPU |")
 	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|")
 	b := rep.Bare
-	fmt.Fprintf(w, "| bare net/http handler serving the landing page's bytes (%s) | %s | %s | %s | %s | %s | %s |\n",
-		bytesCell(len(rep.landingBytes))+encodingNote(rep.landingEncoding), rate(b.Rate()), ms(b.P50), ms(b.P99), ms(b.P999), us(b.CPUPerRequest()), cpuShares(b))
+	fmt.Fprintf(w, "| bare net/http handler serving the landing page's bytes and headers (%s) | %s | %s | %s | %s | %s | %s |\n",
+		bytesCell(len(rep.landingBytes))+encodingNote(rep.landingHeader.Get("Content-Encoding")), rate(b.Rate()), ms(b.P50), ms(b.P99), ms(b.P999), us(b.CPUPerRequest()), cpuShares(b))
 	c := rep.Inserts
 	cpuPer := time.Duration(0)
 	if c.Rows > 0 {

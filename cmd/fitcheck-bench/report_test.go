@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bytes"
+	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -71,5 +74,32 @@ func TestWriteDocsKeepsTheProse(t *testing.T) {
 	os.WriteFile(path, []byte("# Performance\n\nno markers\n"), 0o644)
 	if err := rep.writeDocs(path); err == nil {
 		t.Errorf("writeDocs into a file without markers = nil, want an error")
+	}
+}
+
+// TestHeaderFileRoundTrip: the bare ceiling sends exactly the headers the
+// real server's landing page had, as the bench wrote them down.
+func TestHeaderFileRoundTrip(t *testing.T) {
+	want := http.Header{
+		"Content-Type":            {"text/html; charset=utf-8"},
+		"Content-Encoding":        {"gzip"},
+		"Content-Security-Policy": {"default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"},
+		"Vary":                    {"Accept-Encoding"},
+		"Etag":                    {`"0123abcd"`},
+	}
+	var b bytes.Buffer
+	if err := want.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "landing.header")
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, err := readHeaderFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("read back %v, want %v", got, want)
 	}
 }
