@@ -101,12 +101,10 @@ func (s *Store) RecordStepView(ctx context.Context, visitor string, step int, no
 	return nil
 }
 
-// insertStepViews records funnel rows inside another write.
+// insertStepViews records funnel rows inside another write; the caller
+// has checked them before queueing it.
 func insertStepViews(ctx context.Context, q execQueryer, views []assessment.StepView) error {
 	for _, v := range views {
-		if v.Step < 0 {
-			return fmt.Errorf("record step view: step %d is negative", v.Step)
-		}
 		if _, err := q.ExecContext(ctx, insertStepViewSQL, v.Visitor, v.Step, formatTime(v.At)); err != nil {
 			return fmt.Errorf("record step view %d: %w", v.Step, err)
 		}

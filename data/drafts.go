@@ -27,8 +27,8 @@ func (s *Store) CreateDraft(ctx context.Context, d *assessment.Draft) error {
 }
 
 // findDraftSQL reads a draft that has not expired. It runs on nearly every
-// visitor request, so it is prepared once (see Store.prepare) rather than
-// parsed by SQLite each time.
+// visitor request, so Open prepares it once (Store.findDraft) rather than
+// SQLite parsing it each time.
 const findDraftSQL = `SELECT id, questionnaire_version, answers, reached, assessment_token,
 	created_at, updated_at, expires_at FROM drafts WHERE id = ? AND expires_at > ?`
 

@@ -233,16 +233,15 @@ func answerAll(batch []*writeRequest, err error) {
 // writer.
 func newCommitter(ctx context.Context, db *sql.DB, keepPrepared bool) (*committer, error) {
 	stmts := make(map[string]*sql.Stmt, len(hotWrites))
-	for _, query := range hotWrites {
-		if !keepPrepared {
-			break
+	if keepPrepared {
+		for _, query := range hotWrites {
+			st, err := db.PrepareContext(ctx, query)
+			if err != nil {
+				closeAll(stmts)
+				return nil, fmt.Errorf("prepare %q: %w", query, err)
+			}
+			stmts[query] = st
 		}
-		st, err := db.PrepareContext(ctx, query)
-		if err != nil {
-			closeAll(stmts)
-			return nil, fmt.Errorf("prepare %q: %w", query, err)
-		}
-		stmts[query] = st
 	}
 	c := &committer{db: db, stmts: stmts, queue: make(chan *writeRequest, maxBatch), done: make(chan struct{})}
 	go c.run()

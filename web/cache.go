@@ -43,7 +43,7 @@ func newCachedPage(contentType string, body []byte) *cachedPage {
 	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
 	zw.Write(body)
 	zw.Close()
-	return keep(contentType, body, gz.Bytes())
+	return finishCachedPage(contentType, body, gz.Bytes())
 }
 
 // newCachedPageFast keeps a page that may be asked for only a few times (a
@@ -56,15 +56,10 @@ func newCachedPageFast(contentType string, body []byte) *cachedPage {
 	zw.Write(body)
 	zw.Close()
 	fastGzips.Put(zw)
-	return keep(contentType, body, gz.Bytes())
+	return finishCachedPage(contentType, body, gz.Bytes())
 }
 
-var fastGzips = sync.Pool{New: func() any {
-	zw, _ := kgzip.NewWriterLevel(io.Discard, dynamicGzipLevel)
-	return zw
-}}
-
-func keep(contentType string, body, gzipped []byte) *cachedPage {
+func finishCachedPage(contentType string, body, gzipped []byte) *cachedPage {
 	// The same ETag writeBody would give, so a page keeps its ETag whether
 	// it was rendered for this request or came from the cache.
 	sum := sha256.Sum256(body)

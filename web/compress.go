@@ -27,20 +27,23 @@ const dynamicGzipLevel = gzip.BestSpeed
 // an encoder held while a handler waits on the database multiplies memory
 // by the requests in flight, and responses that arrive already compressed
 // (cached pages) now cost nothing here.
-func newCompressor(level int, types ...string) *middleware.Compressor {
-	c := middleware.NewCompressor(level, types...)
-	pool := &sync.Pool{New: func() any {
-		gz, _ := gzip.NewWriterLevel(io.Discard, level)
-		return gz
-	}}
+func newCompressor(types ...string) *middleware.Compressor {
+	c := middleware.NewCompressor(dynamicGzipLevel, types...)
 	var empty bytes.Buffer
-	gz, _ := gzip.NewWriterLevel(&empty, level)
+	gz, _ := gzip.NewWriterLevel(&empty, dynamicGzipLevel)
 	gz.Close()
 	c.SetEncoder("gzip", func(w io.Writer, _ int) io.Writer {
-		return &lazyGzip{dst: w, pool: pool, empty: empty.Bytes()}
+		return &lazyGzip{dst: w, pool: &fastGzips, empty: empty.Bytes()}
 	})
 	return c
 }
+
+// fastGzips are encoders at dynamicGzipLevel, shared by the compression
+// middleware and the step pages kept after one request (cache.go).
+var fastGzips = sync.Pool{New: func() any {
+	gz, _ := gzip.NewWriterLevel(io.Discard, dynamicGzipLevel)
+	return gz
+}}
 
 // lazyGzip is a gzip stream whose encoder is fetched on the first Write.
 type lazyGzip struct {
@@ -89,7 +92,7 @@ func (l *lazyGzip) Close() error {
 // for a client that said it cannot take it.
 func honourGzipRefusal(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if ae := r.Header.Get("Accept-Encoding"); ae != "" && !acceptsGzip(r) && strings.Contains(strings.ToLower(ae), "gzip") {
+		if !acceptsGzip(r) && strings.Contains(strings.ToLower(r.Header.Get("Accept-Encoding")), "gzip") {
 			r.Header.Set("Accept-Encoding", "identity")
 		}
 		next.ServeHTTP(w, r)

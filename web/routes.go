@@ -22,7 +22,7 @@ func (s *Server) Handler() http.Handler {
 	r.Use(s.clientAddress())
 	r.Use(limitBody(maxFormBytes))
 	r.Use(honourGzipRefusal)
-	r.Use(newCompressor(dynamicGzipLevel, "text/html", "text/css", "text/plain", "text/csv", "application/json", "image/svg+xml").Handler)
+	r.Use(newCompressor("text/html", "text/css", "text/plain", "text/csv", "application/json", "image/svg+xml").Handler)
 	r.Use(s.crossOriginProtection)
 	r.Use(middleware.GetHead) // HEAD is answered by the GET handler, as monitors and link checkers expect
 

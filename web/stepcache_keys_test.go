@@ -56,7 +56,9 @@ func TestFirstViewsOutliveAFullCache(t *testing.T) {
 	if _, err := c.stepPage(ctx, "first", false, page); err != nil {
 		t.Fatal(err)
 	}
-	for i := range stepCacheSize + 100 {
+	// Enough evictions that an unprotected page would almost surely be
+	// among them (each picks one of about stepCacheSize pages).
+	for i := range 10 * stepCacheSize {
 		if _, err := c.stepPage(ctx, fmt.Sprintf("combo %d", i), true, page); err != nil {
 			t.Fatal(err)
 		}
