@@ -70,9 +70,6 @@ type Contact struct {
 	Consent bool   `json:"consent"`
 }
 
-// IsZero reports whether nothing was given.
-func (c Contact) IsZero() bool { return c == Contact{} }
-
 // Draft is an assessment in progress, saved after every step so reloads,
 // Back and returning later keep the answers. Reached is the index of the
 // furthest step the founder has opened, kept so each step is counted once

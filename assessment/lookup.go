@@ -1,5 +1,7 @@
 package assessment
 
+import "strings"
+
 // Outcome ids. They are stable: tests, stored results and the JSON API use them.
 const (
 	BookACall             = "book-a-call"
@@ -34,6 +36,19 @@ func (q *Questionnaire) Outcome(id string) (*Outcome, bool) {
 		}
 	}
 	return nil, false
+}
+
+// OutcomeLabel is the owner's short name for an outcome: its label in the
+// content file, or else its id in words ("narrow-scope" reads "Narrow scope").
+func (q *Questionnaire) OutcomeLabel(id string) string {
+	if o, ok := q.Outcome(id); ok && o.Label != "" {
+		return o.Label
+	}
+	words := strings.ReplaceAll(id, "-", " ")
+	if words == "" {
+		return words
+	}
+	return strings.ToUpper(words[:1]) + words[1:]
 }
 
 // Criterion finds a criterion by id.

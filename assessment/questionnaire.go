@@ -116,7 +116,10 @@ type ContactCopy struct {
 
 // Outcome is one recommendation the rules can reach, with its copy.
 type Outcome struct {
-	ID       string   `yaml:"id"`
+	ID string `yaml:"id"`
+	// Label is the owner's short name for the outcome, as the review area
+	// lists it ("Hire a PM"); without one the id is shown in words.
+	Label    string   `yaml:"label"`
 	Headline string   `yaml:"headline"`
 	Summary  string   `yaml:"summary"`
 	NextStep NextStep `yaml:"next_step"`

@@ -1,7 +1,5 @@
 package assessment
 
-import "errors"
-
 // Result is what the rules decided and why. It is stored with the assessment
 // exactly as computed, so a result reads the same years later.
 type Result struct {
@@ -42,12 +40,3 @@ func (r Result) Criterion(id string) (CriterionResult, bool) {
 	}
 	return CriterionResult{}, false
 }
-
-// Error kinds the other packages map to what a visitor sees.
-var (
-	// ErrNotFound means the thing asked for does not exist (or has expired).
-	ErrNotFound = errors.New("not found")
-	// ErrUnavailable means storage is shutting down; the same request will
-	// work again once the server is back.
-	ErrUnavailable = errors.New("temporarily unavailable")
-)

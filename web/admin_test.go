@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"sessionplayer.studio/fitcheck/assessment"
-	"sessionplayer.studio/fitcheck/web"
+	"sessionplayer.studio/fitcheck/password"
 )
 
 const ownerPassword = "correct horse battery staple"
@@ -20,7 +20,7 @@ const ownerPassword = "correct horse battery staple"
 func (s *site) mustOwner(email string) {
 	s.t.Helper()
 	now := time.Now().UTC()
-	o := &assessment.Owner{Email: email, PasswordHash: web.HashPassword(ownerPassword), CreatedAt: now, UpdatedAt: now}
+	o := &assessment.Owner{Email: email, PasswordHash: password.Hash(ownerPassword), CreatedAt: now, UpdatedAt: now}
 	if err := s.store.CreateOwner(s.t.Context(), o); err != nil {
 		s.t.Fatalf("CreateOwner: %v", err)
 	}

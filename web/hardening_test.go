@@ -114,7 +114,7 @@ func startWith(t *testing.T, cfg web.Config, logs *bytes.Buffer) *site {
 	}
 	t.Cleanup(func() { store.Close() })
 	cfg.SessionHashKey, cfg.SessionBlockKey = testHashKey, testBlockKey
-	s, err := web.NewServer(cfg, store, q, assessment.Parse, slog.New(slog.NewTextHandler(logs, nil)))
+	s, err := web.NewServer(cfg, store, q, slog.New(slog.NewTextHandler(logs, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

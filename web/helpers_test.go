@@ -71,7 +71,7 @@ func mustStartStore(t testing.TB, dbPath string, content []byte, storeOpts []dat
 		o(&cfg)
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	s, err := web.NewServer(cfg, store, q, assessment.Parse, logger)
+	s, err := web.NewServer(cfg, store, q, logger)
 	if err != nil {
 		t.Fatalf("NewServer: %v", err)
 	}

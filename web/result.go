@@ -1,8 +1,6 @@
 package web
 
 import (
-	"context"
-	"log/slog"
 	"net/http"
 	"regexp"
 	"strings"
@@ -11,6 +9,8 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"sessionplayer.studio/fitcheck/assessment"
+	"sessionplayer.studio/fitcheck/web/httpx"
+	"sessionplayer.studio/fitcheck/web/page"
 )
 
 // tokenPattern matches share tokens (18 random bytes, base64url), so junk
@@ -20,69 +20,53 @@ var tokenPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{24}$`)
 func (s *Server) result(w http.ResponseWriter, r *http.Request) error {
 	token, asJSON := strings.CutSuffix(chi.URLParam(r, "token"), ".json")
 	if !tokenPattern.MatchString(token) {
-		return notFound()
+		return page.NotFound()
 	}
 	if !hasSession(r) {
 		// Whoever has no session cannot own the result: they get the
-		// shared page, rendered once and kept (cache.go).
-		p, err := s.sharedResult(r, token, asJSON)
-		if err != nil {
-			return err
-		}
-		noStore(w)
+		// shared page, rendered once and kept (kept.go).
+		httpx.NoStore(w)
 		w.Header().Set("X-Robots-Tag", "noindex")
-		p.serve(w, r)
-		return nil
+		return s.serveSharedResult(w, r, token, asJSON)
 	}
 	a, err := s.store.FindAssessment(r.Context(), token)
 	if err != nil {
 		return err
 	}
-	noStore(w)
+	httpx.NoStore(w)
 	w.Header().Set("X-Robots-Tag", "noindex")
 	if asJSON {
-		return s.writeJSON(w, r, http.StatusOK, resultJSON(a))
+		return s.pages.WriteJSON(w, r, http.StatusOK, resultJSON(a))
 	}
-	q := s.questionnaireFor(r.Context(), a.QuestionnaireVersion)
-	s.render(w, r, http.StatusOK, resultPage(s.resultView(r, q, a)))
+	q := s.forms.Find(r.Context(), a.QuestionnaireVersion)
+	d, err := s.findDraft(r)
+	own := err == nil && d.AssessmentToken == a.Token
+	s.pages.Render(w, r, http.StatusOK, resultPage(s.resultView(r, q, a, own)))
 	return nil
 }
 
-// questionnaireFor is the questionnaire a result was answered against. If
-// that version cannot be read back the current one stands in: the scores
-// and reasons are stored with the result, only the outcome copy would differ.
-func (s *Server) questionnaireFor(ctx context.Context, version string) *assessment.Questionnaire {
-	q, err := s.questionnaire(ctx, version)
-	if err != nil {
-		s.log.ErrorContext(ctx, "load questionnaire version", slog.String("version", version), slog.Any("error", err))
-		return s.current
-	}
-	return q
-}
-
-func (s *Server) resultView(r *http.Request, q *assessment.Questionnaire, a *assessment.Assessment) resultView {
+// resultView is a result's page; own is whether the visitor made it.
+func (s *Server) resultView(r *http.Request, q *assessment.Questionnaire, a *assessment.Assessment, own bool) resultView {
 	v := resultView{
 		Token:        a.Token,
-		ShareURL:     s.absoluteURL(r, resultURL(a.Token)),
-		JSONURL:      resultURL(a.Token) + ".json",
-		DeleteURL:    resultURL(a.Token) + "/delete",
+		ShareURL:     httpx.AbsoluteURL(s.cfg.BaseURL, r, page.ResultURL(a.Token)),
+		JSONURL:      page.ResultURL(a.Token) + ".json",
+		DeleteURL:    page.ResultURL(a.Token) + "/delete",
 		Reason:       a.Result.Reason,
-		Criteria:     criterionViews(q, a.Result),
+		Criteria:     page.CriterionViews(q, a.Result),
 		CreatedAt:    a.CreatedAt.Format("2 January 2006"),
 		CreatedAtISO: a.CreatedAt.UTC().Format(time.RFC3339),
 		Version:      a.QuestionnaireVersion,
 	}
-	v.Chart = newChart(v.Criteria)
+	v.Chart = page.NewChart(v.Criteria)
 	if o, ok := q.Outcome(a.Result.Outcome); ok {
 		v.Headline = o.Headline
-		v.Summary = paragraphs(o.Summary)
+		v.Summary = page.Paragraphs(o.Summary)
 		v.NextStep = o.NextStep
-		v.NextBody = paragraphs(o.NextStep.Body)
+		v.NextBody = page.Paragraphs(o.NextStep.Body)
 		v.ActionURL = s.actionURL(o.NextStep.Action)
 	}
-	if d, err := s.findDraft(r); err == nil && d.AssessmentToken == a.Token {
-		v.IsOwn = true
-	}
+	v.IsOwn = own
 	return v
 }
 
@@ -95,17 +79,6 @@ func (s *Server) actionURL(a assessment.Action) string {
 		return "/"
 	}
 	return ""
-}
-
-// paragraphs splits copy on blank lines.
-func paragraphs(text string) []string {
-	var out []string
-	for _, p := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n\n") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, strings.Join(strings.Fields(p), " "))
-		}
-	}
-	return out
 }
 
 // The JSON twin of a result page. It never carries contact details.
@@ -158,38 +131,24 @@ func resultJSON(a *assessment.Assessment) resultDoc {
 func (s *Server) deleteOwnResult(w http.ResponseWriter, r *http.Request) error {
 	token := chi.URLParam(r, "token")
 	if !tokenPattern.MatchString(token) {
-		return notFound()
+		return page.NotFound()
 	}
 	d, err := s.findDraft(r)
 	if err != nil && !isNotFound(err) {
 		return err
 	}
 	if err != nil || d.AssessmentToken != token {
-		return &pageError{status: http.StatusForbidden, title: "Only the person who took this assessment can delete it",
-			message: "Deleting works from the browser that submitted the answers. If that was you and it no longer works, " +
-				"ask the site owner to delete it.", link: link{Href: resultURL(token), Label: "Back to the result"}}
+		return &page.Error{Status: http.StatusForbidden, Title: "Only the person who took this assessment can delete it",
+			Message: "Deleting works from the browser that submitted the answers. If that was you and it no longer works, " +
+				"ask the site owner to delete it.", Link: page.Link{Href: page.ResultURL(token), Label: "Back to the result"}}
 	}
 	a, err := s.store.FindAssessment(r.Context(), token)
 	if err != nil {
 		return err
 	}
-	if err := s.store.DeleteAssessment(r.Context(), a.ID); err != nil {
+	if err := s.deletes.DeleteAssessment(r.Context(), a.ID); err != nil {
 		return err
 	}
-	s.cache.forgetResult(a.ID)
 	http.Redirect(w, r, "/?done=deleted", http.StatusSeeOther)
 	return nil
-}
-
-// absoluteURL makes a link someone can paste elsewhere: on -base-url when
-// the owner set one, otherwise on the host this request came to.
-func (s *Server) absoluteURL(r *http.Request, path string) string {
-	if s.cfg.BaseURL != "" {
-		return s.cfg.BaseURL + path
-	}
-	scheme := "http://"
-	if r.TLS != nil {
-		scheme = "https://"
-	}
-	return scheme + r.Host + path
 }

@@ -2,103 +2,101 @@ package web
 
 import (
 	"cmp"
-	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
+
+	"sessionplayer.studio/fitcheck/web/httpx"
+	"sessionplayer.studio/fitcheck/web/page"
 )
 
 // maxFormBytes bounds a posted form. The largest legitimate step (a few
 // choices and one short text) is well under this.
 const maxFormBytes = 64 << 10
 
-// Handler is the whole surface of the site, listed in one place.
+// contentSecurityPolicy allows nothing but our own stylesheet: the site has
+// no scripts at all, so none may run, inline or otherwise. connect-src
+// 'self' opens nothing while no script can run; it lets tools that read
+// /robots.txt from inside the page (Lighthouse's SEO audit) do so.
+const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+// Handler is the whole surface of the site, listed in one place: every
+// route and the handler that answers it (the review area's in web/admin).
 func (s *Server) Handler() http.Handler {
+	serve, review := s.pages.Serve, s.admin
 	r := chi.NewRouter()
-	r.Use(s.logRequests)
-	r.Use(s.recoverPanics)
-	r.Use(s.securityHeaders)
-	r.Use(s.clientAddress())
-	r.Use(limitBody(maxFormBytes))
-	r.Use(honourGzipRefusal)
-	r.Use(newCompressor("text/html", "text/css", "text/plain", "text/csv", "application/json", "image/svg+xml").Handler)
+	r.Use(httpx.LogRequests(s.log))
+	r.Use(httpx.Recover(s.pages.Error))
+	r.Use(httpx.SecurityHeaders(contentSecurityPolicy, s.isTLS))
+	r.Use(httpx.ClientAddress(s.cfg.TrustedProxies))
+	r.Use(httpx.LimitBody(maxFormBytes))
+	r.Use(httpx.HonourGzipRefusal)
+	r.Use(httpx.NewCompressor("text/html", "text/css", "text/plain", "text/csv", "application/json", "image/svg+xml").Handler)
 	r.Use(s.crossOriginProtection)
 	r.Use(middleware.GetHead) // HEAD is answered by the GET handler, as monitors and link checkers expect
 
-	r.Get("/healthz", s.serve(s.health))
+	r.Get("/healthz", serve(s.health))
 	r.Get("/robots.txt", serveRobots)
-	r.Get("/static/{file}", s.serveStatic)
+	r.Get("/static/{file}", page.Assets.Handler(s.notFound))
 
-	r.Get("/", s.serve(s.landing))
+	r.Get("/", serve(s.landing))
 	r.Group(func(r chi.Router) {
-		r.Use(s.limitPublicPosts(cmp.Or(s.cfg.PublicPostsPerMinute, 120)))
-		r.Post("/start", s.serve(s.start))
-		r.Get("/step/{n}", s.serve(s.showStep))
-		r.Post("/step/{n}", s.serve(s.saveStep))
-		r.Post("/r/{token}/delete", s.serve(s.deleteOwnResult))
+		r.Use(httpx.LimitPosts(cmp.Or(s.cfg.PublicPostsPerMinute, 120), s.tooManyPosts))
+		r.Post("/start", serve(s.start))
+		r.Get("/step/{n}", serve(s.showStep))
+		r.Post("/step/{n}", serve(s.saveStep))
+		r.Post(stepURL(len(s.forms.Current().Steps)+1), serve(s.submit)) // the contact step's post submits
+		r.Post("/r/{token}/delete", serve(s.deleteOwnResult))
 	})
-	r.Get("/r/{token}", s.serve(s.result))
+	r.Get("/r/{token}", serve(s.result)) // and /r/{token}.json
 
 	r.Route("/admin", func(r chi.Router) {
-		r.Get("/setup", s.serve(s.showSetup))
-		r.Post("/setup", s.serve(s.setupOwner))
-		r.Get("/signin", s.serve(s.showSignIn))
-		r.Post("/signin", s.serve(s.signIn))
-		r.Post("/signout", s.serve(s.signOut))
+		r.Get("/setup", serve(review.ShowSetup))
+		r.Post("/setup", serve(review.Setup))
+		r.Get("/signin", serve(review.ShowSignIn))
+		r.Post("/signin", serve(review.SignIn))
+		r.Post("/signout", serve(review.SignOut))
 		r.Group(func(r chi.Router) {
-			r.Use(s.requireOwner)
-			r.Get("/", s.serve(s.adminList))
-			r.Get("/dashboard", s.serve(s.adminDashboard))
-			r.Get("/export.csv", s.serve(s.adminExport))
-			r.Post("/signout-everywhere", s.serve(s.signOutEverywhere))
-			r.Get("/a/{id}", s.serve(s.adminDetail))
-			r.Post("/a/{id}/status", s.serve(s.adminSetStatus))
-			r.Post("/a/{id}/notes", s.serve(s.adminAddNote))
-			r.Get("/a/{id}/delete", s.serve(s.adminConfirmDelete))
-			r.Post("/a/{id}/delete", s.serve(s.adminDelete))
+			r.Use(review.RequireOwner)
+			r.Get("/", serve(review.List))
+			r.Get("/dashboard", serve(review.Dashboard))
+			r.Get("/export.csv", serve(review.Export))
+			r.Post("/signout-everywhere", serve(review.SignOutEverywhere))
+			r.Get("/a/{id}", serve(review.Detail))
+			r.Post("/a/{id}/status", serve(review.SetStatus))
+			r.Post("/a/{id}/notes", serve(review.AddNote))
+			r.Get("/a/{id}/delete", serve(review.ConfirmDelete))
+			r.Post("/a/{id}/delete", serve(review.Delete))
 		})
 	})
 
-	r.NotFound(s.serve(func(http.ResponseWriter, *http.Request) error { return notFound() }))
-	r.MethodNotAllowed(s.serve(func(http.ResponseWriter, *http.Request) error {
-		return &pageError{
-			status:  http.StatusMethodNotAllowed,
-			title:   "That page can't be used that way",
-			message: "Please use the links and buttons on the pages to move through the assessment.",
-			link:    homeLink,
-		}
-	}))
+	r.NotFound(s.notFound)
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) { s.pages.Error(w, r, page.MethodNotAllowed()) })
 	return r
 }
 
-// limitBody caps request bodies, so an oversized post fails fast with a
-// clear page instead of being read into memory.
-func limitBody(n int64) func(http.Handler) http.Handler {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.Body != nil {
-				r.Body = http.MaxBytesReader(w, r.Body, n)
-			}
-			next.ServeHTTP(w, r)
-		})
-	}
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.pages.Error(w, r, page.NotFound())
 }
 
-// recoverPanics turns a panic in a handler into the ordinary error page, so
-// a visitor never sees a stack trace or a dropped connection.
-func (s *Server) recoverPanics(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		defer func() {
-			if v := recover(); v != nil {
-				if v == http.ErrAbortHandler {
-					panic(v)
-				}
-				s.renderError(w, r, fmt.Errorf("panic: %v", v))
-			}
-		}()
-		next.ServeHTTP(w, r)
+// tooManyPosts answers a client over the public post limit with a page that
+// says why.
+func (s *Server) tooManyPosts(w http.ResponseWriter, r *http.Request) {
+	s.pages.Error(w, r, &page.Error{
+		Status:  http.StatusTooManyRequests,
+		Title:   "That was a lot of answers very quickly",
+		Message: "Please wait a minute and send this page again. The pages you had already sent are saved; this one was not.",
+		Link:    page.HomeLink,
 	})
+}
+
+// isTLS reports whether the visitor reached us over HTTPS, directly or via
+// a proxy the owner declared with -base-url https://….
+func (s *Server) isTLS(r *http.Request) bool {
+	return r.TLS != nil || strings.HasPrefix(s.cfg.BaseURL, "https://")
 }
 
 // crossOriginProtection refuses state-changing requests that a browser marks
@@ -107,11 +105,11 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 func (s *Server) crossOriginProtection(next http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.renderError(w, r, &pageError{
-			status:  http.StatusForbidden,
-			title:   "That request came from another site",
-			message: "For your safety, forms here can only be sent from this site's own pages. Please use the page itself.",
-			link:    homeLink,
+		s.pages.Error(w, r, &page.Error{
+			Status:  http.StatusForbidden,
+			Title:   "That request came from another site",
+			Message: "For your safety, forms here can only be sent from this site's own pages. Please use the page itself.",
+			Link:    page.HomeLink,
 		})
 	}))
 	return cop.Handler(next)
@@ -128,5 +126,5 @@ Disallow: /admin
 
 func serveRobots(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "public, max-age=86400")
-	writeBody(w, r, http.StatusOK, "text/plain; charset=utf-8", []byte(robots))
+	httpx.WriteBody(w, r, http.StatusOK, "text/plain; charset=utf-8", []byte(robots))
 }

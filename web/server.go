@@ -1,5 +1,6 @@
-// Package web serves fitcheck over HTTP: routing, sessions, and the
-// server-rendered pages a founder sees.
+// Package web serves fitcheck over HTTP: the route table of the whole site,
+// and the pages a founder sees: the landing page, the steps, the submit and
+// the result. The review area is web/admin; the shared frame web/page.
 package web
 
 import (
@@ -9,16 +10,25 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gorilla/sessions"
 
 	"sessionplayer.studio/fitcheck/assessment"
+	"sessionplayer.studio/fitcheck/web/admin"
+	"sessionplayer.studio/fitcheck/web/page"
 )
 
-// Store is what the web layer needs from storage.
+// Store is what the site needs from storage: the visitor pages' part, and
+// the review area's.
 type Store interface {
+	visitorStore
+	admin.Store
+	DeleteAssessmentsBefore(ctx context.Context, cutoff time.Time) (int64, error)
+}
+
+// visitorStore is what the visitor pages need.
+type visitorStore interface {
 	Ping(ctx context.Context) error
 	SaveQuestionnaire(ctx context.Context, version string, source []byte, now time.Time) error
 	FindQuestionnaire(ctx context.Context, version string) ([]byte, error)
@@ -28,35 +38,6 @@ type Store interface {
 	SubmitDraft(ctx context.Context, draftID string, a *assessment.Assessment, views ...assessment.StepView) (string, error)
 	FindAssessment(ctx context.Context, token string) (*assessment.Assessment, error)
 	RecordStepView(ctx context.Context, visitor string, step int, now time.Time) error
-
-	ownerStore
-	reviewStore
-}
-
-// ownerStore is what sign-in and setup need.
-type ownerStore interface {
-	CountOwners(ctx context.Context) (int, error)
-	CreateFirstOwner(ctx context.Context, o *assessment.Owner) error
-	FindOwnerByEmail(ctx context.Context, email string) (*assessment.Owner, error)
-	CreateOwnerSession(ctx context.Context, s *assessment.OwnerSession) error
-	FindOwnerSession(ctx context.Context, idHash string, now time.Time) (*assessment.OwnerSession, *assessment.Owner, error)
-	TouchOwnerSession(ctx context.Context, idHash string, now time.Time) error
-	DeleteOwnerSession(ctx context.Context, idHash string) error
-	DeleteOwnerSessions(ctx context.Context, ownerID int64) (int64, error)
-}
-
-// reviewStore is what the review pages need.
-type reviewStore interface {
-	ListAssessments(ctx context.Context, f assessment.Filter) ([]assessment.Summary, int, error)
-	ExportAssessments(ctx context.Context, f assessment.Filter) ([]assessment.Assessment, error)
-	FindAssessmentByID(ctx context.Context, id int64) (*assessment.Assessment, error)
-	UpdateStatus(ctx context.Context, id int64, status assessment.Status, now time.Time) error
-	AddNote(ctx context.Context, n *assessment.Note) error
-	ListNotes(ctx context.Context, assessmentID int64) ([]assessment.Note, error)
-	DeleteAssessment(ctx context.Context, id int64) error
-	CountOutcomes(ctx context.Context, since time.Time) (map[string]int, error)
-	WeeklyOutcomes(ctx context.Context, since time.Time) ([]assessment.WeekCount, error)
-	Funnel(ctx context.Context, since time.Time) ([]assessment.FunnelStep, error)
 }
 
 // Config is what the server needs to know about its deployment.
@@ -82,34 +63,23 @@ type Config struct {
 	PublicPostsPerMinute int
 }
 
-// Server handles every request of the public site.
+// Server handles every request of the site.
 type Server struct {
 	cfg      Config
-	store    Store
-	current  *assessment.Questionnaire
-	parse    func([]byte) (*assessment.Questionnaire, error)
+	store    visitorStore
+	forms    *questionnaires
 	sessions *sessions.CookieStore
+	pages    page.Renderer
 	log      *slog.Logger
 	now      func() time.Time
-
-	// versions caches parsed past questionnaires by content hash: a stored
-	// version never changes, so it is parsed at most once.
-	versions sync.Map
-
-	// cache keeps pages that are the same for every visitor without a
-	// session (cache.go).
-	cache pageCache
-
-	setup     setupToken
-	signins   *signinLimiter
-	hashSlots chan struct{} // bounds concurrent argon2id checks
+	kept     *keptPages
+	deletes  forgettingStore // every delete goes through it
+	admin    *admin.Handler
 }
 
-// NewServer builds the server around the questionnaire currently in force.
-// parse reads a stored questionnaire version back (for results answered
-// against an older file); it is passed in so web does not decide how
-// content is loaded.
-func NewServer(cfg Config, store Store, current *assessment.Questionnaire, parse func([]byte) (*assessment.Questionnaire, error), log *slog.Logger) (*Server, error) {
+// NewServer builds the server around the questionnaire currently in force,
+// and records that questionnaire's version.
+func NewServer(cfg Config, store Store, current *assessment.Questionnaire, log *slog.Logger) (*Server, error) {
 	if len(cfg.SessionHashKey) < 32 || len(cfg.SessionBlockKey) != 32 {
 		return nil, errors.New("session keys: need a hash key of at least 32 bytes and a 32-byte block key")
 	}
@@ -123,29 +93,29 @@ func NewServer(cfg Config, store Store, current *assessment.Questionnaire, parse
 	}
 	compactSessions(cookies)
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	s := &Server{cfg: cfg, store: store, current: current, parse: parse, sessions: cookies, log: log, now: time.Now,
-		signins: newSigninLimiter(), hashSlots: make(chan struct{}, 4)}
-	s.versions.Store(current.Version, current)
+	s := &Server{cfg: cfg, store: store, forms: newQuestionnaires(current, store, log), sessions: cookies,
+		pages: page.Renderer{Log: log}, log: log, now: time.Now, kept: newKeptPages()}
+	s.deletes = forgettingStore{Store: store, kept: s.kept}
 	if err := store.SaveQuestionnaire(context.Background(), current.Version, current.Source, s.now()); err != nil {
 		return nil, fmt.Errorf("record questionnaire version: %w", err)
 	}
-	return s, nil
-}
-
-// questionnaire returns the questionnaire of a stored version, parsing and
-// caching it on first use.
-func (s *Server) questionnaire(ctx context.Context, version string) (*assessment.Questionnaire, error) {
-	if q, ok := s.versions.Load(version); ok {
-		return q.(*assessment.Questionnaire), nil
-	}
-	source, err := s.store.FindQuestionnaire(ctx, version)
+	review, err := admin.New(admin.Config{BaseURL: cfg.BaseURL, SignInFailureDelay: cfg.SignInFailureDelay},
+		s.deletes, s.forms, log)
 	if err != nil {
 		return nil, err
 	}
-	q, err := s.parse(source)
-	if err != nil {
-		return nil, fmt.Errorf("parse stored questionnaire %s: %w", version, err)
-	}
-	s.versions.Store(version, q)
-	return q, nil
+	s.admin = review
+	return s, nil
+}
+
+// SetupURL returns the one-time link for creating the first owner account,
+// or "" when an owner exists already.
+func (s *Server) SetupURL(ctx context.Context) (string, error) {
+	return s.admin.SetupURL(ctx)
+}
+
+// ApplyRetention deletes assessments created before cutoff (the owner's
+// retention policy), and every page kept of them.
+func (s *Server) ApplyRetention(ctx context.Context, cutoff time.Time) (int64, error) {
+	return s.deletes.DeleteAssessmentsBefore(ctx, cutoff)
 }

@@ -1,28 +1,20 @@
 package web
 
 import (
-	"crypto/rand"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/http"
 	"time"
 
 	"sessionplayer.studio/fitcheck/assessment"
+	"sessionplayer.studio/fitcheck/web/httpx"
+	"sessionplayer.studio/fitcheck/web/page"
 )
 
 const (
 	sessionName = "fitcheck"
 	draftKey    = "draft"
 )
-
-// randomToken is n bytes from crypto/rand, URL-safe. Share tokens use 18
-// bytes (144 bits), beyond guessing.
-func randomToken(n int) string {
-	b := make([]byte, n)
-	rand.Read(b) // never fails: crypto/rand panics rather than return an error
-	return base64.RawURLEncoding.EncodeToString(b)
-}
 
 // findDraft returns the draft named in the visitor's session cookie. A
 // missing, tampered or expired cookie, or a draft that has expired, all
@@ -46,8 +38,8 @@ func (s *Server) findDraft(r *http.Request) (*assessment.Draft, error) {
 func (s *Server) startDraft(w http.ResponseWriter, r *http.Request) (*assessment.Draft, error) {
 	now := s.now().UTC()
 	d := &assessment.Draft{
-		ID:                   randomToken(32),
-		QuestionnaireVersion: s.current.Version,
+		ID:                   httpx.RandomToken(32),
+		QuestionnaireVersion: s.forms.Current().Version,
 		Answers:              assessment.Answers{},
 		CreatedAt:            now,
 		UpdatedAt:            now,
@@ -70,14 +62,14 @@ func (s *Server) startDraft(w http.ResponseWriter, r *http.Request) (*assessment
 
 // sessionExpired is what a visitor sees when they post a step without a
 // draft: their cookie is gone, blocked, or older than thirty days.
-func sessionExpired() *pageError {
-	return &pageError{
-		status: http.StatusBadRequest,
-		title:  "We couldn't find your answers",
-		message: "Your session may have expired, or your browser may be blocking cookies. " +
+func sessionExpired() *page.Error {
+	return &page.Error{
+		Status: http.StatusBadRequest,
+		Title:  "We couldn't find your answers",
+		Message: "Your session may have expired, or your browser may be blocking cookies. " +
 			"fitcheck keeps your answers on our server and needs one cookie to find them again. " +
 			"Please start again; it takes about three minutes.",
-		link: homeLink,
+		Link: page.HomeLink,
 	}
 }
 
@@ -108,4 +100,11 @@ func (s *Server) keepSession(w http.ResponseWriter, r *http.Request) {
 	if err := sess.Save(r, w); err != nil {
 		s.log.WarnContext(r.Context(), "renew session cookie", "error", err)
 	}
+}
+
+// hasSession reports whether the request carries a session cookie, valid
+// or not. Without one, the visitor cannot own a draft or a result.
+func hasSession(r *http.Request) bool {
+	_, err := r.Cookie(sessionName)
+	return err == nil
 }

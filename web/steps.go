@@ -1,17 +1,16 @@
 package web
 
 import (
-	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
 
-	"github.com/a-h/templ"
 	"github.com/go-chi/chi/v5"
 
 	"sessionplayer.studio/fitcheck/assessment"
+	"sessionplayer.studio/fitcheck/web/httpx"
+	"sessionplayer.studio/fitcheck/web/page"
 )
 
 // Step numbers in URLs count from 1; the step after the last question step
@@ -20,8 +19,6 @@ import (
 const navField = "_nav" // cannot collide with a question id, which starts with [a-z0-9]
 
 func stepURL(n int) string { return "/step/" + strconv.Itoa(n) }
-
-func resultURL(token string) string { return "/r/" + token }
 
 // stepIndex reads the step number from the URL as a 0-based index, where
 // len(q.Steps) is the contact step.
@@ -35,12 +32,12 @@ func stepIndex(r *http.Request, q *assessment.Questionnaire) (int, bool) {
 
 func (s *Server) start(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
-		return badForm(err)
+		return page.BadForm(err)
 	}
 	if r.PostForm.Get("fresh") != "1" {
 		d, err := s.findDraft(r)
 		if err == nil && d.AssessmentToken == "" {
-			http.Redirect(w, r, stepURL(s.current.FirstIncompleteStep(d.Answers)+1), http.StatusSeeOther)
+			http.Redirect(w, r, stepURL(s.forms.Current().FirstIncompleteStep(d.Answers)+1), http.StatusSeeOther)
 			return nil
 		}
 		if err != nil && !isNotFound(err) {
@@ -51,17 +48,17 @@ func (s *Server) start(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.recordStep(r, d, 0)
+	s.recordStep(r, d, s.funnel().Started())
 	// The marker lets step 1 tell "cookies are blocked" from "never started".
 	http.Redirect(w, r, stepURL(1)+"?started=1", http.StatusSeeOther)
 	return nil
 }
 
 func (s *Server) showStep(w http.ResponseWriter, r *http.Request) error {
-	q := s.current
+	q := s.forms.Current()
 	idx, ok := stepIndex(r, q)
 	if !ok {
-		return notFound()
+		return page.NotFound()
 	}
 	d, err := s.findDraft(r)
 	if isNotFound(err) {
@@ -75,7 +72,7 @@ func (s *Server) showStep(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if d.AssessmentToken != "" {
-		http.Redirect(w, r, resultURL(d.AssessmentToken), http.StatusSeeOther)
+		http.Redirect(w, r, page.ResultURL(d.AssessmentToken), http.StatusSeeOther)
 		return nil
 	}
 	if allowed := q.FirstIncompleteStep(d.Answers); idx > allowed {
@@ -86,64 +83,32 @@ func (s *Server) showStep(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.keepSession(w, r)
-	noStore(w)
+	httpx.NoStore(w)
 	if idx == len(q.Steps) {
-		// Contact details are never kept in a draft, so this page starts
-		// empty for everyone.
-		return s.serveStepPage(w, r, "contact", false, func() templ.Component {
-			return stepPage(s.contactStepView(assessment.Contact{}, nil))
-		})
+		return s.serveKeptStep(w, r, stepChoices{step: idx}, false)
 	}
-	page := func() templ.Component { return stepPage(s.questionStepView(idx, url.Values(d.Answers), nil)) }
-	key, keep, answered := stepCacheKey(idx, q.Steps[idx], d.Answers)
+	c, keep, answered := choicesOf(idx, q.Steps[idx], d.Answers)
 	if !keep {
-		s.render(w, r, http.StatusOK, page())
+		s.pages.Render(w, r, http.StatusOK, stepPage(s.questionStepView(idx, url.Values(d.Answers), nil)))
 		return nil
 	}
-	return s.serveStepPage(w, r, key, answered, page)
-}
-
-// serveStepPage sends the kept step page under key; see stepcache.go.
-func (s *Server) serveStepPage(w http.ResponseWriter, r *http.Request, key string, answered bool, page func() templ.Component) error {
-	p, err := s.cache.stepPage(r.Context(), key, answered, page)
-	if err != nil {
-		return err
-	}
-	p.serve(w, r)
-	return nil
+	return s.serveKeptStep(w, r, c, answered)
 }
 
 // noteReached records the furthest step a visitor has opened.
 func (s *Server) noteReached(r *http.Request, d *assessment.Draft, idx int) error {
 	if idx == 0 {
-		s.recordStep(r, d, 1)
+		s.recordStep(r, d, s.funnel().Step(0))
 	}
 	if idx <= d.Reached {
 		return nil
 	}
-	s.recordStep(r, d, idx+1)
+	s.recordStep(r, d, s.funnel().Step(idx))
 	_, err := s.updateDraft(r, d, func(d *assessment.Draft) error {
 		d.Reached = max(d.Reached, idx)
 		return nil
 	})
 	return err
-}
-
-// recordStep counts a visitor reaching a step for the owner's funnel. The
-// visitor is a hash of the draft id: anonymous, and nothing from the
-// request. A failure here costs a funnel count, never the visitor's page.
-// (A submit's "finished" row is written with the submit itself, so it
-// stands or falls with it.)
-func (s *Server) recordStep(r *http.Request, d *assessment.Draft, step int) {
-	if err := s.store.RecordStepView(r.Context(), funnelVisitor(d), step, s.now().UTC()); err != nil {
-		s.log.WarnContext(r.Context(), "record step view", slog.Int("step", step), slog.Any("error", err))
-	}
-}
-
-// funnelVisitor is the funnel's pseudonym for a draft's visitor: it links
-// their steps to each other and to nothing else.
-func funnelVisitor(d *assessment.Draft) string {
-	return hashSessionID("funnel:" + d.ID)[:32]
 }
 
 // updateDraft applies change to the draft and saves it without losing a
@@ -157,7 +122,7 @@ func (s *Server) updateDraft(r *http.Request, d *assessment.Draft, change func(*
 		if err := change(d); err != nil {
 			return err
 		}
-		d.QuestionnaireVersion = s.current.Version
+		d.QuestionnaireVersion = s.forms.Current().Version
 		d.UpdatedAt = now
 		d.ExpiresAt = now.Add(assessment.DraftLifetime)
 		return nil
@@ -168,35 +133,44 @@ func (s *Server) updateDraft(r *http.Request, d *assessment.Draft, change func(*
 	return d, err
 }
 
+// saveStep saves a question step's answers and moves the visitor on. (The
+// contact step's post is the submit, routed to submit.go.)
 func (s *Server) saveStep(w http.ResponseWriter, r *http.Request) error {
-	q := s.current
+	q := s.forms.Current()
 	idx, ok := stepIndex(r, q)
-	if !ok {
-		return notFound()
+	if !ok || idx == len(q.Steps) {
+		return page.NotFound()
 	}
-	if err := r.ParseForm(); err != nil {
-		return badForm(err)
-	}
-	d, err := s.findDraft(r)
-	if isNotFound(err) {
-		return sessionExpired()
-	}
-	if err != nil {
+	d, done, err := s.postedDraft(w, r)
+	if done || err != nil {
 		return err
-	}
-	if d.AssessmentToken != "" {
-		// A resent or double-clicked form: the result already exists.
-		http.Redirect(w, r, resultURL(d.AssessmentToken), http.StatusSeeOther)
-		return nil
-	}
-	if idx == len(q.Steps) {
-		return s.submit(w, r, d)
 	}
 	return s.saveQuestionStep(w, r, d, idx)
 }
 
+// postedDraft reads a posted step's form and the visitor's draft. done
+// means the answer is already sent: the draft was submitted before (a
+// resent or double-clicked form), so the visitor goes to their result.
+func (s *Server) postedDraft(w http.ResponseWriter, r *http.Request) (d *assessment.Draft, done bool, err error) {
+	if err := r.ParseForm(); err != nil {
+		return nil, false, page.BadForm(err)
+	}
+	d, err = s.findDraft(r)
+	if isNotFound(err) {
+		return nil, false, sessionExpired()
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	if d.AssessmentToken != "" {
+		http.Redirect(w, r, page.ResultURL(d.AssessmentToken), http.StatusSeeOther)
+		return nil, true, nil
+	}
+	return d, false, nil
+}
+
 func (s *Server) saveQuestionStep(w http.ResponseWriter, r *http.Request, d *assessment.Draft, idx int) error {
-	q := s.current
+	q := s.forms.Current()
 	step := &q.Steps[idx]
 	accepted, errs := step.CheckStep(assessment.Answers(r.PostForm))
 	var allowed int
@@ -231,49 +205,29 @@ func (s *Server) saveQuestionStep(w http.ResponseWriter, r *http.Request, d *ass
 		return nil
 	}
 	if len(errs) > 0 {
-		s.render(w, r, http.StatusUnprocessableEntity, stepPage(s.questionStepView(idx, r.PostForm, errs)))
+		s.pages.Render(w, r, http.StatusUnprocessableEntity, stepPage(s.questionStepView(idx, r.PostForm, errs)))
 		return nil
 	}
 	http.Redirect(w, r, stepURL(idx+2), http.StatusSeeOther)
 	return nil
 }
 
-func badForm(err error) *pageError {
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		return &pageError{
-			status:  http.StatusRequestEntityTooLarge,
-			title:   "That was more than we can take in one go",
-			message: fmt.Sprintf("A page of answers can be at most %d KB. Please go back, shorten your text and send it again.", maxFormBytes>>10),
-			link:    homeLink,
-			err:     err,
-		}
-	}
-	return &pageError{
-		status:  http.StatusBadRequest,
-		title:   "We couldn't read that form",
-		message: "Something in what your browser sent was garbled. Please go back and send it again.",
-		link:    homeLink,
-		err:     err,
-	}
-}
-
-func outOfOrder(firstIncomplete int) *pageError {
-	return &pageError{
-		status: http.StatusConflict,
-		title:  "Let's take the questions in order",
-		message: "That page comes later in the assessment, and an earlier page still needs an answer. " +
+func outOfOrder(firstIncomplete int) *page.Error {
+	return &page.Error{
+		Status: http.StatusConflict,
+		Title:  "Let's take the questions in order",
+		Message: "That page comes later in the assessment, and an earlier page still needs an answer. " +
 			"Anything you just answered has been kept.",
-		link: link{Href: stepURL(firstIncomplete + 1), Label: fmt.Sprintf("Go to step %d", firstIncomplete+1)},
+		Link: page.Link{Href: stepURL(firstIncomplete + 1), Label: fmt.Sprintf("Go to step %d", firstIncomplete+1)},
 	}
 }
 
-func cookiesBlocked() *pageError {
-	return &pageError{
-		status: http.StatusBadRequest,
-		title:  "Your browser didn't keep our cookie",
-		message: "fitcheck keeps your answers on our server and uses one cookie, only to find them again. " +
+func cookiesBlocked() *page.Error {
+	return &page.Error{
+		Status: http.StatusBadRequest,
+		Title:  "Your browser didn't keep our cookie",
+		Message: "fitcheck keeps your answers on our server and uses one cookie, only to find them again. " +
 			"Please allow cookies for this site and start again.",
-		link: homeLink,
+		Link: page.HomeLink,
 	}
 }

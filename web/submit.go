@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"net/mail"
@@ -10,6 +9,8 @@ import (
 
 	"sessionplayer.studio/fitcheck/assessment"
 	"sessionplayer.studio/fitcheck/rules"
+	"sessionplayer.studio/fitcheck/web/httpx"
+	"sessionplayer.studio/fitcheck/web/page"
 )
 
 // Limits on the optional contact details, generous for real names and
@@ -58,10 +59,18 @@ func checkContact(c assessment.Contact) map[string]string {
 	return errs
 }
 
-// submit runs the rules on a complete draft, stores the result once, and
-// sends the visitor to it.
-func (s *Server) submit(w http.ResponseWriter, r *http.Request, d *assessment.Draft) error {
-	q := s.current
+// submit is the contact step's post: it runs the rules on the complete
+// draft, stores the result once, and sends the visitor to it.
+func (s *Server) submit(w http.ResponseWriter, r *http.Request) error {
+	d, done, err := s.postedDraft(w, r)
+	if done || err != nil {
+		return err
+	}
+	return s.submitDraft(w, r, d)
+}
+
+func (s *Server) submitDraft(w http.ResponseWriter, r *http.Request, d *assessment.Draft) error {
+	q := s.forms.Current()
 	if r.PostForm.Get(navField) == "back" {
 		http.Redirect(w, r, stepURL(len(q.Steps)), http.StatusSeeOther)
 		return nil
@@ -73,34 +82,32 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, d *assessment.Dr
 	// Both checks show the form again with what was typed, so nothing the
 	// visitor entered is lost, whichever check stops the submit.
 	if status, msg := s.checkHuman(r, d); msg != "" {
-		s.render(w, r, status, stepPage(s.contactStepView(contact, map[string]string{formError: msg})))
+		s.pages.Render(w, r, status, stepPage(s.contactStepView(contact, map[string]string{formError: msg})))
 		return nil
 	}
 	if errs := checkContact(contact); len(errs) > 0 {
-		s.render(w, r, http.StatusUnprocessableEntity, stepPage(s.contactStepView(contact, errs)))
+		s.pages.Render(w, r, http.StatusUnprocessableEntity, stepPage(s.contactStepView(contact, errs)))
 		return nil
 	}
 	answers := answersFor(q, d.Answers)
 	now := s.now().UTC()
 	a := &assessment.Assessment{
-		Token:                randomToken(18),
+		Token:                httpx.RandomToken(18),
 		QuestionnaireVersion: q.Version,
 		Answers:              answers,
 		Result:               rules.Evaluate(q, answers),
 		Contact:              contact,
 		CreatedAt:            now,
 	}
-	finished := assessment.StepView{Visitor: funnelVisitor(d), Step: len(q.Steps) + 2, At: now}
+	finished := assessment.StepView{Visitor: funnelVisitor(d), Step: s.funnel().Finished(), At: now}
 	token, err := s.store.SubmitDraft(r.Context(), d.ID, a, finished)
 	switch {
 	case isNotFound(err):
 		return sessionExpired()
-	case errors.Is(err, assessment.ErrUnavailable):
-		return shuttingDown()
 	case err != nil:
 		return fmt.Errorf("submit assessment: %w", err)
 	}
-	http.Redirect(w, r, resultURL(token), http.StatusSeeOther)
+	http.Redirect(w, r, page.ResultURL(token), http.StatusSeeOther)
 	return nil
 }
 
@@ -138,12 +145,4 @@ func (s *Server) checkHuman(r *http.Request, d *assessment.Draft) (int, string) 
 			"Your answers are saved: take a moment, then submit again."
 	}
 	return 0, ""
-}
-
-// shuttingDown is what a submit gets while the server stops: nothing was
-// stored, and the same submit works again in a moment.
-func shuttingDown() *pageError {
-	return &pageError{status: http.StatusServiceUnavailable, title: "We're restarting",
-		message: "Your answers are saved, but this submit didn't go through. Please submit again in a moment.",
-		link:    link{Href: "/", Label: "Go to the start page"}}
 }

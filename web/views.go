@@ -3,10 +3,10 @@ package web
 import (
 	"net/url"
 	"slices"
-	"sort"
 	"strconv"
 
 	"sessionplayer.studio/fitcheck/assessment"
+	"sessionplayer.studio/fitcheck/web/page"
 )
 
 // View models: each is shaped like its screen, so templates only lay out.
@@ -76,7 +76,7 @@ func inputID(qn assessment.Question) string {
 }
 
 func (s *Server) questionStepView(idx int, form url.Values, errs assessment.FieldErrors) stepView {
-	q := s.current
+	q := s.forms.Current()
 	step := q.Steps[idx]
 	v := stepView{
 		Title:      step.Title,
@@ -117,7 +117,7 @@ var contactFieldDefs = []contactFieldView{
 }
 
 func (s *Server) contactStepView(c assessment.Contact, errs map[string]string) stepView {
-	q := s.current
+	q := s.forms.Current()
 	n := len(q.Steps) + 1
 	cv := &contactView{Intro: q.Contact.Intro, Consent: c.Consent, ConsentLabel: q.Contact.ConsentLabel, ConsentError: errs["consent"]}
 	values := map[string]string{"name": c.Name, "email": c.Email, "company": c.Company, "role": c.Role}
@@ -164,8 +164,8 @@ type resultView struct {
 	Headline     string
 	Summary      []string
 	Reason       string
-	Criteria     []criterionView
-	Chart        chartView
+	Criteria     []page.CriterionView
+	Chart        page.ChartView
 	NextStep     assessment.NextStep
 	NextBody     []string
 	ActionURL    string
@@ -173,42 +173,4 @@ type resultView struct {
 	CreatedAtISO string
 	IsOwn        bool
 	Version      string
-}
-
-type criterionView struct {
-	ID          string
-	Label       string
-	Kind        string
-	KindLabel   string
-	Description string
-	Level       string
-	LevelLabel  string
-	Score       int
-	Max         int
-	MovedBy     []assessment.Contribution
-}
-
-// kindLabels say in plain words which way a criterion points.
-var kindLabels = map[assessment.CriterionKind]string{
-	assessment.FitSignal:    "Points towards a fractional leader",
-	assessment.NotFitSignal: "Points elsewhere",
-	assessment.Context:      "Context",
-}
-
-// criterionViews orders criteria as the content declares them, fit signals first.
-func criterionViews(q *assessment.Questionnaire, res assessment.Result) []criterionView {
-	out := make([]criterionView, 0, len(res.Criteria))
-	for _, c := range res.Criteria {
-		cv := criterionView{
-			ID: c.ID, Label: c.Label, Kind: string(c.Kind), KindLabel: kindLabels[c.Kind],
-			Level: c.Level, LevelLabel: c.LevelLabel, Score: c.Score, Max: c.Max, MovedBy: c.MovedBy,
-		}
-		if def, ok := q.Criterion(c.ID); ok {
-			cv.Description = def.Description
-		}
-		out = append(out, cv)
-	}
-	rank := map[string]int{string(assessment.FitSignal): 0, string(assessment.NotFitSignal): 1, string(assessment.Context): 2}
-	sort.SliceStable(out, func(i, j int) bool { return rank[out[i].Kind] < rank[out[j].Kind] })
-	return out
 }

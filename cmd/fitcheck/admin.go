@@ -15,7 +15,7 @@ import (
 
 	"sessionplayer.studio/fitcheck/assessment"
 	"sessionplayer.studio/fitcheck/data"
-	"sessionplayer.studio/fitcheck/web"
+	"sessionplayer.studio/fitcheck/password"
 )
 
 const adminUsage = `usage:
@@ -94,7 +94,7 @@ func readPassword(stdin io.Reader, prompt io.Writer) (string, error) {
 		}
 		pw = strings.TrimRight(line, "\r\n")
 	}
-	if msg := web.CheckPasswordRules(pw); msg != "" {
+	if msg := password.CheckRules(pw); msg != "" {
 		return "", errors.New(msg)
 	}
 	return pw, nil
@@ -112,7 +112,7 @@ func promptHidden(f *os.File, prompt io.Writer, label string) (string, error) {
 
 func addUser(ctx context.Context, store *data.Store, email, pw string, stdout io.Writer) error {
 	now := time.Now().UTC()
-	o := &assessment.Owner{Email: email, PasswordHash: web.HashPassword(pw), CreatedAt: now, UpdatedAt: now}
+	o := &assessment.Owner{Email: email, PasswordHash: password.Hash(pw), CreatedAt: now, UpdatedAt: now}
 	if err := store.CreateOwner(ctx, o); err != nil {
 		if errors.Is(err, assessment.ErrConflict) {
 			return fmt.Errorf("%s already has an account; use set-password to change its password", email)
@@ -124,7 +124,7 @@ func addUser(ctx context.Context, store *data.Store, email, pw string, stdout io
 }
 
 func setPassword(ctx context.Context, store *data.Store, email, pw string, stdout io.Writer) error {
-	if err := store.SetOwnerPassword(ctx, email, web.HashPassword(pw), time.Now().UTC()); err != nil {
+	if err := store.SetOwnerPassword(ctx, email, password.Hash(pw), time.Now().UTC()); err != nil {
 		if errors.Is(err, assessment.ErrNotFound) {
 			return fmt.Errorf("there is no account for %s; use add-user to make one", email)
 		}

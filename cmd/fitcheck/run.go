@@ -98,7 +98,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		TrustedProxies:       cfg.trustedProxies(),
 		MinCompletionTime:    cfg.MinCompletion,
 		PublicPostsPerMinute: cfg.PostLimit,
-	}, store, q, assessment.Parse, log)
+	}, store, q, log)
 	if err != nil {
 		return err
 	}
@@ -106,7 +106,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if err != nil {
 		return err
 	}
-	go sweep(ctx, store, cfg.RetainDays, log)
+	go sweep(ctx, store, srv.ApplyRetention, cfg.RetainDays, log)
 	return listenAndServe(ctx, cfg.Addr, srv.Handler(), log, q, setupURL)
 }
 
@@ -149,12 +149,13 @@ func listenAndServe(ctx context.Context, addr string, h http.Handler, log *slog.
 
 // sweep runs housekeeping hourly: expired drafts and owner sessions go, so
 // abandoned answers do not linger past their thirty days, and with
-// -retain-days old assessments go too.
-func sweep(ctx context.Context, store *data.Store, retainDays int, log *slog.Logger) {
+// -retain-days old assessments go too, through retain, which also forgets
+// the pages the server kept of them.
+func sweep(ctx context.Context, store *data.Store, retain retention, retainDays int, log *slog.Logger) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
 	for {
-		sweepOnce(ctx, store, retainDays, time.Now(), log)
+		sweepOnce(ctx, store, retain, retainDays, time.Now(), log)
 		select {
 		case <-ctx.Done():
 			return
@@ -163,7 +164,10 @@ func sweep(ctx context.Context, store *data.Store, retainDays int, log *slog.Log
 	}
 }
 
-func sweepOnce(ctx context.Context, store *data.Store, retainDays int, now time.Time, log *slog.Logger) {
+// retention deletes the assessments created before cutoff.
+type retention func(ctx context.Context, cutoff time.Time) (int64, error)
+
+func sweepOnce(ctx context.Context, store *data.Store, retain retention, retainDays int, now time.Time, log *slog.Logger) {
 	report := func(what string, n int64, err error) {
 		if err != nil && ctx.Err() == nil {
 			log.Warn(what, slog.Any("error", err))
@@ -176,7 +180,7 @@ func sweepOnce(ctx context.Context, store *data.Store, retainDays int, now time.
 	n, err = store.DeleteExpiredOwnerSessions(ctx, now)
 	report("deleted expired owner sessions", n, err)
 	if retainDays > 0 {
-		n, err = store.DeleteAssessmentsBefore(ctx, now.AddDate(0, 0, -retainDays))
+		n, err = retain(ctx, now.AddDate(0, 0, -retainDays))
 		report("deleted assessments past the retention period", n, err)
 	}
 }

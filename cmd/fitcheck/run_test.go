@@ -327,11 +327,11 @@ func TestRetentionSweep(t *testing.T) {
 		}
 	}
 	logs := &bytes.Buffer{}
-	sweepOnce(t.Context(), store, 0, created, slog.New(slog.NewTextHandler(logs, nil)))
+	sweepOnce(t.Context(), store, store.DeleteAssessmentsBefore, 0, created, slog.New(slog.NewTextHandler(logs, nil)))
 	if _, err := store.FindAssessment(t.Context(), "old-one"); err != nil {
 		t.Errorf("with retention off the old assessment was deleted: %v", err)
 	}
-	sweepOnce(t.Context(), store, 30, created, slog.New(slog.NewTextHandler(logs, nil)))
+	sweepOnce(t.Context(), store, store.DeleteAssessmentsBefore, 30, created, slog.New(slog.NewTextHandler(logs, nil)))
 	if _, err := store.FindAssessment(t.Context(), "old-one"); err == nil {
 		t.Errorf("assessment older than -retain-days 30 survived the sweep")
 	}

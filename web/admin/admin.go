@@ -1,0 +1,78 @@
+// Package admin is the review area at /admin: the owner's sign-in and
+// first-run setup, the list of assessments, each one's page with its
+// follow-up status and notes, delete, the CSV export and the dashboard.
+package admin
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"sessionplayer.studio/fitcheck/assessment"
+	"sessionplayer.studio/fitcheck/web/page"
+)
+
+// Store is what the review area needs from storage.
+type Store interface {
+	CountOwners(ctx context.Context) (int, error)
+	CreateFirstOwner(ctx context.Context, o *assessment.Owner) error
+	FindOwnerByEmail(ctx context.Context, email string) (*assessment.Owner, error)
+	CreateOwnerSession(ctx context.Context, s *assessment.OwnerSession) error
+	FindOwnerSession(ctx context.Context, idHash string, now time.Time) (*assessment.OwnerSession, *assessment.Owner, error)
+	TouchOwnerSession(ctx context.Context, idHash string, now time.Time) error
+	DeleteOwnerSession(ctx context.Context, idHash string) error
+	DeleteOwnerSessions(ctx context.Context, ownerID int64) (int64, error)
+
+	ListAssessments(ctx context.Context, f assessment.Filter) ([]assessment.Summary, int, error)
+	ExportAssessments(ctx context.Context, f assessment.Filter) ([]assessment.Assessment, error)
+	FindAssessmentByID(ctx context.Context, id int64) (*assessment.Assessment, error)
+	UpdateStatus(ctx context.Context, id int64, status assessment.Status, now time.Time) error
+	AddNote(ctx context.Context, n *assessment.Note) error
+	ListNotes(ctx context.Context, assessmentID int64) ([]assessment.Note, error)
+	// DeleteAssessment must also forget any page kept of the assessment.
+	DeleteAssessment(ctx context.Context, id int64) error
+	CountOutcomes(ctx context.Context, since time.Time) (map[string]int, error)
+	WeeklyOutcomes(ctx context.Context, since time.Time) ([]assessment.WeekCount, error)
+	Funnel(ctx context.Context, since time.Time) ([]assessment.FunnelStep, error)
+}
+
+// Questionnaires gives the questionnaire in force and any stored version.
+type Questionnaires interface {
+	Current() *assessment.Questionnaire
+	// Find returns the version an assessment was answered against, or the
+	// current one when that version cannot be read back.
+	Find(ctx context.Context, version string) *assessment.Questionnaire
+}
+
+// Config is what the review area needs to know about its deployment.
+type Config struct {
+	// BaseURL, when set, makes share and setup links absolute.
+	BaseURL string
+	// SignInFailureDelay is how long a failed sign-in waits before it is
+	// answered, to slow password guessing. Zero answers at once (tests).
+	SignInFailureDelay time.Duration
+}
+
+// Handler serves the review area. Its methods are the handlers the site's
+// route table names.
+type Handler struct {
+	cfg       Config
+	store     Store
+	forms     Questionnaires
+	pages     page.Renderer
+	log       *slog.Logger
+	now       func() time.Time
+	setup     setupToken
+	signins   *signinLimiter
+	hashSlots chan struct{} // bounds concurrent argon2id checks
+}
+
+// New builds the review area.
+func New(cfg Config, store Store, forms Questionnaires, log *slog.Logger) (*Handler, error) {
+	if store == nil || forms == nil || log == nil {
+		return nil, errors.New("admin: store, questionnaires and logger are required")
+	}
+	return &Handler{cfg: cfg, store: store, forms: forms, pages: page.Renderer{Log: log}, log: log, now: time.Now,
+		signins: newSigninLimiter(), hashSlots: make(chan struct{}, 4)}, nil
+}

@@ -1,0 +1,168 @@
+package admin
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"sessionplayer.studio/fitcheck/web/page"
+
+	"sessionplayer.studio/fitcheck/assessment"
+)
+
+// dashboardWeeks is how far back the weekly chart reaches.
+const dashboardWeeks = 12
+
+func (h *Handler) Dashboard(w http.ResponseWriter, r *http.Request) error {
+	now := h.now().UTC()
+	v := dashboardView{chrome: h.chromeFor(r, "dashboard")}
+	periods := []int{7, 30, 90}
+	counts := make([]map[string]int, len(periods))
+	for i, days := range periods {
+		c, err := h.store.CountOutcomes(r.Context(), now.AddDate(0, 0, -days))
+		if err != nil {
+			return err
+		}
+		counts[i] = c
+		v.Periods = append(v.Periods, fmt.Sprintf("Last %d days", days))
+	}
+	for _, id := range assessment.OutcomeIDs {
+		row := outcomeCountRow{Outcome: id, Name: h.outcomeName(id)}
+		for i := range periods {
+			row.Counts = append(row.Counts, counts[i][id])
+		}
+		v.Counts = append(v.Counts, row)
+	}
+	total := outcomeCountRow{Name: "All outcomes"}
+	for i := range periods {
+		n := 0
+		for _, c := range counts[i] {
+			n += c
+		}
+		total.Counts = append(total.Counts, n)
+	}
+	v.Total = total
+
+	start := assessment.WeekStart(now).AddDate(0, 0, -7*(dashboardWeeks-1))
+	weekly, err := h.store.WeeklyOutcomes(r.Context(), start)
+	if err != nil {
+		return err
+	}
+	v.Weekly = h.newWeeklyChart(start, weekly)
+
+	funnelSince := now.AddDate(0, 0, -30)
+	funnel, err := h.store.Funnel(r.Context(), funnelSince)
+	if err != nil {
+		return err
+	}
+	v.Funnel = h.newFunnelChart(funnel)
+	h.pages.Render(w, r, http.StatusOK, dashboardPage(v))
+	return nil
+}
+
+// The weekly chart: one stacked column per week, a segment per outcome.
+const (
+	weeklyWidth  = 360
+	weeklyHeight = 160
+	weeklyBase   = 140 // y of the baseline; the space below holds labels
+)
+
+func (h *Handler) newWeeklyChart(start time.Time, counts []assessment.WeekCount) weeklyChartView {
+	byWeek := map[string]map[string]int{}
+	for _, c := range counts {
+		k := c.WeekStart.UTC().Format(dateLayout)
+		if byWeek[k] == nil {
+			byWeek[k] = map[string]int{}
+		}
+		byWeek[k][c.Outcome] += c.Count
+	}
+	most := 1
+	for _, m := range byWeek {
+		n := 0
+		for _, c := range m {
+			n += c
+		}
+		most = max(most, n)
+	}
+	v := weeklyChartView{Width: strconv.Itoa(weeklyWidth), Height: strconv.Itoa(weeklyHeight), Max: most}
+	slot := float64(weeklyWidth) / dashboardWeeks
+	scale := float64(weeklyBase-10) / float64(most)
+	var desc []string
+	for i := range dashboardWeeks {
+		week := start.AddDate(0, 0, 7*i)
+		k := week.Format(dateLayout)
+		col := weekColumn{Label: week.Format("2 Jan"), X: fmtFloat(float64(i)*slot + slot/2)}
+		y := float64(weeklyBase)
+		total := 0
+		var parts []string
+		for _, id := range assessment.OutcomeIDs {
+			n := byWeek[k][id]
+			if n == 0 {
+				continue
+			}
+			height := float64(n) * scale
+			y -= height
+			col.Segments = append(col.Segments, weekSegment{
+				Outcome: id, X: fmtFloat(float64(i)*slot + slot*0.2), Y: fmtFloat(y),
+				Width: fmtFloat(slot * 0.6), Height: fmtFloat(height), Title: fmt.Sprintf("%s: %d", h.outcomeName(id), n),
+			})
+			total += n
+			parts = append(parts, fmt.Sprintf("%d %s", n, strings.ToLower(h.outcomeName(id))))
+		}
+		col.Total = total
+		col.ShowLabel = i%3 == 0 || i == dashboardWeeks-1
+		v.Columns = append(v.Columns, col)
+		if total > 0 {
+			desc = append(desc, fmt.Sprintf("week of %s: %s", week.Format("2 January"), strings.Join(parts, ", ")))
+		}
+	}
+	if len(desc) == 0 {
+		v.Desc = "No assessments in the last twelve weeks."
+	} else {
+		v.Desc = "Assessments by outcome per week. " + strings.Join(desc, "; ") + "."
+	}
+	for _, id := range assessment.OutcomeIDs {
+		v.Legend = append(v.Legend, choice{Value: id, Label: h.outcomeName(id)})
+	}
+	v.BaseY = strconv.Itoa(weeklyBase)
+	v.LabelY = strconv.Itoa(weeklyBase + 14)
+	return v
+}
+
+func fmtFloat(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) }
+
+// newFunnelChart turns step views into bars: started, each step, finished.
+func (h *Handler) newFunnelChart(steps []assessment.FunnelStep) funnelChartView {
+	q := h.forms.Current()
+	funnel := assessment.FunnelOf(q)
+	seen := map[int]int{}
+	for _, st := range steps {
+		seen[st.Step] = st.Visitors
+	}
+	v := funnelChartView{Width: strconv.Itoa(page.ChartWidth)}
+	started := seen[funnel.Started()]
+	labels := []string{"Started"}
+	counts := []int{started}
+	for i, st := range q.Steps {
+		labels = append(labels, fmt.Sprintf("Step %d: %s", i+1, st.Title))
+		counts = append(counts, seen[funnel.Step(i)])
+	}
+	labels = append(labels, fmt.Sprintf("Step %d: %s", funnel.Contact(), q.Contact.Title), "Finished")
+	counts = append(counts, seen[funnel.Contact()], seen[funnel.Finished()])
+	for i, label := range labels {
+		top := i * page.ChartRowGap
+		share := ""
+		if started > 0 {
+			share = fmt.Sprintf("%d%%", counts[i]*100/started)
+		}
+		v.Rows = append(v.Rows, funnelRow{
+			Label: label, Count: counts[i], Share: share,
+			LabelY: strconv.Itoa(top + 14), BarY: strconv.Itoa(top + 21),
+			BarWidth: fmtFloat(page.BarWidth(counts[i], max(started, 1))),
+		})
+	}
+	v.Height = strconv.Itoa(len(v.Rows) * page.ChartRowGap)
+	return v
+}

@@ -1,0 +1,91 @@
+package admin
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"sessionplayer.studio/fitcheck/web/page"
+
+	"sessionplayer.studio/fitcheck/assessment"
+	"sessionplayer.studio/fitcheck/web/httpx"
+)
+
+// Export writes the filtered list as CSV: one row per assessment, one
+// column per question of the current questionnaire.
+func (h *Handler) Export(w http.ResponseWriter, r *http.Request) error {
+	f, _ := h.filterFromQuery(r.URL.Query())
+	rows, err := h.store.ExportAssessments(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	q := h.forms.Current()
+	header := []string{"created_at", "outcome", "status", "name", "email", "company", "role", "consent", "share_link"}
+	for _, c := range q.Criteria {
+		header = append(header, "criterion: "+c.Label)
+	}
+	var questions []*assessment.Question
+	for si := range q.Steps {
+		for qi := range q.Steps[si].Questions {
+			qn := &q.Steps[si].Questions[qi]
+			questions = append(questions, qn)
+			header = append(header, qn.Prompt)
+		}
+	}
+	var buf bytes.Buffer
+	out := csv.NewWriter(&buf)
+	out.Write(header)
+	for i := range rows {
+		out.Write(h.exportRecord(r, &rows[i], questions))
+	}
+	out.Flush()
+	if err := out.Error(); err != nil {
+		return fmt.Errorf("write csv: %w", err)
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="fitcheck-%s.csv"`, h.now().UTC().Format("2006-01-02")))
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(buf.Bytes())
+	return nil
+}
+
+func (h *Handler) exportRecord(r *http.Request, a *assessment.Assessment, questions []*assessment.Question) []string {
+	c := a.Contact
+	rec := []string{
+		a.CreatedAt.UTC().Format(time.RFC3339), a.Result.Outcome, string(a.Status),
+		c.Name, c.Email, c.Company, c.Role, fmt.Sprint(c.Consent), httpx.AbsoluteURL(h.cfg.BaseURL, r, page.ResultURL(a.Token)),
+	}
+	for _, cr := range h.forms.Current().Criteria {
+		cell := ""
+		if res, ok := a.Result.Criterion(cr.ID); ok {
+			cell = fmt.Sprintf("%s (%d)", res.LevelLabel, res.Score)
+		}
+		rec = append(rec, cell)
+	}
+	// Answers are labelled in the wording of the version they were given in.
+	answered := h.forms.Find(r.Context(), a.QuestionnaireVersion)
+	for _, qn := range questions {
+		labels := a.Answers[qn.ID]
+		if old, _, ok := answered.Question(qn.ID); ok {
+			labels = answerLabels(old, labels)
+		}
+		rec = append(rec, strings.Join(labels, "; "))
+	}
+	for i := range rec {
+		rec[i] = neutraliseFormula(rec[i])
+	}
+	return rec
+}
+
+// neutraliseFormula stops a spreadsheet from running a cell as a formula: a
+// visitor's free text such as "=HYPERLINK(…)" is prefixed with a quote,
+// which spreadsheets show as text (the OWASP CSV-injection advice).
+func neutraliseFormula(cell string) string {
+	if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+		return "'" + cell
+	}
+	return cell
+}

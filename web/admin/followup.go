@@ -1,0 +1,57 @@
+package admin
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"sessionplayer.studio/fitcheck/assessment"
+	"sessionplayer.studio/fitcheck/web/page"
+)
+
+func (h *Handler) SetStatus(w http.ResponseWriter, r *http.Request) error {
+	id, err := assessmentID(r)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return page.BadForm(err)
+	}
+	status := assessment.Status(r.PostForm.Get("status"))
+	if !status.Valid() {
+		return &page.Error{Status: http.StatusBadRequest, Title: "That status isn't one we know",
+			Message: "Please pick new, contacted, booked, closed or archived.", Link: page.Link{Href: "/admin/a/" + strconv.FormatInt(id, 10), Label: "Back to the assessment"}}
+	}
+	if err := h.store.UpdateStatus(r.Context(), id, status, h.now().UTC()); err != nil {
+		return err
+	}
+	http.Redirect(w, r, fmt.Sprintf("/admin/a/%d?done=status", id), http.StatusSeeOther)
+	return nil
+}
+
+func (h *Handler) AddNote(w http.ResponseWriter, r *http.Request) error {
+	id, err := assessmentID(r)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return page.BadForm(err)
+	}
+	body := strings.TrimSpace(r.PostForm.Get("note"))
+	back := page.Link{Href: "/admin/a/" + strconv.FormatInt(id, 10), Label: "Back to the assessment"}
+	switch {
+	case body == "":
+		return &page.Error{Status: http.StatusUnprocessableEntity, Title: "The note was empty", Message: "Nothing was saved. Write something and add it again.", Link: back}
+	case !utf8.ValidString(body) || utf8.RuneCountInString(body) > maxNoteChars:
+		return &page.Error{Status: http.StatusUnprocessableEntity, Title: "That note is too long",
+			Message: fmt.Sprintf("Notes can be up to %d characters. Nothing was saved.", maxNoteChars), Link: back}
+	}
+	note := &assessment.Note{AssessmentID: id, Author: CurrentOwner(r.Context()).Email, Body: body, CreatedAt: h.now().UTC()}
+	if err := h.store.AddNote(r.Context(), note); err != nil {
+		return err
+	}
+	http.Redirect(w, r, fmt.Sprintf("/admin/a/%d?done=note#notes", id), http.StatusSeeOther)
+	return nil
+}
