@@ -13,6 +13,10 @@ import (
 
 // TestGroupCommitSharesTransactions: many concurrent submits are all stored
 // and answered, with fewer commits than submits (the point of group commit).
+// The writer is held busy by one write until every submit has queued, so
+// the grouping does not depend on how the scheduler runs the goroutines:
+// the held write commits alone, and then all the queued submits commit
+// together.
 func TestGroupCommitSharesTransactions(t *testing.T) {
 	s := mustOpenWithQuestionnaire(t)
 	const n = 64
@@ -20,19 +24,33 @@ func TestGroupCommitSharesTransactions(t *testing.T) {
 		mustCreateDraft(t, s, newDraft(fmt.Sprintf("d%d", i), now.Add(time.Hour)))
 	}
 	before := s.submits.commits.Load()
+	holding, release := make(chan struct{}), make(chan struct{})
+	held := make(chan error, 1)
+	go func() {
+		held <- s.write(t.Context(), false, func(context.Context, execQueryer) error {
+			close(holding)
+			<-release
+			return nil
+		})
+	}()
+	<-holding
 	var wg sync.WaitGroup
-	start := make(chan struct{})
 	errs := make([]error, n)
 	for i := range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			<-start
 			_, errs[i] = s.SubmitDraft(t.Context(), fmt.Sprintf("d%d", i), newAssessment(fmt.Sprintf("tok-%d", i), assessment.Contact{}))
 		}()
 	}
-	close(start)
+	for len(s.submits.queue) < n {
+		time.Sleep(time.Millisecond) // until every submit waits in the queue
+	}
+	close(release)
 	wg.Wait()
+	if err := <-held; err != nil {
+		t.Fatalf("the holding write = %v", err)
+	}
 	for i, err := range errs {
 		if err != nil {
 			t.Errorf("SubmitDraft(d%d) = %v", i, err)
@@ -45,6 +63,9 @@ func TestGroupCommitSharesTransactions(t *testing.T) {
 	t.Logf("%d submits in %d commits", n, commits)
 	if commits >= n {
 		t.Errorf("%d submits took %d commits: nothing was grouped", n, commits)
+	}
+	if commits != 2 {
+		t.Errorf("%d queued submits and one held write took %d commits, want 2 (the held write, then one batch)", n, commits)
 	}
 }
 

@@ -1,0 +1,77 @@
+package httpx_test
+
+import (
+	"fmt"
+	"testing"
+
+	"sessionplayer.studio/fitcheck/web/httpx"
+)
+
+func page(body string) *httpx.Page { return httpx.NewPageFast("text/html", []byte(body)) }
+
+// TestPinnedPagesOutliveAFullCache: when many pages fill the cache, the
+// pinned ones (every visitor's first view of a step) are the ones that stay.
+func TestPinnedPagesOutliveAFullCache(t *testing.T) {
+	const limit = 8
+	k := httpx.NewKept[string](limit)
+	first := page("first")
+	k.Keep("first", first, true, 0, k.Generation())
+	for i := range 10 * limit {
+		k.Keep(fmt.Sprintf("combo %d", i), page("combo"), false, 0, k.Generation())
+	}
+	if n := k.Len(); n > limit {
+		t.Errorf("%d pages kept, limit %d", n, limit)
+	}
+	if k.Get("first") != first {
+		t.Error("the pinned page was dropped to make room for unpinned ones")
+	}
+	if k.Get(fmt.Sprintf("combo %d", 10*limit-1)) == nil {
+		t.Error("the newest page was not kept")
+	}
+}
+
+func TestKeptDropsTheOldestFirst(t *testing.T) {
+	k := httpx.NewKept[string](2)
+	for _, key := range []string{"a", "b", "c"} {
+		k.Keep(key, page(key), false, 0, k.Generation())
+	}
+	for key, want := range map[string]bool{"a": false, "b": true, "c": true} {
+		if got := k.Get(key) != nil; got != want {
+			t.Errorf("Get(%q) kept = %v, want %v", key, got, want)
+		}
+	}
+}
+
+func TestAFullCacheOfPinnedPagesKeepsNoMore(t *testing.T) {
+	k := httpx.NewKept[string](1)
+	k.Keep("pinned", page("p"), true, 0, k.Generation())
+	k.Keep("other", page("o"), false, 0, k.Generation())
+	if k.Get("other") != nil || k.Get("pinned") == nil {
+		t.Errorf("with every place pinned, an unpinned page displaced a pinned one or was kept beyond the limit")
+	}
+}
+
+// TestForgetDropsAGroup: deleting a record forgets its pages, and a page
+// made from the record before the delete is not kept after it.
+func TestForgetDropsAGroup(t *testing.T) {
+	k := httpx.NewKept[string](4)
+	k.Keep("result 7", page("7"), false, 7, k.Generation())
+	k.Keep("result 7.json", page("7j"), false, 7, k.Generation())
+	k.Keep("result 8", page("8"), false, 8, k.Generation())
+	before := k.Generation()
+	k.Forget(7)
+	if k.Get("result 7") != nil || k.Get("result 7.json") != nil {
+		t.Error("a forgotten group's pages are still served")
+	}
+	if k.Get("result 8") == nil {
+		t.Error("forgetting one group dropped another")
+	}
+	k.Keep("result 7", page("stale"), false, 7, before)
+	if k.Get("result 7") != nil {
+		t.Error("a page made before the forget was kept after it")
+	}
+	k.ForgetAll()
+	if k.Len() != 0 {
+		t.Errorf("ForgetAll left %d pages", k.Len())
+	}
+}
