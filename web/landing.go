@@ -40,3 +40,21 @@ func (s *Server) landingView(deleted bool) landingView {
 		Deleted:   deleted,
 	}
 }
+
+// landingView is the landing page.
+type landingView struct {
+	Title     string
+	Summary   []string
+	Minutes   int
+	Questions int
+	Steps     int
+	Resume    *resumeView
+	Deleted   bool
+}
+
+type resumeView struct {
+	StepURL   string
+	Step      int
+	Total     int
+	ResultURL string
+}

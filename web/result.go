@@ -152,3 +152,23 @@ func (s *Server) deleteOwnResult(w http.ResponseWriter, r *http.Request) error {
 	http.Redirect(w, r, "/?done=deleted", http.StatusSeeOther)
 	return nil
 }
+
+// resultView is a result page.
+type resultView struct {
+	Token        string
+	ShareURL     string
+	JSONURL      string
+	DeleteURL    string
+	Headline     string
+	Summary      []string
+	Reason       string
+	Criteria     []page.CriterionView
+	Chart        page.ChartView
+	NextStep     assessment.NextStep
+	NextBody     []string
+	ActionURL    string
+	CreatedAt    string
+	CreatedAtISO string
+	IsOwn        bool
+	Version      string
+}

@@ -6,7 +6,6 @@ import (
 	"strconv"
 
 	"sessionplayer.studio/fitcheck/assessment"
-	"sessionplayer.studio/fitcheck/web/page"
 )
 
 // View models: each is shaped like its screen, so templates only lay out.
@@ -137,40 +136,4 @@ func (s *Server) contactStepView(c assessment.Contact, errs map[string]string) s
 		v.Errors = append(v.Errors, fieldErrorView{FieldID: "c-name", Label: "Your details", Message: msg})
 	}
 	return v
-}
-
-type landingView struct {
-	Title     string
-	Summary   []string
-	Minutes   int
-	Questions int
-	Steps     int
-	Resume    *resumeView
-	Deleted   bool
-}
-
-type resumeView struct {
-	StepURL   string
-	Step      int
-	Total     int
-	ResultURL string
-}
-
-type resultView struct {
-	Token        string
-	ShareURL     string
-	JSONURL      string
-	DeleteURL    string
-	Headline     string
-	Summary      []string
-	Reason       string
-	Criteria     []page.CriterionView
-	Chart        page.ChartView
-	NextStep     assessment.NextStep
-	NextBody     []string
-	ActionURL    string
-	CreatedAt    string
-	CreatedAtISO string
-	IsOwn        bool
-	Version      string
 }
