@@ -34,7 +34,7 @@ func hashSessionID(id string) string {
 }
 
 // RequireOwner lets a request through only with a live owner session.
-// Pages without one go to the sign-in page; exports get a bare 401, since
+// Pages without one go to the sign-in page; exports get a 401 page, since
 // a spreadsheet tool cannot follow a sign-in form.
 func (h *Handler) RequireOwner(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -45,7 +45,9 @@ func (h *Handler) RequireOwner(next http.Handler) http.Handler {
 				return
 			}
 			if strings.HasSuffix(r.URL.Path, ".csv") {
-				http.Error(w, "Sign in to /admin first.", http.StatusUnauthorized)
+				h.pages.Error(w, r, &page.Error{Status: http.StatusUnauthorized, Title: "Sign in first",
+					Message: "The export is for the site's owner. Sign in to the review area, then download it again.",
+					Link:    page.Link{Href: "/admin/signin?next=" + url.QueryEscape("/admin"), Label: "Go to sign-in"}})
 				return
 			}
 			next := r.URL.Path
