@@ -1,6 +1,7 @@
 package web
 
 import (
+	"log/slog"
 	"net/http"
 	"regexp"
 	"strings"
@@ -149,6 +150,7 @@ func (s *Server) deleteOwnResult(w http.ResponseWriter, r *http.Request) error {
 	if err := s.deletes.DeleteAssessment(r.Context(), a.ID); err != nil {
 		return err
 	}
+	s.audit.Event(r, "result_deleted_by_visitor", "", slog.Int64("assessment_id", a.ID))
 	http.Redirect(w, r, "/?done=deleted", http.StatusSeeOther)
 	return nil
 }

@@ -31,7 +31,7 @@ func (s *Server) Handler() http.Handler {
 	r.Use(httpx.LogRequests(s.log))
 	r.Use(httpx.Recover(s.pages.Error))
 	r.Use(httpx.SecurityHeaders(contentSecurityPolicy, s.isTLS))
-	r.Use(httpx.ClientAddress(s.cfg.TrustedProxies))
+	r.Use(httpx.ClientAddress(s.cfg.TrustedProxies, s.warnUntrustedProxy))
 	r.Use(httpx.LimitBody(maxFormBytes))
 	r.Use(httpx.HonourGzipRefusal)
 	r.Use(httpx.NewCompressor("text/html", "text/css", "text/plain", "text/csv", "application/json", "image/svg+xml").Handler)
@@ -54,6 +54,7 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/r/{token}", serve(s.result)) // and /r/{token}.json
 
 	r.Route("/admin", func(r chi.Router) {
+		r.Use(middleware.GetHead) // the mount matches HEAD before the top-level GetHead can turn it into GET
 		r.Get("/setup", serve(review.ShowSetup))
 		r.Post("/setup", serve(review.Setup))
 		r.Get("/signin", serve(review.ShowSignIn))
@@ -76,6 +77,14 @@ func (s *Server) Handler() http.Handler {
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) { s.pages.Error(w, r, page.MethodNotAllowed()) })
 	return r
+}
+
+// warnUntrustedProxy says, once, that requests seem to come through a proxy
+// the server was not told about.
+func (s *Server) warnUntrustedProxy(r *http.Request) {
+	s.log.WarnContext(r.Context(), "requests arrive through a proxy (X-Forwarded-For from a loopback or private address), "+
+		"but no proxy is trusted: every visitor shares the proxy's address and one rate-limit bucket. "+
+		"Set -trusted-proxies (FITCHECK_TRUSTED_PROXIES) to the proxy's address, e.g. -trusted-proxies 127.0.0.1/32")
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {

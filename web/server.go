@@ -5,6 +5,8 @@ package web
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -69,7 +71,10 @@ type Server struct {
 	store    visitorStore
 	forms    *questionnaires
 	sessions *sessions.CookieStore
+	// cookieName is the visitor cookie's name: __Host- under https.
+	cookieName string
 	pages    page.Renderer
+	audit    page.Audit
 	log      *slog.Logger
 	now      func() time.Time
 	kept     *keptPages
@@ -96,10 +101,15 @@ func NewServer(cfg Config, store Store, current *assessment.Questionnaire, log *
 	s := &Server{cfg: cfg, store: store, forms: newQuestionnaires(current, store, log), sessions: cookies,
 		pages: page.Renderer{Log: log}, log: log, now: time.Now, kept: newKeptPages()}
 	s.deletes = forgettingStore{Store: store, kept: s.kept}
+	s.cookieName = sessionName
+	if cookies.Options.Secure {
+		s.cookieName = secureSessionName
+	}
 	if err := store.SaveQuestionnaire(context.Background(), current.Version, current.Source, s.now()); err != nil {
 		return nil, fmt.Errorf("record questionnaire version: %w", err)
 	}
-	review, err := admin.New(admin.Config{BaseURL: cfg.BaseURL, SignInFailureDelay: cfg.SignInFailureDelay},
+	s.audit = page.Audit{Log: log, Key: auditKey(cfg.SessionHashKey)}
+	review, err := admin.New(admin.Config{BaseURL: cfg.BaseURL, SignInFailureDelay: cfg.SignInFailureDelay, AuditKey: s.audit.Key},
 		s.deletes, s.forms, log)
 	if err != nil {
 		return nil, err
@@ -118,4 +128,12 @@ func (s *Server) SetupURL(ctx context.Context) (string, error) {
 // retention policy), and every page kept of them.
 func (s *Server) ApplyRetention(ctx context.Context, cutoff time.Time) (int64, error) {
 	return s.deletes.DeleteAssessmentsBefore(ctx, cutoff)
+}
+
+// auditKey derives the key of security events' client hashes from the
+// session secret, so the operator has one secret to keep, not two.
+func auditKey(sessionKey []byte) []byte {
+	mac := hmac.New(sha256.New, sessionKey)
+	mac.Write([]byte("fitcheck security log client hash"))
+	return mac.Sum(nil)
 }

@@ -6,23 +6,45 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/gorilla/sessions"
 	"sessionplayer.studio/fitcheck/assessment"
 	"sessionplayer.studio/fitcheck/web/httpx"
 	"sessionplayer.studio/fitcheck/web/page"
 )
 
+// The visitor's session cookie. Under an https base URL it is a __Host-
+// cookie (Secure, Path=/, no Domain), which a sibling subdomain cannot
+// plant: nobody can slip a founder a cookie that points at the attacker's
+// draft. The plain name is still read, so a draft begun before the prefix
+// is not lost.
 const (
-	sessionName = "fitcheck"
-	draftKey    = "draft"
+	sessionName       = "fitcheck"
+	secureSessionName = "__Host-fitcheck"
+	draftKey          = "draft"
 )
+
+// session is the visitor's session: under the cookie name in force, or,
+// when there is none yet, the values of a cookie under the old plain name,
+// to be saved under the new one.
+func (s *Server) session(r *http.Request) *sessions.Session {
+	// A cookie that fails to decode (tampered, or signed with old keys)
+	// still yields a new, empty session, which is what we want.
+	sess, _ := s.sessions.Get(r, s.cookieName)
+	if sess.IsNew && s.cookieName != sessionName {
+		if old, err := s.sessions.Get(r, sessionName); err == nil && !old.IsNew {
+			for k, v := range old.Values {
+				sess.Values[k] = v
+			}
+		}
+	}
+	return sess
+}
 
 // findDraft returns the draft named in the visitor's session cookie. A
 // missing, tampered or expired cookie, or a draft that has expired, all
 // come back as assessment.ErrNotFound.
 func (s *Server) findDraft(r *http.Request) (*assessment.Draft, error) {
-	// A cookie that fails to decode (tampered, or signed with old keys)
-	// still yields a new, empty session, which is what we want.
-	sess, _ := s.sessions.Get(r, sessionName)
+	sess := s.session(r)
 	id, _ := sess.Values[draftKey].(string)
 	if id == "" {
 		return nil, fmt.Errorf("session has no draft: %w", assessment.ErrNotFound)
@@ -48,7 +70,7 @@ func (s *Server) startDraft(w http.ResponseWriter, r *http.Request) (*assessment
 	if err := s.store.CreateDraft(r.Context(), d); err != nil {
 		return nil, err
 	}
-	sess, _ := s.sessions.Get(r, sessionName)
+	sess := s.session(r)
 	sess.Values[draftKey] = d.ID
 	sess.Values[issuedKey] = now.Unix()
 	if r.TLS != nil {
@@ -85,8 +107,8 @@ const issuedKey = "issued"
 // The decoded session is cached for the request, so this costs an encode
 // once a day per visitor, not on every page.
 func (s *Server) keepSession(w http.ResponseWriter, r *http.Request) {
-	sess, err := s.sessions.Get(r, sessionName)
-	if err != nil || sess.Values[draftKey] == nil {
+	sess := s.session(r)
+	if sess.Values[draftKey] == nil {
 		return
 	}
 	issued, _ := sess.Values[issuedKey].(int64)
@@ -105,6 +127,10 @@ func (s *Server) keepSession(w http.ResponseWriter, r *http.Request) {
 // hasSession reports whether the request carries a session cookie, valid
 // or not. Without one, the visitor cannot own a draft or a result.
 func hasSession(r *http.Request) bool {
-	_, err := r.Cookie(sessionName)
-	return err == nil
+	for _, name := range []string{secureSessionName, sessionName} {
+		if _, err := r.Cookie(name); err == nil {
+			return true
+		}
+	}
+	return false
 }

@@ -52,6 +52,8 @@ type Config struct {
 	// SignInFailureDelay is how long a failed sign-in waits before it is
 	// answered, to slow password guessing. Zero answers at once (tests).
 	SignInFailureDelay time.Duration
+	// AuditKey keys the client hash in security events.
+	AuditKey []byte
 }
 
 // Handler serves the review area. Its methods are the handlers the site's
@@ -61,6 +63,7 @@ type Handler struct {
 	store     Store
 	forms     Questionnaires
 	pages     page.Renderer
+	audit     page.Audit
 	log       *slog.Logger
 	now       func() time.Time
 	setup     setupToken
@@ -73,6 +76,6 @@ func New(cfg Config, store Store, forms Questionnaires, log *slog.Logger) (*Hand
 	if store == nil || forms == nil || log == nil {
 		return nil, errors.New("admin: store, questionnaires and logger are required")
 	}
-	return &Handler{cfg: cfg, store: store, forms: forms, pages: page.Renderer{Log: log}, log: log, now: time.Now,
+	return &Handler{cfg: cfg, store: store, forms: forms, pages: page.Renderer{Log: log}, audit: page.Audit{Log: log, Key: cfg.AuditKey}, log: log, now: time.Now,
 		signins: newSigninLimiter(), hashSlots: make(chan struct{}, 4)}, nil
 }

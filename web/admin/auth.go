@@ -18,7 +18,14 @@ import (
 	"sessionplayer.studio/fitcheck/web/page"
 )
 
-const ownerCookie = "fitcheck_owner"
+// The owner's session cookie. Under an https base URL it is a __Host-
+// cookie, which must have Path=/: so the browser sends it on every page,
+// and only requests under /admin read it (ownerFromCookie). The plain name,
+// limited to /admin, is what plain-http sites use, and is still read.
+const (
+	ownerCookieName       = "fitcheck_owner"
+	secureOwnerCookieName = "__Host-fitcheck_owner"
+)
 
 type ownerKey struct{}
 
@@ -66,8 +73,11 @@ func (h *Handler) RequireOwner(next http.Handler) http.Handler {
 const touchEvery = time.Minute
 
 func (h *Handler) ownerFromCookie(r *http.Request) (*assessment.Owner, error) {
-	c, err := r.Cookie(ownerCookie)
-	if err != nil || c.Value == "" {
+	if r.URL.Path != "/admin" && !strings.HasPrefix(r.URL.Path, "/admin/") {
+		return nil, assessment.ErrNotFound
+	}
+	c := ownerCookieOf(r)
+	if c == nil {
 		return nil, assessment.ErrNotFound
 	}
 	now := h.now().UTC()
@@ -101,11 +111,24 @@ func (h *Handler) startOwnerSession(w http.ResponseWriter, r *http.Request, owne
 }
 
 func (h *Handler) ownerCookie(r *http.Request, value string, maxAge int) *http.Cookie {
-	return &http.Cookie{
-		Name: ownerCookie, Value: value, Path: "/admin", MaxAge: maxAge,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode,
-		Secure: r.TLS != nil || strings.HasPrefix(h.cfg.BaseURL, "https://"),
+	if strings.HasPrefix(h.cfg.BaseURL, "https://") {
+		return &http.Cookie{Name: secureOwnerCookieName, Value: value, Path: "/", MaxAge: maxAge,
+			HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: true}
 	}
+	return &http.Cookie{
+		Name: ownerCookieName, Value: value, Path: "/admin", MaxAge: maxAge,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil,
+	}
+}
+
+// ownerCookieOf is the owner's session cookie on r, under either name.
+func ownerCookieOf(r *http.Request) *http.Cookie {
+	for _, name := range []string{secureOwnerCookieName, ownerCookieName} {
+		if c, err := r.Cookie(name); err == nil && c.Value != "" {
+			return c
+		}
+	}
+	return nil
 }
 
 // safeNext keeps the post-sign-in redirect inside the admin area.
@@ -151,6 +174,7 @@ func (h *Handler) SignIn(w http.ResponseWriter, r *http.Request) error {
 	v := signInView{Email: email, Next: safeNext(r.PostForm.Get("next"))}
 	client := httpx.ClientKey(r)
 	if wait := h.signins.attempt(email, client, h.now()); wait > 0 {
+		h.audit.Event(r, "signin_locked", "")
 		w.Header().Set("Retry-After", retryAfter(wait))
 		v.Error = "Too many failed sign-ins. Please wait " + humanWait(wait) + " and try again."
 		h.pages.Render(w, r, http.StatusTooManyRequests, signInPage(v))
@@ -167,9 +191,12 @@ func (h *Handler) SignIn(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !ok {
-		h.log.InfoContext(r.Context(), "owner sign-in failed")
-		if h.cfg.SignInFailureDelay > 0 {
-			time.Sleep(h.cfg.SignInFailureDelay)
+		h.audit.Event(r, "signin_failed", knownAccount(owner))
+		// Every failure waits; failures past the account's ceiling wait
+		// longer each time, which slows a guesser spread over many
+		// addresses without ever refusing the owner.
+		if d := h.cfg.SignInFailureDelay; d > 0 {
+			time.Sleep(d * time.Duration(1+h.signins.slowdown(email, h.now())))
 		}
 		v.Error = "That email and password don't match an account."
 		h.pages.Render(w, r, http.StatusUnauthorized, signInPage(v))
@@ -179,7 +206,7 @@ func (h *Handler) SignIn(w http.ResponseWriter, r *http.Request) error {
 	if err := h.startOwnerSession(w, r, owner); err != nil {
 		return err
 	}
-	h.log.InfoContext(r.Context(), "owner signed in", slog.Int64("owner_id", owner.ID))
+	h.audit.Event(r, "signin_succeeded", owner.Email)
 	http.Redirect(w, r, v.Next, http.StatusSeeOther)
 	return nil
 }
@@ -211,7 +238,7 @@ func (h *Handler) checkCredentials(ctx context.Context, email, pw string) (*asse
 }
 
 func (h *Handler) SignOut(w http.ResponseWriter, r *http.Request) error {
-	if c, err := r.Cookie(ownerCookie); err == nil {
+	if c := ownerCookieOf(r); c != nil {
 		if err := h.store.DeleteOwnerSession(r.Context(), hashSessionID(c.Value)); err != nil {
 			return err
 		}
@@ -223,10 +250,21 @@ func (h *Handler) SignOut(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Handler) SignOutEverywhere(w http.ResponseWriter, r *http.Request) error {
 	owner := CurrentOwner(r.Context())
-	if _, err := h.store.DeleteOwnerSessions(r.Context(), owner.ID); err != nil {
+	n, err := h.store.DeleteOwnerSessions(r.Context(), owner.ID)
+	if err != nil {
 		return err
 	}
+	h.audit.Event(r, "signout_everywhere", owner.Email, slog.Int64("sessions_ended", n))
 	http.SetCookie(w, h.ownerCookie(r, "", -1))
 	http.Redirect(w, r, "/admin/signin?done=signed-out-everywhere", http.StatusSeeOther)
 	return nil
+}
+
+// knownAccount names an account that exists, for the log; a failed sign-in
+// for an email nobody has logs no email (it may be a mistyped password).
+func knownAccount(o *assessment.Owner) string {
+	if o == nil {
+		return ""
+	}
+	return o.Email
 }

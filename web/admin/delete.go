@@ -2,6 +2,7 @@ package admin
 
 import (
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -45,6 +46,7 @@ func (h *Handler) Delete(w http.ResponseWriter, r *http.Request) error {
 	if err := h.store.DeleteAssessment(r.Context(), id); err != nil {
 		return err
 	}
+	h.audit.Event(r, "assessment_deleted", CurrentOwner(r.Context()).Email, slog.Int64("assessment_id", id))
 	http.Redirect(w, r, "/admin?done=deleted", http.StatusSeeOther)
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"time"
@@ -45,6 +46,7 @@ func (h *Handler) Export(w http.ResponseWriter, r *http.Request) error {
 	if err := out.Error(); err != nil {
 		return fmt.Errorf("write csv: %w", err)
 	}
+	h.audit.Event(r, "export", CurrentOwner(r.Context()).Email, slog.Int("rows", len(rows)))
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="fitcheck-%s.csv"`, h.now().UTC().Format("2006-01-02")))
 	w.Header().Set("Cache-Control", "no-store")

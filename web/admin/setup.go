@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/subtle"
 	"errors"
-	"log/slog"
 	"net/http"
 	"net/mail"
 	"strings"
@@ -69,6 +68,14 @@ func (h *Handler) ShowSetup(w http.ResponseWriter, r *http.Request) error {
 	if !h.setup.matches(token) {
 		return setupGone()
 	}
+	// An owner may have been added from the command line since the link
+	// was logged: then the link is spent, and the form would only fail.
+	if n, err := h.store.CountOwners(r.Context()); err != nil {
+		return err
+	} else if n > 0 {
+		h.setup.clear()
+		return setupGone()
+	}
 	h.pages.Render(w, r, http.StatusOK, setupPage(setupView{Token: token}))
 	return nil
 }
@@ -107,7 +114,7 @@ func (h *Handler) Setup(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	h.setup.clear()
-	h.log.InfoContext(r.Context(), "first owner account created", slog.Int64("owner_id", owner.ID))
+	h.audit.Event(r, "setup_used", owner.Email)
 	if err := h.startOwnerSession(w, r, owner); err != nil {
 		return err
 	}

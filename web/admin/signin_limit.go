@@ -8,15 +8,18 @@ import (
 )
 
 // Sign-in attempts allowed per window. A guesser is stopped by the tighter
-// per-account-and-address limit; one address trying many accounts by the
-// per-address limit; a guesser spread over many addresses by the looser
-// per-account limit. The last is also how far anyone can lock the owner
-// out, so it is kept well above what one person mistyping would reach.
+// per-account-and-address limit, and one address trying many accounts by
+// the per-address limit: both refuse only the address that failed, so the
+// owner signing in from anywhere else is never locked out. A guesser spread
+// over many addresses is slowed, not refused, past the per-account
+// ceiling: each further failure for that account waits one step longer, up
+// to maxSlowdownSteps.
 const (
 	signinWindow         = 15 * time.Minute
 	maxFailuresPerPair   = 5
 	maxFailuresPerClient = 20
 	maxFailuresPerEmail  = 25
+	maxSlowdownSteps     = 20
 	maxTrackedKeys       = 10000
 )
 
@@ -37,12 +40,27 @@ func newSigninLimiter() *signinLimiter {
 	return &signinLimiter{seen: map[string]*failures{}}
 }
 
+// limiterKeys are the counts one attempt adds to, with the limit past which
+// each refuses; the account's own count never refuses (0), it slows.
 func limiterKeys(email, client string) map[string]int {
 	return map[string]int{
 		"pair:" + client + "|" + email: maxFailuresPerPair,
 		"client:" + client:             maxFailuresPerClient,
-		"email:" + email:               maxFailuresPerEmail,
+		"email:" + email:               0,
 	}
+}
+
+// slowdown is how many steps of delay a failed sign-in for email earns:
+// none until the account has failed maxFailuresPerEmail times in the
+// window, then one more per failure, up to maxSlowdownSteps.
+func (l *signinLimiter) slowdown(email string, now time.Time) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	f := l.current("email:"+email, now)
+	if f == nil || f.count <= maxFailuresPerEmail {
+		return 0
+	}
+	return min(f.count-maxFailuresPerEmail, maxSlowdownSteps)
 }
 
 // attempt reserves one attempt before the password is checked, so parallel
@@ -55,7 +73,7 @@ func (l *signinLimiter) attempt(email, client string, now time.Time) time.Durati
 	keys := limiterKeys(email, client)
 	var wait time.Duration
 	for key, limit := range keys {
-		if f := l.current(key, now); f != nil && f.count >= limit {
+		if f := l.current(key, now); f != nil && limit > 0 && f.count >= limit {
 			wait = max(wait, f.since.Add(signinWindow).Sub(now))
 		}
 	}

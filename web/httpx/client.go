@@ -5,6 +5,8 @@ import (
 	"encoding/base64"
 	"net"
 	"net/http"
+	"net/netip"
+	"sync"
 	"time"
 
 	"github.com/go-chi/chi/v5/middleware"
@@ -13,12 +15,35 @@ import (
 
 // ClientAddress resolves who is asking: the connection's address, or, only
 // when the connection comes from a proxy listed in trusted (CIDR prefixes),
-// the address that proxy reports in X-Forwarded-For.
-func ClientAddress(trusted []string) func(http.Handler) http.Handler {
+// the address that proxy reports in X-Forwarded-For. With no trusted proxy,
+// the first request that looks proxied (X-Forwarded-For from a loopback or
+// private address) calls untrustedProxy, once: behind such a proxy every
+// visitor would otherwise share its address without anyone noticing.
+func ClientAddress(trusted []string, untrustedProxy func(*http.Request)) func(http.Handler) http.Handler {
 	if len(trusted) > 0 {
 		return middleware.ClientIPFromXFF(trusted...)
 	}
-	return middleware.ClientIPFromRemoteAddr
+	var once sync.Once
+	return func(next http.Handler) http.Handler {
+		direct := middleware.ClientIPFromRemoteAddr(next)
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Header.Get("X-Forwarded-For") != "" && fromNearbyAddress(r) {
+				once.Do(func() { untrustedProxy(r) })
+			}
+			direct.ServeHTTP(w, r)
+		})
+	}
+}
+
+// fromNearbyAddress reports whether the connection comes from a loopback or
+// private address, where a reverse proxy usually sits.
+func fromNearbyAddress(r *http.Request) bool {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && (ip.IsLoopback() || ip.IsPrivate())
 }
 
 // ClientKey buckets a client for rate limits; IPv6 clients by their /64,

@@ -3,6 +3,7 @@ package page
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 
 	"sessionplayer.studio/fitcheck/assessment"
@@ -78,11 +79,20 @@ func NotFound() *Error {
 	}
 }
 
-// BadForm is the page for a post that could not be read: too large, or garbled.
+// BadForm is the page for a post that could not be read: too large, too
+// slow to arrive, or garbled.
 func BadForm(err error) *Error {
-	var tooBig *http.MaxBytesError
+	var (
+		tooBig  *http.MaxBytesError
+		timeout net.Error
+	)
 	if errors.As(err, &tooBig) {
 		return Of(err)
+	}
+	if errors.As(err, &timeout) && timeout.Timeout() {
+		return &Error{Status: http.StatusRequestTimeout, Title: "That took too long to arrive",
+			Message: "Your browser stopped sending the form part way. Please go back and send it again.",
+			Link:    HomeLink, Err: err}
 	}
 	return &Error{
 		Status:  http.StatusBadRequest,

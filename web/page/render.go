@@ -46,9 +46,19 @@ func (p Renderer) Error(w http.ResponseWriter, r *http.Request, err error) {
 // component never sends half a page with a 200; it sends the ready-made
 // error page instead.
 func (p Renderer) Render(w http.ResponseWriter, r *http.Request, status int, page templ.Component) {
+	ctx := r.Context()
+	if err := ctx.Err(); err != nil {
+		// The client went away, or its body stalled past the read timeout:
+		// not a fault of ours. The page is still rendered whole (a status
+		// without a body would read as an empty 200), in case anyone is
+		// there to read it.
+		p.Log.InfoContext(ctx, "request ended before its page was sent", slog.String("route", httpx.RoutePattern(r)),
+			slog.Int("status", status), slog.Any("error", err))
+		ctx = context.WithoutCancel(ctx)
+	}
 	buf := pageBuffers.Get().(*bytes.Buffer)
 	defer putPageBuffer(buf)
-	if err := page.Render(r.Context(), buf); err != nil {
+	if err := page.Render(ctx, buf); err != nil {
 		p.Log.ErrorContext(r.Context(), "render page", slog.String("route", httpx.RoutePattern(r)), slog.Any("error", err))
 		httpx.NoStore(w)
 		httpx.WriteBody(w, r, http.StatusInternalServerError, "text/html; charset=utf-8", internalErrorPage)
