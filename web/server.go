@@ -73,13 +73,13 @@ type Server struct {
 	sessions *sessions.CookieStore
 	// cookieName is the visitor cookie's name: __Host- under https.
 	cookieName string
-	pages    page.Renderer
-	audit    page.Audit
-	log      *slog.Logger
-	now      func() time.Time
-	kept     *keptPages
-	deletes  forgettingStore // every delete goes through it
-	admin    *admin.Handler
+	pages      page.Renderer
+	audit      page.Audit
+	log        *slog.Logger
+	now        func() time.Time
+	kept       *keptPages
+	deletes    forgettingStore // every delete goes through it
+	admin      *admin.Handler
 }
 
 // NewServer builds the server around the questionnaire currently in force,
