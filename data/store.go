@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"net/url"
 	"sort"
 	"strconv"
@@ -29,6 +30,7 @@ type Store struct {
 	db      *sql.DB // reads: several connections, which WAL lets run beside a write
 	wdb     *sql.DB // writes: one connection, so writers queue in Go, not in SQLite
 	submits *committer
+	log     *slog.Logger
 
 	findDraft *sql.Stmt // on db; see findDraftSQL
 }
@@ -56,11 +58,19 @@ func DSN(path string) string {
 var uriPathEscaper = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
 
 // Open opens (creating if needed) the database at path and applies any
-// migrations it has not seen.
+// migrations it has not seen. The database and its -wal and -shm files are
+// made readable by their owner only (0600); a wider file is tightened, and
+// the change logged.
 func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
-	var o openOptions
+	o := openOptions{log: slog.Default()}
 	for _, opt := range opts {
 		opt(&o)
+	}
+	if err := createPrivate(path); err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	if err := tightenModes(o.log, databaseFiles(path)...); err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
 	}
 	db, err := sql.Open("sqlite", DSN(path))
 	if err != nil {
@@ -83,7 +93,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	wdb.SetMaxOpenConns(1)
 	db.SetMaxOpenConns(8)
 	db.SetMaxIdleConns(8)
-	s := &Store{db: db, wdb: wdb}
+	s := &Store{db: db, wdb: wdb, log: o.log}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		wdb.Close()
