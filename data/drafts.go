@@ -90,13 +90,22 @@ func (s *Store) UpdateDraft(ctx context.Context, d *assessment.Draft) error {
 	return nil
 }
 
-// DeleteExpiredDrafts removes drafts whose expiry has passed and reports how many.
+// DeleteExpiredDrafts removes drafts whose expiry has passed and reports
+// how many. Their answers are gone from the disk too (see
+// checkpointAfterDelete).
 func (s *Store) DeleteExpiredDrafts(ctx context.Context, now time.Time) (int64, error) {
 	res, err := s.wdb.ExecContext(ctx, `DELETE FROM drafts WHERE expires_at <= ?`, formatTime(now))
 	if err != nil {
 		return 0, fmt.Errorf("delete expired drafts: %w", err)
 	}
-	return res.RowsAffected()
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("delete expired drafts: %w", err)
+	}
+	if n > 0 {
+		s.checkpointAfterDelete(ctx, "expired drafts")
+	}
+	return n, nil
 }
 
 // encodeAnswers returns the answers as JSON text: the column is TEXT in a

@@ -11,7 +11,8 @@ import (
 
 // DeleteAssessmentsBefore removes assessments created before cutoff, with
 // their notes and drafts, and funnel rows older than cutoff: the owner's
-// retention policy. It reports how many assessments went.
+// retention policy. It reports how many assessments went. What went is
+// gone from the disk too (see checkpointAfterDelete).
 func (s *Store) DeleteAssessmentsBefore(ctx context.Context, cutoff time.Time) (int64, error) {
 	tx, err := s.wdb.BeginTx(ctx, nil)
 	if err != nil {
@@ -36,6 +37,9 @@ func (s *Store) DeleteAssessmentsBefore(ctx context.Context, cutoff time.Time) (
 	}
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("apply retention: commit: %w", err)
+	}
+	if n > 0 {
+		s.checkpointAfterDelete(ctx, "assessments past retention")
 	}
 	return n, nil
 }

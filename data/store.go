@@ -42,13 +42,18 @@ type Store struct {
 //   - synchronous(FULL) fsyncs each commit, so an acknowledged result
 //     survives a power cut;
 //   - _txlock=immediate takes the write lock when a transaction begins, so
-//     read-then-write transactions never fail with "database is locked".
+//     read-then-write transactions never fail with "database is locked";
+//   - secure_delete(1) overwrites deleted rows, and pages freed by deletes,
+//     with zeros, so "delete for good" leaves no text in the file once the
+//     WAL is checkpointed (see checkpointAfterDelete). FAST would leave
+//     freed overflow pages, where long free text lives, as they were.
 func DSN(path string) string {
 	q := url.Values{}
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(FULL)")
+	q.Add("_pragma", "secure_delete(1)")
 	q.Set("_txlock", "immediate")
 	return "file:" + uriPathEscaper.Replace(path) + "?" + q.Encode()
 }
