@@ -73,12 +73,15 @@ type Contact struct {
 // Draft is an assessment in progress, saved after every step so reloads,
 // Back and returning later keep the answers. Reached is the index of the
 // furthest step the founder has opened, kept so each step is counted once
-// in the owner's funnel.
+// in the owner's funnel. ClientNetwork is a keyed pseudonym of the network
+// the draft was started from (addrhash.Hasher.Network), by which open
+// drafts are capped per client; it is never shown.
 type Draft struct {
 	ID                   string
 	QuestionnaireVersion string
 	Answers              Answers
 	Reached              int
+	ClientNetwork        string
 	AssessmentToken      string // set once submitted
 	CreatedAt            time.Time
 	UpdatedAt            time.Time

@@ -12,4 +12,8 @@ var (
 	// ErrUnavailable means storage is shutting down; the same request will
 	// work again once the server is back.
 	ErrUnavailable = errors.New("temporarily unavailable")
+	// ErrTooMany means one client already holds as many of something as it
+	// may (open drafts, for one); it can go on once some are finished or
+	// have expired.
+	ErrTooMany = errors.New("too many")
 )

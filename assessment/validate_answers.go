@@ -3,7 +3,6 @@ package assessment
 import (
 	"fmt"
 	"slices"
-	"strings"
 	"unicode/utf8"
 )
 
@@ -15,7 +14,7 @@ const MaxValuesPerQuestion = 32
 type FieldErrors map[string]string
 
 // Check validates one answer to this question. It returns the answer cleaned
-// (trimmed, de-duplicated, empty values dropped) and, when the answer cannot
+// (see CleanText; de-duplicated, empty values dropped) and, when the answer cannot
 // be accepted, a message written for the visitor.
 func (qn *Question) Check(values []string) ([]string, string) {
 	if len(values) > MaxValuesPerQuestion {
@@ -94,11 +93,12 @@ func (qn *Question) checkMulti(clean []string) ([]string, string) {
 	return known, ""
 }
 
-// cleanValues trims each value and drops empties and repeats, keeping order.
+// cleanValues cleans each value (CleanText) and drops empties and repeats,
+// keeping order.
 func cleanValues(values []string) []string {
 	out := make([]string, 0, len(values))
 	for _, v := range values {
-		v = strings.TrimSpace(v)
+		v = CleanText(v)
 		if v == "" || slices.Contains(out, v) {
 			continue
 		}

@@ -74,6 +74,11 @@ func TestQuestionCheck(t *testing.T) {
 		{"text default limit", textQ, []string{strings.Repeat("é", assessment.DefaultMaxLength)}, []string{strings.Repeat("é", assessment.DefaultMaxLength)}, ""},
 		{"text over default limit", textQ, []string{strings.Repeat("é", assessment.DefaultMaxLength+1)}, nil, "Please keep this to 500 characters or fewer (this one has 501)."},
 		{"text invalid UTF-8", textQ, []string{"ab\xffcd"}, nil, "That text could not be read."},
+		{"text invalid UTF-8 with a NUL", textQ, []string{"\xE2\x00\x80\xAA"}, nil, "That text could not be read."},
+		{"text loses NUL and bidi controls", textQ, []string{"pay \u202Eeulav\u202C now\x00"}, []string{"pay eulav now"}, ""},
+		{"text of controls only is empty", textQ, []string{"\u2066\x00\u2069"}, nil, "Please write a short answer."},
+		{"controls do not count against the limit", shortTextQ, []string{"\u202Ehello\u202C"}, []string{"hello"}, ""},
+		{"single with a control is the option", stageQ, []string{"growing\x00"}, []string{"growing"}, ""},
 		{"text two values", textQ, []string{"one", "two"}, nil, "Please write one answer."},
 	}
 	for _, tt := range tests {

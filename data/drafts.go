@@ -11,14 +11,14 @@ import (
 	"sessionplayer.studio/fitcheck/assessment"
 )
 
-// CreateDraft stores a new draft.
+// CreateDraft stores a new draft, with no cap; see CreateDraftWithin.
 func (s *Store) CreateDraft(ctx context.Context, d *assessment.Draft) error {
 	answers, err := encodeAnswers(d.Answers)
 	if err != nil {
 		return fmt.Errorf("create draft: %w", err)
 	}
-	_, err = s.wdb.ExecContext(ctx, `INSERT INTO drafts (id, questionnaire_version, answers, reached, created_at, updated_at, expires_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, d.ID, d.QuestionnaireVersion, answers, d.Reached,
+	_, err = s.wdb.ExecContext(ctx, `INSERT INTO drafts (id, questionnaire_version, answers, reached, client_network, created_at, updated_at, expires_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, d.ID, d.QuestionnaireVersion, answers, d.Reached, d.ClientNetwork,
 		formatTime(d.CreatedAt), formatTime(d.UpdatedAt), formatTime(d.ExpiresAt))
 	if err != nil {
 		return fmt.Errorf("create draft: %w", err)
@@ -26,10 +26,72 @@ func (s *Store) CreateDraft(ctx context.Context, d *assessment.Draft) error {
 	return nil
 }
 
+// openDraftsOf is the condition for a client network's open drafts at a
+// time: neither submitted nor expired. Its arguments are the network and
+// the time; it matches drafts_open_by_network, so counting reads the index
+// alone.
+const openDraftsOf = `client_network = ? AND assessment_token IS NULL AND expires_at > ?`
+
+// createDraftWithinSQL inserts a draft only while its network has fewer
+// than a given number of open drafts. Counting and inserting are one
+// statement, and SQLite runs one write at a time, so drafts made at the
+// same moment cannot all slip under the cap.
+const createDraftWithinSQL = `INSERT INTO drafts (id, questionnaire_version, answers, reached, client_network, created_at, updated_at, expires_at)
+	SELECT ?, ?, ?, ?, ?, ?, ?, ?
+	WHERE (SELECT count(*) FROM drafts WHERE ` + openDraftsOf + `) < ?`
+
+// CreateDraftWithin stores a new draft, with the answers it already has (a
+// draft is made when its first answers are saved, not before, so a visitor
+// who only presses Start stores nothing), unless d.ClientNetwork already
+// has maxOpen open drafts at now: then nothing is stored and the error is
+// assessment.ErrTooMany. A draft with d.ID stored already (a second tab
+// saving its first answers at the same moment) is assessment.ErrConflict:
+// find it and update it instead. It returns once the draft is on disk.
+func (s *Store) CreateDraftWithin(ctx context.Context, d *assessment.Draft, maxOpen int, now time.Time) error {
+	if d.ClientNetwork == "" {
+		// Every draft without one would share a single cap.
+		return errors.New("create draft: no client network to count it against")
+	}
+	answers, err := encodeAnswers(d.Answers)
+	if err != nil {
+		return fmt.Errorf("create draft: %w", err)
+	}
+	var n int64
+	err = s.write(ctx, true, func(ctx context.Context, q execQueryer) error {
+		res, err := q.ExecContext(ctx, createDraftWithinSQL, d.ID, d.QuestionnaireVersion, answers, d.Reached, d.ClientNetwork,
+			formatTime(d.CreatedAt), formatTime(d.UpdatedAt), formatTime(d.ExpiresAt),
+			d.ClientNetwork, formatTime(now), maxOpen)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	switch {
+	case isUniqueViolation(err):
+		return fmt.Errorf("create draft: %s exists already: %w", d.ID, assessment.ErrConflict)
+	case err != nil:
+		return fmt.Errorf("create draft: %w", err)
+	case n == 0:
+		return fmt.Errorf("create draft: %d open drafts from this network: %w", maxOpen, assessment.ErrTooMany)
+	}
+	return nil
+}
+
+// CountOpenDrafts reports how many drafts from a client network are open
+// at now: neither submitted nor expired.
+func (s *Store) CountOpenDrafts(ctx context.Context, network string, now time.Time) (int, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM drafts WHERE `+openDraftsOf, network, formatTime(now)).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count open drafts: %w", err)
+	}
+	return n, nil
+}
+
 // findDraftSQL reads a draft that has not expired. It runs on nearly every
 // visitor request, so Open prepares it once (Store.findDraft) rather than
 // SQLite parsing it each time.
-const findDraftSQL = `SELECT id, questionnaire_version, answers, reached, assessment_token,
+const findDraftSQL = `SELECT id, questionnaire_version, answers, reached, client_network, assessment_token,
 	created_at, updated_at, expires_at FROM drafts WHERE id = ? AND expires_at > ?`
 
 // FindDraft returns a draft that has not expired by now.
@@ -47,7 +109,7 @@ func scanDraft(row *sql.Row) (*assessment.Draft, error) {
 		token                     sql.NullString
 		created, updated, expires string
 	)
-	err := row.Scan(&d.ID, &d.QuestionnaireVersion, &answers, &d.Reached, &token, &created, &updated, &expires)
+	err := row.Scan(&d.ID, &d.QuestionnaireVersion, &answers, &d.Reached, &d.ClientNetwork, &token, &created, &updated, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("draft: %w", assessment.ErrNotFound)
 	}
@@ -90,13 +152,22 @@ func (s *Store) UpdateDraft(ctx context.Context, d *assessment.Draft) error {
 	return nil
 }
 
-// DeleteExpiredDrafts removes drafts whose expiry has passed and reports how many.
+// DeleteExpiredDrafts removes drafts whose expiry has passed and reports
+// how many. Their answers are gone from the disk too (see
+// checkpointAfterDelete).
 func (s *Store) DeleteExpiredDrafts(ctx context.Context, now time.Time) (int64, error) {
 	res, err := s.wdb.ExecContext(ctx, `DELETE FROM drafts WHERE expires_at <= ?`, formatTime(now))
 	if err != nil {
 		return 0, fmt.Errorf("delete expired drafts: %w", err)
 	}
-	return res.RowsAffected()
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("delete expired drafts: %w", err)
+	}
+	if n > 0 {
+		s.checkpointAfterDelete(ctx, "expired drafts")
+	}
+	return n, nil
 }
 
 // encodeAnswers returns the answers as JSON text: the column is TEXT in a

@@ -11,7 +11,8 @@ import (
 
 // DeleteAssessmentsBefore removes assessments created before cutoff, with
 // their notes and drafts, and funnel rows older than cutoff: the owner's
-// retention policy. It reports how many assessments went.
+// retention policy. It reports how many assessments went. What went is
+// gone from the disk too (see checkpointAfterDelete).
 func (s *Store) DeleteAssessmentsBefore(ctx context.Context, cutoff time.Time) (int64, error) {
 	tx, err := s.wdb.BeginTx(ctx, nil)
 	if err != nil {
@@ -37,19 +38,33 @@ func (s *Store) DeleteAssessmentsBefore(ctx context.Context, cutoff time.Time) (
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("apply retention: commit: %w", err)
 	}
+	if n > 0 {
+		s.checkpointAfterDelete(ctx, "assessments past retention")
+	}
 	return n, nil
 }
 
 // Backup writes a consistent copy of the live database to path with
 // VACUUM INTO, which reads one snapshot and so is safe while the server
-// keeps writing. It refuses to overwrite an existing file.
+// keeps writing. The copy is private (0600), like the database. It refuses
+// to overwrite an existing file.
 func (s *Store) Backup(ctx context.Context, path string) error {
-	if _, err := os.Stat(path); err == nil {
+	// VACUUM INTO accepts an empty file, so the copy is created first, by
+	// us and private: SQLite would create it 0644 less the umask. O_EXCL
+	// also makes "never overwrite" hold against a file appearing meanwhile.
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, privateMode)
+	if errors.Is(err, fs.ErrExist) {
 		return fmt.Errorf("backup: %s already exists; choose a new file name", path)
-	} else if !errors.Is(err, fs.ErrNotExist) {
+	}
+	if err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
-	if _, err := s.db.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
+	err = errors.Join(f.Close(), os.Chmod(path, privateMode))
+	if err == nil {
+		_, err = s.db.ExecContext(ctx, `VACUUM INTO ?`, path)
+	}
+	if err != nil {
+		os.Remove(path) // ours, and empty or half written
 		return fmt.Errorf("backup to %s: %w", path, err)
 	}
 	return nil

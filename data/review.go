@@ -163,7 +163,8 @@ func (s *Store) UpdateStatus(ctx context.Context, id int64, status assessment.St
 }
 
 // DeleteAssessment removes an assessment, its notes and the draft it was
-// submitted from, so nothing the founder answered is left behind.
+// submitted from, so nothing the founder answered is left behind: not in
+// the rows, and not on disk (see checkpointAfterDelete).
 func (s *Store) DeleteAssessment(ctx context.Context, id int64) error {
 	tx, err := s.wdb.BeginTx(ctx, nil)
 	if err != nil {
@@ -185,5 +186,6 @@ func (s *Store) DeleteAssessment(ctx context.Context, id int64) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("delete assessment %d: commit: %w", id, err)
 	}
+	s.checkpointAfterDelete(ctx, "assessment")
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"net/url"
 	"sort"
 	"strconv"
@@ -29,6 +30,7 @@ type Store struct {
 	db      *sql.DB // reads: several connections, which WAL lets run beside a write
 	wdb     *sql.DB // writes: one connection, so writers queue in Go, not in SQLite
 	submits *committer
+	log     *slog.Logger
 
 	findDraft *sql.Stmt // on db; see findDraftSQL
 }
@@ -40,13 +42,18 @@ type Store struct {
 //   - synchronous(FULL) fsyncs each commit, so an acknowledged result
 //     survives a power cut;
 //   - _txlock=immediate takes the write lock when a transaction begins, so
-//     read-then-write transactions never fail with "database is locked".
+//     read-then-write transactions never fail with "database is locked";
+//   - secure_delete(1) overwrites deleted rows, and pages freed by deletes,
+//     with zeros, so "delete for good" leaves no text in the file once the
+//     WAL is checkpointed (see checkpointAfterDelete). FAST would leave
+//     freed overflow pages, where long free text lives, as they were.
 func DSN(path string) string {
 	q := url.Values{}
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(FULL)")
+	q.Add("_pragma", "secure_delete(1)")
 	q.Set("_txlock", "immediate")
 	return "file:" + uriPathEscaper.Replace(path) + "?" + q.Encode()
 }
@@ -56,11 +63,19 @@ func DSN(path string) string {
 var uriPathEscaper = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
 
 // Open opens (creating if needed) the database at path and applies any
-// migrations it has not seen.
+// migrations it has not seen. The database and its -wal and -shm files are
+// made readable by their owner only (0600); a wider file is tightened, and
+// the change logged.
 func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
-	var o openOptions
+	o := openOptions{log: slog.Default()}
 	for _, opt := range opts {
 		opt(&o)
+	}
+	if err := createPrivate(path); err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	if err := tightenModes(o.log, databaseFiles(path)...); err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
 	}
 	db, err := sql.Open("sqlite", DSN(path))
 	if err != nil {
@@ -83,7 +98,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	wdb.SetMaxOpenConns(1)
 	db.SetMaxOpenConns(8)
 	db.SetMaxIdleConns(8)
-	s := &Store{db: db, wdb: wdb}
+	s := &Store{db: db, wdb: wdb, log: o.log}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		wdb.Close()

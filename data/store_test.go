@@ -232,6 +232,7 @@ func TestConnectionPragmas(t *testing.T) {
 			{"journal_mode", func(v string) bool { return strings.EqualFold(v, "wal") }, "wal"},
 			{"foreign_keys", func(v string) bool { return v == "1" }, "1"},
 			{"synchronous", func(v string) bool { return v == "2" }, "2 (FULL)"},
+			{"secure_delete", func(v string) bool { return v == "1" }, "1"},
 			{"busy_timeout", func(v string) bool {
 				var ms int
 				_, err := fmt.Sscan(v, &ms)

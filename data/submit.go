@@ -260,7 +260,7 @@ func closeAll(stmts map[string]*sql.Stmt) {
 var hotWrites = []string{
 	savepointSQL, rollbackToSavepointSQL, releaseSavepointSQL,
 	submittedTokenSQL, insertAssessmentSQL, markDraftSubmittedSQL,
-	updateDraftIfUnchangedSQL, insertStepViewSQL,
+	updateDraftIfUnchangedSQL, insertStepViewSQL, createDraftWithinSQL,
 }
 
 // preparedOn runs a query as its prepared statement when it is one of

@@ -80,7 +80,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if err != nil {
 		return err
 	}
-	store, err := data.Open(ctx, cfg.DB)
+	store, err := data.Open(ctx, cfg.DB, data.Logger(log))
 	if err != nil {
 		return err
 	}
@@ -196,7 +196,7 @@ func backup(ctx context.Context, args []string, getenv func(string) string, stdo
 	if _, err := os.Stat(cfg.DB); err != nil {
 		return fmt.Errorf("backup: no database at %s: %w", cfg.DB, err)
 	}
-	store, err := data.Open(ctx, cfg.DB)
+	store, err := data.Open(ctx, cfg.DB, data.Logger(cfg.logger(stderr)))
 	if err != nil {
 		return err
 	}

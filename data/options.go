@@ -1,10 +1,20 @@
 package data
 
+import "log/slog"
+
 // Option changes how Open sets a store up.
 type Option func(*openOptions)
 
 type openOptions struct {
 	prepareEachTime bool
+	log             *slog.Logger
+}
+
+// Logger sends what the store reports on its own (a database file it made
+// private, a checkpoint it could not finish) to log instead of
+// slog.Default().
+func Logger(log *slog.Logger) Option {
+	return func(o *openOptions) { o.log = log }
 }
 
 // PrepareEachTime makes the store prepare every statement each time it runs

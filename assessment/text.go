@@ -1,0 +1,37 @@
+package assessment
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// CleanText is how every piece of free text a visitor gives is kept: an
+// answer, a name, a company, a role, an email. It is trimmed of surrounding
+// white space, and loses the characters that have no business in stored
+// text and can mislead whoever reads it later:
+//   - NUL, which cuts strings short in C tools and spreadsheets;
+//   - the bidirectional embedding, override and isolate controls
+//     (U+202A–U+202E, U+2066–U+2069), which make text display in another
+//     order than it is stored ("Trojan Source"), in the review area, an
+//     export or an e-mail.
+//
+// Text that is not valid UTF-8 is only trimmed: dropping bytes out of it
+// could join the pieces of a control into a whole one, and the validation
+// after this refuses it anyway.
+func CleanText(s string) string {
+	if utf8.ValidString(s) {
+		s = strings.Map(dropControl, s)
+	}
+	return strings.TrimSpace(s)
+}
+
+// dropControl is CleanText's strings.Map function: -1 drops the rune.
+func dropControl(r rune) rune {
+	switch {
+	case r == 0,
+		r >= '\u202A' && r <= '\u202E', // LRE, RLE, PDF, LRO, RLO
+		r >= '\u2066' && r <= '\u2069': // LRI, RLI, FSI, PDI
+		return -1
+	}
+	return r
+}

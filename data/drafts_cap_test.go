@@ -1,0 +1,142 @@
+package data
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"sync"
+	"testing"
+	"time"
+
+	"sessionplayer.studio/fitcheck/assessment"
+)
+
+func networkDraft(id, network string) *assessment.Draft {
+	d := newDraft(id, now.Add(assessment.DraftLifetime))
+	d.ClientNetwork = network
+	return d
+}
+
+func mustCountOpenDrafts(t *testing.T, s *Store, network string, at time.Time) int {
+	t.Helper()
+	n, err := s.CountOpenDrafts(t.Context(), network, at)
+	if err != nil {
+		t.Fatalf("CountOpenDrafts(%q) = %v", network, err)
+	}
+	return n
+}
+
+// TestCreateDraftWithin checks the cap on open drafts per client network:
+// a network at its cap stores nothing more, while other networks, and the
+// same network once a draft is submitted or has expired, go on as before.
+func TestCreateDraftWithin(t *testing.T) {
+	s := mustOpenWithQuestionnaire(t)
+	ctx := t.Context()
+	const limit = 2
+	create := func(d *assessment.Draft) error { return s.CreateDraftWithin(ctx, d, limit, now) }
+
+	first := networkDraft("a1", "net-a")
+	first.Answers = assessment.Answers{"stage": {"growing"}, "stuck": {"We keep missing deadlines"}}
+	for _, d := range []*assessment.Draft{first, networkDraft("a2", "net-a")} {
+		if err := create(d); err != nil {
+			t.Fatalf("CreateDraftWithin(%q) under the cap = %v", d.ID, err)
+		}
+	}
+	got, err := s.FindDraft(ctx, "a1", now)
+	if err != nil {
+		t.Fatalf("FindDraft(%q) = %v", "a1", err)
+	}
+	want := *first
+	want.CreatedAt, want.UpdatedAt, want.ExpiresAt = first.CreatedAt.UTC(), first.UpdatedAt.UTC(), first.ExpiresAt.UTC()
+	if !reflect.DeepEqual(*got, want) {
+		t.Errorf("FindDraft(%q) =\n%+v\nwant the first answers with it\n%+v", "a1", *got, want)
+	}
+
+	if err := create(networkDraft("a3", "net-a")); !errors.Is(err, assessment.ErrTooMany) {
+		t.Errorf("CreateDraftWithin(%q) at the cap = %v, want %v", "a3", err, assessment.ErrTooMany)
+	}
+	if _, err := s.FindDraft(ctx, "a3", now); !errors.Is(err, assessment.ErrNotFound) {
+		t.Errorf("FindDraft(%q) after a refusal = %v, want %v", "a3", err, assessment.ErrNotFound)
+	}
+	if err := create(networkDraft("b1", "net-b")); err != nil {
+		t.Errorf("CreateDraftWithin(%q) from another network = %v, want nil", "b1", err)
+	}
+
+	// A submitted draft is no longer open.
+	if _, err := s.SubmitDraft(ctx, "a1", newAssessment("token-a1", assessment.Contact{})); err != nil {
+		t.Fatalf("SubmitDraft(%q) = %v", "a1", err)
+	}
+	if err := create(networkDraft("a3", "net-a")); err != nil {
+		t.Errorf("CreateDraftWithin(%q) after a submit = %v, want nil", "a3", err)
+	}
+	// Nor is one that has expired.
+	later := now.Add(assessment.DraftLifetime + time.Second)
+	if n := mustCountOpenDrafts(t, s, "net-a", later); n != 0 {
+		t.Errorf("CountOpenDrafts(net-a) once expired = %d, want 0", n)
+	}
+	if err := s.CreateDraftWithin(ctx, networkDraft("a4", "net-a"), limit, later); err != nil {
+		t.Errorf("CreateDraftWithin(%q) once the others expired = %v, want nil", "a4", err)
+	}
+
+	if err := create(networkDraft("b1", "net-b")); !errors.Is(err, assessment.ErrConflict) {
+		t.Errorf("CreateDraftWithin(%q) again = %v, want %v", "b1", err, assessment.ErrConflict)
+	}
+	if err := create(networkDraft("x1", "")); err == nil {
+		t.Errorf("CreateDraftWithin without a network = nil, want an error")
+	}
+}
+
+func TestCountOpenDrafts(t *testing.T) {
+	s := mustOpenWithQuestionnaire(t)
+	mustCreateDraft(t, s, networkDraft("open-1", "net-a"))
+	mustCreateDraft(t, s, networkDraft("open-2", "net-a"))
+	expired := networkDraft("expired", "net-a")
+	expired.ExpiresAt = now
+	mustCreateDraft(t, s, expired)
+	mustCreateDraft(t, s, networkDraft("other", "net-b"))
+	mustCreateDraft(t, s, networkDraft("submitted", "net-a"))
+	if _, err := s.SubmitDraft(t.Context(), "submitted", newAssessment("token-s", assessment.Contact{})); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		network string
+		want    int
+	}{{"net-a", 2}, {"net-b", 1}, {"net-c", 0}}
+	for _, tt := range tests {
+		if got := mustCountOpenDrafts(t, s, tt.network, now); got != tt.want {
+			t.Errorf("CountOpenDrafts(%q) = %d, want %d", tt.network, got, tt.want)
+		}
+	}
+}
+
+// TestCreateDraftWithinConcurrent checks drafts made at the same moment
+// cannot all slip under the cap: counting and storing are one step.
+func TestCreateDraftWithinConcurrent(t *testing.T) {
+	s := mustOpenWithQuestionnaire(t)
+	const limit, tries = 5, 40
+	var (
+		wg      sync.WaitGroup
+		mu      sync.Mutex
+		created int
+	)
+	for i := range tries {
+		wg.Go(func() {
+			err := s.CreateDraftWithin(t.Context(), networkDraft(fmt.Sprintf("d%d", i), "net-a"), limit, now)
+			switch {
+			case err == nil:
+				mu.Lock()
+				created++
+				mu.Unlock()
+			case !errors.Is(err, assessment.ErrTooMany):
+				t.Errorf("CreateDraftWithin(d%d) = %v", i, err)
+			}
+		})
+	}
+	wg.Wait()
+	if created != limit {
+		t.Errorf("%d concurrent drafts under a cap of %d: %d stored, want %d", tries, limit, created, limit)
+	}
+	if n := mustCountOpenDrafts(t, s, "net-a", now); n != limit {
+		t.Errorf("CountOpenDrafts = %d, want %d", n, limit)
+	}
+}
