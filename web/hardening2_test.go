@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"encoding/csv"
 	"context"
 	"fmt"
 	"io"
@@ -250,5 +251,73 @@ func TestSetupLinkAfterAnOwnerWasAddedElsewhere(t *testing.T) {
 	p := s.newVisitor().get(setup)
 	if p.status != http.StatusNotFound || findForm(p.doc, "/admin/setup") != nil {
 		t.Errorf("setup link after an owner exists = %d with a form %v, want 404 and no form", p.status, findForm(p.doc, "/admin/setup") != nil)
+	}
+}
+
+// TestOpenDraftsAreCappedPerNetwork: pressing Start stores nothing, and one
+// network can keep only so many unfinished assessments; another network is
+// not affected, and the refusal says why.
+func TestOpenDraftsAreCappedPerNetwork(t *testing.T) {
+	s := startWith(t, web.Config{MaxOpenDrafts: 2, TrustedProxies: []string{"127.0.0.0/8", "::1/128"}}, &bytes.Buffer{})
+	for range 5 {
+		postsWithXFF(t, s, []string{"198.51.100.7"}) // Start alone
+	}
+	if n := s.countRows("drafts"); n != 0 {
+		t.Errorf("drafts after five Starts = %d, want 0", n)
+	}
+	firstStep := func(client string) *page {
+		v := s.newVisitor()
+		start := func(req *http.Request) *page { req.Header.Set("X-Forwarded-For", client); return v.do(req) }
+		req, _ := http.NewRequest(http.MethodPost, s.srv.URL+"/start", strings.NewReader(""))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		start(req)
+		form := answersOfStep(s.q, 0, exampleAnswers(t, s.q, assessment.BookACall))
+		form.Set("_nav", "next")
+		req, _ = http.NewRequest(http.MethodPost, s.srv.URL+"/step/1", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		return start(req)
+	}
+	for i, client := range []string{"198.51.100.7", "198.51.100.8"} {
+		if p := firstStep(client); p.status != http.StatusSeeOther {
+			t.Fatalf("visitor %d's first step = %d, want 303", i+1, p.status)
+		}
+	}
+	p := firstStep("198.51.100.9") // the same /24
+	if p.status != http.StatusTooManyRequests || !strings.Contains(textOf(p.doc), "from your network") {
+		t.Errorf("a third open draft from one /24 = %d, want 429 saying why", p.status)
+	}
+	if p := firstStep("203.0.113.5"); p.status != http.StatusSeeOther {
+		t.Errorf("a visitor from another network = %d, want 303", p.status)
+	}
+}
+
+// TestExportNeutralisesHiddenFormulasAndStoredTextIsClean: a leading NUL,
+// pipe, zero-width space or fullwidth equals sign cannot smuggle a formula
+// into the CSV, and NUL and bidi controls never reach storage.
+func TestExportNeutralisesHiddenFormulasAndStoredTextIsClean(t *testing.T) {
+	s := mustStart(t)
+	s.mustOwner("greg@example.com")
+	v0 := s.newVisitor()
+	v0.answerAll(exampleAnswers(t, s.q, assessment.BookACall))
+	v0.submitContact(url.Values{"name": {"Ada\u202eecalevoL\x00"}, "email": {"ada@example.com"},
+		"company": {"|cmd"}, "role": {"\u200b=1+1"}, "consent": {"yes"}})
+	v := s.newVisitor()
+	v.signIn("greg@example.com", ownerPassword)
+	p := v.get("/admin/export.csv")
+	records, err := csv.NewReader(strings.NewReader(p.body)).ReadAll()
+	if err != nil || len(records) != 2 {
+		t.Fatalf("export = %v rows, %v", len(records), err)
+	}
+	cell := map[string]string{}
+	for i, h := range records[0] {
+		cell[h] = records[1][i]
+	}
+	if cell["name"] != "AdaecalevoL" {
+		t.Errorf("name = %q, want NUL and the right-to-left override gone", cell["name"])
+	}
+	for _, col := range []string{"company", "role"} {
+		if !strings.HasPrefix(cell[col], "'") {
+			t.Errorf("%s = %q, want a leading quote", col, cell[col])
+		}
 	}
 }

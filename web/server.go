@@ -5,7 +5,7 @@ package web
 
 import (
 	"context"
-	"crypto/hmac"
+	"crypto/hkdf"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -16,6 +16,7 @@ import (
 
 	"github.com/gorilla/sessions"
 
+	"sessionplayer.studio/fitcheck/addrhash"
 	"sessionplayer.studio/fitcheck/assessment"
 	"sessionplayer.studio/fitcheck/web/admin"
 	"sessionplayer.studio/fitcheck/web/page"
@@ -34,7 +35,7 @@ type visitorStore interface {
 	Ping(ctx context.Context) error
 	SaveQuestionnaire(ctx context.Context, version string, source []byte, now time.Time) error
 	FindQuestionnaire(ctx context.Context, version string) ([]byte, error)
-	CreateDraft(ctx context.Context, d *assessment.Draft) error
+	CreateDraftWithin(ctx context.Context, d *assessment.Draft, maxOpen int, now time.Time) error
 	FindDraft(ctx context.Context, id string, now time.Time) (*assessment.Draft, error)
 	UpdateDraftWith(ctx context.Context, d *assessment.Draft, now time.Time, change func(*assessment.Draft) error) (*assessment.Draft, error)
 	SubmitDraft(ctx context.Context, draftID string, a *assessment.Assessment, views ...assessment.StepView) (string, error)
@@ -63,6 +64,9 @@ type Config struct {
 	MinCompletionTime time.Duration
 	// PublicPostsPerMinute caps answer posts per client; zero means 120.
 	PublicPostsPerMinute int
+	// MaxOpenDrafts caps the unfinished assessments one client network (a
+	// /24, or an IPv6 /64) may have stored; zero means 200.
+	MaxOpenDrafts int
 }
 
 // Server handles every request of the site.
@@ -75,6 +79,7 @@ type Server struct {
 	cookieName string
 	pages      page.Renderer
 	audit      page.Audit
+	addrs      *addrhash.Hasher // pseudonyms of client addresses and networks
 	log        *slog.Logger
 	now        func() time.Time
 	kept       *keptPages
@@ -108,8 +113,13 @@ func NewServer(cfg Config, store Store, current *assessment.Questionnaire, log *
 	if err := store.SaveQuestionnaire(context.Background(), current.Version, current.Source, s.now()); err != nil {
 		return nil, fmt.Errorf("record questionnaire version: %w", err)
 	}
-	s.audit = page.Audit{Log: log, Key: auditKey(cfg.SessionHashKey)}
-	review, err := admin.New(admin.Config{BaseURL: cfg.BaseURL, SignInFailureDelay: cfg.SignInFailureDelay, AuditKey: s.audit.Key},
+	addrs, err := addrhash.New(derivedKey(cfg.SessionHashKey, "fitcheck client address pseudonym"))
+	if err != nil {
+		return nil, fmt.Errorf("client pseudonyms: %w", err)
+	}
+	s.addrs = addrs
+	s.audit = page.Audit{Log: log, Addrs: addrs}
+	review, err := admin.New(admin.Config{BaseURL: cfg.BaseURL, SignInFailureDelay: cfg.SignInFailureDelay, Addrs: addrs},
 		s.deletes, s.forms, log)
 	if err != nil {
 		return nil, err
@@ -130,10 +140,12 @@ func (s *Server) ApplyRetention(ctx context.Context, cutoff time.Time) (int64, e
 	return s.deletes.DeleteAssessmentsBefore(ctx, cutoff)
 }
 
-// auditKey derives the key of security events' client hashes from the
-// session secret, so the operator has one secret to keep, not two.
-func auditKey(sessionKey []byte) []byte {
-	mac := hmac.New(sha256.New, sessionKey)
-	mac.Write([]byte("fitcheck security log client hash"))
-	return mac.Sum(nil)
+// derivedKey is a key for one purpose, made from the session secret, so the
+// operator has one secret to keep, not several.
+func derivedKey(secret []byte, purpose string) []byte {
+	key, err := hkdf.Key(sha256.New, secret, nil, purpose, 32)
+	if err != nil {
+		panic(err) // only for a key length HKDF cannot give; 32 bytes it always can
+	}
+	return key
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/http"
@@ -21,6 +22,10 @@ const (
 	sessionName       = "fitcheck"
 	secureSessionName = "__Host-fitcheck"
 	draftKey          = "draft"
+	// unsavedKey marks a session whose draft has no row yet: a draft is
+	// stored with its first answers, not when Start is pressed, so pressing
+	// Start stores nothing (and a script pressing it costs no disk).
+	unsavedKey = "new"
 )
 
 // session is the visitor's session: under the cookie name in force, or,
@@ -42,12 +47,17 @@ func (s *Server) session(r *http.Request) *sessions.Session {
 
 // findDraft returns the draft named in the visitor's session cookie. A
 // missing, tampered or expired cookie, or a draft that has expired, all
-// come back as assessment.ErrNotFound.
+// come back as assessment.ErrNotFound. A draft not stored yet (Start was
+// pressed, nothing saved since) comes back empty, as it was started.
 func (s *Server) findDraft(r *http.Request) (*assessment.Draft, error) {
 	sess := s.session(r)
 	id, _ := sess.Values[draftKey].(string)
 	if id == "" {
 		return nil, fmt.Errorf("session has no draft: %w", assessment.ErrNotFound)
+	}
+	if unsaved(sess) {
+		issued, _ := sess.Values[issuedKey].(int64)
+		return s.newDraft(id, time.Unix(issued, 0).UTC()), nil
 	}
 	d, err := s.store.FindDraft(r.Context(), id, s.now())
 	if err != nil {
@@ -56,30 +66,92 @@ func (s *Server) findDraft(r *http.Request) (*assessment.Draft, error) {
 	return d, nil
 }
 
-// startDraft creates a fresh draft and points the visitor's session at it.
-func (s *Server) startDraft(w http.ResponseWriter, r *http.Request) (*assessment.Draft, error) {
-	now := s.now().UTC()
-	d := &assessment.Draft{
-		ID:                   httpx.RandomToken(32),
+func unsaved(sess *sessions.Session) bool {
+	v, _ := sess.Values[unsavedKey].(bool)
+	return v
+}
+
+// newDraft is a draft as Start makes it: no answers yet, and its times
+// counted from when Start was pressed.
+func (s *Server) newDraft(id string, started time.Time) *assessment.Draft {
+	return &assessment.Draft{
+		ID:                   id,
 		QuestionnaireVersion: s.forms.Current().Version,
 		Answers:              assessment.Answers{},
-		CreatedAt:            now,
-		UpdatedAt:            now,
-		ExpiresAt:            now.Add(assessment.DraftLifetime),
+		CreatedAt:            started,
+		UpdatedAt:            started,
+		ExpiresAt:            started.Add(assessment.DraftLifetime),
 	}
-	if err := s.store.CreateDraft(r.Context(), d); err != nil {
-		return nil, err
-	}
+}
+
+// startDraft points the visitor's session at a fresh draft. Nothing is
+// stored until the draft's first answers are (storeFirstAnswers).
+func (s *Server) startDraft(w http.ResponseWriter, r *http.Request) (*assessment.Draft, error) {
+	d := s.newDraft(httpx.RandomToken(32), s.now().UTC().Truncate(time.Second))
 	sess := s.session(r)
 	sess.Values[draftKey] = d.ID
-	sess.Values[issuedKey] = now.Unix()
+	sess.Values[issuedKey] = d.CreatedAt.Unix()
+	sess.Values[unsavedKey] = true
+	if err := s.saveSession(w, r, sess); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+func (s *Server) saveSession(w http.ResponseWriter, r *http.Request, sess *sessions.Session) error {
 	if r.TLS != nil {
 		sess.Options.Secure = true
 	}
 	if err := sess.Save(r, w); err != nil {
-		return nil, fmt.Errorf("save session: %w", err)
+		return fmt.Errorf("save session: %w", err)
 	}
-	return d, nil
+	return nil
+}
+
+// storeFirstAnswers stores a draft that has no row yet, with its first
+// answers, and marks the session saved. Each client network may hold only
+// so many open drafts (Config.MaxOpenDrafts). A second tab that stored the
+// draft a moment earlier is no conflict: its row is updated instead.
+func (s *Server) storeFirstAnswers(w http.ResponseWriter, r *http.Request, d *assessment.Draft, change func(*assessment.Draft) error) error {
+	now := s.now().UTC()
+	if err := change(d); err != nil {
+		return err
+	}
+	d.UpdatedAt, d.ExpiresAt = now, now.Add(assessment.DraftLifetime)
+	d.ClientNetwork = s.addrs.Network(httpx.ClientAddr(r))
+	err := s.store.CreateDraftWithin(r.Context(), d, cmp.Or(s.cfg.MaxOpenDrafts, defaultMaxOpenDrafts), now)
+	switch {
+	case errors.Is(err, assessment.ErrConflict):
+		stored, err := s.store.FindDraft(r.Context(), d.ID, now)
+		if err != nil {
+			return err
+		}
+		if _, err := s.updateDraft(r, stored, change); err != nil {
+			return err
+		}
+	case errors.Is(err, assessment.ErrTooMany):
+		return tooManyDrafts()
+	case err != nil:
+		return err
+	}
+	sess := s.session(r)
+	delete(sess.Values, unsavedKey)
+	return s.saveSession(w, r, sess)
+}
+
+// defaultMaxOpenDrafts is how many unfinished assessments one client
+// network (a /24, or an IPv6 /64) may have open at once: far more than one
+// office answers in a month, and a ceiling on what a script can store.
+const defaultMaxOpenDrafts = 200
+
+func tooManyDrafts() *page.Error {
+	return &page.Error{
+		Status: http.StatusTooManyRequests,
+		Title:  "Too many assessments in progress from your network",
+		Message: "Many assessments have been started and left unfinished from your network this month, " +
+			"so we can't keep another one just now. Please finish one you started, or try again later.",
+		Link: page.HomeLink,
+	}
 }
 
 // sessionExpired is what a visitor sees when they post a step without a
@@ -116,10 +188,7 @@ func (s *Server) keepSession(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sess.Values[issuedKey] = s.now().Unix()
-	if r.TLS != nil {
-		sess.Options.Secure = true
-	}
-	if err := sess.Save(r, w); err != nil {
+	if err := s.saveSession(w, r, sess); err != nil {
 		s.log.WarnContext(r.Context(), "renew session cookie", "error", err)
 	}
 }

@@ -32,7 +32,8 @@ type compactSerializer struct{ gob securecookie.GobEncoder }
 
 func (c compactSerializer) Serialize(src any) ([]byte, error) {
 	values, ok := src.(map[any]any)
-	if !ok || len(values) != 2 {
+	isNew, _ := values[unsavedKey].(bool)
+	if want := 2 + boolInt(isNew); !ok || len(values) != want {
 		return c.gob.Serialize(src)
 	}
 	draft, okDraft := values[draftKey].(string)
@@ -40,11 +41,15 @@ func (c compactSerializer) Serialize(src any) ([]byte, error) {
 	if !okDraft || !okIssued || !isToken(draft) {
 		return c.gob.Serialize(src)
 	}
-	b := make([]byte, 0, len(compactPrefix)+len(draft)+1+20)
+	b := make([]byte, 0, len(compactPrefix)+len(draft)+1+20+len(unsavedSuffix))
 	b = append(b, compactPrefix...)
 	b = append(b, draft...)
 	b = append(b, '|')
-	return strconv.AppendInt(b, issued, 10), nil
+	b = strconv.AppendInt(b, issued, 10)
+	if isNew {
+		b = append(b, unsavedSuffix...)
+	}
+	return b, nil
 }
 
 func (c compactSerializer) Deserialize(src []byte, dst any) error {
@@ -56,6 +61,7 @@ func (c compactSerializer) Deserialize(src []byte, dst any) error {
 	if !ok {
 		return fmt.Errorf("session: cannot decode into %T", dst)
 	}
+	rest, isNew := bytes.CutSuffix(rest, []byte(unsavedSuffix))
 	draft, issuedText, ok := bytes.Cut(rest, []byte("|"))
 	if !ok || !isToken(string(draft)) {
 		return fmt.Errorf("session: malformed compact value")
@@ -69,7 +75,21 @@ func (c compactSerializer) Deserialize(src []byte, dst any) error {
 	}
 	(*values)[draftKey] = string(draft)
 	(*values)[issuedKey] = issued
+	if isNew {
+		(*values)[unsavedKey] = true
+	}
 	return nil
+}
+
+// unsavedSuffix ends the compact value of a session whose draft has no row
+// yet: "fc1|<draft id>|<unix seconds>|new".
+const unsavedSuffix = "|new"
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // isToken reports whether s could be a token from randomToken: non-empty

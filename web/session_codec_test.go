@@ -25,19 +25,32 @@ func (v *visitor) sessionCookie() string {
 
 // TestSessionCookieIsCompact checks the cookie the server issues now: it
 // still names the draft inside the signed, encrypted envelope, in the
-// compact encoding rather than gob.
+// compact encoding rather than gob. Pressing Start stores nothing: the
+// cookie says the draft is new, and its row comes with the first answers.
 func TestSessionCookieIsCompact(t *testing.T) {
 	s := mustStart(t)
 	v := s.newVisitor()
-	v.start()
-	var raw []byte
-	codec := securecookie.New(testHashKey, testBlockKey).SetSerializer(securecookie.NopEncoder{})
-	if err := codec.Decode("fitcheck", v.sessionCookie(), &raw); err != nil {
-		t.Fatalf("decode the session cookie with the server's keys: %v", err)
+	p := v.start()
+	decode := func() []string {
+		var raw []byte
+		codec := securecookie.New(testHashKey, testBlockKey).SetSerializer(securecookie.NopEncoder{})
+		if err := codec.Decode("fitcheck", v.sessionCookie(), &raw); err != nil {
+			t.Fatalf("decode the session cookie with the server's keys: %v", err)
+		}
+		return strings.Split(string(raw), "|")
 	}
-	parts := strings.Split(string(raw), "|")
+	if parts := decode(); len(parts) != 4 || parts[0] != "fc1" || len(parts[1]) < 40 || parts[3] != "new" {
+		t.Fatalf("session after Start holds %q, want fc1|<draft id>|<issued>|new", strings.Join(parts, "|"))
+	}
+	if n := s.countRows("drafts"); n != 0 {
+		t.Fatalf("drafts after Start = %d, want none until the first answers", n)
+	}
+	if next := v.fill(p, exampleAnswers(t, s.q, "book-a-call"), "next"); next.status != http.StatusSeeOther {
+		t.Fatalf("step 1 = %d, want 303", next.status)
+	}
+	parts := decode()
 	if len(parts) != 3 || parts[0] != "fc1" || len(parts[1]) < 40 {
-		t.Fatalf("session holds %q, want fc1|<draft id>|<issued>", raw)
+		t.Fatalf("session holds %q, want fc1|<draft id>|<issued>", strings.Join(parts, "|"))
 	}
 	if s.countRows("drafts") != 1 {
 		t.Fatalf("drafts = %d, want the one the cookie names", s.countRows("drafts"))

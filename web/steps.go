@@ -104,6 +104,9 @@ func (s *Server) noteReached(r *http.Request, d *assessment.Draft, idx int) erro
 		return nil
 	}
 	s.recordStep(r, d, s.funnel().Step(idx))
+	if unsaved(s.session(r)) {
+		return nil // nothing stored to note it in; the first save stores from step 1 on
+	}
 	_, err := s.updateDraft(r, d, func(d *assessment.Draft) error {
 		d.Reached = max(d.Reached, idx)
 		return nil
@@ -176,7 +179,7 @@ func (s *Server) saveQuestionStep(w http.ResponseWriter, r *http.Request, d *ass
 	var allowed int
 	// The merge is redone against the stored draft if another tab saved a
 	// step meanwhile, so neither tab's answers are overwritten.
-	_, err := s.updateDraft(r, d, func(d *assessment.Draft) error {
+	merge := func(d *assessment.Draft) error {
 		allowed = q.FirstIncompleteStep(d.Answers)
 		for _, qn := range step.Questions {
 			switch {
@@ -188,7 +191,13 @@ func (s *Server) saveQuestionStep(w http.ResponseWriter, r *http.Request, d *ass
 			// A rejected answer leaves the saved one in place.
 		}
 		return nil
-	})
+	}
+	var err error
+	if unsaved(s.session(r)) {
+		err = s.storeFirstAnswers(w, r, d, merge)
+	} else {
+		_, err = s.updateDraft(r, d, merge)
+	}
 	if err != nil {
 		return err
 	}

@@ -20,14 +20,15 @@ const (
 	maxEmail        = 254
 )
 
-// contactFromForm reads the about-you step.
+// contactFromForm reads the about-you step, without the control characters
+// (NUL, bidi overrides) that could disguise what was typed.
 func contactFromForm(r *http.Request) assessment.Contact {
 	f := r.PostForm
 	return assessment.Contact{
-		Name:    strings.TrimSpace(f.Get("name")),
-		Email:   strings.TrimSpace(f.Get("email")),
-		Company: strings.TrimSpace(f.Get("company")),
-		Role:    strings.TrimSpace(f.Get("role")),
+		Name:    assessment.CleanText(f.Get("name")),
+		Email:   assessment.CleanText(f.Get("email")),
+		Company: assessment.CleanText(f.Get("company")),
+		Role:    assessment.CleanText(f.Get("role")),
 		Consent: f.Get("consent") == "yes",
 	}
 }

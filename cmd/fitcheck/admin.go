@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/mail"
 	"os"
 	"strings"
@@ -55,9 +56,9 @@ func admin(ctx context.Context, args []string, getenv func(string) string, stdin
 			return err
 		}
 		if sub == "add-user" {
-			return addUser(ctx, store, email, pw, stdout)
+			return addUser(ctx, store, email, pw, stdout, stderr)
 		}
-		return setPassword(ctx, store, email, pw, stdout)
+		return setPassword(ctx, store, email, pw, stdout, stderr)
 	}
 	return fmt.Errorf("unknown admin command %q\n%s", sub, adminUsage)
 }
@@ -110,7 +111,7 @@ func promptHidden(f *os.File, prompt io.Writer, label string) (string, error) {
 	return string(b), nil
 }
 
-func addUser(ctx context.Context, store *data.Store, email, pw string, stdout io.Writer) error {
+func addUser(ctx context.Context, store *data.Store, email, pw string, stdout, stderr io.Writer) error {
 	now := time.Now().UTC()
 	o := &assessment.Owner{Email: email, PasswordHash: password.Hash(pw), CreatedAt: now, UpdatedAt: now}
 	if err := store.CreateOwner(ctx, o); err != nil {
@@ -119,19 +120,28 @@ func addUser(ctx context.Context, store *data.Store, email, pw string, stdout io
 		}
 		return err
 	}
+	securityEvent(stderr, "owner_added", email)
 	fmt.Fprintf(stdout, "added %s; they can sign in at /admin\n", email)
 	return nil
 }
 
-func setPassword(ctx context.Context, store *data.Store, email, pw string, stdout io.Writer) error {
+func setPassword(ctx context.Context, store *data.Store, email, pw string, stdout, stderr io.Writer) error {
 	if err := store.SetOwnerPassword(ctx, email, password.Hash(pw), time.Now().UTC()); err != nil {
 		if errors.Is(err, assessment.ErrNotFound) {
 			return fmt.Errorf("there is no account for %s; use add-user to make one", email)
 		}
 		return err
 	}
+	securityEvent(stderr, "password_changed", email)
 	fmt.Fprintf(stdout, "password changed for %s; their sessions are signed out\n", email)
 	return nil
+}
+
+// securityEvent logs an account change made from the command line as the
+// server logs its security events, so an operator's log search finds both.
+func securityEvent(w io.Writer, event, account string) {
+	slog.New(slog.NewTextHandler(w, nil)).Info("security event",
+		slog.String("security_event", event), slog.String("account", account), slog.String("via", "command line"))
 }
 
 func listUsers(ctx context.Context, store *data.Store, stdout io.Writer) error {

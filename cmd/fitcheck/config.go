@@ -29,6 +29,7 @@ type config struct {
 	RetainDays    int
 	MinCompletion time.Duration
 	PostLimit     int
+	MaxOpenDrafts int
 }
 
 // trustedProxies splits -trusted-proxies into CIDR prefixes.
@@ -54,6 +55,7 @@ var envNames = map[string]string{
 	"retain-days":         "FITCHECK_RETAIN_DAYS",
 	"min-completion-time": "FITCHECK_MIN_COMPLETION_TIME",
 	"post-limit":          "FITCHECK_POST_LIMIT",
+	"max-open-drafts":     "FITCHECK_MAX_OPEN_DRAFTS",
 }
 
 const usageHead = `fitcheck tells a founder whether fractional product leadership fits their company.
@@ -95,6 +97,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.IntVar(&cfg.RetainDays, "retain-days", 0, "delete assessments (with their notes) older than this many days; 0 keeps them forever")
 	fs.DurationVar(&cfg.MinCompletion, "min-completion-time", 15*time.Second, "submits faster than this after Start are held back as automated; 0 turns the check off")
 	fs.IntVar(&cfg.PostLimit, "post-limit", 120, "answer posts allowed per client per minute")
+	fs.IntVar(&cfg.MaxOpenDrafts, "max-open-drafts", 200, "unfinished assessments one client network (a /24, or an IPv6 /64) may have stored at once")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), usageHead)
 		fs.VisitAll(func(f *flag.Flag) {
@@ -153,6 +156,9 @@ func (c *config) check() error {
 		if _, err := netip.ParsePrefix(p); err != nil {
 			problems = append(problems, fmt.Sprintf("-trusted-proxies: %q is not a CIDR prefix like 10.0.0.0/8", p))
 		}
+	}
+	if c.MaxOpenDrafts < 1 {
+		problems = append(problems, "-max-open-drafts must be at least 1")
 	}
 	if c.PostLimit < 1 {
 		problems = append(problems, "-post-limit must be at least 1")

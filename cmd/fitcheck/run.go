@@ -98,6 +98,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		TrustedProxies:       cfg.trustedProxies(),
 		MinCompletionTime:    cfg.MinCompletion,
 		PublicPostsPerMinute: cfg.PostLimit,
+		MaxOpenDrafts:        cfg.MaxOpenDrafts,
 	}, store, q, log)
 	if err != nil {
 		return err

@@ -243,8 +243,12 @@ func TestAdminCommands(t *testing.T) {
 	if _, err := adminRun("another long passphrase\n", "set-password", "nobody@example.com", "-db", db); err == nil || !strings.Contains(err.Error(), "no account") {
 		t.Errorf("set-password for a missing account = %v, want a clear refusal", err)
 	}
-	if out, err := adminRun("another long passphrase\n", "set-password", "greg@example.com", "-db", db); err != nil || !strings.Contains(out, "password changed") {
+	out, err := adminRun("another long passphrase\n", "set-password", "greg@example.com", "-db", db)
+	if err != nil || !strings.Contains(out, "password changed") {
 		t.Errorf("set-password = %q, %v", out, err)
+	}
+	if !strings.Contains(out, "security_event=password_changed") || !strings.Contains(out, "account=greg@example.com") {
+		t.Errorf("set-password logged no security event naming the account: %q", out)
 	}
 	if out, err := adminRun("", "list-users", "-db", db); err != nil || !strings.Contains(out, "greg@example.com") {
 		t.Errorf("list-users = %q, %v; want the account", out, err)

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"time"
 
+	"sessionplayer.studio/fitcheck/addrhash"
 	"sessionplayer.studio/fitcheck/assessment"
 	"sessionplayer.studio/fitcheck/web/page"
 )
@@ -52,8 +53,8 @@ type Config struct {
 	// SignInFailureDelay is how long a failed sign-in waits before it is
 	// answered, to slow password guessing. Zero answers at once (tests).
 	SignInFailureDelay time.Duration
-	// AuditKey keys the client hash in security events.
-	AuditKey []byte
+	// Addrs makes the client pseudonyms in security events.
+	Addrs *addrhash.Hasher
 }
 
 // Handler serves the review area. Its methods are the handlers the site's
@@ -76,6 +77,6 @@ func New(cfg Config, store Store, forms Questionnaires, log *slog.Logger) (*Hand
 	if store == nil || forms == nil || log == nil {
 		return nil, errors.New("admin: store, questionnaires and logger are required")
 	}
-	return &Handler{cfg: cfg, store: store, forms: forms, pages: page.Renderer{Log: log}, audit: page.Audit{Log: log, Key: cfg.AuditKey}, log: log, now: time.Now,
+	return &Handler{cfg: cfg, store: store, forms: forms, pages: page.Renderer{Log: log}, audit: page.Audit{Log: log, Addrs: cfg.Addrs}, log: log, now: time.Now,
 		signins: newSigninLimiter(), hashSlots: make(chan struct{}, 4)}, nil
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"sessionplayer.studio/fitcheck/csvsafe"
 	"sessionplayer.studio/fitcheck/web/page"
 
 	"sessionplayer.studio/fitcheck/assessment"
@@ -77,17 +78,7 @@ func (h *Handler) exportRecord(r *http.Request, a *assessment.Assessment, questi
 		rec = append(rec, strings.Join(labels, "; "))
 	}
 	for i := range rec {
-		rec[i] = neutraliseFormula(rec[i])
+		rec[i] = csvsafe.Field(rec[i])
 	}
 	return rec
-}
-
-// neutraliseFormula stops a spreadsheet from running a cell as a formula: a
-// visitor's free text such as "=HYPERLINK(…)" is prefixed with a quote,
-// which spreadsheets show as text (the OWASP CSV-injection advice).
-func neutraliseFormula(cell string) string {
-	if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
-		return "'" + cell
-	}
-	return cell
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"unicode/utf8"
 
 	"sessionplayer.studio/fitcheck/assessment"
@@ -39,7 +38,7 @@ func (h *Handler) AddNote(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return page.BadForm(err)
 	}
-	body := strings.TrimSpace(r.PostForm.Get("note"))
+	body := assessment.CleanText(r.PostForm.Get("note"))
 	back := page.Link{Href: "/admin/a/" + strconv.FormatInt(id, 10), Label: "Back to the assessment"}
 	switch {
 	case body == "":

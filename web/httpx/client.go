@@ -46,6 +46,20 @@ func fromNearbyAddress(r *http.Request) bool {
 	return err == nil && (ip.IsLoopback() || ip.IsPrivate())
 }
 
+// ClientAddr is the client's address as ClientAddress resolved it, or the
+// zero Addr when it cannot be read.
+func ClientAddr(r *http.Request) netip.Addr {
+	host := middleware.GetClientIP(r.Context())
+	if host == "" {
+		host, _, _ = net.SplitHostPort(r.RemoteAddr)
+	}
+	addr, err := netip.ParseAddr(host)
+	if err != nil {
+		return netip.Addr{}
+	}
+	return addr.Unmap()
+}
+
 // ClientKey buckets a client for rate limits; IPv6 clients by their /64,
 // the block one subscriber usually holds.
 func ClientKey(r *http.Request) string {

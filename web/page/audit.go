@@ -1,12 +1,10 @@
 package page
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"log/slog"
 	"net/http"
 
+	"sessionplayer.studio/fitcheck/addrhash"
 	"sessionplayer.studio/fitcheck/web/httpx"
 )
 
@@ -16,8 +14,8 @@ import (
 // be linked without the log holding the address. Never a password, a token
 // or a visitor's answers.
 type Audit struct {
-	Log *slog.Logger
-	Key []byte // keys the client hash; a secret, so the hash cannot be reversed by guessing addresses
+	Log   *slog.Logger
+	Addrs *addrhash.Hasher // keyed, so a pseudonym cannot be reversed by trying addresses
 }
 
 // Event logs one security event.
@@ -25,16 +23,10 @@ func (a Audit) Event(r *http.Request, event, account string, attrs ...slog.Attr)
 	all := append([]slog.Attr{
 		slog.String("security_event", event),
 		slog.String("request_id", httpx.RequestID(r.Context())),
-		slog.String("client", a.clientTag(r)),
+		slog.String("client", a.Addrs.Address(httpx.ClientAddr(r))),
 	}, attrs...)
 	if account != "" {
 		all = append(all, slog.String("account", account))
 	}
 	a.Log.LogAttrs(r.Context(), slog.LevelInfo, "security event", all...)
-}
-
-func (a Audit) clientTag(r *http.Request) string {
-	mac := hmac.New(sha256.New, a.Key)
-	mac.Write([]byte(httpx.ClientKey(r)))
-	return hex.EncodeToString(mac.Sum(nil))[:16]
 }
