@@ -2,8 +2,8 @@ package web_test
 
 import (
 	"bytes"
-	"encoding/csv"
 	"context"
+	"encoding/csv"
 	"fmt"
 	"io"
 	"log/slog"
