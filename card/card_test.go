@@ -75,3 +75,13 @@ func TestSamples(t *testing.T) {
 		_ = img
 	}
 }
+
+func TestLandingSample(t *testing.T) {
+	v := card.LandingFor(mustDefault(t))
+	v.OwnerName, v.OwnerTitle = "Gregory Example", "Fractional Head of Product · Nashville"
+	b, err := card.RenderLanding(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	save(t, "landing.png", b)
+}

@@ -45,12 +45,19 @@ func drawBadge(c *canvas, f *faces, lk look, verdict string, x, y int) {
 // headlineTop is where the headline's first line starts, below the badge.
 const headlineTop = 240
 
+// headlineLeading is the headline's line height, as a multiple of its size.
+const headlineLeading = 1.14
+
+// headlineBlock lays the headline out in the left column, height pixels tall.
+func headlineBlock(f *faces, headline string, height int) block {
+	return fitBox(f, bold, headline, 58, 34, leftW, height, headlineLeading)
+}
+
 // drawHeadline sets the headline as large as it fits between top and
 // bottom, in as few as one and as many as four lines.
 func drawHeadline(c *canvas, f *faces, headline string, top, bottom int) {
-	const lineHeight = 1.14
-	b := fitBox(f, bold, headline, 58, 34, leftW, bottom-top, lineHeight)
-	lineH := int(b.size*lineHeight + 0.5)
+	b := headlineBlock(f, headline, bottom-top)
+	lineH := int(b.size*headlineLeading + 0.5)
 	y := top + int(b.size*0.9+0.5)
 	for _, l := range b.lines {
 		c.text(b.face, ink, margin, y, l)

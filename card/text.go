@@ -121,7 +121,7 @@ func fitText(f *faces, tf typeface, text string, largest, smallest float64, maxW
 	for size := largest; size >= smallest; size -= 2 {
 		face := f.get(tf, size)
 		if lines, ok := wrap(face, text, maxWidth, maxLines); ok {
-			return block{lines: lines, size: size, face: face}
+			return block{lines: balance(face, text, lines, maxWidth), size: size, face: face}
 		}
 	}
 	face := f.get(tf, smallest)
@@ -140,10 +140,31 @@ func fitBox(f *faces, tf typeface, text string, largest, smallest float64, maxWi
 		lines, ok := wrap(face, text, maxWidth, maxLines)
 		b = block{lines: lines, size: size, face: face}
 		if ok {
+			b.lines = balance(face, text, lines, maxWidth)
 			return b
 		}
 	}
 	return b
+}
+
+// balance rewraps text into the same number of lines at the narrowest
+// width that still allows it, so a headline's lines are of even length and
+// its last line is not one word left alone.
+func balance(face font.Face, text string, lines []string, maxWidth int) []string {
+	if len(lines) < 2 {
+		return lines
+	}
+	lo, hi := maxWidth/2, maxWidth // hi always wraps into len(lines) lines
+	for lo < hi {
+		mid := (lo + hi) / 2
+		if got, ok := wrap(face, text, mid, len(lines)); ok && len(got) == len(lines) {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	got, _ := wrap(face, text, hi, len(lines))
+	return got
 }
 
 // wrap breaks text into lines no wider than maxWidth, word by word. It
