@@ -22,8 +22,8 @@ func RenderResult(v Result) ([]byte, error) {
 	c.fill(roundRect(0, 0, Width, band, 0), lk.strong)
 	drawBrand(c, f, v.Brand)
 	drawBadge(c, f, lk, v.Verdict, margin, 150)
-	footTop := drawFoot(c, f, v.Question, lk.strong)
-	drawHeadline(c, f, v.Headline, headlineTop, footTop-36)
+	drawFoot(c, f, v.Question, lk.strong)
+	drawHeadline(c, f, v.Headline, headlineTop, headlineTop+headlineHeight(f, v.Question))
 	drawGroups(c, f, v.Groups)
 	return encode(c)
 }
@@ -65,22 +65,37 @@ func drawHeadline(c *canvas, f *faces, headline string, top, bottom int) {
 	}
 }
 
-// drawFoot says what the questionnaire asks, so someone shown the card
-// knows what it is about, below a short rule. It returns the foot's top.
-func drawFoot(c *canvas, f *faces, question string, rule color.RGBA) int {
+// footLayout lays out the foot: what the questionnaire asks, so someone
+// shown the card knows what it is about, under a short rule. It returns
+// the text, its first baseline and the rule's top.
+func footLayout(f *faces, question string) (b block, baseline, top int) {
 	if question == "" {
-		return footerY
+		return block{}, footerY, footerY
 	}
-	b := fitText(f, regular, question, 24, 20, leftW, 2)
-	lineH := int(b.size*1.3 + 0.5)
-	y := footerY - (len(b.lines)-1)*lineH
-	top := y - capHeight(b.size) - 26
+	b = fitText(f, regular, question, 24, 20, leftW, 2)
+	baseline = footerY - (len(b.lines)-1)*footLeadingPx(b.size)
+	return b, baseline, baseline - capHeight(b.size) - 26
+}
+
+func footLeadingPx(size float64) int { return int(size*1.3 + 0.5) }
+
+// headlineHeight is the room the headline has between the badge and the
+// foot, which is one line or two depending on the question.
+func headlineHeight(f *faces, question string) int {
+	_, _, top := footLayout(f, question)
+	return top - 36 - headlineTop
+}
+
+func drawFoot(c *canvas, f *faces, question string, rule color.RGBA) {
+	b, y, top := footLayout(f, question)
+	if len(b.lines) == 0 {
+		return
+	}
 	c.fill(roundRect(margin, float32(top), 56, 4, 2), rule)
 	for _, l := range b.lines {
 		c.text(b.face, muted, margin, y, l)
-		y += lineH
+		y += footLeadingPx(b.size)
 	}
-	return top
 }
 
 // The criteria panel's rhythm at full size; a content file with many
