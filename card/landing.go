@@ -10,9 +10,17 @@ import (
 // question on the left with its promise and who answers it, and on the
 // right the three kinds of answer a founder may get.
 func RenderLanding(v Landing) ([]byte, error) {
-	f, err := newFaces()
+	c, err := drawLanding(v)
 	if err != nil {
 		return nil, fmt.Errorf("render landing card: %w", err)
+	}
+	return encode(c)
+}
+
+func drawLanding(v Landing) (*canvas, error) {
+	f, err := newFaces()
+	if err != nil {
+		return nil, err
 	}
 	defer f.close()
 	c := newCard()
@@ -24,7 +32,7 @@ func RenderLanding(v Landing) ([]byte, error) {
 	}
 	drawTitleAndPromise(c, f, v.Title, v.Promise, 150, bottom-40)
 	drawAnswers(c, f)
-	return encode(c)
+	return c, nil
 }
 
 // drawTitleAndPromise sets the title as large as fits and the promise

@@ -9,9 +9,17 @@ import (
 // RenderResult draws a result card as a 1200×630 PNG. Equal views give
 // equal bytes.
 func RenderResult(v Result) ([]byte, error) {
-	f, err := newFaces()
+	c, err := drawResult(v)
 	if err != nil {
 		return nil, fmt.Errorf("render result card: %w", err)
+	}
+	return encode(c)
+}
+
+func drawResult(v Result) (*canvas, error) {
+	f, err := newFaces()
+	if err != nil {
+		return nil, err
 	}
 	defer f.close()
 	lk, ok := looks[v.Family]
@@ -25,7 +33,7 @@ func RenderResult(v Result) ([]byte, error) {
 	drawFoot(c, f, v.Question, lk.strong)
 	drawHeadline(c, f, v.Headline, headlineTop, headlineTop+headlineHeight(f, v.Question))
 	drawGroups(c, f, v.Groups)
-	return encode(c)
+	return c, nil
 }
 
 // drawBadge is the verdict: a pill in the family's tint with its icon.
