@@ -51,9 +51,6 @@ func TestPaletteKeepsTheCard(t *testing.T) {
 }
 
 func absDiff(a uint32, b uint8) int {
-	if d := int(a) - int(b); d > 0 {
-		return d
-	} else {
-		return -d
-	}
+	d := int(a) - int(b)
+	return max(d, -d)
 }

@@ -3,6 +3,7 @@ package card
 import (
 	"bytes"
 	"cmp"
+	"encoding/binary"
 	"fmt"
 	"image"
 	"image/color"
@@ -166,7 +167,7 @@ func paletted(img *image.RGBA) *image.Paletted {
 		src := img.Pix[img.PixOffset(b.Min.X, y):img.PixOffset(b.Max.X, y)]
 		dst := out.Pix[out.PixOffset(b.Min.X, y):out.PixOffset(b.Max.X, y)]
 		for x := range dst {
-			if key := pack(src[4*x : 4*x+3]); key != last {
+			if key := pack(src[4*x : 4*x+4]); key != last {
 				last, lastIndex = key, index[key]
 			}
 			dst[x] = lastIndex
@@ -184,7 +185,7 @@ func countColours(img *image.RGBA) map[uint32]int {
 		src := img.Pix[img.PixOffset(b.Min.X, y):img.PixOffset(b.Max.X, y)]
 		run, last := 0, uint32(0)
 		for x := 0; x < len(src); x += 4 {
-			key := pack(src[x : x+3])
+			key := pack(src[x : x+4])
 			if key != last {
 				if run > 0 {
 					counts[last] += run
@@ -198,14 +199,14 @@ func countColours(img *image.RGBA) map[uint32]int {
 	return counts
 }
 
-// pack keys an opaque colour by its red, green and blue; the low byte is
-// always set so that no colour packs to 0.
-func pack(rgb []uint8) uint32 {
-	return uint32(rgb[0])<<24 | uint32(rgb[1])<<16 | uint32(rgb[2])<<8 | 0xff
+// pack keys an opaque pixel by its four bytes. Its alpha is never 0, so
+// no pixel packs to 0.
+func pack(rgba []uint8) uint32 {
+	return binary.LittleEndian.Uint32(rgba)
 }
 
 func unpack(k uint32) color.RGBA {
-	return color.RGBA{R: uint8(k >> 24), G: uint8(k >> 16), B: uint8(k >> 8), A: 0xff}
+	return color.RGBA{R: uint8(k), G: uint8(k >> 8), B: uint8(k >> 16), A: uint8(k >> 24)}
 }
 
 // nearest is the index of the kept colour closest to k.

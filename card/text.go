@@ -219,11 +219,6 @@ func truncate(face font.Face, text string, maxWidth int) string {
 	return ellipsis
 }
 
-// ascent is the distance from a line's top to its baseline in face.
-func ascent(face font.Face) int {
-	return face.Metrics().Ascent.Ceil()
-}
-
 // capHeight approximates the height of capitals, for centring a line of
 // text on a shape: the Go fonts' capitals stand at 0.72 em.
 func capHeight(size float64) int {
