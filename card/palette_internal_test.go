@@ -54,3 +54,23 @@ func absDiff(a uint32, b uint8) int {
 	d := int(a) - int(b)
 	return max(d, -d)
 }
+
+// TestBaseStaysBlank: every card starts from a copy of the shared base, so
+// drawing a card never marks the next one.
+func TestBaseStaysBlank(t *testing.T) {
+	fresh := newCanvas(Width, Height, paper)
+	drawPanel(fresh)
+	q, err := assessment.Parse(assessment.DefaultContent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := RenderResult(ResultFor(q, rules.Evaluate(q, q.Examples[0].Answers))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := RenderLanding(LandingFor(q)); err != nil {
+		t.Fatal(err)
+	}
+	if string(base().img.Pix) != string(fresh.img.Pix) {
+		t.Error("the shared base changed after drawing cards on it")
+	}
+}

@@ -1,3 +1,8 @@
+// Package card draws the images link previews show: a result card (the
+// verdict, the headline and the criteria as bars) and the landing page's
+// card, each a 1200×630 PNG. It is pure, like rules: a view value in,
+// bytes out, no I/O and no clock, and equal views give equal bytes, so the
+// caller may cache a card by its view and serve it as immutable.
 package card
 
 import (
