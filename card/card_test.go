@@ -285,3 +285,36 @@ func TestLandingCard(t *testing.T) {
 		t.Error("the same landing card drew different bytes twice")
 	}
 }
+
+// TestManyCriteriaStayInThePanel: a content file with twice the criteria
+// and long labels still draws every bar inside the panel.
+func TestManyCriteriaStayInThePanel(t *testing.T) {
+	q := mustDefault(t)
+	v := card.ResultFor(q, resultsByOutcome(t, q)[assessment.BookACall])
+	for i := range v.Groups {
+		g := &v.Groups[i]
+		for _, b := range g.Bars {
+			b.Label += " and a label that runs on well past the panel's edge"
+			g.Bars = append(g.Bars, b)
+		}
+	}
+	b := renderResult(t, v)
+	img := checkCard(t, b)
+	save(t, "many-criteria.png", b)
+	white := img.At(900, 586)
+	// The panel's bottom padding and its right-hand padding stay blank.
+	for y := 580; y < 590; y++ {
+		for x := 680; x < 1120; x++ {
+			if !sameColour(img.At(x, y), white) {
+				t.Fatalf("pixel (%d,%d) below the last bar is %v, want the panel's %v", x, y, img.At(x, y), white)
+			}
+		}
+	}
+	for y := 60; y < 580; y++ {
+		for x := 1116; x < 1130; x++ {
+			if !sameColour(img.At(x, y), white) {
+				t.Fatalf("pixel (%d,%d) right of the bars is %v, want the panel's %v", x, y, img.At(x, y), white)
+			}
+		}
+	}
+}
