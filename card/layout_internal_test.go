@@ -19,7 +19,7 @@ func TestContentHeadlinesFitWhole(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.close()
-	height := headlineHeight(f, q.Title)
+	height := headlineHeight(f, q.Title, q.Minutes)
 	for _, o := range q.Outcomes {
 		b := headlineBlock(f, o.Headline, height)
 		if got := strings.Join(b.lines, " "); got != o.Headline {
@@ -80,6 +80,8 @@ func TestTypeset(t *testing.T) {
 		{"You're ready", "You\u2019re ready"},
 		{"full-time leader", "full\u00adtime leader"},
 		{"'quoted' - spaced", "'quoted' - spaced"},
+		{"A 3-MINUTE test", "A 3\u00adMINUTE test"},
+		{"rock 'n' roll", "rock 'n' roll"},
 		{"plain", "plain"},
 	}
 	for _, tt := range tests {

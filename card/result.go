@@ -3,6 +3,7 @@ package card
 import (
 	"fmt"
 	"image/color"
+	"strconv"
 	"strings"
 )
 
@@ -30,8 +31,8 @@ func drawResult(v Result) (*canvas, error) {
 	c.fill(roundRect(0, 0, Width, band, 0), lk.strong)
 	drawBrand(c, f, v.Brand)
 	drawBadge(c, f, lk, v.Verdict, margin, 150)
-	drawFoot(c, f, v.Question, lk.strong)
-	drawHeadline(c, f, v.Headline, headlineTop, headlineTop+headlineHeight(f, v.Question))
+	drawFoot(c, f, v.Question, v.Minutes, lk.strong)
+	drawHeadline(c, f, v.Headline, headlineTop, headlineTop+headlineHeight(f, v.Question, v.Minutes))
 	drawGroups(c, f, v.Groups)
 	return c, nil
 }
@@ -73,36 +74,55 @@ func drawHeadline(c *canvas, f *faces, headline string, top, bottom int) {
 	}
 }
 
-// footLayout lays out the foot: what the questionnaire asks, so someone
-// shown the card knows what it is about, under a short rule. It returns
-// the text, its first baseline and the rule's top.
-func footLayout(f *faces, question string) (b block, baseline, top int) {
+// foot is the left column's foot: what the questionnaire asks, so someone
+// shown the card knows what it is about, under a kicker saying how long it
+// takes, which is what makes a co-founder try it.
+type foot struct {
+	question block
+	baseline int    // the question's first baseline
+	kicker   string // in capitals, drawn at kickerY
+	kickerY  int
+	top      int
+}
+
+const kickerSize = 16
+
+func footLayout(f *faces, question string, minutes int) foot {
 	if question == "" {
-		return block{}, footerY, footerY
+		return foot{baseline: footerY, top: footerY}
 	}
-	b = fitText(f, regular, question, 24, 20, leftW, 2)
-	baseline = footerY - (len(b.lines)-1)*footLeadingPx(b.size)
-	return b, baseline, baseline - capHeight(b.size) - 26
+	b := fitText(f, regular, question, 24, 20, leftW, 2)
+	ft := foot{question: b, baseline: footerY - (len(b.lines)-1)*footLeadingPx(b.size)}
+	ft.kickerY = ft.baseline - capHeight(b.size) - 16
+	ft.top = ft.kickerY - capHeight(kickerSize)
+	if minutes > 0 {
+		ft.kicker = "A " + strconv.Itoa(minutes) + "-MINUTE ASSESSMENT"
+	}
+	return ft
 }
 
 func footLeadingPx(size float64) int { return int(size*1.3 + 0.5) }
 
 // headlineHeight is the room the headline has between the badge and the
 // foot, which is one line or two depending on the question.
-func headlineHeight(f *faces, question string) int {
-	_, _, top := footLayout(f, question)
-	return top - 36 - headlineTop
+func headlineHeight(f *faces, question string, minutes int) int {
+	return footLayout(f, question, minutes).top - 40 - headlineTop
 }
 
-func drawFoot(c *canvas, f *faces, question string, rule color.RGBA) {
-	b, y, top := footLayout(f, question)
-	if len(b.lines) == 0 {
+func drawFoot(c *canvas, f *faces, question string, minutes int, accent color.RGBA) {
+	ft := footLayout(f, question, minutes)
+	if len(ft.question.lines) == 0 {
 		return
 	}
-	c.fill(roundRect(margin, float32(top), 56, 4, 2), rule)
-	for _, l := range b.lines {
-		c.text(b.face, muted, margin, y, l)
-		y += footLeadingPx(b.size)
+	if ft.kicker != "" {
+		c.text(f.get(bold, kickerSize), accent, margin, ft.kickerY, ft.kicker)
+	} else {
+		c.fill(roundRect(margin, float32(ft.top), 56, 4, 2), accent)
+	}
+	y := ft.baseline
+	for _, l := range ft.question.lines {
+		c.text(ft.question.face, muted, margin, y, l)
+		y += footLeadingPx(ft.question.size)
 	}
 }
 

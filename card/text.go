@@ -84,26 +84,27 @@ func width(face font.Face, text string) int {
 }
 
 // typeset picks the glyphs text is drawn with: a curly apostrophe inside a
-// word, and inside a word the soft hyphen's glyph for a hyphen, since the
-// Go fonts draw the hyphen-minus as wide as a minus sign, for code.
+// word, and between letters or digits ("full-time", "3-minute") the soft
+// hyphen's glyph for a hyphen, since the Go fonts draw the hyphen-minus as
+// wide as a minus sign, for code.
 func typeset(text string) string {
 	if !strings.ContainsAny(text, "'-") {
 		return text
 	}
 	runes := []rune(text)
 	for i := 1; i+1 < len(runes); i++ {
-		if !unicode.IsLetter(runes[i-1]) || !unicode.IsLetter(runes[i+1]) {
-			continue
-		}
-		switch runes[i] {
-		case '\'':
-			runes[i] = '’'
-		case '-':
-			runes[i] = '­'
+		between := func(is func(rune) bool) bool { return is(runes[i-1]) && is(runes[i+1]) }
+		switch {
+		case runes[i] == '\'' && between(unicode.IsLetter):
+			runes[i] = '\u2019'
+		case runes[i] == '-' && between(isAlnum):
+			runes[i] = '\u00ad'
 		}
 	}
 	return string(runes)
 }
+
+func isAlnum(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
 // block is text laid out to fit a box: its lines and the size that fits.
 type block struct {

@@ -47,6 +47,7 @@ type Result struct {
 	Verdict  string // the badge's words, e.g. "Strong fit"
 	Headline string
 	Question string // what the questionnaire asks, shown at the foot
+	Minutes  int    // how long the questionnaire takes; 0 leaves it unsaid
 	Groups   []Group
 }
 
@@ -90,7 +91,7 @@ var groupLabels = []struct {
 // scores and levels, and the content's own wording; nothing else.
 func ResultFor(q *assessment.Questionnaire, r assessment.Result) Result {
 	family := FamilyOf(r.Outcome)
-	v := Result{Brand: Brand, Family: family, Verdict: verdicts[family], Headline: "A fitcheck result", Question: q.Title}
+	v := Result{Brand: Brand, Family: family, Verdict: verdicts[family], Headline: "A fitcheck result", Question: q.Title, Minutes: q.Minutes}
 	if o, ok := q.Outcome(r.Outcome); ok && o.Headline != "" {
 		v.Headline = o.Headline
 	}
