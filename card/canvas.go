@@ -28,11 +28,12 @@ func newCanvas(w, h int, bg color.Color) *canvas {
 // path is a closed outline in card coordinates, recorded so its bounding
 // box is known before it is rasterized.
 type path struct {
-	ops  []pathOp
-	minX float32
-	minY float32
-	maxX float32
-	maxY float32
+	ops     []pathOp
+	started bool // the bounds hold at least one point
+	minX    float32
+	minY    float32
+	maxX    float32
+	maxY    float32
 }
 
 type pathOp struct {
@@ -41,8 +42,8 @@ type pathOp struct {
 }
 
 func (p *path) extend(x, y float32) {
-	if len(p.ops) == 0 && p.minX == 0 && p.maxX == 0 {
-		p.minX, p.maxX, p.minY, p.maxY = x, x, y, y
+	if !p.started {
+		p.minX, p.maxX, p.minY, p.maxY, p.started = x, x, y, y, true
 	}
 	p.minX, p.maxX = min(p.minX, x), max(p.maxX, x)
 	p.minY, p.maxY = min(p.minY, y), max(p.maxY, y)

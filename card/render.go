@@ -72,8 +72,9 @@ func mix(c color.RGBA, share float64) color.RGBA {
 }
 
 // encode writes the card as PNG at the fastest compression, as a palette
-// image: a third of the bytes to compress and no row filters to try, which
-// halves both the time and the size. See paletted for the colours.
+// image: a third of the bytes to compress and no row filters to try. That
+// took encoding from about 26 to 4 ms of CPU and a card from about 82 to
+// 39 KB. See paletted for the colours.
 func encode(c *canvas) ([]byte, error) {
 	img := paletted(c.img)
 	var buf bytes.Buffer
@@ -134,9 +135,10 @@ func drawPanel(c *canvas) {
 }
 
 // paletted converts an opaque card to a palette image. Its flat colours and
-// its edges, quantized as they were drawn, come to about 256 colours; when
-// there are more, the rarest (a few edge pixels where shapes meet) take the
-// nearest of the 256 most used, a difference no one can see. The palette is
+// its edges, quantized as they were drawn, come to a few hundred colours;
+// those beyond the 256 most used are rare (under 0.1% of the pixels, where
+// anti-aliased edges meet) and take the nearest kept colour, a difference
+// no one can see (TestPaletteKeepsTheCard). The palette is
 // ordered by use, then by colour, so equal cards give equal bytes.
 func paletted(img *image.RGBA) *image.Paletted {
 	counts := countColours(img)
