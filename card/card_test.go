@@ -136,10 +136,17 @@ func TestSameAnswersSameCard(t *testing.T) {
 		t.Errorf("cards for the same scored answers differ (%d and %d bytes)", len(a), len(b))
 	}
 
+	if k1, k2 := card.ResultFor(q, rules.Evaluate(q, first)).Key(), card.ResultFor(q, rules.Evaluate(q, second)).Key(); k1 != k2 {
+		t.Errorf("keys for the same scored answers differ: %s and %s", k1, k2)
+	}
+
 	changed := rules.Evaluate(q, first)
 	changed.Criteria[0].Score--
 	if c := renderResult(t, card.ResultFor(q, changed)); bytes.Equal(a, c) {
 		t.Errorf("a lower score for %q drew the same card", changed.Criteria[0].ID)
+	}
+	if card.ResultFor(q, changed).Key() == card.ResultFor(q, rules.Evaluate(q, first)).Key() {
+		t.Errorf("a lower score for %q kept the same key", changed.Criteria[0].ID)
 	}
 }
 

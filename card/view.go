@@ -6,6 +6,10 @@
 package card
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
 	"strconv"
 
 	"sessionplayer.studio/fitcheck/assessment"
@@ -143,4 +147,19 @@ func LandingFor(q *assessment.Questionnaire) Landing {
 		promise = "A straight answer in " + strconv.Itoa(q.Minutes) + " minutes, with the reasons behind it."
 	}
 	return Landing{Brand: Brand, Title: q.Title, Promise: promise}
+}
+
+// Key names a result card's view: equal views have equal keys and draw
+// equal bytes, so a cache can hold cards by key and two founders with the
+// same answers share one entry. It names the view, not the drawing: a
+// change to this package's design keeps the key, so an ETag should hash
+// the bytes.
+func (v Result) Key() string {
+	// A view has no maps, so its JSON is the same every time.
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("card: encode view: %v", err)) // strings, ints and slices always encode
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:16])
 }
