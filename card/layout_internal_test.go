@@ -57,7 +57,7 @@ func TestWrap(t *testing.T) {
 		{"one line", "Between stages", 400, 2, []string{"Between stages"}, true},
 		{"two lines", "Capable team, unclear direction", 200, 2, []string{"Capable team,", "unclear direction"}, true},
 		{"cut with an ellipsis", "one two three four five six seven", 80, 2, []string{"one two", "three…"}, false},
-		{"giant word cut", "Supercalifragilistic", 80, 1, []string{"Super…"}, true},
+		{"giant word cut", "Supercalifragilistic", 80, 1, []string{"Super…"}, false},
 		{"nothing", "", 100, 2, nil, true},
 	}
 	for _, tt := range tests {
@@ -130,5 +130,22 @@ func TestInitialsOf(t *testing.T) {
 		if got := initialsOf(tt.name); got != tt.want {
 			t.Errorf("initialsOf(%q) = %q, want %q", tt.name, got, tt.want)
 		}
+	}
+}
+
+// TestFitShrinksBeforeCutting: a word too wide for the column is set at the
+// smallest size before it is cut, and cut at the column's full width.
+func TestFitShrinksBeforeCutting(t *testing.T) {
+	f, err := newFaces()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.close()
+	b := headlineBlock(f, "Supercalifragilisticexpialidociouslyunderstatedproductleadership fits", 220)
+	if b.size != 34 {
+		t.Errorf("giant word set at %vpx, want the smallest size, 34", b.size)
+	}
+	if len(b.lines) == 0 || !strings.HasSuffix(b.lines[0], ellipsis) || width(b.face, b.lines[0]) < leftW*9/10 {
+		t.Errorf("giant word laid out as %q, want it cut with an ellipsis near the column's full width", b.lines)
 	}
 }

@@ -168,11 +168,12 @@ func balance(face font.Face, text string, lines []string, maxWidth int) []string
 }
 
 // wrap breaks text into lines no wider than maxWidth, word by word. It
-// reports false when the text needed more than maxLines lines; the lines it
-// returns are then cut to maxLines, the last one ending in an ellipsis.
+// reports false when the text needed more than maxLines lines, the lines it
+// returns then cut to maxLines and the last ending in an ellipsis, or when a
+// word wider than maxWidth had to be cut: either way a smaller size may fit.
 func wrap(face font.Face, text string, maxWidth, maxLines int) ([]string, bool) {
 	var lines []string
-	line := ""
+	line, cut := "", false
 	for _, word := range strings.Fields(text) {
 		candidate := word
 		if line != "" {
@@ -189,14 +190,14 @@ func wrap(face font.Face, text string, maxWidth, maxLines int) ([]string, bool) 
 		if width(face, word) > maxWidth {
 			// A word wider than the box alone cannot wrap: it is cut.
 			lines = append(lines, truncate(face, word, maxWidth))
-			line = ""
+			line, cut = "", true
 		}
 	}
 	if line != "" {
 		lines = append(lines, line)
 	}
 	if len(lines) <= maxLines {
-		return lines, true
+		return lines, !cut
 	}
 	lines = lines[:maxLines]
 	last := lines[maxLines-1]
