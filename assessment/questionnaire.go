@@ -3,6 +3,11 @@
 // produce, and the stored assessment. It imports nothing else of ours.
 package assessment
 
+import (
+	"strings"
+	"unicode"
+)
+
 // QuestionType says how a question is asked and answered.
 type QuestionType string
 
@@ -18,21 +23,59 @@ const (
 // against the criteria, which outcome the rules choose, and the copy shown
 // for each outcome. Version is the content hash; it is set by Parse.
 type Questionnaire struct {
-	Title    string      `yaml:"title"`
-	Summary  string      `yaml:"summary"`
-	Minutes  int         `yaml:"minutes"`
-	Levels   []Level     `yaml:"levels"`
-	Criteria []Criterion `yaml:"criteria"`
-	Steps    []Step      `yaml:"steps"`
-	Contact  ContactCopy `yaml:"contact"`
-	Outcomes []Outcome   `yaml:"outcomes"`
-	Rules    []Rule      `yaml:"rules"`
-	Examples []Example   `yaml:"examples"`
+	Title    string       `yaml:"title"`
+	Summary  string       `yaml:"summary"`
+	Minutes  int          `yaml:"minutes"`
+	Owner    OwnerProfile `yaml:"owner"`
+	Levels   []Level      `yaml:"levels"`
+	Criteria []Criterion  `yaml:"criteria"`
+	Steps    []Step       `yaml:"steps"`
+	Contact  ContactCopy  `yaml:"contact"`
+	Outcomes []Outcome    `yaml:"outcomes"`
+	Rules    []Rule       `yaml:"rules"`
+	Examples []Example    `yaml:"examples"`
 
 	Version string `yaml:"-"`
 	Source  []byte `yaml:"-"`
 
 	maxScores []int // see MaxScores; set by Parse
+}
+
+// OwnerProfile is the person behind the site, as the landing page and the
+// result introduce them: who a founder would be talking to.
+type OwnerProfile struct {
+	Name     string      `yaml:"name"`
+	Title    string      `yaml:"title"`    // one line, e.g. "Fractional Head of Product"
+	Bio      string      `yaml:"bio"`      // a sentence or two
+	Photo    string      `yaml:"photo"`    // optional: an image file beside the content file
+	Location string      `yaml:"location"` // e.g. "Nashville · works anywhere"
+	Links    []OwnerLink `yaml:"links"`
+}
+
+// OwnerLink is one way to reach the owner or read about them.
+type OwnerLink struct {
+	Label string `yaml:"label"`
+	URL   string `yaml:"url"`
+}
+
+// Initials are the owner's initials, for an avatar when there is no photo.
+func (o OwnerProfile) Initials() string {
+	var out []rune
+	for _, word := range strings.Fields(o.Name) {
+		if r := []rune(word); len(out) < 2 && unicode.IsLetter(r[0]) {
+			out = append(out, unicode.ToUpper(r[0]))
+		}
+	}
+	return string(out)
+}
+
+// FirstName is how the copy refers to the owner ("Gregory"), or "us" when
+// the content names nobody.
+func (o OwnerProfile) FirstName() string {
+	if f := strings.Fields(o.Name); len(f) > 0 {
+		return f[0]
+	}
+	return "us"
 }
 
 // Level is one rung of the shared ladder every criterion is graded on,

@@ -37,18 +37,22 @@ type keptPages struct {
 	landing *httpx.Kept[landingKey]
 	steps   *httpx.Kept[stepChoices]
 	results *httpx.Kept[resultKey]
+	cards   *httpx.Kept[string] // by card view key (cards.go)
 }
 
 func newKeptPages() *keptPages {
 	return &keptPages{
-		landing: httpx.NewKept[landingKey](1),
+		landing: httpx.NewKept[landingKey](4),
 		steps:   httpx.NewKept[stepChoices](stepCacheSize),
 		results: httpx.NewKept[resultKey](resultCacheSize),
+		cards:   httpx.NewKept[string](cardCacheSize),
 	}
 }
 
-// landingKey is the landing page as seen without a session: one page.
-type landingKey struct{}
+// landingKey is the landing page as seen without a session: one page per
+// address the site is reached at (its link preview names that address when
+// there is no -base-url).
+type landingKey struct{ base string }
 
 // stepChoices is everything a kept step page may depend on: which step
 // (0-based; the contact step is len(q.Steps)), and the option ids chosen on
@@ -133,8 +137,9 @@ func serveKept[K comparable](w http.ResponseWriter, r *http.Request, kept *httpx
 
 // serveLanding sends the landing page as everyone without a session sees it.
 func (s *Server) serveLanding(w http.ResponseWriter, r *http.Request) error {
-	return serveKept(w, r, s.kept.landing, landingKey{}, true, func() (*httpx.Page, error) {
-		return renderKept(r.Context(), landingPage(s.landingView(false)), false)
+	key := landingKey{base: httpx.AbsoluteURL(s.cfg.BaseURL, r, "")}
+	return serveKept(w, r, s.kept.landing, key, true, func() (*httpx.Page, error) {
+		return renderKept(r.Context(), landingPage(s.landingView(r, false)), false)
 	})
 }
 

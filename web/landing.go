@@ -13,7 +13,7 @@ func (s *Server) landing(w http.ResponseWriter, r *http.Request) error {
 		// same page, rendered once.
 		return s.serveLanding(w, r)
 	}
-	v := s.landingView(deleted)
+	v := s.landingView(r, deleted)
 	q := s.forms.Current()
 	d, err := s.findDraft(r)
 	switch {
@@ -29,15 +29,17 @@ func (s *Server) landing(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) landingView(deleted bool) landingView {
+func (s *Server) landingView(r *http.Request, deleted bool) landingView {
 	q := s.forms.Current()
+	summary := page.Paragraphs(q.Summary)
 	return landingView{
 		Title:     q.Title,
-		Summary:   page.Paragraphs(q.Summary),
+		Summary:   summary,
 		Minutes:   q.Minutes,
 		Questions: q.QuestionCount(),
 		Steps:     len(q.Steps) + 1,
 		Deleted:   deleted,
+		Preview:   s.preview(r, "/", "/card.png", q.Title, firstOr(summary, q.Title)),
 	}
 }
 
@@ -50,6 +52,7 @@ type landingView struct {
 	Steps     int
 	Resume    *resumeView
 	Deleted   bool
+	Preview   page.Preview
 }
 
 type resumeView struct {

@@ -68,6 +68,10 @@ func (s *Server) resultView(r *http.Request, q *assessment.Questionnaire, a *ass
 		v.ActionURL = s.actionURL(o.NextStep.Action)
 	}
 	v.IsOwn = own
+	// The preview is written for whoever the link is shared with.
+	v.Preview = s.preview(r, page.ResultURL(a.Token), page.ResultURL(a.Token)+"/card.png",
+		"A fitcheck result: "+v.Headline+", with the criteria behind it as bars",
+		"A fitcheck result: "+v.Headline+". "+a.Result.Reason)
 	return v
 }
 
@@ -159,6 +163,7 @@ func (s *Server) deleteOwnResult(w http.ResponseWriter, r *http.Request) error {
 type resultView struct {
 	Token        string
 	ShareURL     string
+	Preview      page.Preview
 	JSONURL      string
 	DeleteURL    string
 	Headline     string

@@ -43,6 +43,7 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/static/{file}", page.Assets.Handler(s.notFound))
 
 	r.Get("/", serve(s.landing))
+	r.Get("/card.png", serve(s.landingCard))
 	r.Group(func(r chi.Router) {
 		r.Use(httpx.LimitPosts(cmp.Or(s.cfg.PublicPostsPerMinute, 120), s.tooManyPosts))
 		r.Post("/start", serve(s.start))
@@ -52,6 +53,7 @@ func (s *Server) Handler() http.Handler {
 		r.Post("/r/{token}/delete", serve(s.deleteOwnResult))
 	})
 	r.Get("/r/{token}", serve(s.result)) // and /r/{token}.json
+	r.Get("/r/{token}/card.png", serve(s.resultCard))
 
 	r.Route("/admin", func(r chi.Router) {
 		r.Use(middleware.GetHead) // the mount matches HEAD before the top-level GetHead can turn it into GET

@@ -103,6 +103,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if err != nil {
 		return err
 	}
+	if cfg.BaseURL == "" {
+		log.Warn("-base-url is not set: share links and link previews (Slack, LinkedIn) use whatever host a request names; " +
+			"set -base-url (FITCHECK_BASE_URL) to the public address, e.g. https://fit.example.com")
+	}
 	setupURL, err := srv.SetupURL(ctx)
 	if err != nil {
 		return err

@@ -18,7 +18,8 @@ import (
 type Page struct {
 	contentType string
 	gzipped     []byte
-	size        int // of the body before compression
+	raw         []byte // set instead of gzipped for a body kept uncompressed
+	size        int    // of the body before compression
 	etag        string
 }
 
@@ -30,6 +31,12 @@ func NewPage(contentType string, body []byte) *Page {
 	zw.Write(body)
 	zw.Close()
 	return finishPage(contentType, body, gz.Bytes())
+}
+
+// NewPageUncompressed keeps a body that compression would not shrink (a
+// PNG), sent as it is to every client.
+func NewPageUncompressed(contentType string, body []byte) *Page {
+	return &Page{contentType: contentType, raw: bytes.Clone(body), size: len(body), etag: ETag(body)}
 }
 
 // NewPageFast keeps a page that may be asked for only a few times,
@@ -55,9 +62,17 @@ func (p *Page) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Content-Type", p.contentType)
 	h.Set("ETag", p.etag)
-	h.Add("Vary", "Accept-Encoding")
+	if p.raw == nil {
+		h.Add("Vary", "Accept-Encoding")
+	}
 	if inm := r.Header.Get("If-None-Match"); inm != "" && ETagMatches(inm, p.etag) {
 		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	if p.raw != nil {
+		h.Set("Content-Length", strconv.Itoa(len(p.raw)))
+		w.WriteHeader(http.StatusOK)
+		w.Write(p.raw)
 		return
 	}
 	if AcceptsGzip(r) {
