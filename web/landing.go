@@ -32,7 +32,7 @@ func (s *Server) landing(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) landingView(r *http.Request, deleted bool) landingView {
 	q := s.forms.Current()
 	summary := page.Paragraphs(q.Summary)
-	return landingView{
+	v := landingView{
 		Title:     q.Title,
 		Summary:   summary,
 		Minutes:   q.Minutes,
@@ -40,7 +40,12 @@ func (s *Server) landingView(r *http.Request, deleted bool) landingView {
 		Steps:     len(q.Steps) + 1,
 		Deleted:   deleted,
 		Preview:   s.preview(r, "/", "/card.png", q.Title, firstOr(summary, q.Title)),
+		Owner:     s.owner(),
 	}
+	if len(summary) > 1 {
+		v.More = summary[1:]
+	}
+	return v
 }
 
 // landingView is the landing page.
@@ -53,6 +58,8 @@ type landingView struct {
 	Resume    *resumeView
 	Deleted   bool
 	Preview   page.Preview
+	Owner     page.OwnerView
+	More      []string // the summary's paragraphs after the lead
 }
 
 type resumeView struct {
@@ -60,4 +67,9 @@ type resumeView struct {
 	Step      int
 	Total     int
 	ResultURL string
+}
+
+// owner is the owner block's view of the content's owner.
+func (s *Server) owner() page.OwnerView {
+	return page.OwnerOf(s.forms.Current().Owner, "")
 }
