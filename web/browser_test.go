@@ -114,7 +114,7 @@ func founderJourney(tb *tab) string {
 	tb.do(chromedp.Reload())
 	tb.assertStep(5)
 	tb.open("/")
-	if got, want := tb.text(`[data-testid=resume]`), fmt.Sprintf("Continue at step 5 of %d", len(q.Steps)+1); got != want {
+	if got, want := tb.text(`[data-testid=resume]`), fmt.Sprintf("Continue at step 5 of %d", len(q.Steps)); got != want {
 		t.Errorf("%s: landing on return offers %q, want %q", tb.mode.name, got, want)
 	}
 	tb.checkPage("landing-resume")
@@ -124,7 +124,7 @@ func founderJourney(tb *tab) string {
 	tb.answerStep(4, answers)
 	tb.follow(`[data-testid=next]`)
 
-	// About you: details without consent are refused, and kept.
+	// About you: details without consent are asked about once, and kept.
 	tb.assertStep(6)
 	tb.checkPage("contact")
 	tb.typeInto("c-name", founder.name)
@@ -133,15 +133,14 @@ func founderJourney(tb *tab) string {
 	tb.typeInto("c-role", founder.role)
 	tb.follow(`[data-testid=next]`)
 	tb.assertStep(6)
-	if !tb.waitFor(`!!document.activeElement && !!document.activeElement.closest('[data-testid=error-summary]')`) {
-		t.Errorf("%s: focus after a contact error is on %s, want the error summary", tb.mode.name, eval[focusState](tb, focusJS).Desc)
+	if !tb.waitFor(`!!document.activeElement && !!document.activeElement.closest('[data-testid=consent-question]')`) {
+		t.Errorf("%s: focus after details without consent is on %s, want the question", tb.mode.name, eval[focusState](tb, focusJS).Desc)
 	}
 	if got := eval[string](tb, `document.querySelector('#c-company').value`); got != founder.company {
 		t.Errorf("%s: company after the error = %q, want %q kept", tb.mode.name, got, founder.company)
 	}
-	tb.checkPage("contact-errors")
-	tb.choose("c-consent")
-	tb.follow(`[data-testid=next]`)
+	tb.checkPage("contact-consent-question")
+	tb.follow(`[data-testid=consent-keep]`)
 
 	// The result.
 	if !strings.HasPrefix(tb.path(), "/r/") {
@@ -376,7 +375,10 @@ func (tb *tab) assertStep(n int) {
 	if p := tb.path(); !strings.HasPrefix(p, fmt.Sprintf("/step/%d", n)) {
 		tb.t.Fatalf("%s: page is %s, want step %d", tb.mode.name, p, n)
 	}
-	want := fmt.Sprintf("Step %d of %d", n, len(tb.site.q.Steps)+1)
+	want := fmt.Sprintf("Step %d of %d", n, len(tb.site.q.Steps))
+	if n == len(tb.site.q.Steps)+1 {
+		want = "Optional: your details" // the contact step counts as optional, not as a step
+	}
 	if got := tb.text(`#progress-label`); got != want {
 		tb.t.Errorf("%s: progress = %q, want %q", tb.mode.name, got, want)
 	}

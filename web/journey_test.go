@@ -20,8 +20,8 @@ func TestJourneyReachesEveryOutcome(t *testing.T) {
 		t.Run(ex.Name, func(t *testing.T) {
 			v := s.newVisitor()
 			contactStep := v.answerAll(ex.Answers)
-			if got := textOf(byTestID(contactStep.doc, "progress")); !strings.Contains(got, "Step 6 of 6") {
-				t.Errorf("contact step progress = %q, want Step 6 of 6", got)
+			if got := textOf(byTestID(contactStep.doc, "progress")); !strings.Contains(got, "Optional: your details") {
+				t.Errorf("contact step progress = %q, want it counted as optional, not as step 6 of 6", got)
 			}
 			done := v.submitContact(url.Values{})
 			if done.status != http.StatusSeeOther || !strings.HasPrefix(done.location, "/r/") {
@@ -154,18 +154,45 @@ func TestContactDetailsNeedConsent(t *testing.T) {
 	answers := exampleAnswers(t, s.q, assessment.HireAPM)
 	details := url.Values{"name": {"Ada Founder"}, "email": {"ada@example.com"}, "company": {"Acme"}, "role": {"CEO"}}
 
-	t.Run("details without consent are refused, and kept on the form", func(t *testing.T) {
+	t.Run("details without consent are asked about once, and kept on the form", func(t *testing.T) {
 		v := s.newVisitor()
 		v.answerAll(answers)
 		p := v.submitContact(cloneValues(details))
 		if p.status != http.StatusUnprocessableEntity {
 			t.Fatalf("submit = %d, want 422", p.status)
 		}
-		if textOf(byTestID(p.doc, "error-consent")) == "" {
-			t.Errorf("no message next to the consent box")
+		ask := byTestID(p.doc, "consent-question")
+		if ask == nil || byTestID(ask, "consent-keep") == nil || byTestID(ask, "consent-discard") == nil {
+			t.Fatalf("no question with a keep and a discard button")
+		}
+		if strings.Contains(textOf(ask), "error") || byTestID(p.doc, "error-summary") != nil {
+			t.Errorf("the question reads as an error: %q", textOf(ask))
 		}
 		if !strings.Contains(p.body, `value="ada@example.com"`) {
 			t.Errorf("email typed was not kept on the form")
+		}
+		if s.countRows("assessments") != 0 {
+			t.Errorf("an assessment was stored before the visitor answered")
+		}
+	})
+
+	t.Run("keep means consent; discard shows the result without them", func(t *testing.T) {
+		for choice, want := range map[string]assessment.Contact{
+			"keep":    {Name: "Ada Founder", Email: "ada@example.com", Company: "Acme", Role: "CEO", Consent: true},
+			"discard": {},
+		} {
+			v := s.newVisitor()
+			v.answerAll(answers)
+			form := cloneValues(details)
+			form.Set("consent_choice", choice)
+			p := v.submitContact(form)
+			if p.status != http.StatusSeeOther || !strings.HasPrefix(p.location, "/r/") {
+				t.Fatalf("%s: submit = %d %q, want 303 to the result", choice, p.status, p.location)
+			}
+			a, err := s.store.FindAssessment(t.Context(), strings.TrimPrefix(p.location, "/r/"))
+			if err != nil || a.Contact != want {
+				t.Errorf("%s: stored contact = %+v, %v; want %+v", choice, a.Contact, err, want)
+			}
 		}
 	})
 

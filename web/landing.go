@@ -37,7 +37,7 @@ func (s *Server) landingView(r *http.Request, deleted bool) landingView {
 		Summary:   summary,
 		Minutes:   q.Minutes,
 		Questions: q.QuestionCount(),
-		Steps:     len(q.Steps) + 1,
+		Steps:     len(q.Steps),
 		Deleted:   deleted,
 		Preview:   s.preview(r, "/", "/card.png", q.Title, firstOr(summary, q.Title)),
 		Owner:     s.owner(),

@@ -14,7 +14,8 @@ type stepView struct {
 	Title      string
 	Intro      string
 	Number     int
-	Total      int
+	Total      int  // question steps; the contact step comes after them
+	Optional   bool // the contact step, which counts as optional, not as one more step
 	Action     string
 	BackURL    string // a link back when there is no earlier step to save through
 	SubmitText string
@@ -39,6 +40,7 @@ type questionView struct {
 
 type optionView struct {
 	ID      string
+	N       int // 1-based position, shown on a scale's buttons
 	Label   string
 	Checked bool
 }
@@ -50,11 +52,14 @@ type fieldErrorView struct {
 }
 
 type contactView struct {
+	// AskConsent asks whether to keep details typed without the consent
+	// box ticked, with a button for each answer.
+	AskConsent bool
+	Owner      string // the owner's first name
 	Intro        string
 	Fields       []contactFieldView
 	Consent      bool
 	ConsentLabel string
-	ConsentError string
 }
 
 type contactFieldView struct {
@@ -81,7 +86,7 @@ func (s *Server) questionStepView(idx int, form url.Values, errs assessment.Fiel
 		Title:      step.Title,
 		Intro:      step.Intro,
 		Number:     idx + 1,
-		Total:      len(q.Steps) + 1,
+		Total:      len(q.Steps),
 		Action:     stepURL(idx + 1),
 		SubmitText: "Next",
 	}
@@ -98,7 +103,7 @@ func (s *Server) questionStepView(idx int, form url.Values, errs assessment.Fiel
 			}
 		}
 		for _, o := range qn.Options {
-			qv.Options = append(qv.Options, optionView{ID: o.ID, Label: o.Label, Checked: slices.Contains(chosen, o.ID)})
+			qv.Options = append(qv.Options, optionView{ID: o.ID, N: len(qv.Options) + 1, Label: o.Label, Checked: slices.Contains(chosen, o.ID)})
 		}
 		if qv.Error != "" {
 			v.Errors = append(v.Errors, fieldErrorView{FieldID: inputID(qn), Label: qn.Prompt, Message: qv.Error})
@@ -118,9 +123,10 @@ var contactFieldDefs = []contactFieldView{
 func (s *Server) contactStepView(c assessment.Contact, errs map[string]string) stepView {
 	q := s.forms.Current()
 	n := len(q.Steps) + 1
-	cv := &contactView{Intro: q.Contact.Intro, Consent: c.Consent, ConsentLabel: q.Contact.ConsentLabel, ConsentError: errs["consent"]}
+	cv := &contactView{Intro: q.Contact.Intro, Consent: c.Consent, ConsentLabel: q.Contact.ConsentLabel,
+		Owner: q.Owner.FirstName()}
 	values := map[string]string{"name": c.Name, "email": c.Email, "company": c.Company, "role": c.Role}
-	v := stepView{Title: q.Contact.Title, Number: n, Total: n, Action: stepURL(n), SubmitText: "See my result", Contact: cv}
+	v := stepView{Title: q.Contact.Title, Number: n, Total: len(q.Steps), Optional: true, Action: stepURL(n), SubmitText: "See my result", Contact: cv}
 	for _, f := range contactFieldDefs {
 		f.Value = values[f.Name]
 		f.Error = errs[f.Name]
@@ -128,9 +134,6 @@ func (s *Server) contactStepView(c assessment.Contact, errs map[string]string) s
 		if f.Error != "" {
 			v.Errors = append(v.Errors, fieldErrorView{FieldID: "c-" + f.Name, Label: f.Label, Message: f.Error})
 		}
-	}
-	if cv.ConsentError != "" {
-		v.Errors = append(v.Errors, fieldErrorView{FieldID: "c-consent", Label: "Consent", Message: cv.ConsentError})
 	}
 	if msg := errs[formError]; msg != "" {
 		v.Errors = append(v.Errors, fieldErrorView{FieldID: "c-name", Label: "Your details", Message: msg})

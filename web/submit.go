@@ -33,8 +33,9 @@ func contactFromForm(r *http.Request) assessment.Contact {
 	}
 }
 
-// checkContact returns a message per field the visitor should fix.
-func checkContact(c assessment.Contact) map[string]string {
+// checkContact returns a message per field the visitor should fix; owner
+// is who would get in touch.
+func checkContact(c assessment.Contact, owner string) map[string]string {
 	errs := map[string]string{}
 	for field, value := range map[string]string{"name": c.Name, "company": c.Company, "role": c.Role} {
 		if !utf8.ValidString(value) {
@@ -49,15 +50,31 @@ func checkContact(c assessment.Contact) map[string]string {
 			errs["email"] = "Please enter an email address like name@company.com."
 		}
 	}
-	given := c.Name != "" || c.Email != "" || c.Company != "" || c.Role != ""
-	switch {
-	case c.Consent && c.Email == "" && errs["email"] == "":
-		errs["email"] = "Add an email so we can reach you, or untick the box below to stay anonymous."
-	case !c.Consent && given:
-		errs["consent"] = "Tick this box if you'd like us to keep these details and get in touch. " +
-			"Otherwise clear them: we don't keep contact details without your say-so."
+	if c.Consent && c.Email == "" && errs["email"] == "" {
+		errs["email"] = "Add an email so " + owner + " can reach you, or untick the box below to stay anonymous."
 	}
 	return errs
+}
+
+// given reports whether the visitor typed any contact detail.
+func given(c assessment.Contact) bool {
+	return c.Name != "" || c.Email != "" || c.Company != "" || c.Role != ""
+}
+
+// consentChoiceField carries the answer to "keep your details?", asked
+// when details were typed without the consent box ticked.
+const consentChoiceField = "consent_choice"
+
+// applyConsentChoice reads that answer: keeping the details is consent,
+// discarding them clears them.
+func applyConsentChoice(r *http.Request, c assessment.Contact) assessment.Contact {
+	switch r.PostForm.Get(consentChoiceField) {
+	case "keep":
+		c.Consent = true
+	case "discard":
+		c = assessment.Contact{}
+	}
+	return c
 }
 
 // submit is the contact step's post: it runs the rules on the complete
@@ -79,14 +96,21 @@ func (s *Server) submitDraft(w http.ResponseWriter, r *http.Request, d *assessme
 	if first := q.FirstIncompleteStep(d.Answers); first < len(q.Steps) {
 		return outOfOrder(first)
 	}
-	contact := contactFromForm(r)
-	// Both checks show the form again with what was typed, so nothing the
+	contact := applyConsentChoice(r, contactFromForm(r))
+	// Every check shows the form again with what was typed, so nothing the
 	// visitor entered is lost, whichever check stops the submit.
 	if status, msg := s.checkHuman(r, d); msg != "" {
 		s.pages.Render(w, r, status, stepPage(s.contactStepView(contact, map[string]string{formError: msg})))
 		return nil
 	}
-	if errs := checkContact(contact); len(errs) > 0 {
+	if !contact.Consent && given(contact) {
+		// Details typed, box not ticked: ask once rather than refuse.
+		v := s.contactStepView(contact, nil)
+		v.Contact.AskConsent = true
+		s.pages.Render(w, r, http.StatusUnprocessableEntity, stepPage(v))
+		return nil
+	}
+	if errs := checkContact(contact, q.Owner.FirstName()); len(errs) > 0 {
 		s.pages.Render(w, r, http.StatusUnprocessableEntity, stepPage(s.contactStepView(contact, errs)))
 		return nil
 	}
