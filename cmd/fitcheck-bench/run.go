@@ -81,6 +81,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return errors.New("-profile slows the server a little: its figures are not for -write-docs")
 	}
 	o.Args = args
+	// Before re-executing pinned, so the advice is printed once.
+	if _, err := findWrk(); err != nil {
+		return err
+	}
 	if os.Getenv(pinnedEnv) == "" && canPin() {
 		return reexecPinned(ctx, args, stdout, stderr)
 	}
