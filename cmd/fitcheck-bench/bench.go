@@ -141,9 +141,10 @@ func startFitcheck(ctx context.Context, bin, dir string, env ...string) (*proces
 	}
 	base := "http://" + addr
 	args := []string{"-addr", addr, "-db", filepath.Join(dir, "fitcheck.db"),
-		// Load comes faster than any person: without these the server would
-		// (rightly) turn it away as automated.
-		"-min-completion-time", "0", "-post-limit", "100000000"}
+		// Load comes faster than any person, and from one address: without
+		// these the server would (rightly) turn it away as automated, or
+		// refuse the thousands of open drafts the fixtures make.
+		"-min-completion-time", "0", "-post-limit", "100000000", "-max-open-drafts", "100000000"}
 	started := time.Now()
 	p, err := startProcess(bin, args, filepath.Join(dir, "server.log"), env...)
 	if err != nil {
