@@ -26,7 +26,19 @@ const (
 	coldStarts   = 5
 )
 
+// benchEnv is what every measurement shares.
+type benchEnv struct {
+	dir      string // the run's scratch directory
+	wrk      *wrkLoad
+	profiles *profiler // nil unless -profile
+	stderr   io.Writer
+}
+
 func bench(ctx context.Context, o options, stdout, stderr io.Writer) error {
+	wrk, err := findWrk()
+	if err != nil {
+		return err
+	}
 	root, err := moduleRoot()
 	if err != nil {
 		return err
@@ -40,11 +52,25 @@ func bench(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	} else {
 		defer os.RemoveAll(dir)
 	}
+	env := &benchEnv{dir: dir, wrk: &wrkLoad{wrk: wrk, clients: o.Clients, dir: dir}, stderr: stderr}
+	if o.Profile != "" {
+		if env.profiles, err = newProfiler(o.Profile, dir); err != nil {
+			return err
+		}
+	}
 	rep := &report{Options: o, Machine: describeMachine(dir), Started: time.Now().UTC(), Code: codeVersion(root)}
 
 	progress(stderr, "building ./cmd/fitcheck")
 	bin := filepath.Join(dir, "fitcheck")
-	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/fitcheck")
+	args := []string{"build", "-o", bin}
+	if env.profiles != nil {
+		overlay, err := env.profiles.overlay(root)
+		if err != nil {
+			return err
+		}
+		args = append(args, "-overlay", overlay)
+	}
+	build := exec.CommandContext(ctx, "go", append(args, "./cmd/fitcheck")...)
 	build.Dir, build.Stdout, build.Stderr = root, stderr, stderr
 	if err := build.Run(); err != nil {
 		return fmt.Errorf("build fitcheck: %w", err)
@@ -67,12 +93,12 @@ func bench(ctx context.Context, o options, stdout, stderr io.Writer) error {
 		rep.ColdStarts = append(rep.ColdStarts, d)
 	}
 
-	srv, base, _, err := startFitcheck(ctx, bin, filepath.Join(dir, "site"))
+	srv, base, _, err := startFitcheck(ctx, bin, filepath.Join(dir, "site"), env.profiles.env("fitcheck")...)
 	if err != nil {
 		return err
 	}
 	defer srv.stop()
-	if err := measureSite(ctx, o, rep, srv, base, stderr); err != nil {
+	if err := measureSite(ctx, o, rep, env, srv, base); err != nil {
 		return err
 	}
 	if rep.PeakRSS, err = peakRSS(srv.pid()); err != nil {
@@ -84,9 +110,6 @@ func bench(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	}
 	rep.LoggedErrors = countLoggedErrors(srv.log.Name())
 
-	if err := measureBare(ctx, o, rep, dir, stderr); err != nil {
-		return err
-	}
 	progress(stderr, "raw SQLite inserts, one row per transaction, for %s", o.Duration)
 	if rep.Inserts, err = measureInserts(ctx, o, dir); err != nil {
 		return err
@@ -100,12 +123,15 @@ func bench(ctx context.Context, o options, stdout, stderr io.Writer) error {
 		}
 		progress(stderr, "wrote %s", path)
 	}
+	if env.profiles != nil {
+		progress(stderr, "CPU profiles of the measured windows are in %s (go tool pprof -top %s)", o.Profile, filepath.Join(o.Profile, "landing.pprof"))
+	}
 	return nil
 }
 
 // startFitcheck starts the real server on a fresh database in dir and
 // returns it once /healthz answers, with the time that took from exec.
-func startFitcheck(ctx context.Context, bin, dir string) (*process, string, time.Duration, error) {
+func startFitcheck(ctx context.Context, bin, dir string, env ...string) (*process, string, time.Duration, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, "", 0, err
 	}
@@ -115,11 +141,12 @@ func startFitcheck(ctx context.Context, bin, dir string) (*process, string, time
 	}
 	base := "http://" + addr
 	args := []string{"-addr", addr, "-db", filepath.Join(dir, "fitcheck.db"),
-		// Load comes faster than any person: without these the server would
-		// (rightly) turn it away as automated.
-		"-min-completion-time", "0", "-post-limit", "100000000"}
+		// Load comes faster than any person, and from one address: without
+		// these the server would (rightly) turn it away as automated, or
+		// refuse the thousands of open drafts the fixtures make.
+		"-min-completion-time", "0", "-post-limit", "100000000", "-max-open-drafts", "100000000"}
 	started := time.Now()
-	p, err := startProcess(bin, args, filepath.Join(dir, "server.log"))
+	p, err := startProcess(bin, args, filepath.Join(dir, "server.log"), env...)
 	if err != nil {
 		return nil, "", 0, err
 	}
@@ -131,13 +158,24 @@ func startFitcheck(ctx context.Context, bin, dir string) (*process, string, time
 	return p, base, d, nil
 }
 
-// measureSite loads each route of the running server in turn.
-func measureSite(ctx context.Context, o options, rep *report, srv *process, base string, stderr io.Writer) error {
+// wrkRoute is a route wrk drives: reqs sent in turn, over and over.
+type wrkRoute struct {
+	Name string
+	Reqs []request
+	Want expect
+	// Bare routes are set beside a bare net/http handler sending the bytes
+	// and headers this route sent; the others beside raw inserts.
+	Bare bool
+}
+
+// measureSite loads each route of the running server in turn, and each
+// read route's bare ceiling right after it, so both meet the same machine.
+func measureSite(ctx context.Context, o options, rep *report, env *benchEnv, srv *process, base string) error {
 	fx, err := newFixtures(base)
 	if err != nil {
 		return err
 	}
-	progress(stderr, "preparing %d sessions at step 2 and %d drafts ready to submit, through the forms", stepSessions, o.Submits)
+	progress(env.stderr, "preparing %d sessions at step 2 and %d drafts ready to submit, through the forms", stepSessions, o.Submits)
 	sessions, err := fx.drafts(ctx, stepSessions, func() (visitorSession, error) { return fx.draftAt(1, true) })
 	if err != nil {
 		return fmt.Errorf("prepare sessions: %w", err)
@@ -147,173 +185,207 @@ func measureSite(ctx context.Context, o options, rep *report, srv *process, base
 		return fmt.Errorf("prepare drafts: %w", err)
 	}
 	fx.client.CloseIdleConnections()
+	if rep.FixtureRSS, err = peakRSS(srv.pid()); err != nil {
+		return err
+	}
 
 	header := http.Header{}
 	if o.Gzip {
 		header.Set("Accept-Encoding", "gzip")
 	}
-	if rep.landingBytes, rep.landingHeader, err = captureLanding(base, header); err != nil {
-		return err
+	get := func(path string, s visitorSession) request {
+		return request{Method: http.MethodGet, Path: path, Header: withCookie(header, s)}
 	}
-	if rep.FixtureRSS, err = peakRSS(srv.pid()); err != nil {
-		return err
-	}
-	ld := &loader{clients: o.Clients, header: header, server: srv.pid()}
-	form := http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}
-	withSession := func(h http.Header, s visitorSession) http.Header {
-		h = h.Clone()
-		if h == nil {
-			h = http.Header{}
-		}
-		h.Set("Cookie", string(s))
-		return h
-	}
-	each := func(method, path string, body []byte, h http.Header) []vegeta.Target {
-		out := make([]vegeta.Target, len(sessions))
-		for i, s := range sessions {
-			out[i] = vegeta.Target{Method: method, URL: base + path, Body: body, Header: withSession(h, s)}
+	each := func(ss []visitorSession, build func(visitorSession) request) []request {
+		out := make([]request, len(ss))
+		for i, s := range ss {
+			out[i] = build(s)
 		}
 		return out
 	}
-	contact := "/step/" + strconv.Itoa(fx.contactStep())
-	var submits []vegeta.Target
-	for _, s := range ready {
-		submits = append(submits, vegeta.Target{Method: http.MethodPost, URL: base + contact,
-			Body: []byte(contactForm().Encode()), Header: withSession(form, s)})
-	}
+	stepBody := []byte(fx.stepForm(2).Encode())
+	formHeader := header.Clone()
+	formHeader.Set("Content-Type", "application/x-www-form-urlencoded")
 
-	routes := []struct {
-		route
-		first vegeta.Target
-	}{
-		{route{Name: "landing", OK: status(http.StatusOK)}, vegeta.Target{Method: http.MethodGet, URL: base + "/"}},
-		{route{Name: "step-get", OK: status(http.StatusOK)}, each(http.MethodGet, "/step/2", nil, nil)[0]},
-		{route{Name: "step-post", OK: redirectTo("/step/3")}, each(http.MethodPost, "/step/2", []byte(fx.stepForm(2).Encode()), form)[0]},
-		{route{Name: "submit", OK: redirectTo("/r/"), SingleUse: true, Keep: true}, submits[0]},
+	routes := []wrkRoute{
+		{Name: "landing", Reqs: []request{get("/", "")}, Want: expect{Status: http.StatusOK}, Bare: true},
+		{Name: "step-get", Reqs: each(sessions, func(s visitorSession) request { return get("/step/2", s) }),
+			Want: expect{Status: http.StatusOK}, Bare: true},
+		{Name: "step-post", Reqs: each(sessions, func(s visitorSession) request {
+			return request{Method: http.MethodPost, Path: "/step/2", Header: withCookie(formHeader, s), Body: stepBody}
+		}), Want: expect{Status: http.StatusSeeOther, Location: "/step/3"}},
 	}
-	routes[0].Targets = rotate([]vegeta.Target{routes[0].first})
-	routes[1].Targets = rotate(each(http.MethodGet, "/step/2", nil, nil))
-	routes[2].Targets = rotate(each(http.MethodPost, "/step/2", []byte(fx.stepForm(2).Encode()), form))
-	routes[3].Targets = once(submits[1:]) // the first is spent on the probe
-
 	// A step holding words the visitor typed is never kept: it is rendered
 	// for them on every view. Measured over drafts the submit route will
 	// submit afterwards; a GET does not change what they submit.
 	if n := fx.textStep(); n > 0 {
 		path := "/step/" + strconv.Itoa(n)
-		var typed []vegeta.Target
-		for _, s := range ready[1:min(len(ready), 1+stepSessions)] {
-			typed = append(typed, vegeta.Target{Method: http.MethodGet, URL: base + path, Header: withSession(nil, s)})
-		}
-		if len(typed) > 0 {
-			r := routes[3]
-			routes[3].route = route{Name: "step-typed", OK: status(http.StatusOK), Targets: rotate(typed)}
-			routes[3].first = typed[0]
-			routes = append(routes, r)
-		}
+		routes = append(routes, wrkRoute{Name: "step-typed",
+			Reqs: each(ready[1:min(len(ready), 1+stepSessions)], func(s visitorSession) request { return get(path, s) }),
+			Want: expect{Status: http.StatusOK}, Bare: true})
 	}
-
 	for _, r := range routes {
-		m, err := measureRoute(ctx, ld, r.route, r.first, header, o, stderr)
-		if err != nil {
+		if err := measureWrkRoute(ctx, o, rep, env, srv, base, r); err != nil {
 			return err
 		}
-		rep.Routes = append(rep.Routes, m)
 	}
 
-	// The result routes read results the submit route made.
-	var pages, docs []vegeta.Target
-	for _, res := range rep.Routes[len(rep.Routes)-1].Results {
+	m, err := measureSubmits(ctx, o, env, srv, base, ready, withCookie(formHeader, ""), fx.contactStep())
+	if err != nil {
+		return err
+	}
+	// The result routes read results the submits made.
+	var pages, docs []request
+	for _, res := range m.Results {
 		if loc := res.Headers.Get("Location"); strings.HasPrefix(loc, "/r/") && len(pages) < resultPages {
-			pages = append(pages, vegeta.Target{Method: http.MethodGet, URL: base + loc})
-			docs = append(docs, vegeta.Target{Method: http.MethodGet, URL: base + loc + ".json"})
+			pages = append(pages, get(loc, ""))
+			docs = append(docs, get(loc+".json", ""))
 		}
 	}
-	rep.Routes[len(rep.Routes)-1].Results = nil
+	m.Results = nil
+	rep.Routes = append(rep.Routes, m)
 	if len(pages) == 0 {
 		return fmt.Errorf("no submit produced a result; see %s", srv.log.Name())
 	}
-	for _, r := range []struct {
-		route
-		first vegeta.Target
-	}{
-		{route{Name: "result", OK: status(http.StatusOK), Targets: rotate(pages)}, pages[0]},
-		{route{Name: "result-json", OK: status(http.StatusOK), Targets: rotate(docs)}, docs[0]},
+	for _, r := range []wrkRoute{
+		{Name: "result", Reqs: pages, Want: expect{Status: http.StatusOK}, Bare: true},
+		{Name: "result-json", Reqs: docs, Want: expect{Status: http.StatusOK}, Bare: true},
 	} {
-		m, err := measureRoute(ctx, ld, r.route, r.first, header, o, stderr)
-		if err != nil {
+		if err := measureWrkRoute(ctx, o, rep, env, srv, base, r); err != nil {
 			return err
 		}
-		rep.Routes = append(rep.Routes, m)
 	}
 	return nil
 }
 
-func measureRoute(ctx context.Context, ld *loader, r route, first vegeta.Target, header http.Header, o options, stderr io.Writer) (measurement, error) {
-	size, err := probe(first, header, r.OK)
+// withCookie is h with the session's cookie, when there is one.
+func withCookie(h http.Header, s visitorSession) http.Header {
+	h = h.Clone()
+	if s != "" {
+		h.Set("Cookie", string(s))
+	}
+	return h
+}
+
+// measureWrkRoute checks the route answers as it should, warms it up,
+// measures it (profiling the server when asked), and then its bare
+// ceiling.
+func measureWrkRoute(ctx context.Context, o options, rep *report, env *benchEnv, srv *process, base string, r wrkRoute) error {
+	body, header, err := probe(base, r.Reqs[0], r.Want)
 	if err != nil {
-		return measurement{}, fmt.Errorf("%s: %w", r.Name, err)
+		return fmt.Errorf("%s: %w", r.Name, err)
 	}
-	if r.SingleUse {
-		progress(stderr, "%s: %d clients until %d drafts are submitted", r.Name, o.Clients, o.Submits)
-	} else {
-		progress(stderr, "%s: %d clients for %s after %s warm-up", r.Name, o.Clients, o.Duration, o.Warmup)
-	}
-	m, err := ld.run(ctx, r, o.Warmup, o.Duration)
+	progress(env.stderr, "%s: %d clients for %s after %s warm-up, with wrk", r.Name, o.Clients, o.Duration, o.Warmup)
+	m, err := env.loadWithWrk(ctx, o, r, r.Name, srv, base)
 	if err != nil {
-		return m, fmt.Errorf("%s: %w", r.Name, err)
+		return err
 	}
-	m.Bytes = size
+	m.Bytes = len(body)
+	rep.Routes = append(rep.Routes, m)
+	if !r.Bare {
+		return nil
+	}
+	c, err := measureBare(ctx, o, env, r, body, header)
+	if err != nil {
+		return fmt.Errorf("bare ceiling for %s: %w", r.Name, err)
+	}
+	if rep.Bares == nil {
+		rep.Bares = map[string]bareCeiling{}
+	}
+	rep.Bares[r.Name] = c
+	return nil
+}
+
+// loadWithWrk warms the route up, then measures it, with a profile of the
+// measured part when the bench was asked for one.
+func (env *benchEnv) loadWithWrk(ctx context.Context, o options, r wrkRoute, name string, p *process, base string) (measurement, error) {
+	if o.Warmup > 0 {
+		if _, err := env.wrk.run(ctx, name+"-warmup", base, p.pid(), r.Reqs, r.Want, o.Warmup); err != nil {
+			return measurement{}, fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	if err := env.profiles.start(ctx, p); err != nil {
+		return measurement{}, fmt.Errorf("%s: %w", name, err)
+	}
+	m, err := env.wrk.run(ctx, name, base, p.pid(), r.Reqs, r.Want, o.Duration)
+	if err != nil {
+		return m, fmt.Errorf("%s: %w", name, err)
+	}
+	if err := env.profiles.stop(ctx, p, name); err != nil {
+		return m, fmt.Errorf("%s: %w", name, err)
+	}
 	return m, nil
 }
 
-// measureBare captures the landing page as the real server sent it and
-// serves those bytes from a bare net/http handler, under the same load.
-func measureBare(ctx context.Context, o options, rep *report, dir string, stderr io.Writer) error {
+// measureSubmits submits every prepared draft once, the first as a probe.
+func measureSubmits(ctx context.Context, o options, env *benchEnv, srv *process, base string, ready []visitorSession, form http.Header, contactStep int) (measurement, error) {
+	path := "/step/" + strconv.Itoa(contactStep)
+	body := []byte(contactForm().Encode())
+	want := expect{Status: http.StatusSeeOther, Location: "/r/"}
+	if _, _, err := probe(base, request{Method: http.MethodPost, Path: path, Header: withCookie(form, ready[0]), Body: body}, want); err != nil {
+		return measurement{}, fmt.Errorf("submit: %w", err)
+	}
+	var targets []vegeta.Target
+	for _, s := range ready[1:] {
+		targets = append(targets, vegeta.Target{Method: http.MethodPost, URL: base + path, Body: body, Header: withCookie(form, s)})
+	}
+	progress(env.stderr, "submit: %d clients until %d drafts are submitted, with the bench's Go generator", o.Clients, len(targets))
+	ld := &loader{clients: o.Clients, server: srv.pid()}
+	m, err := ld.submit(ctx, submitRoute{Name: "submit", Targets: once(targets), Want: want})
+	if err != nil {
+		return m, fmt.Errorf("submit: %w", err)
+	}
+	return m, nil
+}
+
+// bareCeiling is a bare handler's figures, serving one route's bytes.
+type bareCeiling struct {
+	measurement
+	Size     int    // body bytes
+	Encoding string // its Content-Encoding
+}
+
+// measureBare serves a route's bytes and headers, as the real server sent
+// them, from a bare net/http handler, and loads it as the route was.
+func measureBare(ctx context.Context, o options, env *benchEnv, r wrkRoute, body []byte, header http.Header) (bareCeiling, error) {
 	self, err := os.Executable()
 	if err != nil {
-		return err
+		return bareCeiling{}, err
 	}
-	body := rep.landingBytes
-	if body == nil {
-		return fmt.Errorf("no landing page was captured")
-	}
-	file := filepath.Join(dir, "landing.body")
+	file := filepath.Join(env.dir, r.Name+".body")
 	if err := os.WriteFile(file, body, 0o644); err != nil {
-		return err
+		return bareCeiling{}, err
 	}
 	var headers bytes.Buffer
-	if err := rep.landingHeader.Write(&headers); err != nil {
-		return err
+	if err := header.Write(&headers); err != nil {
+		return bareCeiling{}, err
 	}
-	headerFile := filepath.Join(dir, "landing.header")
+	headerFile := filepath.Join(env.dir, r.Name+".header")
 	if err := os.WriteFile(headerFile, headers.Bytes(), 0o644); err != nil {
-		return err
+		return bareCeiling{}, err
 	}
 	addr, err := freeAddr()
 	if err != nil {
-		return err
+		return bareCeiling{}, err
 	}
 	started := time.Now()
 	p, err := startProcess(self, []string{"bare", "-addr", addr, "-body", file, "-header", headerFile},
-		filepath.Join(dir, "bare.log"))
+		filepath.Join(env.dir, "bare-"+r.Name+".log"), env.profiles.env("bare-"+r.Name)...)
 	if err != nil {
-		return err
+		return bareCeiling{}, err
 	}
 	defer p.stop()
 	base := "http://" + addr
 	if _, err := p.waitReady(ctx, base+"/", started, 10*time.Second); err != nil {
-		return err
+		return bareCeiling{}, err
 	}
-	header := http.Header{}
-	if o.Gzip {
-		header.Set("Accept-Encoding", "gzip")
+	progress(env.stderr, "bare ceiling for %s: the same load", r.Name)
+	m, err := env.loadWithWrk(ctx, o, r, "bare-"+r.Name, p, base)
+	if err != nil {
+		return bareCeiling{}, err
 	}
-	ld := &loader{clients: o.Clients, header: header, server: p.pid()}
-	first := vegeta.Target{Method: http.MethodGet, URL: base + "/"}
-	rep.Bare, err = measureRoute(ctx, ld, route{Name: "bare", OK: status(http.StatusOK), Targets: rotate([]vegeta.Target{first})},
-		first, header, o, stderr)
-	return err
+	m.Bytes = len(body)
+	return bareCeiling{measurement: m, Size: len(body), Encoding: header.Get("Content-Encoding")}, nil
 }
 
 // measureInserts runs the raw SQLite ceiling in its own process on the
@@ -331,57 +403,53 @@ func measureInserts(ctx context.Context, o options, dir string) (insertCeiling, 
 	cmd.Env = cleanEnv()
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
+	busy0, err := cpuBusy()
+	if err != nil {
+		return insertCeiling{}, err
+	}
+	began := time.Now()
 	if err := cmd.Run(); err != nil {
 		return insertCeiling{}, fmt.Errorf("sqlite ceiling: %w: %s", err, errOut.String())
+	}
+	wall := time.Since(began)
+	busy1, err := cpuBusy()
+	if err != nil {
+		return insertCeiling{}, err
 	}
 	var c insertCeiling
 	if err := json.Unmarshal(out.Bytes(), &c); err != nil {
 		return c, fmt.Errorf("sqlite ceiling output %q: %w", out.String(), err)
 	}
+	// The process's start-up and its own database set-up count as its
+	// work; everything else on its CPU is someone else's.
+	c.Wall = wall
+	c.ProcCPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	for i := range min(len(busy0), len(busy1)) {
+		c.Busy = append(c.Busy, busy1[i]-busy0[i])
+	}
 	return c, nil
 }
 
-// captureLanding fetches the landing page as a browser would be sent it:
-// its body and the headers the bare ceiling should send with it.
-func captureLanding(base string, header http.Header) ([]byte, http.Header, error) {
-	req, err := http.NewRequest(http.MethodGet, base+"/", nil)
-	if err != nil {
-		return nil, nil, err
-	}
-	for k, v := range header {
-		req.Header[k] = v
-	}
-	client := &http.Client{Transport: &http.Transport{Proxy: nil, DisableCompression: true, DisableKeepAlives: true}, Timeout: 10 * time.Second}
-	resp, err := client.Do(req)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return nil, nil, err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, nil, fmt.Errorf("GET / = %d", resp.StatusCode)
-	}
-	// net/http writes these itself, per response.
-	h := resp.Header.Clone()
-	for _, k := range []string{"Date", "Content-Length", "Connection"} {
-		h.Del(k)
-	}
-	return body, h, nil
+// loggedErrors counts the ERROR lines in a server log.
+type loggedErrors struct {
+	All int
+	// Abandoned are requests whose client left before the answer: wrk
+	// closes its connections mid-request when its time is up.
+	Abandoned int
 }
 
-// countLoggedErrors counts ERROR lines in a server log.
-func countLoggedErrors(path string) int {
+func countLoggedErrors(path string) loggedErrors {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return -1
+		return loggedErrors{All: -1}
 	}
-	n := 0
+	var n loggedErrors
 	for line := range strings.Lines(string(b)) {
 		if strings.Contains(line, "level=ERROR") {
-			n++
+			n.All++
+			if strings.Contains(line, "context canceled") {
+				n.Abandoned++
+			}
 		}
 	}
 	return n

@@ -92,6 +92,20 @@ type insertCeiling struct {
 	P99     time.Duration `json:"p99"`
 	P999    time.Duration `json:"p999"`
 	CPU     time.Duration `json:"cpu"`
+
+	// Measured by the bench around the ceiling's process: its wall time
+	// and each CPU's busy time in it, to see what else was running.
+	Wall    time.Duration   `json:"-"`
+	ProcCPU time.Duration   `json:"-"` // the whole process's, start-up included
+	Busy    []time.Duration `json:"-"`
+}
+
+// Others is the CPU other work took while the ceiling ran, as a fraction
+// of one core: on the server's CPU when pinned, else across the machine.
+func (c insertCeiling) Others(pinned bool) float64 {
+	m := measurement{Wall: c.Wall, ServerCPU: c.ProcCPU, CPUBusy: c.Busy}
+	onServer, _ := m.Others(pinned)
+	return onServer
 }
 
 func (c insertCeiling) Rate() float64 {

@@ -121,12 +121,21 @@ func (f *fixtures) start() (visitorSession, error) {
 	if err != nil {
 		return "", err
 	}
-	for _, c := range resp.Cookies() {
-		if c.Name == "fitcheck" {
-			return visitorSession(c.Name + "=" + c.Value), nil
-		}
+	if s, ok := sessionFrom(resp); ok {
+		return s, nil
 	}
 	return "", fmt.Errorf("POST /start set no session cookie")
+}
+
+// sessionFrom is the session cookie a response sets, if it sets one: the
+// server re-issues it when it stores the draft with its first answers.
+func sessionFrom(resp *http.Response) (visitorSession, bool) {
+	for _, c := range resp.Cookies() {
+		if c.Name == "fitcheck" && c.Value != "" {
+			return visitorSession(c.Name + "=" + c.Value), true
+		}
+	}
+	return "", false
 }
 
 // draftAt starts a draft and answers question steps 1..answered. With
@@ -138,8 +147,12 @@ func (f *fixtures) draftAt(answered int, viewNext bool) (visitorSession, error) 
 		return "", err
 	}
 	for n := 1; n <= answered; n++ {
-		if _, err := f.expect(http.MethodPost, "/step/"+strconv.Itoa(n), sess, f.stepForm(n), http.StatusSeeOther); err != nil {
+		resp, err := f.expect(http.MethodPost, "/step/"+strconv.Itoa(n), sess, f.stepForm(n), http.StatusSeeOther)
+		if err != nil {
 			return "", err
+		}
+		if s, ok := sessionFrom(resp); ok {
+			sess = s
 		}
 	}
 	if viewNext {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -13,36 +14,25 @@ import (
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
 
-// route is one thing a visitor does, as load.
-type route struct {
-	Name    string
-	Targets vegeta.Targeter
-	// OK says whether a response is what a visitor should get; anything
-	// else counts as an error.
-	OK func(*vegeta.Result) bool
-	// SingleUse routes (submits) consume their targets, so they get no
-	// warm-up and end when the targets run out.
-	SingleUse bool
-	// Keep keeps each result's headers (the submit's Location names the
-	// result the later routes read).
-	Keep bool
-}
-
-// measurement is what one route did under load.
+// measurement is what one route (or ceiling) did under load.
 type measurement struct {
 	Name      string
-	Requests  int // answered, in the measured window
+	Generator string // "wrk", or "Go" for the bench's own generator
+	Requests  int    // answered, in the measured window
 	OK        int
 	Errors    int
-	ErrorKind string // the first error seen, to say what went wrong
-	Elapsed   time.Duration
+	ErrorKind string        // the first error seen, to say what went wrong
+	Elapsed   time.Duration // the generator's measuring window, for rates
+	Wall      time.Duration // from the generator's start to its end, for CPU shares
 	P50       time.Duration
 	P99       time.Duration
 	P999      time.Duration
-	ServerCPU time.Duration // CPU the server used in the window
-	GenCPU    time.Duration // CPU the load generator used in the window
-	Bytes     int           // body bytes of one response on the wire
-	PeakRSS   int64         // the server's VmHWM after the route
+	ServerCPU time.Duration   // CPU the server used in the wall time
+	GenCPU    time.Duration   // CPU the load generator used in the wall time
+	BenchCPU  time.Duration   // CPU the bench used beside a generator of its own (wrk)
+	CPUBusy   []time.Duration // each CPU's busy time in the wall time, whoever used it
+	Bytes     int             // body bytes of one response on the wire
+	PeakRSS   int64           // the server's VmHWM after the route
 	Results   []*vegeta.Result
 }
 
@@ -55,7 +45,7 @@ func (m measurement) Rate() float64 {
 }
 
 // CPUPerRequest is the server's CPU time per answered request: a figure the
-// load generator's own limits cannot inflate.
+// load generator's own limits cannot inflate much.
 func (m measurement) CPUPerRequest() time.Duration {
 	if m.Requests == 0 {
 		return 0
@@ -63,9 +53,48 @@ func (m measurement) CPUPerRequest() time.Duration {
 	return m.ServerCPU / time.Duration(m.Requests)
 }
 
-// loader drives routes with a fixed number of clients, each sending its
-// next request as soon as the last is answered (a closed loop), so one run
-// gives both the most the server can do and its latency at that concurrency.
+// share is d as a fraction of one core over the row's wall time.
+func (m measurement) share(d time.Duration) float64 {
+	if m.Wall <= 0 {
+		return 0
+	}
+	return d.Seconds() / m.Wall.Seconds()
+}
+
+// ServerShare and GeneratorShare are how busy each side kept its core.
+func (m measurement) ServerShare() float64    { return m.share(m.ServerCPU) }
+func (m measurement) GeneratorShare() float64 { return m.share(m.GenCPU) }
+
+// Others is the CPU other work took, as a fraction of one core: on the
+// server's CPU and on the generator's when pinned, or across the machine
+// (in server) when not. Another engineer's compile shows up here.
+func (m measurement) Others(pinned bool) (server, generator float64) {
+	if len(m.CPUBusy) == 0 {
+		return 0, 0
+	}
+	gen := m.GenCPU + m.BenchCPU
+	if pinned && len(m.CPUBusy) > 1 {
+		return max(0, m.share(m.CPUBusy[0]-m.ServerCPU)), max(0, m.share(m.CPUBusy[1]-gen))
+	}
+	var all time.Duration
+	for _, b := range m.CPUBusy {
+		all += b
+	}
+	return max(0, m.share(all-m.ServerCPU-gen)), 0
+}
+
+// submitRoute is a route whose requests each change state for good (a
+// draft is submitted once), so wrk's endless rotation cannot drive it:
+// the bench's own Go generator hands each request out once.
+type submitRoute struct {
+	Name    string
+	Targets vegeta.Targeter
+	Want    expect
+}
+
+// loader is the bench's own Go generator (vegeta's library), for the
+// submit: a fixed number of clients, each sending its next request as soon
+// as the last is answered (a closed loop).
 type loader struct {
 	clients int
 	header  http.Header // sent with every request (Accept-Encoding)
@@ -97,18 +126,11 @@ func (l *loader) attacker() (*vegeta.Attacker, *http.Transport) {
 	), tr
 }
 
-// run puts the route under load for d after a warm-up.
-func (l *loader) run(ctx context.Context, r route, warmup, d time.Duration) (measurement, error) {
-	if warmup > 0 && !r.SingleUse {
-		if _, err := l.attack(ctx, r, warmup, false); err != nil {
-			return measurement{}, err
-		}
-	}
-	return l.attack(ctx, r, d, r.Keep)
-}
-
-func (l *loader) attack(ctx context.Context, r route, d time.Duration, keep bool) (measurement, error) {
-	m := measurement{Name: r.Name}
+// submit sends each of r's targets once, with the clients in a closed
+// loop, and keeps every response's headers: a submit's Location names the
+// result the result routes read.
+func (l *loader) submit(ctx context.Context, r submitRoute) (measurement, error) {
+	m := measurement{Name: r.Name, Generator: "Go"}
 	atk, tr := l.attacker()
 	defer tr.CloseIdleConnections()
 	stop := context.AfterFunc(ctx, func() { atk.Stop() })
@@ -118,23 +140,20 @@ func (l *loader) attack(ctx context.Context, r route, d time.Duration, keep bool
 	if len(l.header) > 0 {
 		targets = withHeader(targets, l.header)
 	}
-	if r.SingleUse {
-		d = 0 // until the targets run out
-	}
-	cpu0, err := cpuTime(l.server)
+	w, err := startWindow(l.server)
 	if err != nil {
 		return m, err
 	}
-	gen0 := ownCPUTime()
 	began := time.Now()
-	latencies := make([]time.Duration, 0, 1<<16)
-	for res := range atk.Attack(targets, vegeta.ConstantPacer{}, d, "") {
+	latencies := make([]time.Duration, 0, 1<<14)
+	// A zero duration: until the targets run out.
+	for res := range atk.Attack(targets, vegeta.ConstantPacer{}, 0, "") {
 		if res.Error == vegeta.ErrNoTargets.Error() {
 			continue
 		}
 		m.Requests++
 		latencies = append(latencies, res.Latency)
-		if res.Error == "" && r.OK(res) {
+		if res.Error == "" && r.Want.ok(int(res.Code), res.Headers) {
 			m.OK++
 		} else {
 			m.Errors++
@@ -142,18 +161,13 @@ func (l *loader) attack(ctx context.Context, r route, d time.Duration, keep bool
 				m.ErrorKind = describe(res)
 			}
 		}
-		if keep {
-			res.Body = nil
-			m.Results = append(m.Results, res)
-		}
+		res.Body = nil
+		m.Results = append(m.Results, res)
 	}
 	m.Elapsed = time.Since(began)
-	cpu1, err := cpuTime(l.server)
-	if err != nil {
+	if err := w.end(&m, 0); err != nil {
 		return m, err
 	}
-	m.ServerCPU = cpu1 - cpu0
-	m.GenCPU = ownCPUTime() - gen0
 	if m.PeakRSS, err = peakRSS(l.server); err != nil {
 		return m, err
 	}
@@ -178,8 +192,12 @@ func describe(res *vegeta.Result) string {
 	if res.Code == 0 {
 		return res.Error
 	}
-	s := fmt.Sprintf("status %d", res.Code)
-	if loc := res.Headers.Get("Location"); loc != "" {
+	return describeResponse(int(res.Code), res.Headers)
+}
+
+func describeResponse(status int, h http.Header) string {
+	s := fmt.Sprintf("status %d", status)
+	if loc := h.Get("Location"); loc != "" {
 		s += " to " + loc
 	}
 	return s
@@ -203,14 +221,15 @@ func withHeader(tr vegeta.Targeter, header http.Header) vegeta.Targeter {
 	}
 }
 
-// probe sends one request for the target the route would send first, checks
-// it, and returns its body size on the wire.
-func probe(tgt vegeta.Target, header http.Header, ok func(*vegeta.Result) bool) (int, error) {
-	req, err := tgt.Request()
+// probe sends one request, checks the answer is what a visitor should get,
+// and returns its body as sent on the wire and its headers, less those
+// net/http writes itself per response.
+func probe(base string, r request, want expect) ([]byte, http.Header, error) {
+	req, err := http.NewRequest(r.Method, base+r.Path, bytes.NewReader(r.Body))
 	if err != nil {
-		return 0, err
+		return nil, nil, err
 	}
-	for k, v := range header {
+	for k, v := range r.Header {
 		req.Header[k] = v
 	}
 	client := &http.Client{
@@ -220,34 +239,23 @@ func probe(tgt vegeta.Target, header http.Header, ok func(*vegeta.Result) bool) 
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return 0, err
+		return nil, nil, err
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return 0, err
+		return nil, nil, err
 	}
-	res := &vegeta.Result{Code: uint16(resp.StatusCode), Headers: resp.Header, Body: body}
-	if !ok(res) {
-		return 0, fmt.Errorf("%s %s: %s, not what a visitor should get: %.200s", tgt.Method, tgt.URL, describe(res), strings.TrimSpace(string(body)))
+	if !want.ok(resp.StatusCode, resp.Header) {
+		return nil, nil, fmt.Errorf("%s %s: %s, not what a visitor should get: %.200s", r.Method, r.Path,
+			describeResponse(resp.StatusCode, resp.Header), strings.TrimSpace(string(body)))
 	}
-	return len(body), nil
-}
-
-// status accepts responses with the given code.
-func status(code int) func(*vegeta.Result) bool {
-	return func(r *vegeta.Result) bool { return int(r.Code) == code }
-}
-
-// redirectTo accepts a 303 whose Location starts with prefix.
-func redirectTo(prefix string) func(*vegeta.Result) bool {
-	return func(r *vegeta.Result) bool {
-		return r.Code == http.StatusSeeOther && strings.HasPrefix(r.Headers.Get("Location"), prefix)
+	h := resp.Header.Clone()
+	for _, k := range []string{"Date", "Content-Length", "Connection"} {
+		h.Del(k)
 	}
+	return body, h, nil
 }
-
-// rotate round-robins over targets.
-func rotate(targets []vegeta.Target) vegeta.Targeter { return vegeta.NewStaticTargeter(targets...) }
 
 // once hands out each target once, then reports no more targets.
 func once(targets []vegeta.Target) vegeta.Targeter {

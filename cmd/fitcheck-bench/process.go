@@ -26,10 +26,11 @@ type process struct {
 	stopErr  error
 }
 
-// startProcess runs bin with args, pinned to the server CPU when the bench
-// is pinned, with output going to logPath rather than through the bench, so
-// the server's request log costs the generator nothing.
-func startProcess(bin string, args []string, logPath string) (*process, error) {
+// startProcess runs bin with args (and env added to the bench's own),
+// pinned to the server CPU when the bench is pinned, with output going to
+// logPath rather than through the bench, so the server's request log costs
+// the generator nothing.
+func startProcess(bin string, args []string, logPath string, env ...string) (*process, error) {
 	log, err := os.Create(logPath)
 	if err != nil {
 		return nil, err
@@ -39,7 +40,7 @@ func startProcess(bin string, args []string, logPath string) (*process, error) {
 		name, argv = "taskset", append([]string{"-c", serverCPU, bin}, args...)
 	}
 	cmd := exec.Command(name, argv...)
-	cmd.Env = cleanEnv()
+	cmd.Env = append(cleanEnv(), env...)
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
 		log.Close()
@@ -196,4 +197,93 @@ func peakRSS(pid int) (int64, error) {
 		}
 	}
 	return 0, errors.New("no VmHWM in /proc/PID/status")
+}
+
+// cpuBusy is how long each CPU of the machine has been busy so far (user,
+// nice, system, interrupts and time stolen by the hypervisor), from
+// /proc/stat, indexed by CPU number.
+func cpuBusy() ([]time.Duration, error) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return nil, err
+	}
+	var out []time.Duration
+	for line := range strings.Lines(string(b)) {
+		f := strings.Fields(line)
+		if len(f) < 9 || !strings.HasPrefix(f[0], "cpu") || f[0] == "cpu" {
+			continue
+		}
+		n, err := strconv.Atoi(strings.TrimPrefix(f[0], "cpu"))
+		if err != nil {
+			return nil, fmt.Errorf("parse /proc/stat %q", f[0])
+		}
+		var ticks int64
+		// user nice system idle iowait irq softirq steal: all but idle and iowait.
+		for _, i := range []int{1, 2, 3, 6, 7, 8} {
+			v, err := strconv.ParseInt(f[i], 10, 64)
+			if err != nil {
+				return nil, fmt.Errorf("parse /proc/stat %s: %w", f[0], err)
+			}
+			ticks += v
+		}
+		for len(out) <= n {
+			out = append(out, 0)
+		}
+		out[n] = time.Duration(ticks) * time.Second / clockTicks
+	}
+	if len(out) == 0 {
+		return nil, errors.New("no CPUs in /proc/stat")
+	}
+	return out, nil
+}
+
+// window measures the CPU a route's run used: the server's, the bench's
+// own, and every CPU's, from before the load starts until it ends.
+type window struct {
+	pid     int
+	began   time.Time
+	server0 time.Duration
+	self0   time.Duration
+	busy0   []time.Duration
+}
+
+func startWindow(pid int) (*window, error) {
+	server0, err := cpuTime(pid)
+	if err != nil {
+		return nil, err
+	}
+	busy0, err := cpuBusy()
+	if err != nil {
+		return nil, err
+	}
+	return &window{pid: pid, began: time.Now(), server0: server0, self0: ownCPUTime(), busy0: busy0}, nil
+}
+
+// end fills in m's CPU figures. generator is the CPU of a load generator
+// running as a process of its own (wrk), or zero when the bench itself is
+// the generator.
+func (w *window) end(m *measurement, generator time.Duration) error {
+	m.Wall = time.Since(w.began)
+	server1, err := cpuTime(w.pid)
+	if err != nil {
+		return err
+	}
+	busy1, err := cpuBusy()
+	if err != nil {
+		return err
+	}
+	m.ServerCPU = server1 - w.server0
+	self := ownCPUTime() - w.self0
+	if generator > 0 {
+		m.GenCPU, m.BenchCPU = generator, self
+	} else {
+		m.GenCPU = self
+	}
+	m.CPUBusy = make([]time.Duration, len(busy1))
+	for i := range busy1 {
+		if i < len(w.busy0) {
+			m.CPUBusy[i] = busy1[i] - w.busy0[i]
+		}
+	}
+	return nil
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net/http"
 	"os"
 	"os/exec"
 	"runtime"
@@ -22,34 +21,32 @@ type report struct {
 	Machine      machine
 	Started      time.Time
 	Routes       []measurement
-	Bare         measurement
+	Bares        map[string]bareCeiling // by route name
 	Inserts      insertCeiling
 	PeakRSS      int64
 	BinarySize   int64
 	ColdStarts   []time.Duration
-	LoggedErrors int
+	LoggedErrors loggedErrors
 	Code         string // the commit measured
 	DBConns      int    // connections the server had open on its database after the load
 	FixtureRSS   int64  // the server's VmHWM after the fixtures were made
-
-	landingBytes  []byte
-	landingHeader http.Header // as the real server sent it, less what net/http adds
 }
 
 // routeInfo says what each route does, and the goal it has, if any, as a
 // share of a ceiling.
 var routeInfo = map[string]struct {
-	label   string
+	request string // method and path, as the tables show them
+	what    string
 	goal    float64
 	against string // "bare" or "inserts"
 }{
-	"landing":     {"landing page `GET /`", 0.8, "bare"},
-	"step-get":    {"question step `GET /step/2`: session cookie, draft read, page kept for its answers", 0.25, "bare"},
-	"step-typed":  {"question step with typed words `GET /step/{n}`: session cookie, draft read, rendered for its visitor", 0, "bare"},
-	"step-post":   {"step answer `POST /step/2`: validate, save draft, 303", 0, "inserts"},
-	"submit":      {"full submit `POST /step/6`: rules, SQLite insert, 303", 1.0, "inserts"},
-	"result":      {"result page `GET /r/{token}`, shared view", 0.5, "bare"},
-	"result-json": {"result JSON `GET /r/{token}.json`", 0.5, "bare"},
+	"landing":     {"`GET /`", "landing page", 0.8, "bare"},
+	"step-get":    {"`GET /step/2`", "question step: session cookie, draft read, page kept for its answers", 0.4, "bare"},
+	"step-typed":  {"`GET /step/{n}`", "question step with typed words: session cookie, draft read, rendered for its visitor", 0, "bare"},
+	"step-post":   {"`POST /step/2`", "step answer: validate, save draft, 303", 0, "inserts"},
+	"submit":      {"`POST /step/6`", "full submit: rules, SQLite insert, 303", 1.0, "inserts"},
+	"result":      {"`GET /r/{token}`", "result page, shared view", 0.8, "bare"},
+	"result-json": {"`GET /r/{token}.json`", "result JSON", 0.5, "bare"},
 }
 
 // The goals that are not ratios.
@@ -58,73 +55,196 @@ const (
 	rssGoal = 50 << 20
 )
 
-func (rep *report) ratio(m measurement, against string) float64 {
-	var ceiling float64
+// minServerShare is how busy the server must keep its core for its rate
+// to be its own: below it, something else (the load generator, another
+// process on the machine) set the pace, and a ratio to the ceiling would
+// measure that instead.
+const minServerShare = 0.95
+
+// comparison is a route set beside its ceiling.
+type comparison struct {
+	ratio   float64 // by requests per second
+	byCPU   float64 // the ceiling's CPU per request over the route's; 0 when not compared
+	invalid string  // why neither ratio was measured; "" when both were
+}
+
+func (rep *report) compare(m measurement, against string) comparison {
 	switch against {
 	case "bare":
-		ceiling = rep.Bare.Rate()
+		b, ok := rep.Bares[m.Name]
+		if !ok || b.Rate() == 0 {
+			return comparison{invalid: "no bare ceiling was measured"}
+		}
+		if why := rep.notServerBound(m); why != "" {
+			return comparison{invalid: "the server " + why}
+		}
+		if why := rep.notServerBound(b.measurement); why != "" {
+			return comparison{invalid: "its bare ceiling " + why}
+		}
+		c := comparison{ratio: m.Rate() / b.Rate()}
+		if m.CPUPerRequest() > 0 {
+			c.byCPU = b.CPUPerRequest().Seconds() / m.CPUPerRequest().Seconds()
+		}
+		return c
 	case "inserts":
-		ceiling = rep.Inserts.Rate()
+		if rep.Inserts.Rate() == 0 {
+			return comparison{invalid: "no raw inserts were measured"}
+		}
+		// These routes and their ceiling wait on fsync, so neither keeps
+		// its core 95% busy: what spoils the ratio is a generator that
+		// could not keep up, or other work taking the CPU from either.
+		pinned := rep.Machine.Pinned
+		if g := m.GeneratorShare(); g >= minServerShare {
+			return comparison{invalid: fmt.Sprintf("the load generator was at %s of its core and may have set the pace", pct(g))}
+		}
+		if s, g := m.Others(pinned); s >= 1-minServerShare || g >= 1-minServerShare {
+			return comparison{invalid: "other work took " + othersCell(m, pinned) + " while it ran: a busy machine"}
+		}
+		if o := rep.Inserts.Others(pinned); o >= 1-minServerShare {
+			return comparison{invalid: "other work took " + pct(o) + " of the raw inserts' CPU: a busy machine"}
+		}
+		return comparison{ratio: m.Rate() / rep.Inserts.Rate()}
 	}
-	if ceiling == 0 {
-		return 0
+	return comparison{}
+}
+
+// notServerBound says why m's rate was not set by its server ("" when it
+// was): the server's core was not at least 95% busy.
+func (rep *report) notServerBound(m measurement) string {
+	s := m.ServerShare()
+	if s >= minServerShare {
+		return ""
 	}
-	return m.Rate() / ceiling
+	why := "was at " + pct(s) + " of its core"
+	onServer, onGenerator := m.Others(rep.Machine.Pinned)
+	switch {
+	case m.GeneratorShare() >= minServerShare:
+		why += ", the load generator at " + pct(m.GeneratorShare()) + " of its own: the generator set the pace"
+	case onServer >= 1-minServerShare || onGenerator >= 1-minServerShare:
+		why += ", while other work took " + othersCell(m, rep.Machine.Pinned) + ": a busy machine"
+	}
+	return why
+}
+
+// ratioCells are a route's share of its ceiling, its goal, and its share
+// of bare by CPU, as the table shows them. A ratio above 1 against bare
+// cannot be a result: nothing can serve those bytes faster than a handler
+// that does nothing else.
+func (rep *report) ratioCells(m measurement) (share, goal, byCPU string) {
+	info := routeInfo[m.Name]
+	if info.against == "" {
+		return "", "", ""
+	}
+	c := rep.compare(m, info.against)
+	name := "bare"
+	if info.against == "inserts" {
+		name = "raw inserts"
+	}
+	goalText := ""
+	if info.goal > 0 {
+		goalText = fmt.Sprintf("≥ %.2g ", info.goal)
+	}
+	switch {
+	case c.invalid != "":
+		share = "not measured: " + c.invalid
+		if goalText != "" {
+			goal = goalText + "not measured"
+		}
+		if info.against == "bare" {
+			byCPU = "not measured"
+		}
+		return share, goal, byCPU
+	case info.against == "bare" && c.ratio > 1:
+		share = fmt.Sprintf("%.2f × bare ⚠ above its ceiling: a measurement error, not a result", c.ratio)
+		if goalText != "" {
+			goal = goalText + "✗ (measurement error)"
+		}
+	default:
+		share = fmt.Sprintf("%.2f × %s", c.ratio, name)
+		if goalText != "" {
+			goal = goalText + mark(c.ratio >= info.goal)
+		}
+	}
+	if c.byCPU > 1 {
+		byCPU = fmt.Sprintf("%.2f ⚠ measurement error", c.byCPU)
+	} else if c.byCPU > 0 {
+		byCPU = fmt.Sprintf("%.2f", c.byCPU)
+	}
+	return share, goal, byCPU
 }
 
 func (rep *report) write(w io.Writer) {
 	o := rep.Options
+	pinned := rep.Machine.Pinned
 	fmt.Fprintf(w, "%d clients, each on a kept-alive connection, sending its next request when the last is answered; ", o.Clients)
-	fmt.Fprintf(w, "%s measured per route after %s warm-up", o.Duration, o.Warmup)
+	fmt.Fprintf(w, "%s measured per route and per bare ceiling after %s warm-up", o.Duration, o.Warmup)
 	if o.Gzip {
 		fmt.Fprint(w, "; requests accept gzip, as browsers do")
 	}
-	fmt.Fprintf(w, ". Submits run until %d prepared drafts are all submitted.\n\n", o.Submits)
+	fmt.Fprintf(w, ". Submits run until %d prepared drafts are all submitted. ", o.Submits)
+	fmt.Fprintf(w, "CPU is per cent of one core over the row's wall time; a row set beside bare counts only when its server, and its bare ceiling's, kept the core at least %s busy.\n\n", pct(minServerShare))
 
-	fmt.Fprintln(w, "| route | req/s | share of ceiling | goal | p50 | p99 | p99.9 | errors | server CPU per request | share of bare by CPU | server / generator CPU | bytes sent |")
-	fmt.Fprintln(w, "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Fprintln(w, "| route | generator | req/s | share of ceiling | goal | p50 | p99 | p99.9 | errors | server CPU per request | share of bare by CPU | server CPU | generator CPU | other work "+othersHeading(pinned)+" | bytes sent |")
+	fmt.Fprintln(w, "|---|---|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+	compared, measured := 0, 0
 	for _, m := range rep.Routes {
 		info := routeInfo[m.Name]
-		share, goal := "", ""
-		if info.against != "" {
-			r := rep.ratio(m, info.against)
-			name := "bare"
-			if info.against == "inserts" {
-				name = "raw inserts"
-			}
-			share = fmt.Sprintf("%.2f × %s", r, name)
-			if info.goal > 0 {
-				goal = fmt.Sprintf("≥ %.2g %s", info.goal, mark(r >= info.goal))
+		share, goal, byCPU := rep.ratioCells(m)
+		if info.against == "bare" {
+			compared++
+			if !strings.HasPrefix(share, "not measured") {
+				measured++
 			}
 		}
 		if goal != "" {
 			goal += " · "
 		}
 		goal += "p99 " + mark(m.P99 < p99Goal)
-		byCPU := ""
-		if info.against == "bare" && m.CPUPerRequest() > 0 {
-			byCPU = fmt.Sprintf("%.2f", rep.Bare.CPUPerRequest().Seconds()/m.CPUPerRequest().Seconds())
-		}
-		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
-			info.label, rate(m.Rate()), share, goal, ms(m.P50), ms(m.P99), ms(m.P999), errorsCell(m),
-			us(m.CPUPerRequest()), byCPU, cpuShares(m), bytesCell(m.Bytes))
+		fmt.Fprintf(w, "| %s %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+			info.what, info.request, m.Generator, rate(m.Rate()), share, goal, ms(m.P50), ms(m.P99), ms(m.P999), errorsCell(m),
+			us(m.CPUPerRequest()), byCPU, pct(m.ServerShare()), pct(m.GeneratorShare()), othersCell(m, pinned), bytesCell(m.Bytes))
 	}
 	fmt.Fprintln(w)
+	if compared > 0 {
+		fmt.Fprintf(w, "Rows set beside bare with both sides server-bound: %d of %d.", measured, compared)
+		if measured < compared {
+			fmt.Fprint(w, " The others say why they were not measured; run again on a quieter machine.")
+		}
+		fmt.Fprint(w, "\n\n")
+	}
 
-	fmt.Fprintln(w, "The ceilings, measured in the same run on the same CPU:")
+	fmt.Fprintln(w, "The ceilings, measured in the same run on the same CPU, each bare one right after its route:")
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "| ceiling | per second | p50 | p99 | p99.9 | CPU per operation | server / generator CPU |")
-	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|")
-	b := rep.Bare
-	fmt.Fprintf(w, "| bare net/http handler serving the landing page's bytes and headers (%s) | %s | %s | %s | %s | %s | %s |\n",
-		bytesCell(len(rep.landingBytes))+encodingNote(rep.landingHeader.Get("Content-Encoding")), rate(b.Rate()), ms(b.P50), ms(b.P99), ms(b.P999), us(b.CPUPerRequest()), cpuShares(b))
+	fmt.Fprintln(w, "| ceiling | per second | p50 | p99 | p99.9 | CPU per operation | server CPU | generator CPU | other work "+othersHeading(pinned)+" | the ceiling? |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+	for _, r := range rep.Routes {
+		b, ok := rep.Bares[r.Name]
+		if !ok {
+			continue
+		}
+		verdict := "✓ server-bound"
+		if why := rep.notServerBound(b.measurement); why != "" {
+			verdict = "✗ not measured: the server " + why
+		}
+		fmt.Fprintf(w, "| bare net/http handler sending %s's bytes and headers (%s) | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+			routeInfo[r.Name].request, bytesCell(b.Size)+encodingNote(b.Encoding), rate(b.Rate()), ms(b.P50), ms(b.P99), ms(b.P999),
+			us(b.CPUPerRequest()), pct(b.ServerShare()), pct(b.GeneratorShare()), othersCell(b.measurement, pinned), verdict)
+	}
 	c := rep.Inserts
 	cpuPer := time.Duration(0)
 	if c.Rows > 0 {
 		cpuPer = c.CPU / time.Duration(c.Rows)
 	}
-	fmt.Fprintf(w, "| raw SQLite: one assessment row per transaction, WAL, synchronous=FULL, one writer | %s | %s | %s | %s | %s | %s |\n",
-		rate(c.Rate()), ms(c.P50), ms(c.P99), ms(c.P999), us(cpuPer), fmt.Sprintf("%.0f%% (one process)", 100*c.CPU.Seconds()/c.Elapsed.Seconds()))
+	insertShare := 0.0
+	if c.Elapsed > 0 {
+		insertShare = c.CPU.Seconds() / c.Elapsed.Seconds()
+	}
+	insertVerdict := "waits on fsync by design"
+	if o := c.Others(pinned); o >= 1-minServerShare {
+		insertVerdict = "✗ not measured: other work took " + pct(o) + " of its CPU"
+	}
+	fmt.Fprintf(w, "| raw SQLite: one assessment row per transaction, WAL, synchronous=FULL, one writer | %s | %s | %s | %s | %s | %s | – | %s | %s |\n",
+		rate(c.Rate()), ms(c.P50), ms(c.P99), ms(c.P999), us(cpuPer), pct(insertShare), pct(c.Others(pinned)), insertVerdict)
 	fmt.Fprintln(w)
 
 	fmt.Fprintln(w, "| server | measured | goal |")
@@ -133,7 +253,9 @@ func (rep *report) write(w io.Writer) {
 	fmt.Fprintf(w, "| binary size | %.1f MB | |\n", float64(rep.BinarySize)/(1<<20))
 	fmt.Fprintf(w, "| cold start: exec to first 200 on `/healthz`, fresh database (median of %d; min–max) | %s (%s–%s) | |\n",
 		len(rep.ColdStarts), ms(median(rep.ColdStarts)), ms(minOf(rep.ColdStarts)), ms(maxOf(rep.ColdStarts)))
-	fmt.Fprintf(w, "| errors the server logged during the run | %d | 0 %s |\n", rep.LoggedErrors, mark(rep.LoggedErrors == 0))
+	le := rep.LoggedErrors
+	fmt.Fprintf(w, "| errors the server logged during the run, besides %d requests wrk abandoned when its time was up (\"context canceled\") | %d | 0 %s |\n",
+		le.Abandoned, le.All-le.Abandoned, mark(le.All == le.Abandoned))
 	fmt.Fprintln(w)
 	var peaks []string
 	for _, m := range rep.Routes {
@@ -147,14 +269,36 @@ func (rep *report) write(w io.Writer) {
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "- CPU: %s, %d cores (`nproc` %d)\n", m.CPUModel, m.CPUs, m.CPUs)
 	if m.Pinned {
-		fmt.Fprintf(w, "- Pinning: server and ceilings on CPU %s, load generator on CPU %s (taskset); GOMAXPROCS 1 on each side\n", serverCPU, generatorCPU)
+		fmt.Fprintf(w, "- Pinning: server and ceilings on CPU %s, load generators (wrk with one thread; the bench's Go generator, GOMAXPROCS 1) on CPU %s (taskset); the server has GOMAXPROCS 1\n", serverCPU, generatorCPU)
 	} else {
 		fmt.Fprintf(w, "- Pinning: none (needs two cores and taskset); server and load generator share %d cores, so ratios mean less\n", m.CPUs)
 	}
-	fmt.Fprintf(w, "- Go: %s; kernel %s; databases on %s\n", m.GoVersion, m.Kernel, m.FS)
-	fmt.Fprintf(w, "- Load average (1 min) when the run began and ended: %s and %s; on a shared machine other work takes CPU from both sides\n", m.LoadBefore, loadAverage())
+	fmt.Fprintf(w, "- Go: %s; %s; kernel %s; databases on %s\n", m.GoVersion, m.Wrk, m.Kernel, m.FS)
+	fmt.Fprintf(w, "- Load average (1 min) when the run began and ended: %s and %s; the other-work columns say how much of it fell on the measured CPUs\n", m.LoadBefore, loadAverage())
 	fmt.Fprintf(w, "- Date: %s; code: %s\n", rep.Started.Format("2006-01-02 15:04 MST"), rep.Code)
 	fmt.Fprintf(w, "- Command: `go run ./cmd/fitcheck-bench %s`\n", strings.Join(rep.Options.Args, " "))
+}
+
+// pct is a fraction as a whole per cent.
+func pct(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) }
+
+func othersHeading(pinned bool) string {
+	if pinned {
+		return "(CPU " + serverCPU + " / CPU " + generatorCPU + ")"
+	}
+	return "(machine)"
+}
+
+// othersCell is the CPU other processes took while the row ran.
+func othersCell(m measurement, pinned bool) string {
+	if len(m.CPUBusy) == 0 {
+		return "–"
+	}
+	onServer, onGenerator := m.Others(pinned)
+	if pinned && len(m.CPUBusy) > 1 {
+		return pct(onServer) + " / " + pct(onGenerator)
+	}
+	return pct(onServer)
 }
 
 func mark(ok bool) string {
@@ -210,15 +354,6 @@ func errorsCell(m measurement) string {
 		return "0"
 	}
 	return fmt.Sprintf("%d of %d (%s)", m.Errors, m.Requests, m.ErrorKind)
-}
-
-// cpuShares is how busy each side's CPU was: a server well under 100% was
-// waiting (on the disk, or on a generator that could not keep up).
-func cpuShares(m measurement) string {
-	if m.Elapsed <= 0 {
-		return "–"
-	}
-	return fmt.Sprintf("%.0f%% / %.0f%%", 100*m.ServerCPU.Seconds()/m.Elapsed.Seconds(), 100*m.GenCPU.Seconds()/m.Elapsed.Seconds())
 }
 
 func minOf(ds []time.Duration) time.Duration {
@@ -295,10 +430,11 @@ type machine struct {
 	Pinned     bool
 	FS         string
 	LoadBefore string
+	Wrk        string // wrk's version line
 }
 
 func describeMachine(dir string) machine {
-	m := machine{CPUModel: "unknown", CPUs: machineCPUs(), GoVersion: runtime.Version(), Pinned: pinned(), FS: filesystem(dir), LoadBefore: loadAverage()}
+	m := machine{CPUModel: "unknown", CPUs: machineCPUs(), GoVersion: runtime.Version(), Pinned: pinned(), FS: filesystem(dir), LoadBefore: loadAverage(), Wrk: wrkVersion()}
 	if f, err := os.Open("/proc/cpuinfo"); err == nil {
 		sc := bufio.NewScanner(f)
 		for sc.Scan() {
@@ -313,6 +449,16 @@ func describeMachine(dir string) machine {
 		m.Kernel = strings.TrimSpace(string(b))
 	}
 	return m
+}
+
+// wrkVersion is the first words of wrk's version line.
+func wrkVersion() string {
+	out, _ := exec.Command("wrk", "--version").CombinedOutput()
+	f := strings.Fields(string(out))
+	if len(f) < 2 {
+		return "wrk unknown"
+	}
+	return f[0] + " " + f[1]
 }
 
 // loadAverage is the one-minute load average, a sign of how much else was

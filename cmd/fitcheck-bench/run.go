@@ -28,6 +28,7 @@ type options struct {
 	Docs      string // where -write-docs writes
 	Dir       string // where the databases live (the disk matters for fsync)
 	Keep      bool   // keep the databases and server logs
+	Profile   string // where to write CPU profiles of each measured window; "" for none
 	Args      []string
 }
 
@@ -43,17 +44,25 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var o options
 	fs := flag.NewFlagSet("fitcheck-bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.DurationVar(&o.Duration, "duration", 5*time.Second, "measuring time per route (and for the raw SQLite ceiling)")
-	fs.DurationVar(&o.Warmup, "warmup", time.Second, "unmeasured load before each route")
+	fs.DurationVar(&o.Duration, "duration", 5*time.Second, "measuring time per route, bare ceiling and the raw SQLite ceiling; whole seconds (wrk counts in seconds)")
+	fs.DurationVar(&o.Warmup, "warmup", time.Second, "unmeasured load before each route and ceiling; whole seconds, 0 for none")
 	fs.IntVar(&o.Clients, "clients", 100, "concurrent clients, each on its own kept-alive connection")
 	fs.IntVar(&o.Submits, "submits", 3000, "drafts prepared for the submit route; each is submitted once, so this bounds that route")
 	fs.BoolVar(&o.Gzip, "gzip", true, "ask for gzip responses, as browsers do")
 	fs.BoolVar(&o.WriteDocs, "write-docs", false, "write the table into docs/performance.md")
 	fs.StringVar(&o.Docs, "docs", "docs/performance.md", "file -write-docs writes, relative to the module root")
 	fs.StringVar(&o.Dir, "dir", "", "directory for the databases and the built binary (default: the system temp dir)")
-	fs.BoolVar(&o.Keep, "keep", false, "keep the databases and server logs, and print where they are")
+	fs.BoolVar(&o.Keep, "keep", false, "keep the databases, server logs and wrk scripts, and print where they are")
+	fs.StringVar(&o.Profile, "profile", "", "write a CPU profile (1000 Hz) of each measured window into this directory: ROUTE.pprof for the server (built with a signal-driven profiler added by -overlay) and bare-ROUTE.pprof for its bare ceiling; profiling costs a few percent, so its figures are not for -write-docs")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: go run ./cmd/fitcheck-bench [flags]\n\nStarts the real server on loopback, loads each route, and prints the figures\nbeside a bare net/http handler and raw SQLite inserts measured in the same run.\n\nFlags:")
+		fmt.Fprintln(fs.Output(), "usage: go run ./cmd/fitcheck-bench [flags]\n\n"+
+			"Starts the real server on loopback, loads each route, and prints the figures\n"+
+			"beside bare net/http handlers sending the same bytes and raw SQLite inserts,\n"+
+			"measured in the same run. The load comes from wrk (sudo apt-get install wrk),\n"+
+			"except the submits, which each need a draft of their own and come from the\n"+
+			"bench's Go generator. With two cores the server runs on CPU 0 and the\n"+
+			"generator on CPU 1. A row compared with bare counts only when the server\n"+
+			"kept its core at least 95% busy; otherwise its ratios read \"not measured\".\n\nFlags:")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -62,10 +71,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		return err
 	}
-	if o.Clients < 1 || o.Submits < 1 || o.Duration <= 0 {
-		return errors.New("-clients, -submits and -duration must be positive")
+	if o.Clients < 1 || o.Submits < 1 || o.Duration <= 0 || o.Warmup < 0 {
+		return errors.New("-clients, -submits and -duration must be positive, -warmup not negative")
+	}
+	if o.Duration%time.Second != 0 || o.Warmup%time.Second != 0 {
+		return errors.New("-duration and -warmup must be whole seconds: wrk counts in seconds")
+	}
+	if o.Profile != "" && o.WriteDocs {
+		return errors.New("-profile slows the server a little: its figures are not for -write-docs")
 	}
 	o.Args = args
+	// Before re-executing pinned, so the advice is printed once.
+	if _, err := findWrk(); err != nil {
+		return err
+	}
 	if os.Getenv(pinnedEnv) == "" && canPin() {
 		return reexecPinned(ctx, args, stdout, stderr)
 	}
