@@ -54,8 +54,8 @@ type fieldErrorView struct {
 type contactView struct {
 	// AskConsent asks whether to keep details typed without the consent
 	// box ticked, with a button for each answer.
-	AskConsent bool
-	Owner      string // the owner's first name
+	AskConsent   bool
+	Owner        string // the owner's first name
 	Intro        string
 	Fields       []contactFieldView
 	Consent      bool
