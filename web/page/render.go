@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -35,6 +36,12 @@ func (p Renderer) Serve(h HandlerFunc) http.HandlerFunc {
 // Error answers with the page Of gives for err, logging server faults.
 func (p Renderer) Error(w http.ResponseWriter, r *http.Request, err error) {
 	pe := Of(err)
+	if pe.Status >= 500 && r.Context().Err() != nil && errors.Is(err, r.Context().Err()) {
+		// The client hung up while the store was answering: no fault of
+		// ours, and nobody to show a page to.
+		p.Log.InfoContext(r.Context(), "request ended before it was answered", slog.String("route", httpx.RoutePattern(r)))
+		return
+	}
 	if pe.Status >= 500 {
 		p.Log.ErrorContext(r.Context(), "request failed", slog.String("request_id", httpx.RequestID(r.Context())),
 			slog.String("method", r.Method), slog.String("route", httpx.RoutePattern(r)), slog.Any("error", err))
