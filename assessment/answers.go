@@ -100,6 +100,25 @@ type Assessment struct {
 	Result               Result
 	Contact              Contact
 	Status               Status
-	CreatedAt            time.Time
-	UpdatedAt            time.Time
+	Source               Attribution
+	// PossiblyAutomated marks a submit no person is likely to have made
+	// (too fast, or the hidden field filled in): stored and shown to the
+	// owner, but never announced.
+	PossiblyAutomated bool
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
 }
+
+// Attribution is where a founder came from, as first seen on the landing
+// page: the utm_* parameters and the referrer's host, never its path.
+type Attribution struct {
+	UTMSource    string `json:"utm_source,omitempty"`
+	UTMMedium    string `json:"utm_medium,omitempty"`
+	UTMCampaign  string `json:"utm_campaign,omitempty"`
+	UTMTerm      string `json:"utm_term,omitempty"`
+	UTMContent   string `json:"utm_content,omitempty"`
+	ReferrerHost string `json:"referrer_host,omitempty"`
+}
+
+// IsZero reports whether nothing is known about where the founder came from.
+func (a Attribution) IsZero() bool { return a == Attribution{} }
