@@ -92,10 +92,10 @@ func NewWorker(cfg WorkerConfig) *Worker {
 }
 
 // lease is how long a claim is held: every attempt of a batch runs at once
-// and each is cut off at AttemptTimeout, so a live worker always settles
-// well within it.
+// and each is cut off at AttemptTimeout, so a live worker settles well
+// within it, and a dead one's deliveries are due again soon after.
 func (w *Worker) lease() time.Duration {
-	return 4*w.cfg.AttemptTimeout + 30*time.Second
+	return 2*w.cfg.AttemptTimeout + 5*time.Second
 }
 
 // Run delivers until ctx ends. Attempts already under way when it ends are
