@@ -3,6 +3,7 @@ package assessment
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -82,7 +83,8 @@ type Draft struct {
 	Answers              Answers
 	Reached              int
 	ClientNetwork        string
-	AssessmentToken      string // set once submitted
+	AssessmentToken      string      // set once submitted
+	Source               Attribution // first touch, carried into the assessment
 	CreatedAt            time.Time
 	UpdatedAt            time.Time
 	ExpiresAt            time.Time
@@ -105,6 +107,7 @@ type Assessment struct {
 	// (too fast, or the hidden field filled in): stored and shown to the
 	// owner, but never announced.
 	PossiblyAutomated bool
+	BookedAt          time.Time // when the booked call is; zero until a booking is reported
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
 }
@@ -122,3 +125,19 @@ type Attribution struct {
 
 // IsZero reports whether nothing is known about where the founder came from.
 func (a Attribution) IsZero() bool { return a == Attribution{} }
+
+// AttributionLimit is the most characters kept of each attribution field:
+// enough for any real campaign name, too little to smuggle a document in.
+const AttributionLimit = 100
+
+// Bounded returns a with each field trimmed of spaces and cut to
+// AttributionLimit characters.
+func (a Attribution) Bounded() Attribution {
+	for _, f := range []*string{&a.UTMSource, &a.UTMMedium, &a.UTMCampaign, &a.UTMTerm, &a.UTMContent, &a.ReferrerHost} {
+		*f = strings.TrimSpace(*f)
+		if r := []rune(*f); len(r) > AttributionLimit {
+			*f = string(r[:AttributionLimit])
+		}
+	}
+	return a
+}

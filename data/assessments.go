@@ -86,7 +86,7 @@ func insertAssessment(ctx context.Context, tx execQueryer, a *assessment.Assessm
 		// Contact details are kept only with consent to be contacted.
 		c = assessment.Contact{}
 	}
-	src := a.Source
+	src := a.Source.Bounded()
 	res, err := tx.ExecContext(ctx, insertAssessmentSQL, a.Token, a.QuestionnaireVersion, a.Result.Outcome, string(answers), string(result),
 		c.Name, c.Email, c.Company, c.Role, c.Consent, string(assessment.StatusNew),
 		formatTime(a.CreatedAt), formatTime(a.CreatedAt),
@@ -102,6 +102,7 @@ func insertAssessment(ctx context.Context, tx execQueryer, a *assessment.Assessm
 		return fmt.Errorf("insert assessment: %w", err)
 	}
 	a.Contact = c
+	a.Source = src
 	a.Status = assessment.StatusNew
 	a.UpdatedAt = a.CreatedAt
 	return nil
@@ -127,18 +128,19 @@ type scanner interface {
 // assessmentColumns are the columns scanAssessment reads, in its order.
 const assessmentColumns = `id, token, questionnaire_version, answers, result,
 	contact_name, contact_email, contact_company, contact_role, consent, status, created_at, updated_at,
-	utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer_host, possibly_automated`
+	utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer_host, possibly_automated, booked_at`
 
 func scanAssessment(row scanner) (*assessment.Assessment, error) {
 	var (
 		a                assessment.Assessment
 		answers, result  []byte
 		created, updated string
+		booked           sql.NullString
 	)
 	err := row.Scan(&a.ID, &a.Token, &a.QuestionnaireVersion, &answers, &result,
 		&a.Contact.Name, &a.Contact.Email, &a.Contact.Company, &a.Contact.Role, &a.Contact.Consent, &a.Status, &created, &updated,
 		&a.Source.UTMSource, &a.Source.UTMMedium, &a.Source.UTMCampaign, &a.Source.UTMTerm, &a.Source.UTMContent, &a.Source.ReferrerHost,
-		&a.PossiblyAutomated)
+		&a.PossiblyAutomated, &booked)
 	if err != nil {
 		return nil, err
 	}
@@ -153,6 +155,11 @@ func scanAssessment(row scanner) (*assessment.Assessment, error) {
 	}
 	if a.UpdatedAt, err = parseTime(updated); err != nil {
 		return nil, err
+	}
+	if booked.Valid {
+		if a.BookedAt, err = parseTime(booked.String); err != nil {
+			return nil, err
+		}
 	}
 	return &a, nil
 }

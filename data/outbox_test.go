@@ -259,7 +259,7 @@ func TestAddMessage(t *testing.T) {
 }
 
 // TestDeleteTakesDeliveriesAlong: deleting an assessment leaves none of its
-// messages or outbox rows behind.
+// messages, outbox rows or booking events behind.
 func TestDeleteTakesDeliveriesAlong(t *testing.T) {
 	s := mustOpenWithQuestionnaire(t)
 	a := mustSubmit(t, s, "tok-1", nil)
@@ -267,10 +267,13 @@ func TestDeleteTakesDeliveriesAlong(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustClaim(t, s, a.CreatedAt)
+	if err := s.RecordBookingClick(t.Context(), a.ID, a.CreatedAt); err != nil {
+		t.Fatal(err)
+	}
 	if err := s.DeleteAssessment(t.Context(), a.ID); err != nil {
 		t.Fatal(err)
 	}
-	for _, table := range []string{"messages", "outbox", "deliveries"} {
+	for _, table := range []string{"messages", "outbox", "deliveries", "booking_events"} {
 		if n := countRows(t, s, table); n != 0 {
 			t.Errorf("%s rows after delete = %d, want 0", table, n)
 		}

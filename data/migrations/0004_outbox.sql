@@ -4,8 +4,17 @@
 -- also reads except for STRICT (drop it there) and INTEGER PRIMARY KEY
 -- (BIGINT GENERATED ALWAYS AS IDENTITY there).
 
--- Where the founder came from (first touch), and whether the submit looked
--- automated: such assessments are stored but never announced.
+-- Where the founder came from (first touch, from the landing page's Start),
+-- on the draft and then the assessment; and whether the submit looked
+-- automated: such assessments are stored but never announced. booked_at is
+-- when the call a booking webhook reported takes place.
+ALTER TABLE drafts ADD COLUMN utm_source TEXT NOT NULL DEFAULT '';
+ALTER TABLE drafts ADD COLUMN utm_medium TEXT NOT NULL DEFAULT '';
+ALTER TABLE drafts ADD COLUMN utm_campaign TEXT NOT NULL DEFAULT '';
+ALTER TABLE drafts ADD COLUMN utm_term TEXT NOT NULL DEFAULT '';
+ALTER TABLE drafts ADD COLUMN utm_content TEXT NOT NULL DEFAULT '';
+ALTER TABLE drafts ADD COLUMN referrer_host TEXT NOT NULL DEFAULT '';
+
 ALTER TABLE assessments ADD COLUMN utm_source TEXT NOT NULL DEFAULT '';
 ALTER TABLE assessments ADD COLUMN utm_medium TEXT NOT NULL DEFAULT '';
 ALTER TABLE assessments ADD COLUMN utm_campaign TEXT NOT NULL DEFAULT '';
@@ -13,6 +22,7 @@ ALTER TABLE assessments ADD COLUMN utm_term TEXT NOT NULL DEFAULT '';
 ALTER TABLE assessments ADD COLUMN utm_content TEXT NOT NULL DEFAULT '';
 ALTER TABLE assessments ADD COLUMN referrer_host TEXT NOT NULL DEFAULT '';
 ALTER TABLE assessments ADD COLUMN possibly_automated INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE assessments ADD COLUMN booked_at TEXT;
 
 -- Notes a founder sends the owner from the result page. email is empty
 -- unless they consented to be contacted.
@@ -64,3 +74,19 @@ CREATE TABLE deliveries (
 
 CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE status = 'pending';
 CREATE INDEX deliveries_claim_token ON deliveries (claim_token) WHERE claim_token IS NOT NULL;
+
+-- The booking round trip: a click on the result's booking link, and a
+-- booking a provider's signed webhook reported. booking_id is the
+-- provider's, so a webhook sent twice records one booking.
+CREATE TABLE booking_events (
+    id            INTEGER PRIMARY KEY,
+    assessment_id INTEGER NOT NULL REFERENCES assessments (id) ON DELETE CASCADE,
+    kind          TEXT NOT NULL,
+    provider      TEXT NOT NULL DEFAULT '',
+    booking_id    TEXT NOT NULL DEFAULT '',
+    starts_at     TEXT,
+    created_at    TEXT NOT NULL
+) STRICT;
+
+CREATE INDEX booking_events_assessment_id ON booking_events (assessment_id, created_at);
+CREATE UNIQUE INDEX booking_events_booking ON booking_events (provider, booking_id) WHERE booking_id <> '';
