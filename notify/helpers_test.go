@@ -89,7 +89,7 @@ func submitAssessment(t *testing.T, s *data.Store, q *assessment.Questionnaire, 
 	answers["stuck-decision"] = []string{stuckWords}
 	a := &assessment.Assessment{
 		Token: "tok-" + id, QuestionnaireVersion: q.Version, Answers: answers,
-		Result: assessment.Result{Outcome: assessment.BookACall, Rule: "strong-fit", Reason: "Between stages, clarity is the gap.",
+		Result: assessment.Result{Outcome: assessment.BookACall, Rule: "clear-fit", Reason: "Between stages, clarity is the gap.",
 			Criteria: []assessment.CriterionResult{
 				{ID: "between-stages", Label: "Between stages", Kind: assessment.FitSignal, Score: 5, Max: 6, LevelLabel: "Clear signal", LevelRank: 2},
 				{ID: "execution-gap", Label: "Execution gap", Kind: assessment.NotFitSignal, Score: 0, Max: 5, LevelLabel: "No sign", LevelRank: 0},

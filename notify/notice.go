@@ -74,7 +74,6 @@ func NewNotice(ev assessment.Event, a *assessment.Assessment, q *assessment.Ques
 		Outcome:      a.Result.Outcome,
 		Headline:     a.Result.Outcome,
 		Reason:       a.Result.Reason,
-		Decisive:     decisiveReasons(a.Result),
 		Source:       a.Source,
 		AdminURL:     fmt.Sprintf("%s/admin/a/%d", strings.TrimRight(baseURL, "/"), a.ID),
 	}
@@ -84,6 +83,7 @@ func NewNotice(ev assessment.Event, a *assessment.Assessment, q *assessment.Ques
 		}
 		n.Words = q.Words(a.Answers)
 	}
+	n.Decisive = decisiveReasons(a.Result, q)
 	if a.Contact.Consent {
 		c := a.Contact
 		n.Contact = &c
@@ -98,22 +98,72 @@ func NewNotice(ev assessment.Event, a *assessment.Assessment, q *assessment.Ques
 }
 
 // decisiveReasons are the criteria that carried the verdict. Until the
-// rules report their decisive criteria themselves, these are the scored
-// criteria that reached a level above the lowest, strongest first: the
-// signals the matching rule could have leaned on. When assessment.Result
-// gains its own list, return that here and nothing else changes.
-func decisiveReasons(r assessment.Result) []Reason {
+// rules report their decisive criteria themselves, they are read from the
+// questionnaire: the criteria the matching rule's condition tests and that
+// showed up (above the lowest level), in the order it tests them. A rule that tests none (the fallback), or no
+// questionnaire, gives the scored criteria that reached a level above the
+// lowest, strongest first. When assessment.Result gains its own list,
+// return that here; nothing else changes.
+func decisiveReasons(r assessment.Result, q *assessment.Questionnaire) []Reason {
+	var present, absent []Reason
+	for _, id := range ruleCriteria(q, r.Rule) {
+		if c, ok := r.Criterion(id); ok && c.LevelRank > 0 {
+			present = append(present, reasonOf(c))
+		} else if ok {
+			absent = append(absent, reasonOf(c))
+		}
+	}
+	// A sign that showed up says more than one the rule wanted absent;
+	// the absent ones decide only when nothing showed up.
+	if len(present) > 0 {
+		return present
+	}
+	if len(absent) > 0 {
+		return absent
+	}
 	var out []Reason
 	for _, c := range r.Criteria {
-		if c.Kind == assessment.Context || c.LevelRank == 0 {
-			continue
+		if c.Kind != assessment.Context && c.LevelRank > 0 {
+			out = append(out, reasonOf(c))
 		}
-		out = append(out, Reason{Criterion: c.ID, Label: c.Label, Kind: c.Kind, Level: c.LevelLabel, Score: c.Score, Max: c.Max})
 	}
 	slices.SortStableFunc(out, func(a, b Reason) int {
 		return cmp.Compare(float64(b.Score)/float64(max(b.Max, 1)), float64(a.Score)/float64(max(a.Max, 1)))
 	})
 	return out
+}
+
+func reasonOf(c assessment.CriterionResult) Reason {
+	return Reason{Criterion: c.ID, Label: c.Label, Kind: c.Kind, Level: c.LevelLabel, Score: c.Score, Max: c.Max}
+}
+
+// ruleCriteria lists, once each, the criteria a rule's condition tests.
+func ruleCriteria(q *assessment.Questionnaire, ruleID string) []string {
+	if q == nil {
+		return nil
+	}
+	var ids []string
+	var walk func(c *assessment.Condition)
+	walk = func(c *assessment.Condition) {
+		if c == nil {
+			return
+		}
+		if c.Criterion != "" && !slices.Contains(ids, c.Criterion) {
+			ids = append(ids, c.Criterion)
+		}
+		for _, group := range [][]assessment.Condition{c.All, c.Any, c.Of} {
+			for i := range group {
+				walk(&group[i])
+			}
+		}
+		walk(c.Not)
+	}
+	for i := range q.Rules {
+		if q.Rules[i].ID == ruleID {
+			walk(q.Rules[i].When)
+		}
+	}
+	return ids
 }
 
 // pingNotice is the owner's "send test": a notice with nothing personal.
