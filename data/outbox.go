@@ -143,15 +143,24 @@ func (s *Store) ListMessages(ctx context.Context, assessmentID int64) ([]assessm
 }
 
 // Claiming. The SQLite statements below run on the writer's one connection,
-// so no two claims ever overlap. On PostgreSQL, where several instances
-// claim at once, the same steps become (one transaction each):
+// so no two claims ever overlap, and rowids are given in commit order.
+// Fanning out needs no flag on the outbox (a flag and its index would cost
+// every submit another page in its commit): the events not fanned out yet
+// are exactly those after the newest event that has deliveries. That holds
+// because every fan-out covers a contiguous range of ids up to the newest
+// event, gives each at least one delivery, and deliveries go only with
+// their event; deleting the newest events lowers the bound with them.
 //
-//	-- fan out
-//	SELECT id FROM outbox WHERE fanned_out = 0 ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED;
+// On PostgreSQL, where several instances claim at once and sequence order
+// is not commit order, fan out by absence instead, then claim with SKIP
+// LOCKED (one transaction each):
+//
+//	-- fan out (once per channel; the UNIQUE key makes a race harmless)
 //	INSERT INTO deliveries (outbox_id, channel, next_attempt_at, updated_at)
-//	  SELECT o.id, $1, o.created_at, $2 FROM outbox o WHERE o.id = ANY($3)
-//	  ON CONFLICT (outbox_id, channel) DO NOTHING;   -- once per channel
-//	UPDATE outbox SET fanned_out = 1 WHERE id = ANY($3);
+//	  SELECT o.id, $1, o.created_at, $2 FROM outbox o
+//	  WHERE o.created_at > $3   -- a window: now minus a day
+//	    AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.outbox_id = o.id)
+//	  ON CONFLICT (outbox_id, channel) DO NOTHING;
 //
 //	-- claim
 //	WITH due AS (
@@ -169,15 +178,17 @@ func (s *Store) ListMessages(ctx context.Context, assessmentID int64) ([]assessm
 // whoever asks next if its claimer dies.
 
 const (
-	anyWorkSQL = `SELECT EXISTS (SELECT 1 FROM outbox WHERE fanned_out = 0)
+	// lastFannedSQL is the newest event with deliveries; every later event
+	// is new to the worker.
+	lastFannedSQL = `SELECT coalesce(max(outbox_id), 0) FROM deliveries`
+	anyWorkSQL    = `SELECT EXISTS (SELECT 1 FROM outbox WHERE id > (` + lastFannedSQL + `) AND ?)
 		OR EXISTS (SELECT 1 FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ?
 			AND (claimed_until IS NULL OR claimed_until <= ?))`
-	lastUnfannedSQL = `SELECT coalesce(max(id), 0) FROM outbox WHERE fanned_out = 0`
-	fanOutSQL       = `INSERT INTO deliveries (outbox_id, channel, next_attempt_at, updated_at)
-		SELECT id, ?, created_at, ? FROM outbox WHERE fanned_out = 0 AND id <= ?
+	lastEventSQL = `SELECT coalesce(max(id), 0) FROM outbox`
+	fanOutSQL    = `INSERT INTO deliveries (outbox_id, channel, next_attempt_at, updated_at)
+		SELECT id, ?, created_at, ? FROM outbox WHERE id > ? AND id <= ?
 		ON CONFLICT (outbox_id, channel) DO NOTHING`
-	markFannedOutSQL = `UPDATE outbox SET fanned_out = 1 WHERE fanned_out = 0 AND id <= ?`
-	claimSQL         = `UPDATE deliveries SET claim_token = ?, claimed_until = ?, attempts = attempts + 1, updated_at = ?
+	claimSQL = `UPDATE deliveries SET claim_token = ?, claimed_until = ?, attempts = attempts + 1, updated_at = ?
 		WHERE id IN (SELECT id FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ?
 			AND (claimed_until IS NULL OR claimed_until <= ?) ORDER BY next_attempt_at, id LIMIT ?)`
 	deliveryColumns = `d.id, d.channel, d.status, d.attempts, d.next_attempt_at, d.last_error, d.delivered_at, d.updated_at,
@@ -195,7 +206,7 @@ const (
 func (s *Store) ClaimDeliveries(ctx context.Context, channels []string, now time.Time, lease time.Duration, limit int) (*assessment.Claim, error) {
 	at := formatTime(now)
 	var anyWork bool
-	if err := s.db.QueryRowContext(ctx, anyWorkSQL, at, at).Scan(&anyWork); err != nil {
+	if err := s.db.QueryRowContext(ctx, anyWorkSQL, len(channels) > 0, at, at).Scan(&anyWork); err != nil {
 		return nil, fmt.Errorf("claim deliveries: %w", err)
 	}
 	if !anyWork {
@@ -224,24 +235,27 @@ func (s *Store) ClaimDeliveries(ctx context.Context, channels []string, now time
 	return claim, nil
 }
 
-// fanOut turns every event not seen yet into one delivery per channel. The
-// events are bounded by the newest one seen first, so an event written
-// meanwhile is never marked fanned out without its deliveries.
+// fanOut turns every event not seen yet into one delivery per channel.
+// Both bounds are read first: after the first channel's rows the newest
+// event with deliveries has moved.
 func fanOut(ctx context.Context, q execQueryer, channels []string, at string) error {
-	var last int64
-	if err := q.QueryRowContext(ctx, lastUnfannedSQL).Scan(&last); err != nil {
+	if len(channels) == 0 {
+		return nil
+	}
+	var after, last int64
+	if err := q.QueryRowContext(ctx, lastFannedSQL).Scan(&after); err != nil {
 		return fmt.Errorf("fan out: %w", err)
 	}
-	if last == 0 {
+	if err := q.QueryRowContext(ctx, lastEventSQL).Scan(&last); err != nil {
+		return fmt.Errorf("fan out: %w", err)
+	}
+	if last <= after {
 		return nil
 	}
 	for _, ch := range channels {
-		if _, err := q.ExecContext(ctx, fanOutSQL, ch, at, last); err != nil {
+		if _, err := q.ExecContext(ctx, fanOutSQL, ch, at, after, last); err != nil {
 			return fmt.Errorf("fan out to %s: %w", ch, err)
 		}
-	}
-	if _, err := q.ExecContext(ctx, markFannedOutSQL, last); err != nil {
-		return fmt.Errorf("fan out: %w", err)
 	}
 	return nil
 }

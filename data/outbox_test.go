@@ -3,6 +3,7 @@ package data
 import (
 	"errors"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 
@@ -277,5 +278,34 @@ func TestDeleteTakesDeliveriesAlong(t *testing.T) {
 		if n := countRows(t, s, table); n != 0 {
 			t.Errorf("%s rows after delete = %d, want 0", table, n)
 		}
+	}
+}
+
+// TestFanOutAfterDeletingTheNewest: the events still to fan out are those
+// after the newest one with deliveries, so deleting the newest assessment
+// (whose event id SQLite then gives to the next one) loses no event.
+func TestFanOutAfterDeletingTheNewest(t *testing.T) {
+	s := mustOpenWithQuestionnaire(t)
+	first := mustSubmit(t, s, "tok-1", nil)
+	second := mustSubmit(t, s, "tok-2", nil)
+	at := second.CreatedAt.Add(time.Second)
+	mustClaim(t, s, at) // fans out both
+	if err := s.DeleteAssessment(t.Context(), second.ID); err != nil {
+		t.Fatal(err)
+	}
+	third := mustSubmit(t, s, "tok-3", nil) // its event takes the deleted one's id
+	unfanned := mustSubmit(t, s, "tok-4", nil)
+	if err := s.DeleteAssessment(t.Context(), unfanned.ID); err != nil {
+		t.Fatal(err)
+	}
+	fourth := mustSubmit(t, s, "tok-5", nil)
+	c := mustClaim(t, s, at.Add(time.Hour))
+	got := map[int64]int{}
+	for _, d := range c.Deliveries {
+		got[d.Event.AssessmentID]++
+	}
+	want := map[int64]int{first.ID: 2, third.ID: 2, fourth.ID: 2} // first's lease ran out
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("deliveries per assessment = %v, want %v", got, want)
 	}
 }

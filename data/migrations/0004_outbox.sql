@@ -38,21 +38,22 @@ CREATE TABLE messages (
 CREATE INDEX messages_assessment_id ON messages (assessment_id, created_at);
 
 -- One row per event, written in the same transaction as what it announces.
--- The channels an event goes to are decided when the worker first sees it
--- (fanned_out), so a submit writes this one row and nothing else.
--- webhook_id is random, unique per event, and stable across retries.
+-- The channels an event goes to are decided when the worker first sees it,
+-- so a submit writes this one row and its one index entry, nothing else:
+-- the events not yet seen are those after the last one with deliveries.
+-- webhook_id is random (128 bits, so unique per event without an index:
+-- a UNIQUE index on random text would dirty a random page on every
+-- submit), and stable across retries.
 CREATE TABLE outbox (
     id            INTEGER PRIMARY KEY,
     type          TEXT NOT NULL,
     assessment_id INTEGER NOT NULL REFERENCES assessments (id) ON DELETE CASCADE,
     message_id    INTEGER REFERENCES messages (id) ON DELETE CASCADE,
-    webhook_id    TEXT NOT NULL UNIQUE,
-    fanned_out    INTEGER NOT NULL DEFAULT 0,
+    webhook_id    TEXT NOT NULL,
     created_at    TEXT NOT NULL
 ) STRICT;
 
 CREATE INDEX outbox_assessment_id ON outbox (assessment_id);
-CREATE INDEX outbox_unfanned ON outbox (id) WHERE fanned_out = 0;
 
 -- One event on its way to one channel. A worker claims due rows by setting
 -- claim_token and claimed_until (a lease): if it dies, the lease runs out
