@@ -30,6 +30,13 @@ type config struct {
 	MinCompletion time.Duration
 	PostLimit     int
 	MaxOpenDrafts int
+
+	// Notifications: where the owner hears of a new assessment.
+	SMTPURL     string
+	MailFrom    string
+	NotifyEmail string // comma-separated
+	WebhookURL  string
+	SlackURL    string
 }
 
 // trustedProxies splits -trusted-proxies into CIDR prefixes.
@@ -56,6 +63,22 @@ var envNames = map[string]string{
 	"min-completion-time": "FITCHECK_MIN_COMPLETION_TIME",
 	"post-limit":          "FITCHECK_POST_LIMIT",
 	"max-open-drafts":     "FITCHECK_MAX_OPEN_DRAFTS",
+	"smtp-url":            "FITCHECK_SMTP_URL",
+	"mail-from":           "FITCHECK_MAIL_FROM",
+	"notify-email":        "FITCHECK_NOTIFY_EMAIL",
+	"webhook-url":         "FITCHECK_WEBHOOK_URL",
+	"slack-webhook-url":   "FITCHECK_SLACK_WEBHOOK_URL",
+}
+
+// notifyEmails splits -notify-email into addresses.
+func (c *config) notifyEmails() []string {
+	var out []string
+	for _, a := range strings.Split(c.NotifyEmail, ",") {
+		if a = strings.TrimSpace(a); a != "" {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 const usageHead = `fitcheck tells a founder whether fractional product leadership fits their company.
@@ -81,6 +104,13 @@ Environment only:
   FITCHECK_SESSION_KEY   secret (32+ characters) that signs and encrypts session cookies.
                          If unset, one is generated on first run and kept next to the
                          database (DB.session-key), so restarts keep visitors' sessions.
+  FITCHECK_SMTP_PASSWORD password for the -smtp-url user (never a flag: flags show in ps)
+  FITCHECK_WEBHOOK_SECRET
+                         whsec_… secret that signs -webhook-url requests (Standard Webhooks)
+  FITCHECK_CALCOM_WEBHOOK_SECRET
+                         secret of the Cal.com webhook that reports bookings (POST /hooks/cal)
+  FITCHECK_CALENDLY_SIGNING_KEY
+                         signing key of the Calendly webhook subscription (POST /hooks/calendly)
 `
 
 func parseConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (*config, *flag.FlagSet, error) {
@@ -98,6 +128,11 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.DurationVar(&cfg.MinCompletion, "min-completion-time", 15*time.Second, "submits faster than this after Start are held back as automated; 0 turns the check off")
 	fs.IntVar(&cfg.PostLimit, "post-limit", 120, "answer posts allowed per client per minute")
 	fs.IntVar(&cfg.MaxOpenDrafts, "max-open-drafts", 200, "unfinished assessments one client network (a /24, or an IPv6 /64) may have stored at once")
+	fs.StringVar(&cfg.SMTPURL, "smtp-url", "", "mail server for owner notifications: smtp://user@host:587 (STARTTLS), smtps://user@host:465, or smtp://localhost:port?tls=none; empty sends no e-mail")
+	fs.StringVar(&cfg.MailFrom, "mail-from", "", "sender address of notification e-mails (e.g. fitcheck@example.com)")
+	fs.StringVar(&cfg.NotifyEmail, "notify-email", "", "comma-separated addresses that get an e-mail for each new assessment and message")
+	fs.StringVar(&cfg.WebhookURL, "webhook-url", "", "URL that gets a signed JSON POST for each new assessment and message (see docs/webhooks.md)")
+	fs.StringVar(&cfg.SlackURL, "slack-webhook-url", "", "Slack incoming-webhook URL that gets a message for each new assessment and message")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), usageHead)
 		fs.VisitAll(func(f *flag.Flag) {
@@ -143,7 +178,8 @@ func applyEnv(fs *flag.FlagSet, getenv func(string) string) error {
 
 func (c *config) check() error {
 	var problems []string
-	for name, u := range map[string]string{"-booking-url": c.BookingURL, "-base-url": c.BaseURL} {
+	for name, u := range map[string]string{"-booking-url": c.BookingURL, "-base-url": c.BaseURL,
+		"-webhook-url": c.WebhookURL, "-slack-webhook-url": c.SlackURL} {
 		if u == "" {
 			continue
 		}
@@ -159,6 +195,12 @@ func (c *config) check() error {
 	}
 	if c.MaxOpenDrafts < 1 {
 		problems = append(problems, "-max-open-drafts must be at least 1")
+	}
+	if c.SMTPURL != "" && (c.MailFrom == "" || len(c.notifyEmails()) == 0) {
+		problems = append(problems, "-smtp-url needs -mail-from and -notify-email")
+	}
+	if c.SMTPURL == "" && len(c.notifyEmails()) > 0 {
+		problems = append(problems, "-notify-email needs -smtp-url")
 	}
 	if c.PostLimit < 1 {
 		problems = append(problems, "-post-limit must be at least 1")

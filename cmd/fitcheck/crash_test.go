@@ -37,11 +37,12 @@ func TestMain(m *testing.M) {
 }
 
 // startChild runs the server in a child process and returns it with its URL.
-func startChild(t *testing.T, db string) (*exec.Cmd, string) {
+// extra are more flags, none holding a space.
+func startChild(t *testing.T, db string, extra ...string) (*exec.Cmd, string) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(),
-		childArgsEnv+"=-addr 127.0.0.1:0 -db "+db+" -min-completion-time 0 -post-limit 1000000 -log-format text")
+		childArgsEnv+"=-addr 127.0.0.1:0 -db "+db+" -min-completion-time 0 -post-limit 1000000 -log-format text "+strings.Join(extra, " "))
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
