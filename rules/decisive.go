@@ -23,12 +23,11 @@ type leaning struct {
 // decisive names the criteria the matching rule relied on, in the order its
 // conditions name them, each with the answers that moved it most the way
 // the rule needed.
-func decisive(in *input, r *assessment.Rule, criteria []assessment.CriterionResult) []assessment.Decisive {
-	out := []assessment.Decisive{}
-	if r.When == nil {
-		return out
-	}
-	for _, l := range in.leanings(r.When) {
+func decisive(in *input, rule *cond, criteria []assessment.CriterionResult) []assessment.Decisive {
+	var leanings []leaning
+	in.collect(rule, false, &leanings)
+	out := make([]assessment.Decisive, 0, len(leanings))
+	for _, l := range leanings {
 		c := criteria[l.criterion]
 		out = append(out, assessment.Decisive{
 			Criterion: c.ID, Label: c.Label, Level: c.Level,
@@ -38,41 +37,26 @@ func decisive(in *input, r *assessment.Rule, criteria []assessment.CriterionResu
 	return out
 }
 
-// leanings collects, at most MaxDecisive and each criterion once, the
-// criterion tests under cond that made it hold.
-func (in *input) leanings(cond *assessment.Condition) []leaning {
-	var out []leaning
-	in.collect(cond, false, &out)
-	return out
-}
-
-// collect walks cond, which must evaluate to !negated for its parts to have
-// counted, and records each criterion test that agreed. Under a `not` the
-// tests that failed are the ones that counted, pointing the other way.
-func (in *input) collect(c *assessment.Condition, negated bool, out *[]leaning) {
+// collect records, at most MaxDecisive and each criterion once, the
+// criterion tests under c that made it come out as !negated. It only
+// descends into parts that came out that way too, so a test inside an
+// `any` branch that failed is never credited. Under a `not` the tests that
+// failed are the ones that counted, pointing the other way.
+func (in *input) collect(c *cond, negated bool, out *[]leaning) {
 	if len(*out) >= MaxDecisive || in.holds(c) == negated {
 		return
 	}
-	switch {
-	case c.Criterion != "":
-		i := criterionIndex(in.q, c.Criterion)
-		if i < 0 || slices.ContainsFunc(*out, func(l leaning) bool { return l.criterion == i }) {
+	switch c.op {
+	case opAtLeast, opBelow:
+		if c.crit < 0 || slices.ContainsFunc(*out, func(l leaning) bool { return l.criterion == c.crit }) {
 			return
 		}
-		*out = append(*out, leaning{criterion: i, up: (c.AtLeast != "") != negated})
-	case len(c.All) > 0:
-		for i := range c.All {
-			in.collect(&c.All[i], negated, out)
-		}
-	case len(c.Any) > 0:
-		for i := range c.Any {
-			in.collect(&c.Any[i], negated, out)
-		}
-	case c.Not != nil:
-		in.collect(c.Not, !negated, out)
-	case len(c.Of) > 0:
-		for i := range c.Of {
-			in.collect(&c.Of[i], negated, out)
+		*out = append(*out, leaning{criterion: c.crit, up: (c.op == opAtLeast) != negated})
+	case opNot:
+		in.collect(&c.parts[0], !negated, out)
+	case opAll, opAny, opCount:
+		for i := range c.parts {
+			in.collect(&c.parts[i], negated, out)
 		}
 	}
 }

@@ -9,7 +9,7 @@ import (
 // MaxNearMiss is the most near-misses a result lists.
 const MaxNearMiss = 2
 
-// alternative is one single-answer change the near-miss search tries.
+// alternative is one single-answer change that gives another outcome.
 type alternative struct {
 	question *assessment.Question
 	from, to []string
@@ -20,16 +20,17 @@ type alternative struct {
 }
 
 // nearMiss tries every single-answer change and keeps the one or two that
-// give another outcome. Each alternative costs one evaluation, but not a
-// full one: only the changed question's points are taken off and put back,
-// only the criteria they move are graded again, and the answers are not
-// copied, so the search stays within a few microseconds per alternative.
+// give another outcome. Each change costs one evaluation, but not a full
+// one: the changed question's points are taken off and the new answer's
+// put back, only the criteria that moved are graded again, and the answers
+// are viewed with one question replaced rather than copied.
 func nearMiss(q *assessment.Questionnaire, answers assessment.Answers, res assessment.Result) []assessment.NearMiss {
-	base := make([]int, len(res.Criteria))
+	n := len(q.Criteria)
+	base := make([]int, n)
 	for i, c := range res.Criteria {
 		base[i] = c.Score
 	}
-	decided := make([]bool, len(q.Criteria))
+	decided := make([]bool, n)
 	for _, d := range res.Decisive {
 		if i := criterionIndex(q, d.Criterion); i >= 0 {
 			decided[i] = true
@@ -37,32 +38,42 @@ func nearMiss(q *assessment.Questionnaire, answers assessment.Answers, res asses
 	}
 	in := newInput(q, res.Criteria, answers)
 	baseRanks := slices.Clone(in.ranks)
-	before := make([]int, len(q.Criteria))
-	after := make([]int, len(q.Criteria))
-
+	before, after := make([]int, n), make([]int, n)
+	var scratch []string
 	var found []alternative
+
 	for si := range q.Steps {
 		for qi := range q.Steps[si].Questions {
 			qn := &q.Steps[si].Questions[qi]
 			if qn.Type == assessment.Text {
 				continue
 			}
+			points := optionPoints(q, qn)
 			from := answers[qn.ID]
-			questionPoints(q, qn, from, before)
-			for _, alt := range alternatives(qn, from) {
-				questionPoints(q, qn, alt.to, after)
+			questionPoints(qn, points, n, from, before)
+			for oi := range qn.Options {
+				var ok bool
+				if scratch, ok = alternativeTo(qn, from, oi, scratch[:0]); !ok {
+					continue
+				}
+				questionPoints(qn, points, n, scratch, after)
 				copy(in.ranks, baseRanks)
-				for i := range q.Criteria {
+				touches := false
+				for i := range n {
 					if delta := after[i] - before[i]; delta != 0 {
 						in.ranks[i] = levelRank(q, q.Criteria[i], base[i]+delta)
-						alt.touches = alt.touches || decided[i]
+						touches = touches || decided[i]
 					}
 				}
-				in.answers = answerView{base: answers, question: qn.ID, values: alt.to}
-				if r := in.firstRule(); r != nil && r.Outcome != res.Outcome {
-					alt.outcome = r.Outcome
-					found = append(found, alt)
+				in.answers = answerView{base: answers, question: qn.ID, values: scratch}
+				r := in.firstRule()
+				if r < 0 || q.Rules[r].Outcome == res.Outcome {
+					continue
 				}
+				found = append(found, alternative{
+					question: qn, from: from, to: slices.Clone(scratch), option: &qn.Options[oi],
+					distance: distance(qn, from, oi), touches: touches, outcome: q.Rules[r].Outcome,
+				})
 			}
 		}
 	}
@@ -92,51 +103,42 @@ func choose(found []alternative) []assessment.NearMiss {
 		}
 		out = append(out, assessment.NearMiss{
 			Question: alt.question.ID, Prompt: alt.question.Prompt,
-			From: nonNil(slices.Clone(alt.from)), To: alt.to,
+			From: nonNil(slices.Clone(alt.from)), To: nonNil(alt.to),
 			Answer: alt.option.Label, Outcome: alt.outcome,
 		})
 	}
 	return out
 }
 
-// alternatives lists every answer to qn that differs from `from` by one
-// choice, as the form would let a founder give it, in option order: another
-// option of a single or scale question; one option more or less of a multi
-// question. An exclusive option ("none of these") swaps with a lone choice,
-// since ticking one means unticking the other, and a required question is
-// never left empty.
-func alternatives(qn *assessment.Question, from []string) []alternative {
-	var out []alternative
-	for oi := range qn.Options {
-		opt := &qn.Options[oi]
-		var to []string
-		switch {
-		case qn.Type != assessment.Multi:
-			if len(from) == 1 && from[0] == opt.ID {
-				continue
-			}
-			to = []string{opt.ID}
-		case slices.Contains(from, opt.ID):
-			to = slices.DeleteFunc(slices.Clone(from), func(v string) bool { return v == opt.ID })
-			if len(to) == 0 && qn.Required {
-				continue
-			}
-		case len(from) == 0:
-			to = []string{opt.ID}
-		case opt.Exclusive || hasExclusive(qn, from):
-			if len(from) != 1 {
-				continue
-			}
-			to = []string{opt.ID}
-		default:
-			to = append(slices.Clone(from), opt.ID)
-			if qn.MaxChoices > 0 && distinctKnown(qn, to) > qn.MaxChoices {
-				continue
+// alternativeTo writes into buf the answer to qn that differs from `from`
+// by option oi, as the form would let a founder give it, and reports
+// whether there is one: another option of a single or scale question; one
+// option more or less of a multi question. An exclusive option ("none of
+// these") swaps with a lone choice, since ticking one unticks the other; a
+// required question is never left empty, and max_choices is kept.
+func alternativeTo(qn *assessment.Question, from []string, oi int, buf []string) ([]string, bool) {
+	opt := &qn.Options[oi]
+	switch {
+	case qn.Type != assessment.Multi:
+		if len(from) == 1 && from[0] == opt.ID {
+			return buf, false
+		}
+		return append(buf, opt.ID), true
+	case slices.Contains(from, opt.ID):
+		for _, v := range from {
+			if v != opt.ID {
+				buf = append(buf, v)
 			}
 		}
-		out = append(out, alternative{question: qn, from: from, to: nonNil(to), option: opt, distance: distance(qn, from, oi)})
+		return buf, len(buf) > 0 || !qn.Required
+	case len(from) == 0:
+		return append(buf, opt.ID), true
+	case opt.Exclusive || hasExclusive(qn, from):
+		return append(buf, opt.ID), len(from) == 1
+	default:
+		buf = append(append(buf, from...), opt.ID)
+		return buf, qn.MaxChoices == 0 || distinctKnown(qn, buf) <= qn.MaxChoices
 	}
-	return out
 }
 
 // distance is how far a change moves along a scale: the number of points
@@ -174,19 +176,32 @@ func distinctKnown(qn *assessment.Question, values []string) int {
 	return n
 }
 
+// optionPoints lays out what each of qn's options adds to each criterion:
+// row oi, column criterion index, so a question's points are sums of rows.
+func optionPoints(q *assessment.Questionnaire, qn *assessment.Question) []int {
+	n := len(q.Criteria)
+	out := make([]int, len(qn.Options)*n)
+	for oi := range qn.Options {
+		for crit, points := range qn.Options[oi].Scores {
+			if i := criterionIndex(q, crit); i >= 0 {
+				out[oi*n+i] += points
+			}
+		}
+	}
+	return out
+}
+
 // questionPoints writes into out what one question's answer adds to each
 // criterion, counting each known option once, as Score does.
-func questionPoints(q *assessment.Questionnaire, qn *assessment.Question, values []string, out []int) {
+func questionPoints(qn *assessment.Question, points []int, n int, values []string, out []int) {
 	clear(out)
 	for vi, v := range values {
-		opt, ok := qn.Option(v)
-		if !ok || slices.Contains(values[:vi], v) {
+		oi := slices.IndexFunc(qn.Options, func(o assessment.Option) bool { return o.ID == v })
+		if oi < 0 || slices.Contains(values[:vi], v) {
 			continue
 		}
-		for crit, points := range opt.Scores {
-			if i := criterionIndex(q, crit); i >= 0 {
-				out[i] += points
-			}
+		for i, p := range points[oi*n : (oi+1)*n] {
+			out[i] += p
 		}
 	}
 }

@@ -18,15 +18,16 @@ import (
 func Evaluate(q *assessment.Questionnaire, answers assessment.Answers) assessment.Result {
 	criteria := Score(q, answers)
 	in := newInput(q, criteria, answers)
-	r := in.firstRule()
-	if r == nil {
+	i := in.firstRule()
+	if i < 0 {
 		// Parse guarantees a final unconditional rule; this is only reached
 		// with a questionnaire that skipped it.
 		return assessment.Result{Criteria: criteria, Decisive: []assessment.Decisive{}}
 	}
+	r := &q.Rules[i]
 	return assessment.Result{
 		Outcome: r.Outcome, Rule: r.ID, Reason: r.Reason, Criteria: criteria,
-		Decisive: decisive(in, r, criteria),
+		Decisive: decisive(in, &in.rules[i], criteria),
 	}
 }
 
