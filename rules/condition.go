@@ -26,56 +26,86 @@ const (
 // positions, so that testing it, once per alternative in the near-miss
 // search, costs integer comparisons rather than lookups by name.
 type cond struct {
-	op       op
-	crit     int // criterion tests: index into input.ranks, or -1 if unknown
-	rank     int // criterion tests: the level's rank (-1 if unknown)
-	question string
-	option   string
-	parts    []cond // all, any, of; not has exactly one
-	count    int
+	op    op
+	crit  int32 // criterion tests: index into input.ranks, or -1 if unknown
+	rank  int32 // criterion tests: the level's rank (-1 if unknown)
+	count int32
+	src   *assessment.Condition // answer tests read their question and option here
+	parts []cond                // all, any, of; not has exactly one
 }
 
-// compileRules resolves every rule's condition, in rule order.
+// compileRules resolves every rule's condition, in rule order. All the
+// compiled conditions share one allocation: Evaluate compiles on every
+// call, so compiling must cost next to nothing.
 func compileRules(q *assessment.Questionnaire) []cond {
-	out := make([]cond, len(q.Rules))
+	n := len(q.Rules)
 	for i := range q.Rules {
 		if w := q.Rules[i].When; w != nil {
-			out[i] = compile(q, w)
+			n += parts(w)
 		}
 	}
-	return out
+	pool := make([]cond, n)
+	next := len(q.Rules)
+	for i := range q.Rules {
+		if w := q.Rules[i].When; w != nil {
+			pool[i] = compile(q, w, pool, &next)
+		}
+	}
+	return pool[:len(q.Rules)]
 }
 
-func compile(q *assessment.Questionnaire, c *assessment.Condition) cond {
+// parts counts the conditions nested below c.
+func parts(c *assessment.Condition) int {
+	n := 0
+	for _, group := range [][]assessment.Condition{c.All, c.Any, c.Of} {
+		for i := range group {
+			n += 1 + parts(&group[i])
+		}
+	}
+	if c.Not != nil {
+		n += 1 + parts(c.Not)
+	}
+	return n
+}
+
+// compile resolves c, taking the room for its parts from pool at *next.
+func compile(q *assessment.Questionnaire, c *assessment.Condition, pool []cond, next *int) cond {
+	reserve := func(o op, n int) cond {
+		out := cond{op: o, parts: pool[*next : *next+n : *next+n], count: int32(c.Count)}
+		*next += n
+		return out
+	}
+	group := func(o op, cs []assessment.Condition) cond {
+		out := reserve(o, len(cs))
+		for i := range cs {
+			out.parts[i] = compile(q, &cs[i], pool, next)
+		}
+		return out
+	}
 	switch {
 	case c.Criterion != "":
+		crit := int32(criterionIndex(q, c.Criterion))
 		if c.AtLeast != "" {
-			return cond{op: opAtLeast, crit: criterionIndex(q, c.Criterion), rank: q.LevelRank(c.AtLeast)}
+			return cond{op: opAtLeast, crit: crit, rank: int32(q.LevelRank(c.AtLeast))}
 		}
-		return cond{op: opBelow, crit: criterionIndex(q, c.Criterion), rank: q.LevelRank(c.Below)}
+		return cond{op: opBelow, crit: crit, rank: int32(q.LevelRank(c.Below))}
 	case c.Question != "":
 		if c.Is != "" {
-			return cond{op: opIs, question: c.Question, option: c.Is}
+			return cond{op: opIs, src: c}
 		}
-		return cond{op: opIncludes, question: c.Question, option: c.Includes}
+		return cond{op: opIncludes, src: c}
 	case len(c.All) > 0:
-		return cond{op: opAll, parts: compileAll(q, c.All)}
+		return group(opAll, c.All)
 	case len(c.Any) > 0:
-		return cond{op: opAny, parts: compileAll(q, c.Any)}
+		return group(opAny, c.Any)
 	case c.Not != nil:
-		return cond{op: opNot, parts: []cond{compile(q, c.Not)}}
+		out := reserve(opNot, 1)
+		out.parts[0] = compile(q, c.Not, pool, next)
+		return out
 	case len(c.Of) > 0:
-		return cond{op: opCount, parts: compileAll(q, c.Of), count: c.Count}
+		return group(opCount, c.Of)
 	}
 	return cond{op: opNever}
-}
-
-func compileAll(q *assessment.Questionnaire, cs []assessment.Condition) []cond {
-	out := make([]cond, len(cs))
-	for i := range cs {
-		out[i] = compile(q, &cs[i])
-	}
-	return out
 }
 
 // criterionIndex is a criterion's position in q.Criteria, or -1.
@@ -133,11 +163,11 @@ func (in *input) firstRule() int {
 }
 
 // rank is a criterion's level rank; an unknown criterion is at the lowest.
-func (in *input) rank(crit int) int {
+func (in *input) rank(crit int32) int32 {
 	if crit < 0 {
 		return 0
 	}
-	return in.ranks[crit]
+	return int32(in.ranks[crit])
 }
 
 func (in *input) holds(c *cond) bool {
@@ -149,10 +179,10 @@ func (in *input) holds(c *cond) bool {
 	case opBelow:
 		return in.rank(c.crit) < c.rank
 	case opIs:
-		values := in.answers.get(c.question)
-		return len(values) > 0 && values[0] == c.option
+		values := in.answers.get(c.src.Question)
+		return len(values) > 0 && values[0] == c.src.Is
 	case opIncludes:
-		return slices.Contains(in.answers.get(c.question), c.option)
+		return slices.Contains(in.answers.get(c.src.Question), c.src.Includes)
 	case opAll:
 		for i := range c.parts {
 			if !in.holds(&c.parts[i]) {
@@ -176,7 +206,7 @@ func (in *input) holds(c *cond) bool {
 				n++
 			}
 		}
-		return n >= c.count
+		return n >= int(c.count)
 	}
 	return false
 }

@@ -48,10 +48,11 @@ func (in *input) collect(c *cond, negated bool, out *[]leaning) {
 	}
 	switch c.op {
 	case opAtLeast, opBelow:
-		if c.crit < 0 || slices.ContainsFunc(*out, func(l leaning) bool { return l.criterion == c.crit }) {
+		crit := int(c.crit)
+		if crit < 0 || slices.ContainsFunc(*out, func(l leaning) bool { return l.criterion == crit }) {
 			return
 		}
-		*out = append(*out, leaning{criterion: c.crit, up: (c.op == opAtLeast) != negated})
+		*out = append(*out, leaning{criterion: crit, up: (c.op == opAtLeast) != negated})
 	case opNot:
 		in.collect(&c.parts[0], !negated, out)
 	case opAll, opAny, opCount:
@@ -62,22 +63,29 @@ func (in *input) collect(c *cond, negated bool, out *[]leaning) {
 }
 
 // strongestMovers is the one or two answers that moved a criterion furthest
-// up (or down), in that order; among equals, the one asked first.
+// up (or down), in that order; among equals, the one asked first (moved is
+// in questionnaire order).
 func strongestMovers(moved []assessment.Contribution, up bool) []assessment.DecisiveAnswer {
-	var pushing []assessment.Contribution
-	for _, m := range moved {
-		if (up && m.Points > 0) || (!up && m.Points < 0) {
-			pushing = append(pushing, m)
-		}
-	}
-	slices.SortStableFunc(pushing, func(a, b assessment.Contribution) int {
+	pushes := func(m assessment.Contribution) int {
 		if up {
-			return b.Points - a.Points
+			return m.Points
 		}
-		return a.Points - b.Points
-	})
+		return -m.Points
+	}
 	out := make([]assessment.DecisiveAnswer, 0, MaxDecisiveAnswers)
-	for _, m := range pushing[:min(len(pushing), MaxDecisiveAnswers)] {
+	var taken [MaxDecisiveAnswers]int
+	for len(out) < MaxDecisiveAnswers {
+		best := -1
+		for i, m := range moved {
+			if pushes(m) > 0 && !slices.Contains(taken[:len(out)], i) && (best < 0 || pushes(m) > pushes(moved[best])) {
+				best = i
+			}
+		}
+		if best < 0 {
+			break
+		}
+		taken[len(out)] = best
+		m := moved[best]
 		out = append(out, assessment.DecisiveAnswer{Question: m.Question, Option: m.Option, Answer: m.Answer, Points: m.Points})
 	}
 	return out

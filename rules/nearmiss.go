@@ -9,13 +9,14 @@ import (
 // MaxNearMiss is the most near-misses a result lists.
 const MaxNearMiss = 2
 
-// alternative is one single-answer change that gives another outcome.
+// alternative is one single-answer change that gives another outcome: the
+// answer alternativeTo makes from `from` with option `option`.
 type alternative struct {
 	question *assessment.Question
-	from, to []string
-	option   *assessment.Option // picked instead, ticked or unticked
-	distance int                // points moved on a scale; 1 for any other change
-	touches  bool               // moves a criterion that decided the result
+	from     []string
+	option   int  // index of the option picked instead, ticked or unticked
+	distance int  // points moved on a scale; 1 for any other change
+	touches  bool // moves a criterion that decided the result
 	outcome  string
 }
 
@@ -24,7 +25,8 @@ type alternative struct {
 // one: the changed question's points are taken off and the new answer's
 // put back, only the criteria that moved are graded again, and the answers
 // are viewed with one question replaced rather than copied.
-func nearMiss(q *assessment.Questionnaire, answers assessment.Answers, res assessment.Result) []assessment.NearMiss {
+func nearMiss(in *input, res assessment.Result) []assessment.NearMiss {
+	q, answers := in.q, in.answers.base
 	n := len(q.Criteria)
 	base := make([]int, n)
 	for i, c := range res.Criteria {
@@ -36,8 +38,8 @@ func nearMiss(q *assessment.Questionnaire, answers assessment.Answers, res asses
 			decided[i] = true
 		}
 	}
-	in := newInput(q, res.Criteria, answers)
 	baseRanks := slices.Clone(in.ranks)
+	points := optionPoints(q)
 	before, after := make([]int, n), make([]int, n)
 	var scratch []string
 	var found []alternative
@@ -45,18 +47,19 @@ func nearMiss(q *assessment.Questionnaire, answers assessment.Answers, res asses
 	for si := range q.Steps {
 		for qi := range q.Steps[si].Questions {
 			qn := &q.Steps[si].Questions[qi]
+			rows := points[0 : len(qn.Options)*n]
+			points = points[len(rows):]
 			if qn.Type == assessment.Text {
 				continue
 			}
-			points := optionPoints(q, qn)
 			from := answers[qn.ID]
-			questionPoints(qn, points, n, from, before)
+			questionPoints(qn, rows, n, from, before)
 			for oi := range qn.Options {
 				var ok bool
 				if scratch, ok = alternativeTo(qn, from, oi, scratch[:0]); !ok {
 					continue
 				}
-				questionPoints(qn, points, n, scratch, after)
+				questionPoints(qn, rows, n, scratch, after)
 				copy(in.ranks, baseRanks)
 				touches := false
 				for i := range n {
@@ -71,7 +74,7 @@ func nearMiss(q *assessment.Questionnaire, answers assessment.Answers, res asses
 					continue
 				}
 				found = append(found, alternative{
-					question: qn, from: from, to: slices.Clone(scratch), option: &qn.Options[oi],
+					question: qn, from: from, option: oi,
 					distance: distance(qn, from, oi), touches: touches, outcome: q.Rules[r].Outcome,
 				})
 			}
@@ -101,10 +104,11 @@ func choose(found []alternative) []assessment.NearMiss {
 		if slices.ContainsFunc(out, func(n assessment.NearMiss) bool { return n.Outcome == alt.outcome }) {
 			continue
 		}
+		to, _ := alternativeTo(alt.question, alt.from, alt.option, nil)
 		out = append(out, assessment.NearMiss{
 			Question: alt.question.ID, Prompt: alt.question.Prompt,
-			From: nonNil(slices.Clone(alt.from)), To: nonNil(alt.to),
-			Answer: alt.option.Label, Outcome: alt.outcome,
+			From: nonNil(slices.Clone(alt.from)), To: nonNil(to),
+			Answer: alt.question.Options[alt.option].Label, Outcome: alt.outcome,
 		})
 	}
 	return out
@@ -176,15 +180,28 @@ func distinctKnown(qn *assessment.Question, values []string) int {
 	return n
 }
 
-// optionPoints lays out what each of qn's options adds to each criterion:
-// row oi, column criterion index, so a question's points are sums of rows.
-func optionPoints(q *assessment.Questionnaire, qn *assessment.Question) []int {
+// optionPoints lays out what every option adds to each criterion: one row
+// per option, in questionnaire order, one column per criterion, so that a
+// question's points are sums of its rows.
+func optionPoints(q *assessment.Questionnaire) []int {
 	n := len(q.Criteria)
-	out := make([]int, len(qn.Options)*n)
-	for oi := range qn.Options {
-		for crit, points := range qn.Options[oi].Scores {
-			if i := criterionIndex(q, crit); i >= 0 {
-				out[oi*n+i] += points
+	options := 0
+	for _, step := range q.Steps {
+		for _, qn := range step.Questions {
+			options += len(qn.Options)
+		}
+	}
+	out := make([]int, options*n)
+	row := 0
+	for _, step := range q.Steps {
+		for _, qn := range step.Questions {
+			for _, opt := range qn.Options {
+				for crit, points := range opt.Scores {
+					if i := criterionIndex(q, crit); i >= 0 {
+						out[row*n+i] += points
+					}
+				}
+				row++
 			}
 		}
 	}

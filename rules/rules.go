@@ -16,27 +16,34 @@ import (
 // have passed assessment.Parse; answers are taken as given (unknown
 // questions and options simply score nothing).
 func Evaluate(q *assessment.Questionnaire, answers assessment.Answers) assessment.Result {
+	res, _ := evaluate(q, answers)
+	return res
+}
+
+// EvaluateWithNearMiss is Evaluate plus the near-miss search: the result a
+// submit stores, so a result page never has to search again.
+func EvaluateWithNearMiss(q *assessment.Questionnaire, answers assessment.Answers) assessment.Result {
+	res, in := evaluate(q, answers)
+	res.NearMiss = nearMiss(in, res)
+	return res
+}
+
+// evaluate is Evaluate, also returning the input it tested the rules
+// against, which the near-miss search goes on to reuse.
+func evaluate(q *assessment.Questionnaire, answers assessment.Answers) (assessment.Result, *input) {
 	criteria := Score(q, answers)
 	in := newInput(q, criteria, answers)
 	i := in.firstRule()
 	if i < 0 {
 		// Parse guarantees a final unconditional rule; this is only reached
 		// with a questionnaire that skipped it.
-		return assessment.Result{Criteria: criteria, Decisive: []assessment.Decisive{}}
+		return assessment.Result{Criteria: criteria, Decisive: []assessment.Decisive{}}, in
 	}
 	r := &q.Rules[i]
 	return assessment.Result{
 		Outcome: r.Outcome, Rule: r.ID, Reason: r.Reason, Criteria: criteria,
 		Decisive: decisive(in, &in.rules[i], criteria),
-	}
-}
-
-// EvaluateWithNearMiss is Evaluate plus the near-miss search: the result a
-// submit stores, so a result page never has to search again.
-func EvaluateWithNearMiss(q *assessment.Questionnaire, answers assessment.Answers) assessment.Result {
-	res := Evaluate(q, answers)
-	res.NearMiss = nearMiss(q, answers, res)
-	return res
+	}, in
 }
 
 // Score computes every criterion's score, level and contributing answers,
