@@ -190,3 +190,27 @@ func TestLoad(t *testing.T) {
 		t.Errorf("Load(unknown criterion) problems = %v, want one naming %q", ce.Problems, "alfa")
 	}
 }
+
+// TestEarlierDefaultStillLoads keeps the default questionnaire as it was
+// before the decisive part and near-miss were added: results stored
+// against that version are rendered from it, so it must still parse, and
+// its own examples must still land where they did.
+func TestEarlierDefaultStillLoads(t *testing.T) {
+	q, err := rules.Load(mustRead(t, "default-before-decisive.yaml"))
+	if err != nil {
+		t.Fatalf("Load(earlier default) = %v", err)
+	}
+	for _, ex := range q.Examples {
+		res := rules.EvaluateWithNearMiss(q, ex.Answers)
+		if res.Outcome != ex.Expect {
+			t.Errorf("%s: %s, want %s", ex.Name, res.Outcome, ex.Expect)
+		}
+		for _, n := range res.NearMiss {
+			changed := ex.Answers.Clone()
+			changed[n.Question] = n.To
+			if got := rules.Evaluate(q, changed).Outcome; got != n.Outcome {
+				t.Errorf("%s: near-miss %s -> %v gives %s, says %s", ex.Name, n.Question, n.To, got, n.Outcome)
+			}
+		}
+	}
+}
