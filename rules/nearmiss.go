@@ -26,61 +26,85 @@ type alternative struct {
 // put back, only the criteria that moved are graded again, and the answers
 // are viewed with one question replaced rather than copied.
 func nearMiss(in *input, res assessment.Result) []assessment.NearMiss {
-	q, answers := in.q, in.answers.base
-	n := len(q.Criteria)
-	base := make([]int, n)
-	for i, c := range res.Criteria {
-		base[i] = c.Score
-	}
-	decided := make([]bool, n)
-	for _, d := range res.Decisive {
-		if i := criterionIndex(q, d.Criterion); i >= 0 {
-			decided[i] = true
-		}
-	}
-	baseRanks := slices.Clone(in.ranks)
-	points := optionPoints(q)
-	before, after := make([]int, n), make([]int, n)
-	var scratch []string
-	var found []alternative
-
-	for si := range q.Steps {
-		for qi := range q.Steps[si].Questions {
-			qn := &q.Steps[si].Questions[qi]
-			rows := points[0 : len(qn.Options)*n]
+	s := newSearch(in, res)
+	points := optionPoints(in.q)
+	n := len(in.q.Criteria)
+	for si := range in.q.Steps {
+		for qi := range in.q.Steps[si].Questions {
+			qn := &in.q.Steps[si].Questions[qi]
+			rows := points[:len(qn.Options)*n]
 			points = points[len(rows):]
-			if qn.Type == assessment.Text {
-				continue
-			}
-			from := answers[qn.ID]
-			questionPoints(qn, rows, n, from, before)
-			for oi := range qn.Options {
-				var ok bool
-				if scratch, ok = alternativeTo(qn, from, oi, scratch[:0]); !ok {
-					continue
-				}
-				questionPoints(qn, rows, n, scratch, after)
-				copy(in.ranks, baseRanks)
-				touches := false
-				for i := range n {
-					if delta := after[i] - before[i]; delta != 0 {
-						in.ranks[i] = levelRank(q, q.Criteria[i], base[i]+delta)
-						touches = touches || decided[i]
-					}
-				}
-				in.answers = answerView{base: answers, question: qn.ID, values: scratch}
-				r := in.firstRule()
-				if r < 0 || q.Rules[r].Outcome == res.Outcome {
-					continue
-				}
-				found = append(found, alternative{
-					question: qn, from: from, option: oi,
-					distance: distance(qn, from, oi), touches: touches, outcome: q.Rules[r].Outcome,
-				})
+			if qn.Type != assessment.Text {
+				s.tryQuestion(qn, rows)
 			}
 		}
 	}
-	return choose(found)
+	return choose(s.found)
+}
+
+// search is the state of one near-miss search: the evaluated answers as a
+// baseline, and the changes found so far that give another outcome.
+type search struct {
+	in            *input
+	outcome       string
+	scores, ranks []int  // the baseline's, per criterion
+	decided       []bool // per criterion: named in the result's decisive part
+	before, after []int  // one question's points, before and after a change
+	scratch       []string
+	found         []alternative
+}
+
+func newSearch(in *input, res assessment.Result) *search {
+	n := len(in.q.Criteria)
+	s := &search{
+		in: in, outcome: res.Outcome,
+		scores: make([]int, n), ranks: slices.Clone(in.ranks), decided: make([]bool, n),
+		before: make([]int, n), after: make([]int, n),
+	}
+	for i, c := range res.Criteria {
+		s.scores[i] = c.Score
+	}
+	for _, d := range res.Decisive {
+		if i := criterionIndex(in.q, d.Criterion); i >= 0 {
+			s.decided[i] = true
+		}
+	}
+	return s
+}
+
+// tryQuestion evaluates every single change to qn's answer; rows are its
+// options' points (see optionPoints).
+func (s *search) tryQuestion(qn *assessment.Question, rows []int) {
+	q, in := s.in.q, s.in
+	answers := in.answers.base
+	from := answers[qn.ID]
+	questionPoints(qn, rows, len(q.Criteria), from, s.before)
+	for oi := range qn.Options {
+		var ok bool
+		if s.scratch, ok = alternativeTo(qn, from, oi, s.scratch[:0]); !ok {
+			continue
+		}
+		questionPoints(qn, rows, len(q.Criteria), s.scratch, s.after)
+		copy(in.ranks, s.ranks)
+		touches := false
+		for i := range q.Criteria {
+			if delta := s.after[i] - s.before[i]; delta != 0 {
+				in.ranks[i] = levelRank(q, q.Criteria[i], s.scores[i]+delta)
+				touches = touches || s.decided[i]
+			}
+		}
+		in.answers = answerView{base: answers, question: qn.ID, values: s.scratch}
+		r := in.firstRule()
+		in.answers = answerView{base: answers}
+		if r < 0 || q.Rules[r].Outcome == s.outcome {
+			continue
+		}
+		s.found = append(s.found, alternative{
+			question: qn, from: from, option: oi,
+			distance: distance(qn, from, oi), touches: touches, outcome: q.Rules[r].Outcome,
+		})
+	}
+	copy(in.ranks, s.ranks)
 }
 
 // choose picks at most MaxNearMiss changes, one per outcome: first those
