@@ -99,4 +99,3 @@ func attributionOf(values map[any]any) assessment.Attribution {
 	}
 	return a.Bounded()
 }
-
