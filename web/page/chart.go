@@ -61,10 +61,10 @@ type ChartRow struct {
 type ChartRect struct {
 	Level   string // the zone's rung, for its shade: low, some or strong
 	LevelID string // the content's id of the level
-	X     string
-	Y     string
-	W     string
-	H     string
+	X       string
+	Y       string
+	W       string
+	H       string
 }
 
 // chartGroups orders the criteria under their headings.
