@@ -409,9 +409,16 @@ func TestBrowserOutcomes(t *testing.T) {
 			if n := eval[int](tb, `document.querySelectorAll('[data-testid^=criterion-]').length`); n != len(s.q.Criteria) {
 				t.Errorf("result explains %d criteria, want %d", n, len(s.q.Criteria))
 			}
-			tb.checkPage(outcome)
-			tb.resize(mobileMode)
-			tb.checkPage(outcome)
+			for _, m := range []mode{{name: "desktop-800", width: 1280, height: 800}, mobileMode} {
+				tb.resize(m)
+				eval[bool](tb, `(window.scrollTo(0, 0), true)`)
+				for sel, ok := range tb.inFirstScreen("[data-testid=badge]", "[data-testid=headline]", "[data-testid=reason]", "[data-testid=primary-action]") {
+					if !ok {
+						t.Errorf("%s at %dx%d: %s is not on the first screen", outcome, m.width, m.height, sel)
+					}
+				}
+				tb.checkPage(outcome)
+			}
 		})
 	}
 }

@@ -149,17 +149,18 @@ func chartRow(q *assessment.Questionnaire, cr assessment.CriterionResult, decisi
 	row := ChartRow{Label: cr.Label, LevelLabel: cr.LevelLabel, Kind: string(cr.Kind), Decisive: decisive, Y: strconv.Itoa(top + 14)}
 	most := max(cr.Max, 1)
 	starts := levelStarts(q, cr.ID, most)
+	xs := zoneStarts(starts, most)
 	zoneY := top + 20
-	for i, start := range starts {
-		end := most
-		if i+1 < len(starts) {
-			end = starts[i+1]
+	for i, x := range xs {
+		end := float64(ChartWidth)
+		if i+1 < len(xs) {
+			end = xs[i+1]
 		}
-		if end <= start {
+		if end <= x {
 			continue
 		}
-		row.Zones = append(row.Zones, ChartRect{Level: levelClass(i), LevelID: q.Levels[i].ID, X: scaled(start, most), Y: strconv.Itoa(zoneY),
-			W: scaled(end-start, most), H: strconv.Itoa(chartZone)})
+		row.Zones = append(row.Zones, ChartRect{Level: levelClass(i), LevelID: q.Levels[i].ID, X: shortFloat(x), Y: strconv.Itoa(zoneY),
+			W: shortFloat(end - x), H: strconv.Itoa(chartZone)})
 	}
 	row.Bar = ChartRect{X: "0", Y: strconv.Itoa(zoneY + (chartZone-chartBar)/2), W: scaled(min(max(cr.Score, 0), most), most), H: strconv.Itoa(chartBar)}
 	words := fmt.Sprintf("%s: %s, %d of %d", cr.Label, cr.LevelLabel, max(cr.Score, 0), cr.Max)
@@ -170,6 +171,24 @@ func chartRow(q *assessment.Questionnaire, cr assessment.CriterionResult, decisi
 		words += ", decided it"
 	}
 	return row, words
+}
+
+// minTopZone is the narrowest the top zone is drawn: a level reached only
+// by the highest score would otherwise have no width, and a full bar would
+// seem to end in the level below it.
+const minTopZone = 6
+
+// zoneStarts places each level's zone: where its score begins on the
+// chart, with the top level widened to minTopZone when it is reachable.
+func zoneStarts(starts []int, most int) []float64 {
+	xs := make([]float64, len(starts))
+	for i, st := range starts {
+		xs[i] = float64(ChartWidth) * float64(st) / float64(most)
+	}
+	if last := len(xs) - 1; last > 0 && starts[last] <= most && xs[last] > ChartWidth-minTopZone {
+		xs[last] = max(ChartWidth-minTopZone, xs[last-1])
+	}
+	return xs
 }
 
 // levelStarts is the score at which each level begins for criterion id,

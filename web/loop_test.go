@@ -1,0 +1,283 @@
+package web_test
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"sessionplayer.studio/fitcheck/assessment"
+	"sessionplayer.studio/fitcheck/web"
+)
+
+// The loop from result to booked call, as a founder and a booking
+// provider would go round it.
+
+func withHooks(cal, calendly string) siteOption {
+	return func(c *web.Config) { c.CalComWebhookSecret, c.CalendlySigningKey = cal, calendly }
+}
+
+// TestBookingLinkIsPreFilled: /r/{token}/book records the click and sends
+// the founder on to the booking page, pre-filled for its provider, with
+// their name and email only when they consented.
+func TestBookingLinkIsPreFilled(t *testing.T) {
+	for _, tt := range []struct {
+		booking, want string
+		contact       url.Values
+		has, hasNot   []string
+	}{
+		{"https://cal.com/gregory/intro", "https://cal.com/gregory/intro?", url.Values{"name": {"Ada"}, "email": {"ada@example.com"}, "consent": {"yes"}},
+			[]string{"name=Ada", "email=ada%40example.com", "metadata%5Bfitcheck%5D=", "notes="}, nil},
+		{"https://cal.com/gregory/intro", "https://cal.com/gregory/intro?", url.Values{},
+			[]string{"metadata%5Bfitcheck%5D="}, []string{"email=", "name="}},
+		{"https://calendly.com/gregory/30min", "https://calendly.com/gregory/30min?", url.Values{"name": {"Ada"}, "email": {"ada@example.com"}, "consent": {"yes"}},
+			[]string{"name=Ada", "email=ada%40example.com", "utm_content=", "a1="}, nil},
+		{"https://example.org/meet", "https://example.org/meet?", url.Values{"name": {"Ada"}, "email": {"ada@example.com"}, "consent": {"yes"}},
+			[]string{"fitcheck=https%3A%2F%2Ffit.example.com%2Fr%2F"}, []string{"email="}},
+	} {
+		s := mustStart(t, withBooking(tt.booking), withBaseURL("https://fit.example.com"))
+		v := s.newVisitor()
+		v.answerAll(exampleAnswers(t, s.q, assessment.BookACall))
+		result := v.submitContact(tt.contact).location
+		p := v.get(result + "/book")
+		if p.status != http.StatusSeeOther || !strings.HasPrefix(p.location, tt.want) {
+			t.Fatalf("%s: GET /book = %d %q, want 303 to %s…", tt.booking, p.status, p.location, tt.want)
+		}
+		for _, w := range tt.has {
+			if !strings.Contains(p.location, w) {
+				t.Errorf("%s: booking link %q lacks %q", tt.booking, p.location, w)
+			}
+		}
+		for _, w := range tt.hasNot {
+			if strings.Contains(p.location, w) {
+				t.Errorf("%s: booking link %q carries %q without consent", tt.booking, p.location, w)
+			}
+		}
+		if n := s.countRows("booking_events"); n != 1 {
+			t.Errorf("%s: booking clicks recorded = %d, want 1", tt.booking, n)
+		}
+	}
+}
+
+func assessmentIDOf(t *testing.T, s *site, resultPath string) int64 {
+	t.Helper()
+	a, err := s.store.FindAssessment(t.Context(), strings.TrimPrefix(resultPath, "/r/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a.ID
+}
+
+func hexHMAC(key, msg string) string {
+	m := hmac.New(sha256.New, []byte(key))
+	m.Write([]byte(msg))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+func postHook(t *testing.T, s *site, path, body string, header map[string]string) int {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, s.srv.URL+path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	// As a provider's server posts: no browser, but a header some clients
+	// send; the cross-origin check must not refuse it.
+	req.Header.Set("Origin", "https://app.cal.com")
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// TestBookingsComeBack: a signed Cal.com or Calendly booking that names an
+// assessment marks it booked; a forged or unsigned one changes nothing.
+func TestBookingsComeBack(t *testing.T) {
+	s := mustStart(t, withHooks("cal-secret", "calendly-key"))
+	calID := assessmentIDOf(t, s, s.submitted(assessment.BookACall, url.Values{}))
+	calendlyID := assessmentIDOf(t, s, s.submitted(assessment.WorthAConversation, url.Values{}))
+
+	cal := fmt.Sprintf(`{"triggerEvent":"BOOKING_CREATED","payload":{"uid":"bk_1","startTime":"2026-12-08T15:00:00Z","metadata":{"fitcheck":"%d"}}}`, calID)
+	if st := postHook(t, s, "/hooks/cal", cal, map[string]string{"X-Cal-Signature-256": hexHMAC("wrong", cal)}); st != http.StatusUnauthorized {
+		t.Errorf("forged Cal.com booking = %d, want 401", st)
+	}
+	if st := postHook(t, s, "/hooks/cal", cal, nil); st != http.StatusUnauthorized {
+		t.Errorf("unsigned Cal.com booking = %d, want 401", st)
+	}
+	if a, _ := s.store.FindAssessmentByID(t.Context(), calID); a.Status == assessment.StatusBooked {
+		t.Fatalf("a refused webhook marked the assessment booked")
+	}
+	if st := postHook(t, s, "/hooks/cal", cal, map[string]string{"X-Cal-Signature-256": hexHMAC("cal-secret", cal)}); st/100 != 2 {
+		t.Errorf("signed Cal.com booking = %d, want 2xx", st)
+	}
+	if a, _ := s.store.FindAssessmentByID(t.Context(), calID); a.Status != assessment.StatusBooked {
+		t.Errorf("after a signed Cal.com booking the status is %q, want booked", a.Status)
+	}
+
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	calendly := fmt.Sprintf(`{"event":"invitee.created","payload":{"uri":"https://api.calendly.com/x/invitees/IN1","scheduled_event":{"start_time":"2026-12-09T15:00:00.000000Z"},"tracking":{"utm_content":"%d"}}}`, calendlyID)
+	if st := postHook(t, s, "/hooks/calendly", calendly, map[string]string{"Calendly-Webhook-Signature": "t=" + ts + ",v1=" + hexHMAC("wrong", ts+"."+calendly)}); st != http.StatusUnauthorized {
+		t.Errorf("forged Calendly booking = %d, want 401", st)
+	}
+	if st := postHook(t, s, "/hooks/calendly", calendly, map[string]string{"Calendly-Webhook-Signature": "t=" + ts + ",v1=" + hexHMAC("calendly-key", ts+"."+calendly)}); st/100 != 2 {
+		t.Errorf("signed Calendly booking = %d, want 2xx", st)
+	}
+	if a, _ := s.store.FindAssessmentByID(t.Context(), calendlyID); a.Status != assessment.StatusBooked {
+		t.Errorf("after a signed Calendly booking the status is %q, want booked", a.Status)
+	}
+
+	unknown := `{"triggerEvent":"BOOKING_CREATED","payload":{"uid":"bk_2","startTime":"2026-12-08T15:00:00Z","metadata":{"fitcheck":"99999"}}}`
+	if st := postHook(t, s, "/hooks/cal", unknown, map[string]string{"X-Cal-Signature-256": hexHMAC("cal-secret", unknown)}); st != http.StatusAccepted {
+		t.Errorf("a booking of an unknown assessment = %d, want 202", st)
+	}
+	// Only the hooks skip the cross-origin check.
+	req, _ := http.NewRequest(http.MethodPost, s.srv.URL+"/start", strings.NewReader(""))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	if p := s.newVisitor().do(req); p.status != http.StatusForbidden {
+		t.Errorf("a cross-site post to /start = %d, want 403", p.status)
+	}
+}
+
+// TestMessageForm: a founder writes to the owner from the result page; it
+// needs words, an email and consent, is stored with the assessment,
+// confirmed on the page, and refused from another site.
+func TestMessageForm(t *testing.T) {
+	s := mustStart(t) // no booking page: book-a-call offers the message form
+	v := s.newVisitor()
+	v.answerAll(exampleAnswers(t, s.q, assessment.BookACall))
+	result := v.submitContact(url.Values{}).location
+	page := v.get(result)
+	if attr(byTestID(page.doc, "primary-action"), "href") != "#message" || byTestID(page.doc, "message") == nil {
+		t.Fatalf("without a booking page the primary action does not lead to a message form")
+	}
+	bad := v.post(result+"/message", url.Values{"message": {"Can we talk next week?"}, "email": {"ada@example.com"}})
+	if bad.status != http.StatusUnprocessableEntity || byTestID(bad.doc, "error-m-consent") == nil {
+		t.Errorf("a message without consent = %d, want 422 with a message by the consent box", bad.status)
+	}
+	if !strings.Contains(bad.body, "Can we talk next week?") {
+		t.Errorf("the message typed was lost on the error page")
+	}
+	if n := s.countRows("messages"); n != 0 {
+		t.Errorf("messages stored after a refused one = %d, want 0", n)
+	}
+	ok := v.post(result+"/message", url.Values{"message": {"Can we talk next week?"}, "email": {"ada@example.com"}, "consent": {"yes"}})
+	if ok.status != http.StatusSeeOther {
+		t.Fatalf("a good message = %d, want 303", ok.status)
+	}
+	if n := s.countRows("messages"); n != 1 {
+		t.Errorf("messages stored = %d, want 1", n)
+	}
+	if sent := v.get(ok.location); byTestID(sent.doc, "message-sent") == nil {
+		t.Errorf("the result after sending does not confirm it")
+	}
+	req, _ := http.NewRequest(http.MethodPost, s.srv.URL+result+"/message", strings.NewReader(url.Values{"message": {"spam"}, "email": {"x@example.com"}, "consent": {"yes"}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	if p := s.newVisitor().do(req); p.status != http.StatusForbidden || s.countRows("messages") != 1 {
+		t.Errorf("a cross-site message = %d (%d stored), want 403 and nothing stored", p.status, s.countRows("messages"))
+	}
+}
+
+// TestRetakeIsPreFilled: "Take it again" starts a new assessment with the
+// previous answers filled in, and leaves the old result as it was; someone
+// with only the link cannot.
+func TestRetakeIsPreFilled(t *testing.T) {
+	s := mustStart(t)
+	v := s.newVisitor()
+	answers := exampleAnswers(t, s.q, assessment.NarrowScope)
+	v.answerAll(answers)
+	result := v.submitContact(url.Values{}).location
+	if p := s.newVisitor().post(result+"/retake", url.Values{}); p.status != http.StatusForbidden {
+		t.Errorf("a retake by someone with the link = %d, want 403", p.status)
+	}
+	p := v.post(result+"/retake", url.Values{})
+	if p.status != http.StatusSeeOther || p.location != "/step/1" {
+		t.Fatalf("retake = %d %q, want 303 to step 1", p.status, p.location)
+	}
+	step := v.get("/step/1")
+	for _, qn := range s.q.Steps[0].Questions {
+		if want := answers[qn.ID]; len(want) > 0 && qn.Type != assessment.Text {
+			if got := checked(step.doc, qn.ID); strings.Join(got, ",") != strings.Join(want, ",") {
+				t.Errorf("retake step 1 %s = %v, want the earlier %v", qn.ID, got, want)
+			}
+		}
+	}
+	if old := v.get(result); old.status != http.StatusOK {
+		t.Errorf("the old result after a retake = %d, want it kept", old.status)
+	}
+	if n := s.countRows("assessments"); n != 1 {
+		t.Errorf("assessments after a retake = %d, want the one", n)
+	}
+}
+
+// TestChecklistAndPrint: hire-a-pm's next step is a printable checklist,
+// and the result page has a print stylesheet.
+func TestChecklistAndPrint(t *testing.T) {
+	s := mustStart(t)
+	result := s.submitted(assessment.HireAPM, url.Values{})
+	p := s.newVisitor().get(result)
+	_ = p
+	owner := s.newVisitor()
+	owner.answerAll(exampleAnswers(t, s.q, assessment.HireAPM))
+	mine := owner.submitContact(url.Values{}).location
+	page := owner.get(mine)
+	href := attr(byTestID(page.doc, "primary-action"), "href")
+	if href != mine+"/checklist" {
+		t.Fatalf("hire-a-pm's primary action = %q, want its checklist", href)
+	}
+	list := owner.get(href)
+	o, _ := s.q.Outcome(assessment.HireAPM)
+	if list.status != http.StatusOK || !strings.Contains(textOf(list.doc), o.NextStep.Points[0]) {
+		t.Errorf("checklist = %d, want the outcome's points", list.status)
+	}
+	var css string
+	walk(page.doc, func(n *htmlNode) bool {
+		if n.Data == "link" && attr(n, "rel") == "stylesheet" && strings.Contains(attr(n, "href"), "result") {
+			css = owner.get(attr(n, "href")).body
+		}
+		return true
+	})
+	if !strings.Contains(css, "@media print") {
+		t.Errorf("the result's stylesheet has no print rules")
+	}
+}
+
+// TestUTMIsCarriedThroughTheForms: the first-touch utm_* and the referring
+// host travel from the landing page through Start into the assessment.
+func TestUTMIsCarriedThroughTheForms(t *testing.T) {
+	s := mustStart(t)
+	v := s.newVisitor()
+	req, _ := http.NewRequest(http.MethodGet, s.srv.URL+"/?utm_source=newsletter&utm_campaign=dec", nil)
+	req.Header.Set("Referer", "https://news.example.net/issue/42?x=1")
+	landing := v.do(req)
+	form := findForm(landing.doc, "/start")
+	if form == nil {
+		t.Fatal("no Start form")
+	}
+	start := v.post("/start", formValues(form))
+	p := v.get(start.location)
+	for i := range s.q.Steps {
+		next := v.fill(p, exampleAnswers(t, s.q, assessment.BookACall), "next")
+		if next.status != http.StatusSeeOther {
+			t.Fatalf("step %d = %d", i+1, next.status)
+		}
+		p = v.get(next.location)
+	}
+	done := v.submitContact(url.Values{})
+	a, err := s.store.FindAssessment(t.Context(), strings.TrimPrefix(done.location, "/r/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Source.UTMSource != "newsletter" || a.Source.UTMCampaign != "dec" || a.Source.ReferrerHost != "news.example.net" {
+		t.Errorf("stored source = %+v, want newsletter / dec from news.example.net (host only)", a.Source)
+	}
+}
