@@ -48,9 +48,9 @@ const (
 // submitted, inside tx. If the draft was already submitted (a double click,
 // a resent form) nothing new is stored and the token of the first
 // submission is returned, so one draft never makes two rows.
-func submitInTx(ctx context.Context, tx execQueryer, draftID string, a *assessment.Assessment) (string, error) {
+func submitInTx(ctx context.Context, d *dialect, tx execQueryer, draftID string, a *assessment.Assessment) (string, error) {
 	var existing sql.NullString
-	err := tx.QueryRowContext(ctx, submittedTokenSQL, draftID).Scan(&existing)
+	err := tx.QueryRowContext(ctx, submittedTokenSQL+d.lockDraft, draftID).Scan(&existing)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", fmt.Errorf("draft: %w", assessment.ErrNotFound)
 	}
@@ -60,7 +60,7 @@ func submitInTx(ctx context.Context, tx execQueryer, draftID string, a *assessme
 	if existing.Valid && existing.String != "" {
 		return existing.String, nil
 	}
-	if err := insertAssessment(ctx, tx, a); err != nil {
+	if err := insertAssessment(ctx, d, tx, a); err != nil {
 		return "", err // says what it was doing
 	}
 	if _, err := tx.ExecContext(ctx, markDraftSubmittedSQL, a.Token, formatTime(a.CreatedAt), draftID); err != nil {
@@ -69,7 +69,7 @@ func submitInTx(ctx context.Context, tx execQueryer, draftID string, a *assessme
 	return a.Token, nil
 }
 
-func insertAssessment(ctx context.Context, tx execQueryer, a *assessment.Assessment) error {
+func insertAssessment(ctx context.Context, d *dialect, tx execQueryer, a *assessment.Assessment) error {
 	answers, err := json.Marshal(a.Answers)
 	if err != nil {
 		return fmt.Errorf("encode answers: %w", err)
@@ -85,7 +85,7 @@ func insertAssessment(ctx context.Context, tx execQueryer, a *assessment.Assessm
 		// Contact details are kept only with consent to be contacted.
 		c = assessment.Contact{}
 	}
-	res, err := tx.ExecContext(ctx, insertAssessmentSQL, a.Token, a.QuestionnaireVersion, a.Result.Outcome, string(answers), string(result),
+	id, _, err := d.insertReturningID(ctx, tx, insertAssessmentSQL, a.Token, a.QuestionnaireVersion, a.Result.Outcome, string(answers), string(result),
 		c.Name, c.Email, c.Company, c.Role, c.Consent, string(assessment.StatusNew),
 		formatTime(a.CreatedAt), formatTime(a.CreatedAt))
 	if isUniqueViolation(err) {
@@ -94,10 +94,7 @@ func insertAssessment(ctx context.Context, tx execQueryer, a *assessment.Assessm
 	if err != nil {
 		return fmt.Errorf("insert assessment: %w", err)
 	}
-	a.ID, err = res.LastInsertId()
-	if err != nil {
-		return fmt.Errorf("insert assessment: %w", err)
-	}
+	a.ID = id
 	a.Contact = c
 	a.Status = assessment.StatusNew
 	a.UpdatedAt = a.CreatedAt

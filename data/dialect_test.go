@@ -1,0 +1,50 @@
+package data
+
+import (
+	"sync"
+	"testing"
+)
+
+func TestNumberPlaceholders(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`SELECT 1`, `SELECT 1`},
+		{`WHERE a = ? AND b = ?`, `WHERE a = $1 AND b = $2`},
+		{`VALUES (?, ?, ?)`, `VALUES ($1, $2, $3)`},
+		{`WHERE a LIKE ? ESCAPE '\' OR b = ?`, `WHERE a LIKE $1 ESCAPE '\' OR b = $2`},
+		{`SELECT '?' , "a?b", ? -- why?` + "\n" + `, ?`, `SELECT '?' , "a?b", $1 -- why?` + "\n" + `, $2`},
+		{`SELECT 'it''s ?', ?`, `SELECT 'it''s ?', $1`},
+	}
+	for _, tt := range tests {
+		if got := numberPlaceholders(tt.in); got != tt.want {
+			t.Errorf("numberPlaceholders(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestOpenConcurrently: instances starting at once on one new database
+// (a rolling deploy, two replicas) each migrate it once, without failing.
+func TestOpenConcurrently(t *testing.T) {
+	where := newTestDB(t)
+	const instances = 4
+	var wg sync.WaitGroup
+	stores := make([]*Store, instances)
+	errs := make([]error, instances)
+	for i := range instances {
+		wg.Go(func() { stores[i], errs[i] = Open(t.Context(), where) })
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("Open #%d = %v", i, err)
+			continue
+		}
+		defer stores[i].Close()
+	}
+	if t.Failed() {
+		return
+	}
+	st, err := stores[0].Migrations(t.Context())
+	if err != nil || !st.Current() || len(st.Applied) == 0 {
+		t.Errorf("Migrations() = %+v, %v; want every known migration applied once", st, err)
+	}
+}
