@@ -48,3 +48,11 @@ func TestOpenConcurrently(t *testing.T) {
 		t.Errorf("Migrations() = %+v, %v; want every known migration applied once", st, err)
 	}
 }
+
+func TestCheckSettings(t *testing.T) {
+	s := mustOpen(t)
+	problems, err := s.CheckSettings(t.Context())
+	if err != nil || len(problems) != 0 {
+		t.Errorf("CheckSettings() = %q, %v; want no problems on a store Open set up", problems, err)
+	}
+}
