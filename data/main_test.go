@@ -42,14 +42,14 @@ func TestMain(m *testing.M) {
 
 // mustOpen opens an empty store for one test: a SQLite file in its temp
 // directory, or on the PostgreSQL pass a schema of its own.
-func mustOpen(t *testing.T) *Store {
+func mustOpen(t testing.TB) *Store {
 	t.Helper()
 	return mustOpenAt(t, newTestDB(t))
 }
 
 // newTestDB returns where a fresh, empty database for t is: a file path on
 // SQLite, a URL on PostgreSQL.
-func newTestDB(t *testing.T) string {
+func newTestDB(t testing.TB) string {
 	t.Helper()
 	if testPostgres == "" {
 		return filepath.Join(t.TempDir(), "fitcheck.db")
@@ -82,7 +82,7 @@ func closeAdmin() {
 // postgresSchema creates a schema for t alone, dropped when t ends, and
 // returns the test database's URL with search_path set to it: tests run in
 // parallel packages without seeing each other's rows.
-func postgresSchema(t *testing.T) string {
+func postgresSchema(t testing.TB) string {
 	t.Helper()
 	admin.once.Do(func() {
 		admin.db, admin.err = sql.Open("pgx", testPostgres)

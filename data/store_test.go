@@ -25,7 +25,7 @@ const testVersion = "sha256-test-v1"
 // both the conversion to UTC and that no precision is lost.
 var now = time.Date(2025, 3, 14, 15, 9, 26, 535897932, time.FixedZone("CET", 3600))
 
-func mustOpenAt(t *testing.T, path string) *Store {
+func mustOpenAt(t testing.TB, path string) *Store {
 	t.Helper()
 	s, err := Open(t.Context(), path)
 	if err != nil {
@@ -41,7 +41,7 @@ func mustOpenAt(t *testing.T, path string) *Store {
 
 // mustOpenWithQuestionnaire opens a store holding testVersion, which drafts
 // and assessments refer to.
-func mustOpenWithQuestionnaire(t *testing.T) *Store {
+func mustOpenWithQuestionnaire(t testing.TB) *Store {
 	t.Helper()
 	s := mustOpen(t)
 	if err := s.SaveQuestionnaire(t.Context(), testVersion, []byte("title: test\n"), now); err != nil {
