@@ -1,6 +1,8 @@
 package data
 
 import (
+	"errors"
+	"path/filepath"
 	"sync"
 	"testing"
 )
@@ -54,5 +56,20 @@ func TestCheckSettings(t *testing.T) {
 	problems, err := s.CheckSettings(t.Context())
 	if err != nil || len(problems) != 0 {
 		t.Errorf("CheckSettings() = %q, %v; want no problems on a store Open set up", problems, err)
+	}
+}
+
+// TestFileToolsRefusePostgres: backup and integrity check are SQLite's;
+// on PostgreSQL they say so instead of failing obscurely.
+func TestFileToolsRefusePostgres(t *testing.T) {
+	if testPostgres == "" {
+		t.Skip("PostgreSQL only: on SQLite these tools work (see TestBackupRefusesToOverwrite)")
+	}
+	s := mustOpen(t)
+	if err := s.Backup(t.Context(), filepath.Join(t.TempDir(), "copy.db")); !errors.Is(err, ErrNotSQLite) {
+		t.Errorf("Backup on PostgreSQL = %v, want ErrNotSQLite", err)
+	}
+	if _, err := s.IntegrityCheck(t.Context()); !errors.Is(err, ErrNotSQLite) {
+		t.Errorf("IntegrityCheck on PostgreSQL = %v, want ErrNotSQLite", err)
 	}
 }

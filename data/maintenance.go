@@ -132,6 +132,7 @@ var sqliteSettingChecks = []settingCheck{
 	{"PRAGMA synchronous", equal("2"), "want 2 (FULL), so an acknowledged submit survives a power cut"},
 	{"PRAGMA foreign_keys", equal("1"), "want 1"},
 	{"PRAGMA busy_timeout", func(v string) bool { return v != "0" }, "want a timeout, so a write waits for the lock instead of failing"},
+	{"PRAGMA secure_delete", equal("1"), "want 1, so deleted answers are overwritten, not left in the file"},
 }
 
 var postgresSettingChecks = []settingCheck{

@@ -39,7 +39,7 @@ func openPostgres(ctx context.Context, dsn string, o openOptions) (*Store, error
 	db.SetMaxIdleConns(maxPostgresConns)
 	db.SetConnMaxIdleTime(postgresConnIdleTime)
 	h := &handle{db, postgresDialect}
-	s := &Store{d: postgresDialect, db: h, wdb: h, direct: &directWriter{}}
+	s := &Store{d: postgresDialect, db: h, wdb: h, direct: &directWriter{}, log: o.log}
 	if err := s.checkPostgresEncoding(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open database %s: %w", where, err)
