@@ -165,17 +165,11 @@ func numberPlaceholders(query string) string {
 	return b.String()
 }
 
-// execQueryRower is what insertReturningID needs: a pool or a transaction.
-type execQueryRower interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
 // insertReturningID runs an INSERT and returns the id of the row it made.
 // inserted is false when it made none (an INSERT … SELECT that matched
 // nothing). SQLite reports the id through LastInsertId; PostgreSQL's driver
 // has no such thing, so there the INSERT returns it.
-func (d *dialect) insertReturningID(ctx context.Context, q execQueryRower, query string, args ...any) (id int64, inserted bool, err error) {
+func (d *dialect) insertReturningID(ctx context.Context, q execQueryer, query string, args ...any) (id int64, inserted bool, err error) {
 	if d.postgres() {
 		err := q.QueryRowContext(ctx, query+" RETURNING id", args...).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {

@@ -64,7 +64,7 @@ func (s *Store) CreateFirstOwner(ctx context.Context, o *assessment.Owner) error
 	return nil
 }
 
-func insertOwner(ctx context.Context, d *dialect, db execQueryRower, o *assessment.Owner) error {
+func insertOwner(ctx context.Context, d *dialect, db execQueryer, o *assessment.Owner) error {
 	if o.Email == "" || o.PasswordHash == "" {
 		return errors.New("insert owner: email and password hash are required")
 	}
