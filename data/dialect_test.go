@@ -2,7 +2,9 @@ package data
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -71,5 +73,56 @@ func TestFileToolsRefusePostgres(t *testing.T) {
 	}
 	if _, err := s.IntegrityCheck(t.Context()); !errors.Is(err, ErrNotSQLite) {
 		t.Errorf("IntegrityCheck on PostgreSQL = %v, want ErrNotSQLite", err)
+	}
+}
+
+// TestReady: a store that opened is ready; one whose database a newer
+// build has migrated is not, and neither is one whose database is gone.
+func TestReady(t *testing.T) {
+	s := mustOpen(t)
+	if err := s.Ready(t.Context()); err != nil {
+		t.Fatalf("Ready() on a fresh store = %v, want nil", err)
+	}
+	if _, err := s.wdb.ExecContext(t.Context(), `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`,
+		9999, formatTime(now)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Ready(t.Context()); err == nil || !strings.Contains(err.Error(), "9999") {
+		t.Errorf("Ready() after a newer build's migration = %v, want an error naming it", err)
+	}
+	closed := mustOpen(t)
+	closed.db.Close()
+	if err := closed.Ready(t.Context()); err == nil {
+		t.Errorf("Ready() with the database closed = nil, want an error")
+	}
+}
+
+// TestObserveCommits: the observer sees every visitor write once, in
+// batches that add up to the writes made.
+func TestObserveCommits(t *testing.T) {
+	var mu sync.Mutex
+	seen := 0
+	s := mustOpenAt(t, newTestDB(t), ObserveCommits(func(writes int) {
+		mu.Lock()
+		seen += writes
+		mu.Unlock()
+	}))
+	if err := s.SaveQuestionnaire(t.Context(), testVersion, []byte("q"), now); err != nil {
+		t.Fatal(err)
+	}
+	const n = 16
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			if err := s.RecordStepView(t.Context(), fmt.Sprintf("v%d", i), 1, now); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	mu.Lock()
+	defer mu.Unlock()
+	if seen != n {
+		t.Errorf("observer saw %d writes, want %d", seen, n)
 	}
 }

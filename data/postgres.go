@@ -39,7 +39,7 @@ func openPostgres(ctx context.Context, dsn string, o openOptions) (*Store, error
 	db.SetMaxIdleConns(maxPostgresConns)
 	db.SetConnMaxIdleTime(postgresConnIdleTime)
 	h := &handle{db, postgresDialect}
-	s := &Store{d: postgresDialect, db: h, wdb: h, direct: &directWriter{}, log: o.log}
+	s := &Store{d: postgresDialect, db: h, wdb: h, direct: &directWriter{observe: o.observeCommit}, log: o.log}
 	if err := s.checkPostgresEncoding(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open database %s: %w", where, err)
@@ -86,6 +86,7 @@ type directWriter struct {
 	mu      sync.RWMutex // guards closed against a write starting during close
 	closed  bool
 	running sync.WaitGroup
+	observe func(writes int) // see ObserveCommits; nil when unobserved
 }
 
 // write runs fn: a single statement on the pool itself, several in one
@@ -100,7 +101,11 @@ func (w *directWriter) write(ctx context.Context, h *handle, single bool, fn fun
 	w.mu.RUnlock()
 	defer w.running.Done()
 	if single {
-		return fn(ctx, h)
+		if err := fn(ctx, h); err != nil {
+			return err
+		}
+		w.observed()
+		return nil
 	}
 	tx, err := h.BeginTx(ctx, nil)
 	if err != nil {
@@ -113,7 +118,14 @@ func (w *directWriter) write(ctx context.Context, h *handle, single bool, fn fun
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	w.observed()
 	return nil
+}
+
+func (w *directWriter) observed() {
+	if w.observe != nil {
+		w.observe(1)
+	}
 }
 
 func (w *directWriter) close() {

@@ -139,7 +139,7 @@ func openSQLite(ctx context.Context, path string, o openOptions) (*Store, error)
 			return nil, fmt.Errorf("prepare statements: %w", err)
 		}
 	}
-	if s.submits, err = newCommitter(ctx, wdb, keep); err != nil {
+	if s.submits, err = newCommitter(ctx, wdb, keep, o.observeCommit); err != nil {
 		s.closeStatements()
 		db.Close()
 		wdb.Close()
@@ -286,6 +286,23 @@ func (s *Store) applyMigration(ctx context.Context, m migration) error {
 	})
 	if err != nil {
 		return fmt.Errorf("migration %s: %w", base, err)
+	}
+	return nil
+}
+
+// Ready reports whether the store can serve visitors: the database answers
+// and has exactly the migrations this build knows. It is the question a
+// readiness probe (GET /readyz) asks; the error says which part failed.
+func (s *Store) Ready(ctx context.Context) error {
+	if err := s.Ping(ctx); err != nil {
+		return fmt.Errorf("database does not answer: %w", err)
+	}
+	st, err := s.Migrations(ctx)
+	if err != nil {
+		return err
+	}
+	if !st.Current() {
+		return fmt.Errorf("database has migrations %v, this build knows %v", st.Applied, st.Known)
 	}
 	return nil
 }

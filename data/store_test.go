@@ -25,9 +25,9 @@ const testVersion = "sha256-test-v1"
 // both the conversion to UTC and that no precision is lost.
 var now = time.Date(2025, 3, 14, 15, 9, 26, 535897932, time.FixedZone("CET", 3600))
 
-func mustOpenAt(t testing.TB, path string) *Store {
+func mustOpenAt(t testing.TB, path string, opts ...Option) *Store {
 	t.Helper()
-	s, err := Open(t.Context(), path)
+	s, err := Open(t.Context(), path, opts...)
 	if err != nil {
 		t.Fatalf("Open(%q) = %v", path, err)
 	}

@@ -35,7 +35,8 @@ type committer struct {
 	mu     sync.RWMutex // guards closed against a send on a closed queue
 	closed bool
 
-	commits atomic.Int64 // transactions committed, for tests and metrics
+	commits atomic.Int64     // transactions committed, for tests and metrics
+	observe func(writes int) // see ObserveCommits; nil when unobserved
 }
 
 // writeRequest is one write waiting for the writer. run does the work in
@@ -168,6 +169,7 @@ func (c *committer) commit(batch []*writeRequest) {
 	if len(batch) == 1 && batch[0].single {
 		batch[0].reply <- batch[0].run(ctx, preparedOn{c.db, nil, c.stmts})
 		c.commits.Add(1)
+		c.observed(1)
 		return
 	}
 	replies := make([]error, len(batch))
@@ -194,8 +196,15 @@ func (c *committer) commit(batch []*writeRequest) {
 		return
 	}
 	c.commits.Add(1)
+	c.observed(len(batch))
 	for i, req := range batch {
 		req.reply <- replies[i]
+	}
+}
+
+func (c *committer) observed(writes int) {
+	if c.observe != nil {
+		c.observe(writes)
 	}
 }
 
@@ -236,7 +245,7 @@ func answerAll(batch []*writeRequest, err error) {
 // newCommitter prepares the hot write statements on db, which must have
 // exactly one connection (unless keepPrepared is false), and starts the
 // writer.
-func newCommitter(ctx context.Context, db *sql.DB, keepPrepared bool) (*committer, error) {
+func newCommitter(ctx context.Context, db *sql.DB, keepPrepared bool, observe func(writes int)) (*committer, error) {
 	stmts := make(map[string]*sql.Stmt, len(hotWrites))
 	if keepPrepared {
 		for _, query := range hotWrites {
@@ -248,7 +257,7 @@ func newCommitter(ctx context.Context, db *sql.DB, keepPrepared bool) (*committe
 			stmts[query] = st
 		}
 	}
-	c := &committer{db: db, stmts: stmts, queue: make(chan *writeRequest, maxBatch), done: make(chan struct{})}
+	c := &committer{db: db, stmts: stmts, queue: make(chan *writeRequest, maxBatch), done: make(chan struct{}), observe: observe}
 	go c.run()
 	return c, nil
 }
