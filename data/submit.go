@@ -167,9 +167,12 @@ func (c *committer) commit(batch []*writeRequest) {
 	// the others' work.
 	ctx := context.Background()
 	if len(batch) == 1 && batch[0].single {
-		batch[0].reply <- batch[0].run(ctx, preparedOn{c.db, nil, c.stmts})
+		err := batch[0].run(ctx, preparedOn{c.db, nil, c.stmts})
+		// Counted before the caller hears back, so a caller that then
+		// reads the counts sees its own write in them.
 		c.commits.Add(1)
 		c.observed(1)
+		batch[0].reply <- err
 		return
 	}
 	replies := make([]error, len(batch))
