@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net"
 	"os"
 	"path/filepath"
 	"time"
@@ -102,6 +103,11 @@ func checkConfiguration(_ context.Context, d *doctorRun) []string {
 	}
 	if !d.cfg.tls() && d.cfg.TrustedProxy == "" && !isLoopback(d.cfg.Addr) {
 		problems = append(problems, fmt.Sprintf("-addr %s is reachable from other machines over plain HTTP: serve TLS (-tls-cert/-tls-key or -acme-domain), or listen on loopback behind a reverse proxy and set -trusted-proxies", d.cfg.Addr))
+	}
+	if d.cfg.ACMEDomain != "" {
+		if _, port, err := net.SplitHostPort(d.cfg.Addr); err == nil && port != "443" {
+			problems = append(problems, fmt.Sprintf("-acme-domain is set but -addr %s is not port 443, where browsers will look for https://%s (use -addr :443, or forward 443 to it)", d.cfg.Addr, d.cfg.ACMEDomain))
+		}
 	}
 	return problems
 }

@@ -187,4 +187,10 @@ func TestDoctor(t *testing.T) {
 			t.Errorf("doctor with problems = %v, output lacks %q:\n%s", err, want, out.String())
 		}
 	}
+
+	out.Reset()
+	err = run(t.Context(), append(base, "-acme-domain", "fit.example.com"), env, strings.NewReader(""), &out, &bytes.Buffer{})
+	if err == nil || !strings.Contains(out.String(), "not port 443") {
+		t.Errorf("doctor with -acme-domain on -addr 127.0.0.1:8080 = %v, want the port named:\n%s", err, out.String())
+	}
 }

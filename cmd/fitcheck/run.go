@@ -90,6 +90,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		return err
 	}
 	defer store.Close()
+	log.Info("database open", slog.String("engine", store.Engine()))
 	hashKey, blockKey, err := sessionKeys(getenv("FITCHECK_SESSION_KEY"), sessionKeyFile(cfg.DB))
 	if err != nil {
 		return err
