@@ -3,6 +3,7 @@ package assessment
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -82,7 +83,8 @@ type Draft struct {
 	Answers              Answers
 	Reached              int
 	ClientNetwork        string
-	AssessmentToken      string // set once submitted
+	AssessmentToken      string      // set once submitted
+	Source               Attribution // first touch, carried into the assessment
 	CreatedAt            time.Time
 	UpdatedAt            time.Time
 	ExpiresAt            time.Time
@@ -100,6 +102,42 @@ type Assessment struct {
 	Result               Result
 	Contact              Contact
 	Status               Status
-	CreatedAt            time.Time
-	UpdatedAt            time.Time
+	Source               Attribution
+	// PossiblyAutomated marks a submit no person is likely to have made
+	// (too fast, or the hidden field filled in): stored and shown to the
+	// owner, but never announced.
+	PossiblyAutomated bool
+	BookedAt          time.Time // when the booked call is; zero until a booking is reported
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+}
+
+// Attribution is where a founder came from, as first seen on the landing
+// page: the utm_* parameters and the referrer's host, never its path.
+type Attribution struct {
+	UTMSource    string `json:"utm_source,omitempty"`
+	UTMMedium    string `json:"utm_medium,omitempty"`
+	UTMCampaign  string `json:"utm_campaign,omitempty"`
+	UTMTerm      string `json:"utm_term,omitempty"`
+	UTMContent   string `json:"utm_content,omitempty"`
+	ReferrerHost string `json:"referrer_host,omitempty"`
+}
+
+// IsZero reports whether nothing is known about where the founder came from.
+func (a Attribution) IsZero() bool { return a == Attribution{} }
+
+// AttributionLimit is the most characters kept of each attribution field:
+// enough for any real campaign name, too little to smuggle a document in.
+const AttributionLimit = 100
+
+// Bounded returns a with each field trimmed of spaces and cut to
+// AttributionLimit characters.
+func (a Attribution) Bounded() Attribution {
+	for _, f := range []*string{&a.UTMSource, &a.UTMMedium, &a.UTMCampaign, &a.UTMTerm, &a.UTMContent, &a.ReferrerHost} {
+		*f = strings.TrimSpace(*f)
+		if r := []rune(*f); len(r) > AttributionLimit {
+			*f = string(r[:AttributionLimit])
+		}
+	}
+	return a
 }

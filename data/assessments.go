@@ -40,33 +40,34 @@ const (
 	submittedTokenSQL     = `SELECT assessment_token FROM drafts WHERE id = ?`
 	markDraftSubmittedSQL = `UPDATE drafts SET assessment_token = ?, updated_at = ? WHERE id = ?`
 	insertAssessmentSQL   = `INSERT INTO assessments (token, questionnaire_version, outcome, answers, result,
-		contact_name, contact_email, contact_company, contact_role, consent, status, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		contact_name, contact_email, contact_company, contact_role, consent, status, created_at, updated_at,
+		utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer_host, possibly_automated)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 )
 
 // submitInTx stores the assessment made from a draft and marks the draft
 // submitted, inside tx. If the draft was already submitted (a double click,
 // a resent form) nothing new is stored and the token of the first
 // submission is returned, so one draft never makes two rows.
-func submitInTx(ctx context.Context, d *dialect, tx execQueryer, draftID string, a *assessment.Assessment) (string, error) {
+func submitInTx(ctx context.Context, d *dialect, tx execQueryer, draftID string, a *assessment.Assessment) (token string, created bool, err error) {
 	var existing sql.NullString
-	err := tx.QueryRowContext(ctx, submittedTokenSQL+d.lockDraft, draftID).Scan(&existing)
+	err = tx.QueryRowContext(ctx, submittedTokenSQL+d.lockDraft, draftID).Scan(&existing)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", fmt.Errorf("draft: %w", assessment.ErrNotFound)
+		return "", false, fmt.Errorf("draft: %w", assessment.ErrNotFound)
 	}
 	if err != nil {
-		return "", fmt.Errorf("read draft: %w", err)
+		return "", false, fmt.Errorf("read draft: %w", err)
 	}
 	if existing.Valid && existing.String != "" {
-		return existing.String, nil
+		return existing.String, false, nil
 	}
 	if err := insertAssessment(ctx, d, tx, a); err != nil {
-		return "", err // says what it was doing
+		return "", false, err // says what it was doing
 	}
 	if _, err := tx.ExecContext(ctx, markDraftSubmittedSQL, a.Token, formatTime(a.CreatedAt), draftID); err != nil {
-		return "", fmt.Errorf("mark draft submitted: %w", err)
+		return "", false, fmt.Errorf("mark draft submitted: %w", err)
 	}
-	return a.Token, nil
+	return a.Token, true, nil
 }
 
 func insertAssessment(ctx context.Context, d *dialect, tx execQueryer, a *assessment.Assessment) error {
@@ -85,9 +86,11 @@ func insertAssessment(ctx context.Context, d *dialect, tx execQueryer, a *assess
 		// Contact details are kept only with consent to be contacted.
 		c = assessment.Contact{}
 	}
+	src := a.Source.Bounded()
 	id, _, err := d.insertReturningID(ctx, tx, insertAssessmentSQL, a.Token, a.QuestionnaireVersion, a.Result.Outcome, string(answers), string(result),
 		c.Name, c.Email, c.Company, c.Role, c.Consent, string(assessment.StatusNew),
-		formatTime(a.CreatedAt), formatTime(a.CreatedAt))
+		formatTime(a.CreatedAt), formatTime(a.CreatedAt),
+		src.UTMSource, src.UTMMedium, src.UTMCampaign, src.UTMTerm, src.UTMContent, src.ReferrerHost, a.PossiblyAutomated)
 	if isUniqueViolation(err) {
 		return fmt.Errorf("insert assessment: token taken: %w", assessment.ErrConflict)
 	}
@@ -96,6 +99,7 @@ func insertAssessment(ctx context.Context, d *dialect, tx execQueryer, a *assess
 	}
 	a.ID = id
 	a.Contact = c
+	a.Source = src
 	a.Status = assessment.StatusNew
 	a.UpdatedAt = a.CreatedAt
 	return nil
@@ -120,16 +124,20 @@ type scanner interface {
 
 // assessmentColumns are the columns scanAssessment reads, in its order.
 const assessmentColumns = `id, token, questionnaire_version, answers, result,
-	contact_name, contact_email, contact_company, contact_role, consent, status, created_at, updated_at`
+	contact_name, contact_email, contact_company, contact_role, consent, status, created_at, updated_at,
+	utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer_host, possibly_automated, booked_at`
 
 func scanAssessment(row scanner) (*assessment.Assessment, error) {
 	var (
 		a                assessment.Assessment
 		answers, result  []byte
 		created, updated string
+		booked           sql.NullString
 	)
 	err := row.Scan(&a.ID, &a.Token, &a.QuestionnaireVersion, &answers, &result,
-		&a.Contact.Name, &a.Contact.Email, &a.Contact.Company, &a.Contact.Role, &a.Contact.Consent, &a.Status, &created, &updated)
+		&a.Contact.Name, &a.Contact.Email, &a.Contact.Company, &a.Contact.Role, &a.Contact.Consent, &a.Status, &created, &updated,
+		&a.Source.UTMSource, &a.Source.UTMMedium, &a.Source.UTMCampaign, &a.Source.UTMTerm, &a.Source.UTMContent, &a.Source.ReferrerHost,
+		&a.PossiblyAutomated, &booked)
 	if err != nil {
 		return nil, err
 	}
@@ -144,6 +152,11 @@ func scanAssessment(row scanner) (*assessment.Assessment, error) {
 	}
 	if a.UpdatedAt, err = parseTime(updated); err != nil {
 		return nil, err
+	}
+	if booked.Valid {
+		if a.BookedAt, err = parseTime(booked.String); err != nil {
+			return nil, err
+		}
 	}
 	return &a, nil
 }

@@ -9,10 +9,10 @@ import (
 	"sessionplayer.studio/fitcheck/assessment"
 )
 
-// BenchmarkSubmitDraft measures concurrent submits, each of its own draft,
-// through the store: on SQLite the group-commit writer, on PostgreSQL
-// (the suite's second pass) one transaction each.
-func BenchmarkSubmitDraft(b *testing.B) {
+// BenchmarkCreateAndSubmit measures concurrent visitors each creating a
+// draft and submitting it, through the store: on SQLite the group-commit
+// writer, on PostgreSQL (the suite's second pass) one transaction each.
+func BenchmarkCreateAndSubmit(b *testing.B) {
 	s := mustOpenWithQuestionnaire(b)
 	var n atomic.Int64
 	b.SetParallelism(8)

@@ -17,9 +17,13 @@ func (s *Store) CreateDraft(ctx context.Context, d *assessment.Draft) error {
 	if err != nil {
 		return fmt.Errorf("create draft: %w", err)
 	}
-	_, err = s.wdb.ExecContext(ctx, `INSERT INTO drafts (id, questionnaire_version, answers, reached, client_network, created_at, updated_at, expires_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, d.ID, d.QuestionnaireVersion, answers, d.Reached, d.ClientNetwork,
-		formatTime(d.CreatedAt), formatTime(d.UpdatedAt), formatTime(d.ExpiresAt))
+	d.Source = d.Source.Bounded()
+	src := d.Source
+	_, err = s.wdb.ExecContext(ctx, `INSERT INTO drafts (id, questionnaire_version, answers, reached, client_network, created_at, updated_at, expires_at,
+		utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer_host)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, d.ID, d.QuestionnaireVersion, answers, d.Reached, d.ClientNetwork,
+		formatTime(d.CreatedAt), formatTime(d.UpdatedAt), formatTime(d.ExpiresAt),
+		src.UTMSource, src.UTMMedium, src.UTMCampaign, src.UTMTerm, src.UTMContent, src.ReferrerHost)
 	if err != nil {
 		return fmt.Errorf("create draft: %w", err)
 	}
@@ -37,8 +41,9 @@ const openDraftsOf = `client_network = ? AND assessment_token IS NULL AND expire
 // statement, and SQLite runs one write at a time, so drafts made at the
 // same moment cannot all slip under the cap (on PostgreSQL a lock per
 // network does that; see CreateDraftWithin).
-const createDraftWithinSQL = `INSERT INTO drafts (id, questionnaire_version, answers, reached, client_network, created_at, updated_at, expires_at)
-	SELECT ?, ?, ?, ?, ?, ?, ?, ?
+const createDraftWithinSQL = `INSERT INTO drafts (id, questionnaire_version, answers, reached, client_network, created_at, updated_at, expires_at,
+	utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer_host)
+	SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
 	WHERE (SELECT count(*) FROM drafts WHERE ` + openDraftsOf + `) < ?`
 
 // CreateDraftWithin stores a new draft, with the answers it already has (a
@@ -57,6 +62,8 @@ func (s *Store) CreateDraftWithin(ctx context.Context, d *assessment.Draft, maxO
 	if err != nil {
 		return fmt.Errorf("create draft: %w", err)
 	}
+	d.Source = d.Source.Bounded()
+	src := d.Source
 	var n int64
 	// On PostgreSQL writers run side by side, so the count and the insert
 	// need a lock of the network's own to stay one step: a transaction
@@ -69,6 +76,7 @@ func (s *Store) CreateDraftWithin(ctx context.Context, d *assessment.Draft, maxO
 		}
 		res, err := q.ExecContext(ctx, createDraftWithinSQL, d.ID, d.QuestionnaireVersion, answers, d.Reached, d.ClientNetwork,
 			formatTime(d.CreatedAt), formatTime(d.UpdatedAt), formatTime(d.ExpiresAt),
+			src.UTMSource, src.UTMMedium, src.UTMCampaign, src.UTMTerm, src.UTMContent, src.ReferrerHost,
 			d.ClientNetwork, formatTime(now), maxOpen)
 		if err != nil {
 			return err
@@ -101,7 +109,9 @@ func (s *Store) CountOpenDrafts(ctx context.Context, network string, now time.Ti
 // visitor request, so Open prepares it once (Store.findDraft) rather than
 // SQLite parsing it each time.
 const findDraftSQL = `SELECT id, questionnaire_version, answers, reached, client_network, assessment_token,
-	created_at, updated_at, expires_at FROM drafts WHERE id = ? AND expires_at > ?`
+	created_at, updated_at, expires_at,
+	utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer_host
+	FROM drafts WHERE id = ? AND expires_at > ?`
 
 // FindDraft returns a draft that has not expired by now.
 func (s *Store) FindDraft(ctx context.Context, id string, now time.Time) (*assessment.Draft, error) {
@@ -118,7 +128,8 @@ func scanDraft(row *sql.Row) (*assessment.Draft, error) {
 		token                     sql.NullString
 		created, updated, expires string
 	)
-	err := row.Scan(&d.ID, &d.QuestionnaireVersion, &answers, &d.Reached, &d.ClientNetwork, &token, &created, &updated, &expires)
+	err := row.Scan(&d.ID, &d.QuestionnaireVersion, &answers, &d.Reached, &d.ClientNetwork, &token, &created, &updated, &expires,
+		&d.Source.UTMSource, &d.Source.UTMMedium, &d.Source.UTMCampaign, &d.Source.UTMTerm, &d.Source.UTMContent, &d.Source.ReferrerHost)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("draft: %w", assessment.ErrNotFound)
 	}

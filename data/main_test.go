@@ -60,7 +60,7 @@ func newTestDB(t testing.TB) string {
 
 // sqliteOnly skips t on the PostgreSQL pass: it tests something only SQLite
 // has (a file, pragmas, group commit).
-func sqliteOnly(t *testing.T, why string) {
+func sqliteOnly(t testing.TB, why string) {
 	t.Helper()
 	if testPostgres != "" {
 		t.Skipf("SQLite only: %s", why)

@@ -82,6 +82,10 @@ func (s *Store) write(ctx context.Context, single bool, fn func(ctx context.Cont
 // disk. If ctx ends first the caller gets ctx's error, but the submit may
 // still commit; submitting the same draft again then finds its token.
 //
+// A newly stored assessment writes its outbox event (assessment.created) in
+// the same transaction, unless it is PossiblyAutomated: those are stored but
+// never announced.
+//
 // views are funnel rows to record with the submit (its "finished" row), in
 // the same transaction: the visitor waits for one commit, not two, and the
 // funnel's finishes match the stored submits exactly.
@@ -93,11 +97,23 @@ func (s *Store) SubmitDraft(ctx context.Context, draftID string, a *assessment.A
 			return "", fmt.Errorf("submit draft: funnel step %d is negative", v.Step)
 		}
 	}
+	// Made before queueing, so the writer does nothing but write.
+	webhookID, err := newWebhookID()
+	if err != nil {
+		return "", fmt.Errorf("submit draft: %w", err)
+	}
 	var token string
-	err := s.write(ctx, false, func(ctx context.Context, q execQueryer) error {
-		var err error
-		if token, err = submitInTx(ctx, s.d, q, draftID, a); err != nil {
+	err = s.write(ctx, false, func(ctx context.Context, q execQueryer) error {
+		submitted, created, err := submitInTx(ctx, s.d, q, draftID, a)
+		if err != nil {
 			return err
+		}
+		token = submitted
+		if created && !a.PossiblyAutomated {
+			// The announcement commits with the assessment or not at all.
+			if err := insertEvent(ctx, q, assessment.EventAssessmentCreated, a.ID, 0, webhookID, a.CreatedAt); err != nil {
+				return err
+			}
 		}
 		return insertStepViews(ctx, q, views)
 	})
@@ -276,7 +292,7 @@ func closeAll(stmts map[string]*sql.Stmt) {
 // listed here still runs, parsed each time.
 var hotWrites = []string{
 	savepointSQL, rollbackToSavepointSQL, releaseSavepointSQL,
-	submittedTokenSQL, insertAssessmentSQL, markDraftSubmittedSQL,
+	submittedTokenSQL, insertAssessmentSQL, markDraftSubmittedSQL, insertEventSQL,
 	updateDraftIfUnchangedSQL, insertStepViewSQL, createDraftWithinSQL,
 }
 

@@ -87,7 +87,7 @@ func TestGroupCommitIsolatesFailures(t *testing.T) {
 	submit := func(i int, draftID, token string) *writeRequest {
 		return &writeRequest{reply: make(chan error, 1), run: func(ctx context.Context, q execQueryer) error {
 			var err error
-			tokens[i], err = submitInTx(ctx, s.d, q, draftID, newAssessment(token, assessment.Contact{}))
+			tokens[i], _, err = submitInTx(ctx, s.d, q, draftID, newAssessment(token, assessment.Contact{}))
 			return err
 		}}
 	}

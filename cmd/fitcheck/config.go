@@ -37,6 +37,13 @@ type config struct {
 	TLSKey        string
 	ACMEDomain    string
 	ACMEHTTPAddr  string
+
+	// Notifications: where the owner hears of a new assessment.
+	SMTPURL     string
+	MailFrom    string
+	NotifyEmail string // comma-separated
+	WebhookURL  string
+	SlackURL    string
 }
 
 // dataDir is where fitcheck keeps files of its own beside the database (the
@@ -81,6 +88,22 @@ var envNames = map[string]string{
 	"tls-key":             "FITCHECK_TLS_KEY",
 	"acme-domain":         "FITCHECK_ACME_DOMAIN",
 	"acme-http-addr":      "FITCHECK_ACME_HTTP_ADDR",
+	"smtp-url":            "FITCHECK_SMTP_URL",
+	"mail-from":           "FITCHECK_MAIL_FROM",
+	"notify-email":        "FITCHECK_NOTIFY_EMAIL",
+	"webhook-url":         "FITCHECK_WEBHOOK_URL",
+	"slack-webhook-url":   "FITCHECK_SLACK_WEBHOOK_URL",
+}
+
+// notifyEmails splits -notify-email into addresses.
+func (c *config) notifyEmails() []string {
+	var out []string
+	for _, a := range strings.Split(c.NotifyEmail, ",") {
+		if a = strings.TrimSpace(a); a != "" {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 const usageHead = `fitcheck tells a founder whether fractional product leadership fits their company.
@@ -110,6 +133,13 @@ Environment only:
                          If unset, one is generated on first run and kept next to the
                          database (DB.session-key), so restarts keep visitors' sessions.
                          Required with PostgreSQL: every instance must use the same one.
+  FITCHECK_SMTP_PASSWORD password for the -smtp-url user (never a flag: flags show in ps)
+  FITCHECK_WEBHOOK_SECRET
+                         whsec_… secret that signs -webhook-url requests (Standard Webhooks)
+  FITCHECK_CALCOM_WEBHOOK_SECRET
+                         secret of the Cal.com webhook that reports bookings (POST /hooks/cal)
+  FITCHECK_CALENDLY_SIGNING_KEY
+                         signing key of the Calendly webhook subscription (POST /hooks/calendly)
 `
 
 func parseConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (*config, *flag.FlagSet, error) {
@@ -132,6 +162,11 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.StringVar(&cfg.TLSKey, "tls-key", "", "private key file (PEM) for -tls-cert")
 	fs.StringVar(&cfg.ACMEDomain, "acme-domain", "", "serve HTTPS with a certificate from Let's Encrypt for this domain (you accept its terms); answers HTTP-01 on -acme-http-addr")
 	fs.StringVar(&cfg.ACMEHTTPAddr, "acme-http-addr", ":80", "with -acme-domain: where plain HTTP is served, answering ACME challenges and redirecting everything else to https")
+	fs.StringVar(&cfg.SMTPURL, "smtp-url", "", "mail server for owner notifications: smtp://user@host:587 (STARTTLS), smtps://user@host:465, or smtp://localhost:port?tls=none; empty sends no e-mail")
+	fs.StringVar(&cfg.MailFrom, "mail-from", "", "sender address of notification e-mails (e.g. fitcheck@example.com)")
+	fs.StringVar(&cfg.NotifyEmail, "notify-email", "", "comma-separated addresses that get an e-mail for each new assessment and message")
+	fs.StringVar(&cfg.WebhookURL, "webhook-url", "", "URL that gets a signed JSON POST for each new assessment and message (see docs/webhooks.md)")
+	fs.StringVar(&cfg.SlackURL, "slack-webhook-url", "", "Slack incoming-webhook URL that gets a message for each new assessment and message")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), usageHead)
 		fs.VisitAll(func(f *flag.Flag) {
@@ -177,7 +212,8 @@ func applyEnv(fs *flag.FlagSet, getenv func(string) string) error {
 
 func (c *config) check() error {
 	var problems []string
-	for name, u := range map[string]string{"-booking-url": c.BookingURL, "-base-url": c.BaseURL} {
+	for name, u := range map[string]string{"-booking-url": c.BookingURL, "-base-url": c.BaseURL,
+		"-webhook-url": c.WebhookURL, "-slack-webhook-url": c.SlackURL} {
 		if u == "" {
 			continue
 		}
@@ -193,6 +229,12 @@ func (c *config) check() error {
 	}
 	if c.MaxOpenDrafts < 1 {
 		problems = append(problems, "-max-open-drafts must be at least 1")
+	}
+	if c.SMTPURL != "" && (c.MailFrom == "" || len(c.notifyEmails()) == 0) {
+		problems = append(problems, "-smtp-url needs -mail-from and -notify-email")
+	}
+	if c.SMTPURL == "" && len(c.notifyEmails()) > 0 {
+		problems = append(problems, "-notify-email needs -smtp-url")
 	}
 	if c.PostLimit < 1 {
 		problems = append(problems, "-post-limit must be at least 1")

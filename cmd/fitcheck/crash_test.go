@@ -37,12 +37,19 @@ func TestMain(m *testing.M) {
 }
 
 // startChild runs the server in a child process and returns it with its URL.
-// env is added to the child's environment (NAME=value).
-func startChild(t *testing.T, db string, env ...string) (*exec.Cmd, string) {
+// extra are more flags, none holding a space.
+func startChild(t *testing.T, db string, extra ...string) (*exec.Cmd, string) {
+	t.Helper()
+	return startChildWith(t, db, nil, extra...)
+}
+
+// startChildWith is startChild with env added to the child's environment
+// (NAME=value).
+func startChildWith(t *testing.T, db string, env []string, extra ...string) (*exec.Cmd, string) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(),
-		childArgsEnv+"=-addr 127.0.0.1:0 -db "+db+" -min-completion-time 0 -post-limit 1000000 -log-format text")
+		childArgsEnv+"=-addr 127.0.0.1:0 -db "+db+" -min-completion-time 0 -post-limit 1000000 -log-format text "+strings.Join(extra, " "))
 	cmd.Env = append(cmd.Env, env...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {

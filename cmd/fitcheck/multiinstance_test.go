@@ -95,8 +95,8 @@ func getBody(t *testing.T, c *http.Client, u string) (int, string) {
 func TestTwoInstancesOnOnePostgres(t *testing.T) {
 	dsn := postgresForTest(t)
 	key := "FITCHECK_SESSION_KEY=" + strings.Repeat("k", 40)
-	childA, a := startChild(t, dsn, key)
-	_, b := startChild(t, dsn, key)
+	childA, a := startChildWith(t, dsn, []string{key})
+	_, b := startChildWith(t, dsn, []string{key})
 	ex, steps := exampleSteps(t)
 
 	// The founder: each request to the other instance than the one before.

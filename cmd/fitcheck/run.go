@@ -121,6 +121,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if err != nil {
 		return err
 	}
+	notifier, err := newNotifier(cfg, getenv, store, q, log)
+	if err != nil {
+		return err
+	}
+	// Deferred after store.Close, so it runs first: the worker records the
+	// attempts under way before the database closes.
+	defer startNotifier(ctx, notifier)()
+	if cfg.BookingURL != "" {
+		checkBookingHooks(cfg, getenv, log)
+	}
 	go sweep(ctx, store, srv.ApplyRetention, cfg.RetainDays, log)
 	return listenAndServe(ctx, cfg.Addr, srv.Handler(), tlsCfg, log, q, setupURL)
 }

@@ -1,0 +1,96 @@
+package data
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"sessionplayer.studio/fitcheck/assessment"
+)
+
+func TestRecordBooking(t *testing.T) {
+	s := mustOpenWithQuestionnaire(t)
+	a := mustSubmit(t, s, "tok-1", nil)
+	closed := mustSubmit(t, s, "tok-closed", nil)
+	if err := s.UpdateStatus(t.Context(), closed.ID, assessment.StatusClosed, now); err != nil {
+		t.Fatal(err)
+	}
+	at := a.CreatedAt.Add(time.Minute)
+	call := time.Date(2026, 12, 8, 15, 0, 0, 0, time.UTC)
+
+	if err := s.RecordBookingClick(t.Context(), a.ID, at); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RecordBookingClick(t.Context(), 999, at); !errors.Is(err, assessment.ErrNotFound) {
+		t.Errorf("RecordBookingClick(unknown) = %v, want ErrNotFound", err)
+	}
+	booked := &assessment.BookingEvent{AssessmentID: a.ID, Provider: "cal.com", BookingID: "bk_1", StartsAt: call, CreatedAt: at}
+	if ok, err := s.RecordBooking(t.Context(), booked); err != nil || !ok {
+		t.Fatalf("RecordBooking = %v, %v; want recorded", ok, err)
+	}
+	again := *booked
+	again.ID = 0
+	if ok, err := s.RecordBooking(t.Context(), &again); err != nil || ok {
+		t.Errorf("RecordBooking(same booking again) = %v, %v; want false, nil", ok, err)
+	}
+	if _, err := s.RecordBooking(t.Context(), &assessment.BookingEvent{AssessmentID: 999, Provider: "cal.com", BookingID: "bk_x", CreatedAt: at}); !errors.Is(err, assessment.ErrNotFound) {
+		t.Errorf("RecordBooking(unknown) = %v, want ErrNotFound", err)
+	}
+	if _, err := s.RecordBooking(t.Context(), &assessment.BookingEvent{AssessmentID: closed.ID, Provider: "calendly", BookingID: "inv_1", StartsAt: call, CreatedAt: at}); err != nil {
+		t.Fatal(err)
+	}
+
+	got, err := s.FindAssessmentByID(t.Context(), a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != assessment.StatusBooked || !got.BookedAt.Equal(call) {
+		t.Errorf("after booking: status %s, booked at %v; want booked at %v", got.Status, got.BookedAt, call)
+	}
+	if c, _ := s.FindAssessmentByID(t.Context(), closed.ID); c.Status != assessment.StatusClosed || !c.BookedAt.Equal(call) {
+		t.Errorf("closed assessment after booking: status %s, booked at %v; want it to stay closed, with the call's time", c.Status, c.BookedAt)
+	}
+	events, err := s.ListBookingEvents(t.Context(), a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(events) != 2 || events[0].Kind != assessment.BookingClicked || events[1].Kind != assessment.BookingBooked || !events[1].StartsAt.Equal(call) {
+		t.Errorf("booking events = %+v, want a click then one booking", events)
+	}
+	counts, err := s.CountBookings(t.Context(), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []assessment.BookingCount{{Outcome: "fit", Clicked: 1, Booked: 2}}; !reflect.DeepEqual(counts, want) {
+		t.Errorf("CountBookings = %+v, want %+v", counts, want)
+	}
+}
+
+func TestAttributionCarriedAndBounded(t *testing.T) {
+	s := mustOpenWithQuestionnaire(t)
+	d := newDraft("d1", now.Add(time.Hour))
+	d.Source = assessment.Attribution{UTMSource: " newsletter ", UTMCampaign: strings.Repeat("é", 300), ReferrerHost: "news.example.com"}
+	mustCreateDraft(t, s, d)
+	got, err := s.FindDraft(t.Context(), "d1", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := assessment.Attribution{UTMSource: "newsletter", UTMCampaign: strings.Repeat("é", assessment.AttributionLimit), ReferrerHost: "news.example.com"}
+	if got.Source != want {
+		t.Errorf("FindDraft source = %+v, want %+v (trimmed, cut to %d characters)", got.Source, want, assessment.AttributionLimit)
+	}
+	a := newAssessment("tok-1", assessment.Contact{})
+	a.Source = got.Source
+	if _, err := s.SubmitDraft(t.Context(), "d1", a); err != nil {
+		t.Fatal(err)
+	}
+	stored, err := s.FindAssessment(t.Context(), "tok-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stored.Source != want {
+		t.Errorf("FindAssessment source = %+v, want %+v", stored.Source, want)
+	}
+}
