@@ -34,6 +34,18 @@ type dialect struct {
 	lockOwners string
 	// snapshot reads several queries from one consistent state.
 	snapshot *sql.TxOptions
+	// falseValue is how a stored flag (possibly_automated) reads as false:
+	// SQLite keeps flags as 0 and 1, PostgreSQL as BOOLEAN.
+	falseValue string
+	// skipLocked, appended to the SELECT that picks deliveries to claim,
+	// makes a second instance claiming at the same moment pass over the
+	// rows the first is taking instead of claiming them too. SQLite needs
+	// none: its claims run one at a time on the writer.
+	skipLocked string
+	// lockOutbox, run first in the worker's fan-out, waits for every
+	// outbox insert under way and holds new ones back until the fan-out
+	// commits (see fanOut). SQLite needs none: it has one writer.
+	lockOutbox string
 }
 
 var sqliteDialect = &dialect{
@@ -44,7 +56,8 @@ var sqliteDialect = &dialect{
 	later:        "max",
 	// A read-only transaction is a plain BEGIN, not the DSN's IMMEDIATE,
 	// so it reads one snapshot without blocking writers.
-	snapshot: &sql.TxOptions{ReadOnly: true},
+	snapshot:   &sql.TxOptions{ReadOnly: true},
+	falseValue: "0",
 }
 
 var postgresDialect = &dialect{
@@ -57,7 +70,12 @@ var postgresDialect = &dialect{
 	lockOwners:   "LOCK TABLE owners IN SHARE ROW EXCLUSIVE MODE",
 	// Read committed takes a new snapshot per statement; repeatable read
 	// keeps one for the whole transaction.
-	snapshot: &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead},
+	snapshot:   &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead},
+	falseValue: "FALSE",
+	skipLocked: " FOR UPDATE SKIP LOCKED",
+	// SHARE ROW EXCLUSIVE conflicts with the ROW EXCLUSIVE every INSERT
+	// takes, and with itself, so two instances' fan-outs also take turns.
+	lockOutbox: "LOCK TABLE outbox IN SHARE ROW EXCLUSIVE MODE",
 }
 
 func (d *dialect) postgres() bool { return d == postgresDialect }
