@@ -5,16 +5,19 @@ import (
 	"database/sql"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"sessionplayer.studio/fitcheck/assessment"
 	"sessionplayer.studio/fitcheck/data"
 )
 
@@ -208,4 +211,97 @@ func TestTwoInstancesOnOnePostgres(t *testing.T) {
 		}
 	}
 	t.Logf("%d submits acknowledged (%d before A was killed), all stored", len(acked), atKill)
+}
+
+// TestTwoInstancesNotifyOncePerSubmit: two instances on one PostgreSQL
+// database, each with its delivery worker and the same mail server, while
+// founders submit through both. Every acknowledged submit reaches the
+// owner's inbox, and exactly once: the workers never send the same delivery
+// twice.
+func TestTwoInstancesNotifyOncePerSubmit(t *testing.T) {
+	dsn := postgresForTest(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	smtpAddr := ln.Addr().String()
+	ln.Close()
+	mail := startInbox(t, smtpAddr)
+	key := "FITCHECK_SESSION_KEY=" + strings.Repeat("k", 40)
+	flags := []string{"-smtp-url", "smtp://" + smtpAddr + "?tls=none", "-mail-from", "fitcheck@example.com",
+		"-notify-email", "gregory@example.com", "-base-url", "https://fit.example.com"}
+	_, a := startChildWith(t, dsn, []string{key}, flags...)
+	_, b := startChildWith(t, dsn, []string{key}, flags...)
+	_, steps := exampleSteps(t)
+
+	var (
+		mu    sync.Mutex
+		acked []string
+		wg    sync.WaitGroup
+	)
+	for i := range 4 {
+		base := []string{a, b}[i%2]
+		wg.Go(func() {
+			for range 5 {
+				if token := submitOne(base, steps); token != "" {
+					mu.Lock()
+					acked = append(acked, token)
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if len(acked) < 10 {
+		t.Fatalf("only %d submits acknowledged; the test needs more", len(acked))
+	}
+	store, err := data.Open(t.Context(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	want := map[string]int64{}
+	for _, token := range acked {
+		found, err := store.FindAssessment(t.Context(), token)
+		if err != nil {
+			t.Fatalf("acknowledged submit %s: %v", token, err)
+		}
+		want[strconv.FormatInt(found.ID, 10)] = found.ID
+	}
+
+	// Wait until every delivery is settled, then count the mails.
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		settled := true
+		for _, id := range want {
+			list, err := store.ListDeliveries(t.Context(), id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(list) != 1 || list[0].Status != assessment.DeliveryDelivered {
+				settled = false
+				break
+			}
+		}
+		if settled {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("deliveries not all delivered after 60 s")
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	got := map[string]int{}
+	for _, m := range mail.messages() {
+		if sub := adminLink.FindSubmatch(m); sub != nil {
+			got[string(sub[1])]++
+		}
+	}
+	for id, dbID := range want {
+		if got[id] != 1 {
+			list, _ := store.ListDeliveries(t.Context(), dbID)
+			t.Errorf("assessment %s: %d e-mails, want 1 (deliveries %+v)", id, got[id], list)
+		}
+	}
+	t.Logf("%d submits through two instances, %d e-mails", len(want), len(mail.messages()))
 }
