@@ -105,6 +105,14 @@ func newAssessment(token string, c assessment.Contact) *assessment.Assessment {
 					Score: 0, Max: 3, Level: "none", LevelLabel: "None", LevelRank: 0,
 				},
 			},
+			Decisive: []assessment.Decisive{{
+				Criterion: "pain", Label: "Pain", Level: "high",
+				Answers: []assessment.DecisiveAnswer{{Question: "symptoms", Option: "missed-deadlines", Answer: "Missed deadlines", Points: 3}},
+			}},
+			NearMiss: []assessment.NearMiss{{
+				Question: "symptoms", Prompt: "What hurts?", From: []string{"missed-deadlines", "no-roadmap"},
+				To: []string{"no-roadmap"}, Answer: "Missed deadlines", Outcome: "talk",
+			}},
 		},
 		Contact:   c,
 		CreatedAt: now.Add(time.Hour),
@@ -589,6 +597,45 @@ func TestSubmitDraft(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestFindAssessmentStoredBeforeDecisive reads a result stored before
+// results named what decided them and what would change them: it still
+// decodes, with both left nil (not computed), while a result with none to
+// list keeps its empty lists.
+func TestFindAssessmentStoredBeforeDecisive(t *testing.T) {
+	s := mustOpenWithQuestionnaire(t)
+	ctx := t.Context()
+	mustCreateDraft(t, s, newDraft("draft-old", now.Add(time.Hour)))
+	a := newAssessment("token-old", assessment.Contact{})
+	a.Result.NearMiss = []assessment.NearMiss{}
+	if _, err := s.SubmitDraft(ctx, "draft-old", a); err != nil {
+		t.Fatalf("SubmitDraft = %v", err)
+	}
+	got, err := s.FindAssessment(ctx, "token-old")
+	if err != nil {
+		t.Fatalf("FindAssessment = %v", err)
+	}
+	if got.Result.NearMiss == nil || len(got.Result.NearMiss) != 0 {
+		t.Errorf("NearMiss stored as [] read back as %#v, want an empty list (clear-cut)", got.Result.NearMiss)
+	}
+
+	const old = `{"outcome":"fit","rule":"strong-fit","reason":"Two fit signals, no blockers.","criteria":[` +
+		`{"id":"pain","label":"Pain","kind":"fit","score":5,"max":6,"level":"high","level_label":"High","level_rank":2,` +
+		`"moved_by":[{"question":"symptoms","prompt":"What hurts?","option":"missed-deadlines","answer":"Missed deadlines","points":3}]}]}`
+	if _, err := s.wdb.ExecContext(ctx, `UPDATE assessments SET result = ? WHERE token = ?`, old, "token-old"); err != nil {
+		t.Fatal(err)
+	}
+	got, err = s.FindAssessment(ctx, "token-old")
+	if err != nil {
+		t.Fatalf("FindAssessment(result stored before decisive) = %v", err)
+	}
+	if got.Result.Outcome != "fit" || len(got.Result.Criteria) != 1 || got.Result.Criteria[0].Score != 5 {
+		t.Errorf("old result read back as %+v, want its outcome and criterion", got.Result)
+	}
+	if got.Result.Decisive != nil || got.Result.NearMiss != nil {
+		t.Errorf("old result: Decisive %v, NearMiss %v; want both nil (not computed)", got.Result.Decisive, got.Result.NearMiss)
+	}
 }
 
 // TestSubmitDraftFailureLeavesDraftOpen checks the insert and the marking of

@@ -14,7 +14,9 @@ import (
 // FuzzEvaluate runs the default rules over answers decoded from a form-like
 // string ("stage=growing&symptoms=busy-uneven&symptoms=..."), so unknown
 // questions and options, repeats, empty and huge values all reach Evaluate,
-// which takes answers as given.
+// which takes answers as given. It runs the near-miss search on the same
+// answers: no panic, and every change it lists flips the outcome to exactly
+// the one it names.
 func FuzzEvaluate(f *testing.F) {
 	q := mustDefault(f)
 	for _, ex := range q.Examples {
@@ -34,6 +36,9 @@ func FuzzEvaluate(f *testing.F) {
 		"\xff\xfe=\xc3\x28&stage=\xed\xa0\x80",
 		"stuck-decision=" + strings.Repeat("x", 10000),
 		strings.Repeat("tried=roadmap&", 1000),
+		"symptoms=none&symptoms=busy-uneven&tried=nothing-yet&tried=nothing-yet",
+		"symptoms=none&full-time=hiring-gap&involvement=hand-over&want-help=take-over",
+		"decisions=product-lead-overruled&stage=established&alignment=5&alignment=9",
 	} {
 		f.Add(seed)
 	}
@@ -81,7 +86,58 @@ func FuzzEvaluate(f *testing.F) {
 		if again := rules.Evaluate(q, answers); !reflect.DeepEqual(again, res) {
 			t.Errorf("Evaluate is not deterministic:\nfirst  %+v\nsecond %+v", res, again)
 		}
+		checkDecisive(t, res)
+		checkNearMiss(t, q, answers, res)
+		if !reflect.DeepEqual(answers, given) {
+			t.Errorf("EvaluateWithNearMiss changed its answers: got %v, want %v", answers, given)
+		}
 	})
+}
+
+func checkDecisive(t *testing.T, res assessment.Result) {
+	t.Helper()
+	if res.Decisive == nil || len(res.Decisive) > rules.MaxDecisive {
+		t.Errorf("Decisive = %v, want a list of at most %d", res.Decisive, rules.MaxDecisive)
+	}
+	for _, d := range res.Decisive {
+		c, ok := res.Criterion(d.Criterion)
+		if !ok || c.Level != d.Level {
+			t.Errorf("decisive %+v does not match a criterion of the result", d)
+		}
+		if len(d.Answers) > rules.MaxDecisiveAnswers {
+			t.Errorf("decisive %q lists %d answers, want at most %d", d.Criterion, len(d.Answers), rules.MaxDecisiveAnswers)
+		}
+	}
+}
+
+// checkNearMiss runs the search and re-evaluates every change it lists.
+func checkNearMiss(t *testing.T, q *assessment.Questionnaire, answers assessment.Answers, res assessment.Result) {
+	t.Helper()
+	full := rules.EvaluateWithNearMiss(q, answers)
+	misses := full.NearMiss
+	full.NearMiss = nil
+	if !reflect.DeepEqual(full, res) {
+		t.Errorf("EvaluateWithNearMiss differs from Evaluate beyond NearMiss:\n%+v\n%+v", full, res)
+	}
+	if misses == nil || len(misses) > rules.MaxNearMiss {
+		t.Fatalf("NearMiss = %v, want a list of at most %d", misses, rules.MaxNearMiss)
+	}
+	outcomes := map[string]bool{}
+	for _, n := range misses {
+		if outcomes[n.Outcome] {
+			t.Errorf("two near-misses lead to %q", n.Outcome)
+		}
+		outcomes[n.Outcome] = true
+		if !slices.Equal(n.From, answers[n.Question]) {
+			t.Errorf("near-miss on %q: From = %q, want the answer given, %q", n.Question, n.From, answers[n.Question])
+		}
+		changed := answers.Clone()
+		changed[n.Question] = slices.Clone(n.To)
+		got := rules.Evaluate(q, changed).Outcome
+		if got != n.Outcome || got == res.Outcome {
+			t.Errorf("near-miss %s %q -> %q says %q; evaluating it gives %q (was %q)", n.Question, n.From, n.To, n.Outcome, got, res.Outcome)
+		}
+	}
 }
 
 // decodeAnswers splits a form-like string on '&' and '=' without unescaping,

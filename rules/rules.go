@@ -9,23 +9,41 @@ import (
 	"sessionplayer.studio/fitcheck/assessment"
 )
 
-// Evaluate scores the answers against the questionnaire and applies its
-// rules. The questionnaire must have passed assessment.Parse; answers are
-// taken as given (unknown questions and options simply score nothing).
+// Evaluate scores the answers against the questionnaire, applies its rules
+// and names the criteria that decided (Result.Decisive). It does not search
+// for near-misses, which costs one evaluation per alternative answer; use
+// EvaluateWithNearMiss for a result that is stored. The questionnaire must
+// have passed assessment.Parse; answers are taken as given (unknown
+// questions and options simply score nothing).
 func Evaluate(q *assessment.Questionnaire, answers assessment.Answers) assessment.Result {
+	res, _ := evaluate(q, answers)
+	return res
+}
+
+// EvaluateWithNearMiss is Evaluate plus the near-miss search: the result a
+// submit stores, so a result page never has to search again.
+func EvaluateWithNearMiss(q *assessment.Questionnaire, answers assessment.Answers) assessment.Result {
+	res, in := evaluate(q, answers)
+	res.NearMiss = nearMiss(in, res)
+	return res
+}
+
+// evaluate is Evaluate, also returning the input it tested the rules
+// against, which the near-miss search goes on to reuse.
+func evaluate(q *assessment.Questionnaire, answers assessment.Answers) (assessment.Result, *input) {
 	criteria := Score(q, answers)
-	levels := make(map[string]int, len(criteria))
-	for _, c := range criteria {
-		levels[c.ID] = c.LevelRank
+	in := newInput(q, criteria, answers)
+	i := in.firstRule()
+	if i < 0 {
+		// Parse guarantees a final unconditional rule; this is only reached
+		// with a questionnaire that skipped it.
+		return assessment.Result{Criteria: criteria, Decisive: []assessment.Decisive{}}, in
 	}
-	for _, r := range q.Rules {
-		if r.When == nil || holds(q, r.When, levels, answers) {
-			return assessment.Result{Outcome: r.Outcome, Rule: r.ID, Reason: r.Reason, Criteria: criteria}
-		}
-	}
-	// Parse guarantees a final unconditional rule; this is only reached with
-	// a questionnaire that skipped it.
-	return assessment.Result{Criteria: criteria}
+	r := &q.Rules[i]
+	return assessment.Result{
+		Outcome: r.Outcome, Rule: r.ID, Reason: r.Reason, Criteria: criteria,
+		Decisive: decisive(in, &in.rules[i], criteria),
+	}, in
 }
 
 // Score computes every criterion's score, level and contributing answers,
@@ -87,45 +105,4 @@ func levelRank(q *assessment.Questionnaire, c assessment.Criterion, score int) i
 		}
 	}
 	return rank
-}
-
-func holds(q *assessment.Questionnaire, c *assessment.Condition, levels map[string]int, answers assessment.Answers) bool {
-	switch {
-	case c.Criterion != "":
-		rank := levels[c.Criterion]
-		if c.AtLeast != "" {
-			return rank >= q.LevelRank(c.AtLeast)
-		}
-		return rank < q.LevelRank(c.Below)
-	case c.Question != "":
-		if c.Is != "" {
-			return answers.First(c.Question) == c.Is
-		}
-		return answers.Has(c.Question, c.Includes)
-	case len(c.All) > 0:
-		for i := range c.All {
-			if !holds(q, &c.All[i], levels, answers) {
-				return false
-			}
-		}
-		return true
-	case len(c.Any) > 0:
-		for i := range c.Any {
-			if holds(q, &c.Any[i], levels, answers) {
-				return true
-			}
-		}
-		return false
-	case c.Not != nil:
-		return !holds(q, c.Not, levels, answers)
-	case len(c.Of) > 0:
-		n := 0
-		for i := range c.Of {
-			if holds(q, &c.Of[i], levels, answers) {
-				n++
-			}
-		}
-		return n >= c.Count
-	}
-	return false
 }

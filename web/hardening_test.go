@@ -144,35 +144,41 @@ func TestLogsCarryNoTokensOrContactDetails(t *testing.T) {
 	}
 }
 
+// TestBotChecksOnSubmit: the bot checks never accuse a person. A filled
+// honeypot or a submit faster than a person reads is accepted, the founder
+// sees their result, and the assessment is only marked possibly automated.
 func TestBotChecksOnSubmit(t *testing.T) {
-	t.Run("filled honeypot", func(t *testing.T) {
+	cases := []struct {
+		name    string
+		cfg     web.Config
+		contact url.Values
+	}{
+		{"filled honeypot", web.Config{}, url.Values{"website": {"http://spam.example"}, "email": {"ada@example.com"}, "consent": {"yes"}}},
+		{"faster than a person", web.Config{MinCompletionTime: time.Hour}, url.Values{"name": {"Ada"}, "consent": {"yes"}, "email": {"ada@example.com"}}},
+	}
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			s := startWith(t, tt.cfg, &bytes.Buffer{})
+			v := s.newVisitor()
+			v.answerAll(exampleAnswers(t, s.q, assessment.BookACall))
+			p := v.submitContact(tt.contact)
+			if p.status != http.StatusSeeOther || !strings.HasPrefix(p.location, "/r/") {
+				t.Fatalf("submit = %d %q, want 303 to the result: a person is never refused", p.status, p.location)
+			}
+			a, err := s.store.FindAssessment(t.Context(), strings.TrimPrefix(p.location, "/r/"))
+			if err != nil || !a.PossiblyAutomated {
+				t.Errorf("stored assessment = %+v, %v; want it kept and marked possibly automated", a, err)
+			}
+			if got := v.get(p.location); got.status != http.StatusOK || byTestID(got.doc, "headline") == nil {
+				t.Errorf("result = %d, want the founder's result page", got.status)
+			}
+		})
+	}
+	t.Run("a person at a person's pace is not marked", func(t *testing.T) {
 		s := mustStart(t)
-		v := s.newVisitor()
-		v.answerAll(exampleAnswers(t, s.q, assessment.BookACall))
-		p := v.submitContact(url.Values{"website": {"http://spam.example"}, "email": {"ada@example.com"}, "consent": {"yes"}})
-		if p.status != http.StatusUnprocessableEntity || s.countRows("assessments") != 0 {
-			t.Errorf("honeypot submit = %d with %d stored, want 422 and nothing stored", p.status, s.countRows("assessments"))
-		}
-		if !strings.Contains(p.body, `value="ada@example.com"`) || byTestID(p.doc, "error-summary") == nil {
-			t.Errorf("the form shown after the honeypot check lost the email typed, or has no message")
-		}
-		if p := v.submitContact(url.Values{}); p.status != http.StatusSeeOther {
-			t.Errorf("a clean resubmit = %d, want 303: the answers must still be there", p.status)
-		}
-	})
-	t.Run("faster than a person", func(t *testing.T) {
-		s := startWith(t, web.Config{MinCompletionTime: time.Hour}, &bytes.Buffer{})
-		v := s.newVisitor()
-		v.answerAll(exampleAnswers(t, s.q, assessment.BookACall))
-		p := v.submitContact(url.Values{"name": {"Ada"}, "consent": {"yes"}, "email": {"ada@example.com"}})
-		if !strings.Contains(p.body, `value="Ada"`) {
-			t.Errorf("the form shown after the time check lost the name typed")
-		}
-		if p.status != http.StatusTooManyRequests || !strings.Contains(textOf(p.doc), "answers are saved") || s.countRows("assessments") != 0 {
-			t.Errorf("instant submit = %d, want 429 explaining that the answers are saved, nothing stored", p.status)
-		}
-		if got := checked(v.get("/step/1").doc, s.q.Steps[0].Questions[0].ID); len(got) != 1 {
-			t.Errorf("answers lost after the held-back submit")
+		token := strings.TrimPrefix(s.submitted(assessment.BookACall, url.Values{}), "/r/")
+		if a, err := s.store.FindAssessment(t.Context(), token); err != nil || a.PossiblyAutomated {
+			t.Errorf("an ordinary submit = %+v, %v; want it not marked", a, err)
 		}
 	})
 }

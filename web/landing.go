@@ -7,13 +7,16 @@ import (
 )
 
 func (s *Server) landing(w http.ResponseWriter, r *http.Request) error {
-	deleted := r.URL.Query().Get("done") == "deleted"
-	if !deleted && !hasSession(r) {
-		// Without a session there is nothing to resume: everyone sees the
-		// same page, rendered once.
+	deleted := r.URL.RawQuery != "" && r.URL.Query().Get("done") == "deleted"
+	source := s.attributionFrom(r)
+	if !deleted && !hasSession(r) && source.IsZero() {
+		// Without a session there is nothing to resume, and without a
+		// tagged link nothing to carry: everyone sees the same page,
+		// rendered once.
 		return s.serveLanding(w, r)
 	}
 	v := s.landingView(r, deleted)
+	v.Source = attributionInputs(source)
 	q := s.forms.Current()
 	d, err := s.findDraft(r)
 	switch {
@@ -59,7 +62,8 @@ type landingView struct {
 	Deleted   bool
 	Preview   page.Preview
 	Owner     page.OwnerView
-	More      []string // the summary's paragraphs after the lead
+	More      []string      // the summary's paragraphs after the lead
+	Source    []hiddenInput // where the founder came from, carried by Start
 }
 
 type resumeView struct {

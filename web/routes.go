@@ -54,6 +54,11 @@ func (s *Server) Handler() http.Handler {
 	})
 	r.Get("/r/{token}", serve(s.result)) // and /r/{token}.json
 	r.Get("/r/{token}/card.png", serve(s.resultCard))
+	r.Get("/r/{token}/book", serve(s.book))
+	r.Route("/hooks", func(r chi.Router) { // server to server: signed, and exempt from the cross-origin check
+		r.Post("/cal", s.calHook)
+		r.Post("/calendly", s.calendlyHook)
+	})
 
 	r.Route("/admin", func(r chi.Router) {
 		r.Use(middleware.GetHead) // the mount matches HEAD before the top-level GetHead can turn it into GET
@@ -115,6 +120,10 @@ func (s *Server) isTLS(r *http.Request) bool {
 // other page can submit answers or change the admin on a visitor's behalf.
 func (s *Server) crossOriginProtection(next http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
+	// Booking providers post from their servers, with a signature instead
+	// of a browser's origin: only these routes skip the check.
+	cop.AddInsecureBypassPattern("POST /hooks/cal")
+	cop.AddInsecureBypassPattern("POST /hooks/calendly")
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.pages.Error(w, r, &page.Error{
 			Status:  http.StatusForbidden,

@@ -41,6 +41,7 @@ type visitorStore interface {
 	SubmitDraft(ctx context.Context, draftID string, a *assessment.Assessment, views ...assessment.StepView) (string, error)
 	FindAssessment(ctx context.Context, token string) (*assessment.Assessment, error)
 	RecordStepView(ctx context.Context, visitor string, step int, now time.Time) error
+	bookingStore
 }
 
 // Config is what the server needs to know about its deployment.
@@ -64,6 +65,10 @@ type Config struct {
 	MinCompletionTime time.Duration
 	// PublicPostsPerMinute caps answer posts per client; zero means 120.
 	PublicPostsPerMinute int
+	// CalComWebhookSecret and CalendlySigningKey verify the booking
+	// providers' webhooks (/hooks/cal, /hooks/calendly); empty turns each off.
+	CalComWebhookSecret string
+	CalendlySigningKey  string
 	// MaxOpenDrafts caps the unfinished assessments one client network (a
 	// /24, or an IPv6 /64) may have stored; zero means 200.
 	MaxOpenDrafts int

@@ -84,14 +84,17 @@ func (s *Server) newDraft(id string, started time.Time) *assessment.Draft {
 	}
 }
 
-// startDraft points the visitor's session at a fresh draft. Nothing is
-// stored until the draft's first answers are (storeFirstAnswers).
-func (s *Server) startDraft(w http.ResponseWriter, r *http.Request) (*assessment.Draft, error) {
+// startDraft points the visitor's session at a fresh draft, which came from
+// source. Nothing is stored until the draft's first answers are
+// (storeFirstAnswers).
+func (s *Server) startDraft(w http.ResponseWriter, r *http.Request, source assessment.Attribution) (*assessment.Draft, error) {
 	d := s.newDraft(httpx.RandomToken(32), s.now().UTC().Truncate(time.Second))
 	sess := s.session(r)
+	clear(sess.Values) // a fresh start carries nothing of an earlier draft
 	sess.Values[draftKey] = d.ID
 	sess.Values[issuedKey] = d.CreatedAt.Unix()
 	sess.Values[unsavedKey] = true
+	keepAttribution(sess.Values, source)
 	if err := s.saveSession(w, r, sess); err != nil {
 		return nil, err
 	}
@@ -119,6 +122,8 @@ func (s *Server) storeFirstAnswers(w http.ResponseWriter, r *http.Request, d *as
 	}
 	d.UpdatedAt, d.ExpiresAt = now, now.Add(assessment.DraftLifetime)
 	d.ClientNetwork = s.addrs.Network(httpx.ClientAddr(r))
+	sess := s.session(r)
+	d.Source = attributionOf(sess.Values)
 	err := s.store.CreateDraftWithin(r.Context(), d, cmp.Or(s.cfg.MaxOpenDrafts, defaultMaxOpenDrafts), now)
 	switch {
 	case errors.Is(err, assessment.ErrConflict):
@@ -134,8 +139,8 @@ func (s *Server) storeFirstAnswers(w http.ResponseWriter, r *http.Request, d *as
 	case err != nil:
 		return err
 	}
-	sess := s.session(r)
 	delete(sess.Values, unsavedKey)
+	delete(sess.Values, sourceKey) // stored with the draft now
 	return s.saveSession(w, r, sess)
 }
 

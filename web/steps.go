@@ -44,7 +44,7 @@ func (s *Server) start(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	d, err := s.startDraft(w, r)
+	d, err := s.startDraft(w, r, attributionPosted(r))
 	if err != nil {
 		return err
 	}

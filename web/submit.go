@@ -99,10 +99,6 @@ func (s *Server) submitDraft(w http.ResponseWriter, r *http.Request, d *assessme
 	contact := applyConsentChoice(r, contactFromForm(r))
 	// Every check shows the form again with what was typed, so nothing the
 	// visitor entered is lost, whichever check stops the submit.
-	if status, msg := s.checkHuman(r, d); msg != "" {
-		s.pages.Render(w, r, status, stepPage(s.contactStepView(contact, map[string]string{formError: msg})))
-		return nil
-	}
 	if !contact.Consent && given(contact) {
 		// Details typed, box not ticked: ask once rather than refuse.
 		v := s.contactStepView(contact, nil)
@@ -122,6 +118,8 @@ func (s *Server) submitDraft(w http.ResponseWriter, r *http.Request, d *assessme
 		Answers:              answers,
 		Result:               rules.Evaluate(q, answers),
 		Contact:              contact,
+		Source:               d.Source,
+		PossiblyAutomated:    s.looksAutomated(r, d),
 		CreatedAt:            now,
 	}
 	finished := assessment.StepView{Visitor: funnelVisitor(d), Step: s.funnel().Finished(), At: now}
@@ -156,18 +154,15 @@ const honeypotField = "website"
 // formError keys a message about the whole form rather than one field.
 const formError = "_form"
 
-// checkHuman holds back submits that no person makes: the hidden field
+// looksAutomated tells submits that no person makes: the hidden field
 // filled in, or the whole assessment answered faster than it can be read.
-// It returns the status and message for the visitor, or "" to go ahead.
-// The answers stay saved, so a person caught by mistake just submits again.
-func (s *Server) checkHuman(r *http.Request, d *assessment.Draft) (int, string) {
+// Such a submit is still accepted and its founder sees their result (a
+// person must never be accused, or refused for answering fast); it is only
+// marked, so the owner is not notified and the dashboard leaves it out.
+func (s *Server) looksAutomated(r *http.Request, d *assessment.Draft) bool {
 	if r.PostForm.Get(honeypotField) != "" {
-		return http.StatusUnprocessableEntity, "Your browser filled in a field that is meant to stay empty. " +
-			"Please check your details and submit again."
+		return true
 	}
-	if min := s.cfg.MinCompletionTime; min > 0 && s.now().Sub(d.CreatedAt) < min {
-		return http.StatusTooManyRequests, "That was quicker than a person can read the questions, so we held it back. " +
-			"Your answers are saved: take a moment, then submit again."
-	}
-	return 0, ""
+	min := s.cfg.MinCompletionTime
+	return min > 0 && s.now().Sub(d.CreatedAt) < min
 }

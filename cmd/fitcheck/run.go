@@ -54,27 +54,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	return err
 }
 
-func validate(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, fs, err := parseConfig("fitcheck validate", args, getenv, stderr)
-	if err != nil {
-		return err
-	}
-	path := cfg.Questionnaire
-	if fs.NArg() > 0 {
-		path = fs.Arg(0)
-	}
-	q, err := loadQuestionnaire(path)
-	if err != nil {
-		return err
-	}
-	if path == "" {
-		path = "embedded questionnaire"
-	}
-	fmt.Fprintf(stdout, "%s is valid: %d steps, %d questions, %d criteria, %d rules; all %d examples give their expected outcome (version %s)\n",
-		path, len(q.Steps), q.QuestionCount(), len(q.Criteria), len(q.Rules), len(q.Examples), q.Version[:12])
-	return nil
-}
-
 func serve(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
 	cfg, _, err := parseConfig("fitcheck serve", args, getenv, stderr)
 	if err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
@@ -215,6 +216,51 @@ func TestValidate(t *testing.T) {
 	// The serve command refuses the same file before listening.
 	if err := run(t.Context(), []string{"-questionnaire", broken, "-db", filepath.Join(dir, "x.db")}, func(string) string { return "" }, strings.NewReader(""), &out, &out); err == nil {
 		t.Errorf("serve with a broken questionnaire = nil, want an error")
+	}
+}
+
+// TestValidatePrintsDecisiveAndNearMiss checks that validate shows, for
+// each example, what decided it and which single answer would change it,
+// or that none would.
+func TestValidatePrintsDecisiveAndNearMiss(t *testing.T) {
+	fixture := filepath.Join("..", "..", "rules", "testdata", "nearmiss.yaml")
+	var out bytes.Buffer
+	if err := run(t.Context(), []string{"validate", fixture}, func(string) string { return "" }, strings.NewReader(""), &out, &out); err != nil {
+		t.Fatalf("validate %s = %v", fixture, err)
+	}
+	want := []string{
+		`example "Level five": book-a-call (rule top)`,
+		"  decided by: signal is strong (level=5 +4)",
+		"  would change: level [5] -> [4] gives worth-a-conversation",
+		"  would change: level [5] -> [2] gives narrow-scope",
+		`example "Loud early and late": hire-a-pm (rule loud)`,
+		"  decided by: noise is strong (early=loud +5, late=loud +5)",
+		"  clear-cut: no single answer changes the outcome",
+	}
+	if got := out.String(); !strings.Contains(got, strings.Join(want[:4], "\n")) || !strings.Contains(got, strings.Join(want[4:], "\n")) {
+		t.Errorf("validate output =\n%s\nwant it to contain\n%s", got, strings.Join(want, "\n"))
+	}
+
+	// The default content: every example gets its block, and the bridge to
+	// a permanent hire names the gap among what decided it.
+	out.Reset()
+	if err := run(t.Context(), []string{"validate"}, func(string) string { return "" }, strings.NewReader(""), &out, &out); err != nil {
+		t.Fatalf("validate = %v", err)
+	}
+	q, err := loadQuestionnaire("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ex := range q.Examples {
+		if !strings.Contains(out.String(), fmt.Sprintf("example %q: %s (rule ", ex.Name, ex.Expect)) {
+			t.Errorf("validate output has no block for example %q", ex.Name)
+		}
+	}
+	bridge := `example "Our Head of Product left; a permanent hire is budgeted but months away, and nobody owns the calls meanwhile": book-a-call (rule clear-fit)` +
+		"\n  decided by: between-stages is strong (decisions=founders-strain +2, stage=scaling +1)" +
+		"\n  decided by: interim-gap is strong (full-time=hiring-gap +4)"
+	if !strings.Contains(out.String(), bridge) {
+		t.Errorf("validate output lacks\n%s\ngot\n%s", bridge, out.String())
 	}
 }
 

@@ -1,0 +1,212 @@
+package rules
+
+import (
+	"slices"
+
+	"sessionplayer.studio/fitcheck/assessment"
+)
+
+// op is what a compiled condition tests.
+type op uint8
+
+const (
+	opAlways op = iota // a rule without a condition
+	opAtLeast
+	opBelow
+	opIs
+	opIncludes
+	opAll
+	opAny
+	opNot
+	opCount
+	opNever // a condition in no known form; Parse rejects these
+)
+
+// cond is a rule's condition with its criterion and level ids resolved to
+// positions, so that testing it, once per alternative in the near-miss
+// search, costs integer comparisons rather than lookups by name.
+type cond struct {
+	op    op
+	crit  int32 // criterion tests: index into input.ranks, or -1 if unknown
+	rank  int32 // criterion tests: the level's rank (-1 if unknown)
+	count int32
+	src   *assessment.Condition // answer tests read their question and option here
+	parts []cond                // all, any, of; not has exactly one
+}
+
+// compileRules resolves every rule's condition, in rule order. All the
+// compiled conditions share one allocation: Evaluate compiles on every
+// call, so compiling must cost next to nothing.
+func compileRules(q *assessment.Questionnaire) []cond {
+	n := len(q.Rules)
+	for i := range q.Rules {
+		if w := q.Rules[i].When; w != nil {
+			n += parts(w)
+		}
+	}
+	pool := make([]cond, n)
+	next := len(q.Rules)
+	for i := range q.Rules {
+		if w := q.Rules[i].When; w != nil {
+			pool[i] = compile(q, w, pool, &next)
+		}
+	}
+	return pool[:len(q.Rules)]
+}
+
+// parts counts the conditions nested below c.
+func parts(c *assessment.Condition) int {
+	n := 0
+	for _, group := range [][]assessment.Condition{c.All, c.Any, c.Of} {
+		for i := range group {
+			n += 1 + parts(&group[i])
+		}
+	}
+	if c.Not != nil {
+		n += 1 + parts(c.Not)
+	}
+	return n
+}
+
+// compile resolves c, taking the room for its parts from pool at *next.
+func compile(q *assessment.Questionnaire, c *assessment.Condition, pool []cond, next *int) cond {
+	reserve := func(o op, n int) cond {
+		out := cond{op: o, parts: pool[*next : *next+n : *next+n], count: int32(c.Count)}
+		*next += n
+		return out
+	}
+	group := func(o op, cs []assessment.Condition) cond {
+		out := reserve(o, len(cs))
+		for i := range cs {
+			out.parts[i] = compile(q, &cs[i], pool, next)
+		}
+		return out
+	}
+	switch {
+	case c.Criterion != "":
+		crit := int32(criterionIndex(q, c.Criterion))
+		if c.AtLeast != "" {
+			return cond{op: opAtLeast, crit: crit, rank: int32(q.LevelRank(c.AtLeast))}
+		}
+		return cond{op: opBelow, crit: crit, rank: int32(q.LevelRank(c.Below))}
+	case c.Question != "":
+		if c.Is != "" {
+			return cond{op: opIs, src: c}
+		}
+		return cond{op: opIncludes, src: c}
+	case len(c.All) > 0:
+		return group(opAll, c.All)
+	case len(c.Any) > 0:
+		return group(opAny, c.Any)
+	case c.Not != nil:
+		out := reserve(opNot, 1)
+		out.parts[0] = compile(q, c.Not, pool, next)
+		return out
+	case len(c.Of) > 0:
+		return group(opCount, c.Of)
+	}
+	return cond{op: opNever}
+}
+
+// criterionIndex is a criterion's position in q.Criteria, or -1.
+func criterionIndex(q *assessment.Questionnaire, id string) int {
+	for i := range q.Criteria {
+		if q.Criteria[i].ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// input is what conditions are tested against: each criterion's level
+// rank, in q.Criteria's order, and the answers. The near-miss search reuses
+// one input for every alternative, changing ranks and one answer in place
+// rather than copying the answers.
+type input struct {
+	q       *assessment.Questionnaire
+	rules   []cond // compileRules(q)
+	ranks   []int
+	answers answerView
+}
+
+func newInput(q *assessment.Questionnaire, criteria []assessment.CriterionResult, answers assessment.Answers) *input {
+	ranks := make([]int, len(criteria))
+	for i, c := range criteria {
+		ranks[i] = c.LevelRank
+	}
+	return &input{q: q, rules: compileRules(q), ranks: ranks, answers: answerView{base: answers}}
+}
+
+// answerView is a set of answers with, optionally, one question's answer
+// replaced: a near-miss alternative without a copy of the whole map.
+type answerView struct {
+	base     assessment.Answers
+	question string // "" when nothing is replaced
+	values   []string
+}
+
+func (v answerView) get(question string) []string {
+	if v.question != "" && question == v.question {
+		return v.values
+	}
+	return v.base[question]
+}
+
+// firstRule is the index of the first rule whose condition holds, or -1.
+func (in *input) firstRule() int {
+	for i := range in.rules {
+		if in.holds(&in.rules[i]) {
+			return i
+		}
+	}
+	return -1
+}
+
+// rank is a criterion's level rank; an unknown criterion is at the lowest.
+func (in *input) rank(crit int32) int32 {
+	if crit < 0 {
+		return 0
+	}
+	return int32(in.ranks[crit])
+}
+
+func (in *input) holds(c *cond) bool {
+	switch c.op {
+	case opAlways:
+		return true
+	case opAtLeast:
+		return in.rank(c.crit) >= c.rank
+	case opBelow:
+		return in.rank(c.crit) < c.rank
+	case opIs:
+		values := in.answers.get(c.src.Question)
+		return len(values) > 0 && values[0] == c.src.Is
+	case opIncludes:
+		return slices.Contains(in.answers.get(c.src.Question), c.src.Includes)
+	case opAll:
+		for i := range c.parts {
+			if !in.holds(&c.parts[i]) {
+				return false
+			}
+		}
+		return true
+	case opAny:
+		for i := range c.parts {
+			if in.holds(&c.parts[i]) {
+				return true
+			}
+		}
+		return false
+	case opNot:
+		return !in.holds(&c.parts[0])
+	case opCount:
+		n := 0
+		for i := range c.parts {
+			if in.holds(&c.parts[i]) {
+				n++
+			}
+		}
+		return n >= int(c.count)
+	}
+	return false
+}

@@ -1,0 +1,101 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"sessionplayer.studio/fitcheck/assessment"
+)
+
+// Where founders came from: the first-touch utm_* parameters of the link
+// that brought them to the landing page, and the host (never the path) of
+// the page that linked to it. Nothing else about the visitor is kept. The
+// landing page carries them into the Start form; Start keeps them in the
+// session until the draft is stored with its first answers (session.go),
+// and the submit carries them into the assessment (data.SubmitDraft).
+
+// attributionFields are the landing page's hidden Start fields, by the
+// query parameter each comes from.
+var attributionFields = []string{"utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"}
+
+// refField carries the referring host into the Start form.
+const refField = "ref"
+
+// attributionFrom reads the landing page's request: its utm_* parameters,
+// and the host of another site that linked to it.
+func (s *Server) attributionFrom(r *http.Request) assessment.Attribution {
+	q := r.URL.Query()
+	a := assessment.Attribution{
+		UTMSource: q.Get("utm_source"), UTMMedium: q.Get("utm_medium"), UTMCampaign: q.Get("utm_campaign"),
+		UTMTerm: q.Get("utm_term"), UTMContent: q.Get("utm_content"),
+		ReferrerHost: referrerHost(r),
+	}
+	return a.Bounded()
+}
+
+// referrerHost is the host of the page that linked here, when it is another
+// site's; "" for none, for an unreadable one and for our own pages.
+func referrerHost(r *http.Request) string {
+	ref, err := url.Parse(r.Header.Get("Referer"))
+	if err != nil || ref.Host == "" || (ref.Scheme != "http" && ref.Scheme != "https") {
+		return ""
+	}
+	host := strings.ToLower(ref.Hostname())
+	if own := strings.ToLower(r.Host); host == own || strings.HasPrefix(own, host+":") {
+		return ""
+	}
+	return host
+}
+
+// attributionFields of a, for the Start form's hidden inputs.
+func attributionInputs(a assessment.Attribution) []hiddenInput {
+	var out []hiddenInput
+	for _, f := range []hiddenInput{
+		{"utm_source", a.UTMSource}, {"utm_medium", a.UTMMedium}, {"utm_campaign", a.UTMCampaign},
+		{"utm_term", a.UTMTerm}, {"utm_content", a.UTMContent}, {refField, a.ReferrerHost},
+	} {
+		if f.Value != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// hiddenInput is one hidden form field.
+type hiddenInput struct {
+	Name  string
+	Value string
+}
+
+// attributionPosted reads the Start form's attribution fields.
+func attributionPosted(r *http.Request) assessment.Attribution {
+	f := r.PostForm
+	return assessment.Attribution{
+		UTMSource: f.Get("utm_source"), UTMMedium: f.Get("utm_medium"), UTMCampaign: f.Get("utm_campaign"),
+		UTMTerm: f.Get("utm_term"), UTMContent: f.Get("utm_content"), ReferrerHost: f.Get(refField),
+	}.Bounded()
+}
+
+// sourceKey holds a draft's attribution in the session until the draft is
+// stored. Only visitors who came by a tagged or referring link carry it,
+// and only until their first answers are saved.
+const sourceKey = "src"
+
+func keepAttribution(values map[any]any, a assessment.Attribution) {
+	if a.IsZero() {
+		return
+	}
+	if b, err := json.Marshal(a); err == nil {
+		values[sourceKey] = string(b)
+	}
+}
+
+func attributionOf(values map[any]any) assessment.Attribution {
+	var a assessment.Attribution
+	if s, ok := values[sourceKey].(string); ok {
+		json.Unmarshal([]byte(s), &a)
+	}
+	return a.Bounded()
+}
