@@ -211,11 +211,20 @@ func (c *checker) checkOutcomes() {
 		c.required(np, "title", o.NextStep.Title)
 		c.required(np, "body", o.NextStep.Body)
 		switch o.NextStep.Action {
-		case ActionBook, ActionRetake, ActionContact:
+		case ActionBook, ActionMessage, ActionChecklist, ActionRetake, ActionContact:
 			c.required(np, "action_label", o.NextStep.ActionLabel)
 		case ActionNone:
 		default:
-			c.add(at(np, "action"), "outcome %q: action must be book, retake, contact or none, not %q", o.ID, o.NextStep.Action)
+			c.add(at(np, "action"), "outcome %q: action must be book, message, checklist, retake or none, not %q", o.ID, o.NextStep.Action)
+		}
+		for j, also := range o.NextStep.Also {
+			ap := at(np, "also", j)
+			switch also.Action {
+			case ActionBook, ActionMessage, ActionChecklist, ActionRetake:
+				c.required(ap, "label", also.Label)
+			default:
+				c.add(at(ap, "action"), "outcome %q: a further action must be book, message, checklist or retake, not %q", o.ID, also.Action)
+			}
 		}
 	}
 	for _, id := range OutcomeIDs {

@@ -173,11 +173,27 @@ type Action string
 
 // The actions an outcome may offer.
 const (
-	ActionBook    Action = "book"    // the owner's booking link
-	ActionRetake  Action = "retake"  // start the assessment again
-	ActionContact Action = "contact" // the owner's booking link, framed as a note
-	ActionNone    Action = "none"
+	ActionBook      Action = "book"      // the owner's booking page (the message form when there is none)
+	ActionMessage   Action = "message"   // the result page's message form, to the owner
+	ActionChecklist Action = "checklist" // the next step's points as a printable one-page checklist
+	ActionRetake    Action = "retake"    // a new assessment, pre-filled with this one's answers
+	ActionContact   Action = "contact"   // older files' word for message; read as ActionMessage
+	ActionNone      Action = "none"
 )
+
+// Is reports whether a is the action b, reading older files' names.
+func (a Action) Is(b Action) bool {
+	if a == ActionContact {
+		a = ActionMessage
+	}
+	return a == b
+}
+
+// ActionLink is one further thing a founder can do after an outcome.
+type ActionLink struct {
+	Action Action `yaml:"action"`
+	Label  string `yaml:"label"`
+}
 
 // NextStep is what a founder is invited to do after reading an outcome.
 type NextStep struct {
@@ -186,6 +202,8 @@ type NextStep struct {
 	Points      []string `yaml:"points"`
 	Action      Action   `yaml:"action"`
 	ActionLabel string   `yaml:"action_label"`
+	// Also lists further actions, shown after the main one.
+	Also []ActionLink `yaml:"also"`
 }
 
 // Rule picks an outcome when its condition holds. Rules are tried in file

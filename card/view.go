@@ -73,7 +73,11 @@ type Bar struct {
 	LevelLabel string
 }
 
-// verdicts are the badge's words per family, short enough to read at a glance.
+// Verdict is the badge's words for a family, short enough to read at a
+// glance; the result page's badge uses the same.
+func (f Family) Verdict() string { return verdicts[f] }
+
+// verdicts are the badge's words per family.
 var verdicts = map[Family]string{
 	Fit:       "Strong fit",
 	Explore:   "Worth exploring",

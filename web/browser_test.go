@@ -150,8 +150,8 @@ func founderJourney(tb *tab) string {
 	if got := tb.text(`[data-testid=headline]`); got != want.Headline {
 		t.Errorf("%s: result headline = %q, want %q", tb.mode.name, got, want.Headline)
 	}
-	if got := eval[string](tb, `document.querySelector('[data-testid=action]').href`); got != bookingURL {
-		t.Errorf("%s: booking button leads to %q, want %q", tb.mode.name, got, bookingURL)
+	if got := eval[string](tb, `document.querySelector('[data-testid=primary-action]').href`); !strings.HasSuffix(got, "/book") {
+		t.Errorf("%s: booking button leads to %q, want the result's /book, which pre-fills %s", tb.mode.name, got, bookingURL)
 	}
 	if !tb.exists(`[data-testid=chart]`) || !tb.exists(`[data-testid=reason]`) {
 		t.Errorf("%s: result has no chart or no reason", tb.mode.name)

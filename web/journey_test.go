@@ -2,19 +2,23 @@ package web_test
 
 import (
 	"encoding/json"
+	"math"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
 	"sessionplayer.studio/fitcheck/assessment"
+	"sessionplayer.studio/fitcheck/web"
 )
 
 // TestJourneyReachesEveryOutcome walks the whole assessment through the
 // HTML forms, once per example in the default content, and checks the
 // stored result page and its JSON twin.
 func TestJourneyReachesEveryOutcome(t *testing.T) {
-	s := mustStart(t, withBooking("https://cal.example.com/gregory"), withBaseURL("https://fit.example.com"))
+	// Walking every example posts more than a visitor would in a minute.
+	s := mustStart(t, withBooking("https://cal.example.com/gregory"), withBaseURL("https://fit.example.com"),
+		func(c *web.Config) { c.PublicPostsPerMinute = math.MaxInt32 })
 	reached := map[string]bool{}
 	for _, ex := range s.q.Examples {
 		t.Run(ex.Name, func(t *testing.T) {
@@ -43,8 +47,12 @@ func TestJourneyReachesEveryOutcome(t *testing.T) {
 				t.Errorf("share link = %q, want absolute link to %s", share, done.location)
 			}
 			if want.NextStep.Action == assessment.ActionBook {
-				if got := attr(byTestID(result.doc, "action"), "href"); got != "https://cal.example.com/gregory" {
-					t.Errorf("booking button href = %q, want the booking URL", got)
+				href := attr(byTestID(result.doc, "primary-action"), "href")
+				if href != done.location+"/book" {
+					t.Errorf("booking button href = %q, want %s/book", href, done.location)
+				}
+				if book := v.get(href); book.status != http.StatusSeeOther || !strings.HasPrefix(book.location, "https://cal.example.com/gregory?") {
+					t.Errorf("GET %s = %d %q, want 303 to the booking page, pre-filled", href, book.status, book.location)
 				}
 			}
 

@@ -290,7 +290,7 @@ func landingPage(v landingView) templ.Component {
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = page.Layout(page.Meta{Title: v.Title, Description: firstOr(v.Summary, ""), Preview: v.Preview, NoForm: true}).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = page.Layout(page.Meta{Title: v.Title, Description: firstOr(v.Summary, ""), Preview: v.Preview, NoForm: true, Landing: true}).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

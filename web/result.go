@@ -3,13 +3,16 @@ package web
 import (
 	"log/slog"
 	"net/http"
+	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
 
 	"sessionplayer.studio/fitcheck/assessment"
+	"sessionplayer.studio/fitcheck/card"
 	"sessionplayer.studio/fitcheck/web/httpx"
 	"sessionplayer.studio/fitcheck/web/page"
 )
@@ -40,50 +43,152 @@ func (s *Server) result(w http.ResponseWriter, r *http.Request) error {
 		return s.pages.WriteJSON(w, r, http.StatusOK, resultJSON(a))
 	}
 	q := s.forms.Find(r.Context(), a.QuestionnaireVersion)
-	d, err := s.findDraft(r)
-	own := err == nil && d.AssessmentToken == a.Token
-	s.pages.Render(w, r, http.StatusOK, resultPage(s.resultView(r, q, a, own)))
+	v := s.resultView(r, q, a, s.ownsResult(r, a))
+	v.Message.Sent = r.URL.Query().Get("sent") == "message"
+	s.pages.Render(w, r, http.StatusOK, resultPage(v))
 	return nil
 }
 
-// resultView is a result's page; own is whether the visitor made it.
+// resultView is a result's page; own is whether the visitor made it. A
+// page for someone else (own false) is the shared view, the same for
+// everyone with the link, and may be kept (kept.go).
 func (s *Server) resultView(r *http.Request, q *assessment.Questionnaire, a *assessment.Assessment, own bool) resultView {
+	path := page.ResultURL(a.Token)
+	family := card.FamilyOf(a.Result.Outcome)
 	v := resultView{
 		Token:        a.Token,
-		ShareURL:     httpx.AbsoluteURL(s.cfg.BaseURL, r, page.ResultURL(a.Token)),
-		JSONURL:      page.ResultURL(a.Token) + ".json",
-		DeleteURL:    page.ResultURL(a.Token) + "/delete",
+		Path:         path,
+		ShareURL:     httpx.AbsoluteURL(s.cfg.BaseURL, r, path),
+		JSONURL:      path + ".json",
+		Family:       string(family),
+		Verdict:      family.Verdict(),
 		Reason:       a.Result.Reason,
 		Criteria:     page.CriterionViews(q, a.Result),
+		Chart:        page.NewChart(q, a.Result),
+		Decisive:     decisiveViews(a.Result),
+		NearMiss:     nearMissViews(q, a.Result),
+		Computed:     a.Result.NearMiss != nil,
 		CreatedAt:    a.CreatedAt.Format("2 January 2006"),
 		CreatedAtISO: a.CreatedAt.UTC().Format(time.RFC3339),
 		Version:      a.QuestionnaireVersion,
+		IsOwn:        own,
+		Owner:        s.owner(),
+		OwnerName:    q.Owner.FirstName(),
 	}
-	v.Chart = page.NewChart(v.Criteria)
 	if o, ok := q.Outcome(a.Result.Outcome); ok {
 		v.Headline = o.Headline
 		v.Summary = page.Paragraphs(o.Summary)
 		v.NextStep = o.NextStep
 		v.NextBody = page.Paragraphs(o.NextStep.Body)
-		v.ActionURL = s.actionURL(o.NextStep.Action)
+		v.Primary = s.actionView(path, o.NextStep.Action, o.NextStep.ActionLabel, v.OwnerName)
+		for _, also := range o.NextStep.Also {
+			v.Also = append(v.Also, s.actionView(path, also.Action, also.Label, v.OwnerName))
+		}
 	}
-	v.IsOwn = own
+	if !own {
+		// Whoever opens a shared link is invited to take it themselves.
+		v.Primary = actionView{Kind: "link", URL: "/", Label: "Take it yourself"}
+		v.Also = nil
+	}
+	v.WantsMessage = v.Primary.Kind == "message" || slices.ContainsFunc(v.Also, func(a actionView) bool { return a.Kind == "message" })
+	v.Share = shareLinks(v.ShareURL, v.Headline)
 	// The preview is written for whoever the link is shared with.
-	v.Preview = s.preview(r, page.ResultURL(a.Token), page.ResultURL(a.Token)+"/card.png",
+	v.Preview = s.preview(r, path, path+"/card.png",
 		"A fitcheck result: "+v.Headline+", with the criteria behind it as bars",
 		"A fitcheck result: "+v.Headline+". "+a.Result.Reason)
 	return v
 }
 
-// actionURL is where an outcome's button leads; "" hides the button.
-func (s *Server) actionURL(a assessment.Action) string {
-	switch a {
-	case assessment.ActionBook, assessment.ActionContact:
-		return s.cfg.BookingURL
-	case assessment.ActionRetake:
-		return "/"
+// actionView is one thing the result page offers: a link, a form button
+// (retake), or the way to the message form.
+type actionView struct {
+	Kind  string // "link", "retake" (a form posting to URL) or "message" (a link to the form)
+	URL   string
+	Label string
+}
+
+// actionView is where an outcome's action leads for the result at path.
+// The booking page goes through /book, which records the click and
+// pre-fills it; without one, the founder can still write.
+func (s *Server) actionView(path string, a assessment.Action, label, owner string) actionView {
+	switch {
+	case a.Is(assessment.ActionBook) && s.cfg.BookingURL != "":
+		return actionView{Kind: "link", URL: path + "/book", Label: label}
+	case a.Is(assessment.ActionBook):
+		return actionView{Kind: "message", URL: "#message", Label: "Write to " + owner}
+	case a.Is(assessment.ActionMessage):
+		return actionView{Kind: "message", URL: "#message", Label: label}
+	case a.Is(assessment.ActionChecklist):
+		return actionView{Kind: "link", URL: path + "/checklist", Label: label}
+	case a.Is(assessment.ActionRetake):
+		return actionView{Kind: "retake", URL: path + "/retake", Label: label}
 	}
-	return ""
+	return actionView{}
+}
+
+// decisiveView is one criterion that decided the verdict, in words.
+type decisiveView struct {
+	Label   string
+	Level   string
+	Answers []string
+}
+
+func decisiveViews(res assessment.Result) []decisiveView {
+	var out []decisiveView
+	for _, d := range res.Decisive {
+		dv := decisiveView{Label: d.Label}
+		if c, ok := res.Criterion(d.Criterion); ok {
+			dv.Level = c.LevelLabel
+		}
+		for _, a := range d.Answers {
+			dv.Answers = append(dv.Answers, a.Answer)
+		}
+		out = append(out, dv)
+	}
+	return out
+}
+
+// nearMissView is one answer that, changed, would change the verdict.
+type nearMissView struct {
+	Prompt  string
+	Answer  string
+	Removed bool // the change unticks Answer rather than picking it
+	Outcome string
+}
+
+func nearMissViews(q *assessment.Questionnaire, res assessment.Result) []nearMissView {
+	var out []nearMissView
+	for _, n := range res.NearMiss {
+		nv := nearMissView{Prompt: n.Prompt, Answer: n.Answer, Removed: len(n.To) < len(n.From), Outcome: n.Outcome}
+		if o, ok := q.Outcome(n.Outcome); ok {
+			nv.Outcome = o.Headline
+		}
+		out = append(out, nv)
+	}
+	return out
+}
+
+// shareView is the share row's ready-made links.
+type shareView struct {
+	MailTo   string
+	LinkedIn string
+	Slack    string // a line to paste into Slack
+}
+
+func shareLinks(shareURL, headline string) shareView {
+	subject := "Our fitcheck result"
+	body := headline + ": " + shareURL
+	return shareView{
+		MailTo:   "mailto:?subject=" + url.PathEscape(subject) + "&body=" + url.PathEscape(body),
+		LinkedIn: "https://www.linkedin.com/sharing/share-offsite/?url=" + url.QueryEscape(shareURL),
+		Slack:    "fitcheck says: " + headline + " " + shareURL,
+	}
+}
+
+// ownsResult reports whether the visitor's session made result a.
+func (s *Server) ownsResult(r *http.Request, a *assessment.Assessment) bool {
+	d, err := s.findDraft(r)
+	return err == nil && d.AssessmentToken == a.Token
 }
 
 // The JSON twin of a result page. It never carries contact details.
@@ -105,9 +210,11 @@ type criterionDoc struct {
 }
 
 type explanationDoc struct {
-	Rule     string       `json:"rule"`
-	Reason   string       `json:"reason"`
-	Criteria []movedByDoc `json:"criteria"`
+	Rule     string                `json:"rule"`
+	Reason   string                `json:"reason"`
+	Criteria []movedByDoc          `json:"criteria"`
+	Decisive []assessment.Decisive `json:"decisive"`
+	NearMiss []assessment.NearMiss `json:"near_miss"`
 }
 
 type movedByDoc struct {
@@ -118,9 +225,10 @@ type movedByDoc struct {
 
 func resultJSON(a *assessment.Assessment) resultDoc {
 	doc := resultDoc{
-		Outcome:              a.Result.Outcome,
-		Criteria:             []criterionDoc{},
-		Explanation:          explanationDoc{Rule: a.Result.Rule, Reason: a.Result.Reason, Criteria: []movedByDoc{}},
+		Outcome:  a.Result.Outcome,
+		Criteria: []criterionDoc{},
+		Explanation: explanationDoc{Rule: a.Result.Rule, Reason: a.Result.Reason, Criteria: []movedByDoc{},
+			Decisive: orEmpty(a.Result.Decisive), NearMiss: orEmpty(a.Result.NearMiss)},
 		CreatedAt:            a.CreatedAt.UTC(),
 		QuestionnaireVersion: a.QuestionnaireVersion,
 	}
@@ -162,20 +270,39 @@ func (s *Server) deleteOwnResult(w http.ResponseWriter, r *http.Request) error {
 // resultView is a result page.
 type resultView struct {
 	Token        string
+	Path         string
 	ShareURL     string
-	Preview      page.Preview
 	JSONURL      string
-	DeleteURL    string
+	Preview      page.Preview
+	Family       string // fit, explore or elsewhere: the badge's look
+	Verdict      string // the badge's words
 	Headline     string
 	Summary      []string
 	Reason       string
+	Primary      actionView
+	Also         []actionView
+	WantsMessage bool // the message form is one of the page's actions
+	Message      messageForm
+	Decisive     []decisiveView
+	NearMiss     []nearMissView
+	Computed     bool // the near-miss was computed (results stored before it was not)
 	Criteria     []page.CriterionView
 	Chart        page.ChartView
 	NextStep     assessment.NextStep
 	NextBody     []string
-	ActionURL    string
+	Share        shareView
 	CreatedAt    string
 	CreatedAtISO string
 	IsOwn        bool
+	Owner        page.OwnerView
+	OwnerName    string
 	Version      string
+}
+
+// orEmpty writes a list stored before it existed (nil) as [] in JSON.
+func orEmpty[T any](list []T) []T {
+	if list == nil {
+		return []T{}
+	}
+	return list
 }

@@ -16,11 +16,11 @@ import (
 // choices and one short text) is well under this.
 const maxFormBytes = 64 << 10
 
-// contentSecurityPolicy allows nothing but our own stylesheet: the site has
-// no scripts at all, so none may run, inline or otherwise. connect-src
-// 'self' opens nothing while no script can run; it lets tools that read
+// contentSecurityPolicy allows nothing but our own files: the stylesheets
+// and the result page's one small script (copy and print buttons); no
+// inline script or style may run. connect-src 'self' lets tools that read
 // /robots.txt from inside the page (Lighthouse's SEO audit) do so.
-const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
 	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
 // Handler is the whole surface of the site, listed in one place: every
@@ -51,10 +51,13 @@ func (s *Server) Handler() http.Handler {
 		r.Post("/step/{n}", serve(s.saveStep))
 		r.Post(stepURL(len(s.forms.Current().Steps)+1), serve(s.submit)) // the contact step's post submits
 		r.Post("/r/{token}/delete", serve(s.deleteOwnResult))
+		r.Post("/r/{token}/message", serve(s.sendMessage))
+		r.Post("/r/{token}/retake", serve(s.retake))
 	})
 	r.Get("/r/{token}", serve(s.result)) // and /r/{token}.json
 	r.Get("/r/{token}/card.png", serve(s.resultCard))
 	r.Get("/r/{token}/book", serve(s.book))
+	r.Get("/r/{token}/checklist", serve(s.checklist))
 	r.Route("/hooks", func(r chi.Router) { // server to server: signed, and exempt from the cross-origin check
 		r.Post("/cal", s.calHook)
 		r.Post("/calendly", s.calendlyHook)

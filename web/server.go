@@ -42,6 +42,7 @@ type visitorStore interface {
 	FindAssessment(ctx context.Context, token string) (*assessment.Assessment, error)
 	RecordStepView(ctx context.Context, visitor string, step int, now time.Time) error
 	bookingStore
+	messageStore
 }
 
 // Config is what the server needs to know about its deployment.

@@ -149,7 +149,8 @@ func TestResultPageIsNotIndexed(t *testing.T) {
 	s := mustStart(t)
 	v := s.newVisitor()
 	v.answerAll(exampleAnswers(t, s.q, assessment.NarrowScope))
-	res := v.get(v.submitContact(url.Values{}).location)
+	path := v.submitContact(url.Values{}).location
+	res := v.get(path)
 	var robots string
 	walk(res.doc, func(n *htmlNode) bool {
 		if n.Data == "meta" && attr(n, "name") == "robots" {
@@ -170,9 +171,9 @@ func TestResultPageIsNotIndexed(t *testing.T) {
 	if want := mustOutcome(t, s.q, assessment.NarrowScope).Headline; !strings.Contains(ogTitle, want) {
 		t.Errorf("og:title = %q, want the outcome headline %q for link previews", ogTitle, want)
 	}
-	// narrow-scope invites a retake: its button leads back to the start.
-	if href := attr(byTestID(res.doc, "action"), "href"); href != "/" {
-		t.Errorf("narrow-scope action = %q, want / (retake)", href)
+	// narrow-scope invites a retake: its button starts one, pre-filled.
+	if btn := byTestID(res.doc, "primary-action"); btn == nil || btn.Parent == nil || attr(btn.Parent, "action") != path+"/retake" {
+		t.Errorf("narrow-scope primary action is not a form posting to %s/retake", path)
 	}
 }
 

@@ -116,7 +116,7 @@ func (s *Server) submitDraft(w http.ResponseWriter, r *http.Request, d *assessme
 		Token:                httpx.RandomToken(18),
 		QuestionnaireVersion: q.Version,
 		Answers:              answers,
-		Result:               rules.Evaluate(q, answers),
+		Result:               rules.EvaluateWithNearMiss(q, answers),
 		Contact:              contact,
 		Source:               d.Source,
 		PossiblyAutomated:    s.looksAutomated(r, d),

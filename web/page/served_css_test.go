@@ -11,7 +11,7 @@ var cssComment = regexp.MustCompile(`(?s)/\*.*?\*/`)
 // TestServedCSSKeepsEveryRule guards the minifier against eating a rule:
 // the served stylesheets have as many rule blocks as their sources.
 func TestServedCSSKeepsEveryRule(t *testing.T) {
-	for _, name := range []string{"style.css", "form.css", "admin.css"} {
+	for _, name := range []string{"style.css", "form.css", "result.css", "admin.css"} {
 		src, err := staticFiles.ReadFile("static/" + name)
 		if err != nil {
 			t.Fatal(err)

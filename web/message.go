@@ -1,0 +1,99 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/mail"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/go-chi/chi/v5"
+
+	"sessionplayer.studio/fitcheck/assessment"
+	"sessionplayer.studio/fitcheck/web/page"
+)
+
+// The result page's message form: a founder writes to the owner (a
+// question, a note, or a request for a call when there is no booking page).
+// The message is stored with the assessment and announced through the
+// outbox in the same commit (data.AddMessage).
+
+// messageStore is what the message form needs from storage.
+type messageStore interface {
+	AddMessage(ctx context.Context, m *assessment.Message) error
+}
+
+// maxMessageChars bounds a message: a few paragraphs, not a document.
+const maxMessageChars = 2000
+
+// messageForm is the message form as posted, with a message per field to fix.
+type messageForm struct {
+	Body    string
+	Email   string
+	Consent bool
+	Errors  map[string]string
+	Sent    bool // the message was stored: say so
+}
+
+func messageFromForm(r *http.Request) messageForm {
+	f := r.PostForm
+	return messageForm{Body: assessment.CleanText(f.Get("message")), Email: assessment.CleanText(f.Get("email")),
+		Consent: f.Get("consent") == "yes", Errors: map[string]string{}}
+}
+
+// check fills Errors: a message needs words, and an email with consent, so
+// that it can be answered.
+func (m *messageForm) check(owner string) {
+	switch n := utf8.RuneCountInString(m.Body); {
+	case !utf8.ValidString(m.Body):
+		m.Errors["message"] = "That text could not be read. Please type it again."
+	case n == 0:
+		m.Errors["message"] = "Write a few words for " + owner + "."
+	case n > maxMessageChars:
+		m.Errors["message"] = fmt.Sprintf("Please keep this to %d characters or fewer (this one has %d).", maxMessageChars, n)
+	}
+	if addr, err := mail.ParseAddress(m.Email); m.Email == "" || err != nil || addr.Address != m.Email || !strings.Contains(m.Email, ".") {
+		m.Errors["email"] = "Add the email " + owner + " should answer, like name@company.com."
+	}
+	if !m.Consent {
+		m.Errors["consent"] = "Tick this so " + owner + " may use your email to answer."
+	}
+}
+
+// sendMessage serves POST /r/{token}/message.
+func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request) error {
+	token := chi.URLParam(r, "token")
+	if !tokenPattern.MatchString(token) {
+		return page.NotFound()
+	}
+	if err := r.ParseForm(); err != nil {
+		return page.BadForm(err)
+	}
+	a, err := s.store.FindAssessment(r.Context(), token)
+	if err != nil {
+		return err
+	}
+	q := s.forms.Find(r.Context(), a.QuestionnaireVersion)
+	form := messageFromForm(r)
+	form.check(q.Owner.FirstName())
+	if len(form.Errors) > 0 {
+		v := s.resultView(r, q, a, s.ownsResult(r, a))
+		v.Message = form
+		httpNoIndex(w)
+		s.pages.Render(w, r, http.StatusUnprocessableEntity, resultPage(v))
+		return nil
+	}
+	m := &assessment.Message{AssessmentID: a.ID, Email: form.Email, Consent: form.Consent, Body: form.Body, CreatedAt: s.now().UTC()}
+	if err := s.store.AddMessage(r.Context(), m); err != nil {
+		return fmt.Errorf("store message: %w", err)
+	}
+	http.Redirect(w, r, page.ResultURL(token)+"?sent=message#message", http.StatusSeeOther)
+	return nil
+}
+
+// httpNoIndex keeps a result page out of search engines and caches.
+func httpNoIndex(w http.ResponseWriter) {
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Robots-Tag", "noindex")
+}
