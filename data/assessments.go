@@ -49,9 +49,9 @@ const (
 // submitted, inside tx. If the draft was already submitted (a double click,
 // a resent form) nothing new is stored and the token of the first
 // submission is returned, so one draft never makes two rows.
-func submitInTx(ctx context.Context, tx execQueryer, draftID string, a *assessment.Assessment) (token string, created bool, err error) {
+func submitInTx(ctx context.Context, d *dialect, tx execQueryer, draftID string, a *assessment.Assessment) (token string, created bool, err error) {
 	var existing sql.NullString
-	err = tx.QueryRowContext(ctx, submittedTokenSQL, draftID).Scan(&existing)
+	err = tx.QueryRowContext(ctx, submittedTokenSQL+d.lockDraft, draftID).Scan(&existing)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", false, fmt.Errorf("draft: %w", assessment.ErrNotFound)
 	}
@@ -61,7 +61,7 @@ func submitInTx(ctx context.Context, tx execQueryer, draftID string, a *assessme
 	if existing.Valid && existing.String != "" {
 		return existing.String, false, nil
 	}
-	if err := insertAssessment(ctx, tx, a); err != nil {
+	if err := insertAssessment(ctx, d, tx, a); err != nil {
 		return "", false, err // says what it was doing
 	}
 	if _, err := tx.ExecContext(ctx, markDraftSubmittedSQL, a.Token, formatTime(a.CreatedAt), draftID); err != nil {
@@ -70,7 +70,7 @@ func submitInTx(ctx context.Context, tx execQueryer, draftID string, a *assessme
 	return a.Token, true, nil
 }
 
-func insertAssessment(ctx context.Context, tx execQueryer, a *assessment.Assessment) error {
+func insertAssessment(ctx context.Context, d *dialect, tx execQueryer, a *assessment.Assessment) error {
 	answers, err := json.Marshal(a.Answers)
 	if err != nil {
 		return fmt.Errorf("encode answers: %w", err)
@@ -87,7 +87,7 @@ func insertAssessment(ctx context.Context, tx execQueryer, a *assessment.Assessm
 		c = assessment.Contact{}
 	}
 	src := a.Source.Bounded()
-	res, err := tx.ExecContext(ctx, insertAssessmentSQL, a.Token, a.QuestionnaireVersion, a.Result.Outcome, string(answers), string(result),
+	id, _, err := d.insertReturningID(ctx, tx, insertAssessmentSQL, a.Token, a.QuestionnaireVersion, a.Result.Outcome, string(answers), string(result),
 		c.Name, c.Email, c.Company, c.Role, c.Consent, string(assessment.StatusNew),
 		formatTime(a.CreatedAt), formatTime(a.CreatedAt),
 		src.UTMSource, src.UTMMedium, src.UTMCampaign, src.UTMTerm, src.UTMContent, src.ReferrerHost, a.PossiblyAutomated)
@@ -97,10 +97,7 @@ func insertAssessment(ctx context.Context, tx execQueryer, a *assessment.Assessm
 	if err != nil {
 		return fmt.Errorf("insert assessment: %w", err)
 	}
-	a.ID, err = res.LastInsertId()
-	if err != nil {
-		return fmt.Errorf("insert assessment: %w", err)
-	}
+	a.ID = id
 	a.Contact = c
 	a.Source = src
 	a.Status = assessment.StatusNew

@@ -53,19 +53,13 @@ func (s *Store) RecordBooking(ctx context.Context, e *assessment.BookingEvent) (
 		if !e.StartsAt.IsZero() {
 			starts = formatTime(e.StartsAt)
 		}
-		res, err := q.ExecContext(ctx, `INSERT INTO booking_events (assessment_id, kind, provider, booking_id, starts_at, created_at)
+		id, inserted, err := s.d.insertReturningID(ctx, q, `INSERT INTO booking_events (assessment_id, kind, provider, booking_id, starts_at, created_at)
 			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (provider, booking_id) WHERE booking_id <> '' DO NOTHING`,
 			e.AssessmentID, string(assessment.BookingBooked), e.Provider, e.BookingID, starts, formatTime(e.CreatedAt))
-		if err != nil {
-			return err
+		if err != nil || !inserted {
+			return err // nil when already recorded
 		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return err // already recorded
-		}
-		if e.ID, err = res.LastInsertId(); err != nil {
-			return err
-		}
-		recorded = true
+		e.ID, recorded = id, true
 		_, err = q.ExecContext(ctx, `UPDATE assessments SET booked_at = ?, updated_at = ?,
 			status = CASE WHEN status IN (?, ?) THEN ? ELSE status END WHERE id = ?`,
 			starts, formatTime(e.CreatedAt), string(assessment.StatusNew), string(assessment.StatusContacted),
@@ -122,7 +116,7 @@ func (s *Store) CountBookings(ctx context.Context, since time.Time) ([]assessmen
 			count(DISTINCT CASE WHEN e.kind = ? THEN a.id END),
 			count(DISTINCT CASE WHEN e.kind = ? THEN a.id END)
 		FROM booking_events e JOIN assessments a ON a.id = e.assessment_id
-		WHERE a.created_at >= ? AND a.possibly_automated = 0
+		WHERE a.created_at >= ? AND a.possibly_automated = `+s.d.falseValue+`
 		GROUP BY a.outcome ORDER BY a.outcome`,
 		string(assessment.BookingClicked), string(assessment.BookingBooked), formatTime(since))
 	if err != nil {

@@ -39,7 +39,8 @@ const openDraftsOf = `client_network = ? AND assessment_token IS NULL AND expire
 // createDraftWithinSQL inserts a draft only while its network has fewer
 // than a given number of open drafts. Counting and inserting are one
 // statement, and SQLite runs one write at a time, so drafts made at the
-// same moment cannot all slip under the cap.
+// same moment cannot all slip under the cap (on PostgreSQL a lock per
+// network does that; see CreateDraftWithin).
 const createDraftWithinSQL = `INSERT INTO drafts (id, questionnaire_version, answers, reached, client_network, created_at, updated_at, expires_at,
 	utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer_host)
 	SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
@@ -64,7 +65,15 @@ func (s *Store) CreateDraftWithin(ctx context.Context, d *assessment.Draft, maxO
 	d.Source = d.Source.Bounded()
 	src := d.Source
 	var n int64
-	err = s.write(ctx, true, func(ctx context.Context, q execQueryer) error {
+	// On PostgreSQL writers run side by side, so the count and the insert
+	// need a lock of the network's own to stay one step: a transaction
+	// (not a single statement) holding an advisory lock on the network.
+	err = s.write(ctx, !s.d.postgres(), func(ctx context.Context, q execQueryer) error {
+		if s.d.postgres() {
+			if _, err := q.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext(?))`, d.ClientNetwork); err != nil {
+				return err
+			}
+		}
 		res, err := q.ExecContext(ctx, createDraftWithinSQL, d.ID, d.QuestionnaireVersion, answers, d.Reached, d.ClientNetwork,
 			formatTime(d.CreatedAt), formatTime(d.UpdatedAt), formatTime(d.ExpiresAt),
 			src.UTMSource, src.UTMMedium, src.UTMCampaign, src.UTMTerm, src.UTMContent, src.ReferrerHost,

@@ -18,6 +18,7 @@ import (
 // was in their free text, their contact details and a note is found
 // nowhere in the database file, its WAL or its -shm, byte for byte.
 func TestDeletedTextLeavesNoTrace(t *testing.T) {
+	sqliteOnly(t, "it reads the SQLite file and its WAL")
 	tests := []struct {
 		name   string
 		delete func(ctx context.Context, s *Store, a *assessment.Assessment) error

@@ -10,7 +10,7 @@ import (
 // ExportAssessments returns every assessment matching f in full, newest
 // first, in one query: what a CSV export needs, without a query per row.
 func (s *Store) ExportAssessments(ctx context.Context, f assessment.Filter) ([]assessment.Assessment, error) {
-	where, args := filterWhere(f)
+	where, args := s.d.filterWhere(f)
 	rows, err := s.db.QueryContext(ctx, `SELECT `+assessmentColumns+` FROM assessments`+where+
 		` ORDER BY created_at DESC, id DESC`, args...)
 	if err != nil {

@@ -35,6 +35,7 @@ func fileMode(t *testing.T, path string) fs.FileMode {
 // files SQLite makes beside it, and a backup, can be read by their owner
 // only: they hold consented contacts, founders' words and password hashes.
 func TestDatabaseFilesArePrivate(t *testing.T) {
+	sqliteOnly(t, "file modes")
 	withUmask022(t)
 	path := filepath.Join(t.TempDir(), "fitcheck.db")
 	s := mustOpenAt(t, path)
@@ -69,6 +70,7 @@ func TestDatabaseFilesArePrivate(t *testing.T) {
 // fitcheck (0644, as are its -wal and -shm) is made private when opened,
 // and that the operator is told which files changed.
 func TestOpenTightensWiderDatabaseFiles(t *testing.T) {
+	sqliteOnly(t, "file modes")
 	withUmask022(t)
 	path := filepath.Join(t.TempDir(), "fitcheck.db")
 	// The first store keeps -wal and -shm in place, as a running server does.
@@ -112,6 +114,7 @@ func TestOpenTightensWiderDatabaseFiles(t *testing.T) {
 // TestBackupRefusesToOverwrite checks an existing file is never replaced,
 // and is left as it was.
 func TestBackupRefusesToOverwrite(t *testing.T) {
+	sqliteOnly(t, "fitcheck backup copies a SQLite file")
 	s := mustOpen(t)
 	existing := filepath.Join(t.TempDir(), "taken.db")
 	if err := os.WriteFile(existing, []byte("keep me"), 0o644); err != nil {

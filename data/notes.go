@@ -12,20 +12,16 @@ import (
 func (s *Store) AddNote(ctx context.Context, n *assessment.Note) error {
 	// INSERT … SELECT inserts nothing for an unknown assessment, which reads
 	// as not found rather than as a foreign-key failure.
-	res, err := s.wdb.ExecContext(ctx, `INSERT INTO notes (assessment_id, author, body, created_at)
+	id, inserted, err := s.d.insertReturningID(ctx, s.wdb, `INSERT INTO notes (assessment_id, author, body, created_at)
 		SELECT id, ?, ?, ? FROM assessments WHERE id = ?`,
 		n.Author, n.Body, formatTime(n.CreatedAt), n.AssessmentID)
 	if err != nil {
 		return fmt.Errorf("add note to assessment %d: %w", n.AssessmentID, err)
 	}
-	if rows, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("add note to assessment %d: %w", n.AssessmentID, err)
-	} else if rows == 0 {
+	if !inserted {
 		return fmt.Errorf("add note to assessment %d: %w", n.AssessmentID, assessment.ErrNotFound)
 	}
-	if n.ID, err = res.LastInsertId(); err != nil {
-		return fmt.Errorf("add note to assessment %d: %w", n.AssessmentID, err)
-	}
+	n.ID = id
 	return nil
 }
 

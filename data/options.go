@@ -8,6 +8,16 @@ type Option func(*openOptions)
 type openOptions struct {
 	prepareEachTime bool
 	log             *slog.Logger
+	observeCommit   func(writes int)
+}
+
+// ObserveCommits calls fn after every commit of visitor-facing writes
+// (submits, saved steps, funnel rows, capped drafts) with how many writes
+// it carried: on SQLite the size of each group-commit batch, on PostgreSQL
+// always 1. It is how metrics see batch sizes without the store knowing
+// about metrics. fn runs on the writer's goroutine, so it must be quick.
+func ObserveCommits(fn func(writes int)) Option {
+	return func(o *openOptions) { o.observeCommit = fn }
 }
 
 // Logger sends what the store reports on its own (a database file it made

@@ -69,22 +69,18 @@ func (s *Store) AddMessage(ctx context.Context, m *assessment.Message) error {
 	err = s.write(ctx, false, func(ctx context.Context, q execQueryer) error {
 		// INSERT … SELECT inserts nothing for an unknown assessment, which
 		// reads as not found rather than as a foreign-key failure.
-		res, err := q.ExecContext(ctx, `INSERT INTO messages (assessment_id, email, consent, body, created_at)
+		id, inserted, err := s.d.insertReturningID(ctx, q, `INSERT INTO messages (assessment_id, email, consent, body, created_at)
 			SELECT id, ?, ?, ?, ? FROM assessments WHERE id = ?`,
 			m.Email, m.Consent, m.Body, formatTime(m.CreatedAt), m.AssessmentID)
 		if err != nil {
 			return err
 		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
+		if !inserted {
 			return assessment.ErrNotFound
 		}
-		if m.ID, err = res.LastInsertId(); err != nil {
-			return err
-		}
+		m.ID = id
 		_, err = q.ExecContext(ctx, `INSERT INTO outbox (type, assessment_id, message_id, webhook_id, created_at)
-			SELECT ?, id, ?, ?, ? FROM assessments WHERE id = ? AND possibly_automated = 0`,
+			SELECT ?, id, ?, ?, ? FROM assessments WHERE id = ? AND possibly_automated = `+s.d.falseValue,
 			string(assessment.EventMessageCreated), m.ID, webhookID, formatTime(m.CreatedAt), m.AssessmentID)
 		return err
 	})
@@ -151,31 +147,20 @@ func (s *Store) ListMessages(ctx context.Context, assessmentID int64) ([]assessm
 // event, gives each at least one delivery, and deliveries go only with
 // their event; deleting the newest events lowers the bound with them.
 //
-// On PostgreSQL, where several instances claim at once and sequence order
-// is not commit order, fan out by absence instead, then claim with SKIP
-// LOCKED (one transaction each):
-//
-//	-- fan out (once per channel; the UNIQUE key makes a race harmless)
-//	INSERT INTO deliveries (outbox_id, channel, next_attempt_at, updated_at)
-//	  SELECT o.id, $1, o.created_at, $2 FROM outbox o
-//	  WHERE o.created_at > $3   -- a window: now minus a day
-//	    AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.outbox_id = o.id)
-//	  ON CONFLICT (outbox_id, channel) DO NOTHING;
-//
-//	-- claim
-//	WITH due AS (
-//	  SELECT id FROM deliveries
-//	  WHERE status = 'pending' AND next_attempt_at <= $1
-//	    AND (claimed_until IS NULL OR claimed_until <= $1)
-//	  ORDER BY next_attempt_at, id LIMIT $2
-//	  FOR UPDATE SKIP LOCKED)
-//	UPDATE deliveries d SET claim_token = $3, claimed_until = $4,
-//	  attempts = d.attempts + 1, updated_at = $1
-//	FROM due WHERE d.id = due.id;
-//
-// SKIP LOCKED makes a second instance pass over rows the first is claiming
-// instead of waiting for them, and the lease (claimed_until) hands a row to
-// whoever asks next if its claimer dies.
+// On PostgreSQL several instances claim at once, and identity values are
+// handed out in insert order, not commit order: event 7 may commit after
+// event 8 has been fanned out, and the bound above would pass it by. So
+// there the fan-out is a transaction of its own that first locks the outbox
+// against inserts (dialect.lockOutbox): the lock waits for every submit
+// under way to commit or roll back, so no event at or below the newest id
+// it reads is still to come, and the same bound holds. The lock is taken
+// only when there are new events, and held for the few statements of the
+// fan-out. The claim is then one statement whose SELECT has FOR UPDATE
+// SKIP LOCKED (dialect.skipLocked): a second instance claiming at the same
+// moment passes over the rows the first is taking, and one that reads a
+// row just claimed re-checks it and finds its lease taken. Either way no
+// two instances hold the same delivery, and the lease (claimed_until) hands
+// a row to whoever asks next if its claimer dies.
 
 const (
 	// lastFannedSQL is the newest event with deliveries; every later event
@@ -188,9 +173,11 @@ const (
 	fanOutSQL    = `INSERT INTO deliveries (outbox_id, channel, next_attempt_at, updated_at)
 		SELECT id, ?, created_at, ? FROM outbox WHERE id > ? AND id <= ?
 		ON CONFLICT (outbox_id, channel) DO NOTHING`
+	// claimSQL is completed by claimQuery: the dialect's skipLocked, then ")".
 	claimSQL = `UPDATE deliveries SET claim_token = ?, claimed_until = ?, attempts = attempts + 1, updated_at = ?
 		WHERE id IN (SELECT id FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ?
-			AND (claimed_until IS NULL OR claimed_until <= ?) ORDER BY next_attempt_at, id LIMIT ?)`
+			AND (claimed_until IS NULL OR claimed_until <= ?) ORDER BY next_attempt_at, id LIMIT ?`
+	newEventsSQL    = `SELECT EXISTS (SELECT 1 FROM outbox WHERE id > (` + lastFannedSQL + `))`
 	deliveryColumns = `d.id, d.channel, d.status, d.attempts, d.next_attempt_at, d.last_error, d.delivered_at, d.updated_at,
 		o.id, o.type, o.assessment_id, o.message_id, o.webhook_id, o.created_at`
 )
@@ -217,13 +204,17 @@ func (s *Store) ClaimDeliveries(ctx context.Context, channels []string, now time
 		return nil, fmt.Errorf("claim deliveries: %w", err)
 	}
 	claim := &assessment.Claim{Token: token, Until: now.Add(lease)}
-	err = s.write(ctx, false, func(ctx context.Context, q execQueryer) error {
-		if err := fanOut(ctx, q, channels, at); err != nil {
+	if s.d.postgres() {
+		err = s.fanOutAndClaimApart(ctx, channels, at, claim, limit)
+	} else {
+		err = s.write(ctx, false, func(ctx context.Context, q execQueryer) error {
+			if err := fanOut(ctx, q, channels, at); err != nil {
+				return err
+			}
+			_, err := q.ExecContext(ctx, s.claimQuery(), token, formatTime(claim.Until), at, at, at, limit)
 			return err
-		}
-		_, err := q.ExecContext(ctx, claimSQL, token, formatTime(claim.Until), at, at, at, limit)
-		return err
-	})
+		})
+	}
 	if err != nil {
 		return nil, fmt.Errorf("claim deliveries: %w", err)
 	}
@@ -233,6 +224,39 @@ func (s *Store) ClaimDeliveries(ctx context.Context, channels []string, now time
 		return nil, fmt.Errorf("claim deliveries: %w", err)
 	}
 	return claim, nil
+}
+
+// claimQuery is claimSQL for the store's database.
+func (s *Store) claimQuery() string {
+	return claimSQL + s.d.skipLocked + ")"
+}
+
+// fanOutAndClaimApart is ClaimDeliveries' write on PostgreSQL: the fan-out,
+// when there are new events, in a transaction holding the outbox lock, and
+// then the claim on its own, so the lock that holds submits back is never
+// held through the claim.
+func (s *Store) fanOutAndClaimApart(ctx context.Context, channels []string, at string, claim *assessment.Claim, limit int) error {
+	var newEvents bool
+	if len(channels) > 0 {
+		if err := s.db.QueryRowContext(ctx, newEventsSQL).Scan(&newEvents); err != nil {
+			return fmt.Errorf("look for new events: %w", err)
+		}
+	}
+	if newEvents {
+		err := s.write(ctx, false, func(ctx context.Context, q execQueryer) error {
+			if _, err := q.ExecContext(ctx, s.d.lockOutbox); err != nil {
+				return fmt.Errorf("lock outbox: %w", err)
+			}
+			return fanOut(ctx, q, channels, at)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return s.write(ctx, true, func(ctx context.Context, q execQueryer) error {
+		_, err := q.ExecContext(ctx, s.claimQuery(), claim.Token, formatTime(claim.Until), at, at, at, limit)
+		return err
+	})
 }
 
 // fanOut turns every event not seen yet into one delivery per channel.

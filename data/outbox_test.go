@@ -2,8 +2,8 @@ package data
 
 import (
 	"errors"
-	"path/filepath"
 	"reflect"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -172,9 +172,9 @@ func TestSettleDeliveries(t *testing.T) {
 
 // TestOutboxSurvivesRestart: an event acknowledged (committed) before the
 // process stops, and a delivery claimed but never settled by a process that
-// died, are both delivered by the next process on the same file.
+// died, are both delivered by the next process on the same database.
 func TestOutboxSurvivesRestart(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "fitcheck.db")
+	path := newTestDB(t)
 	first, err := Open(t.Context(), path)
 	if err != nil {
 		t.Fatal(err)
@@ -210,12 +210,16 @@ func TestOutboxSurvivesRestart(t *testing.T) {
 }
 
 func TestClaimWithNothingToDoWritesNothing(t *testing.T) {
-	s := mustOpenWithQuestionnaire(t)
-	before := s.submits.commits.Load()
+	var commits atomic.Int64
+	s := mustOpenAt(t, newTestDB(t), ObserveCommits(func(int) { commits.Add(1) }))
+	if err := s.SaveQuestionnaire(t.Context(), testVersion, []byte("title: test\n"), now); err != nil {
+		t.Fatal(err)
+	}
+	before := commits.Load()
 	if c := mustClaim(t, s, now); len(c.Deliveries) != 0 || c.Token != "" {
 		t.Errorf("empty claim = %+v, want nothing", c)
 	}
-	if n := s.submits.commits.Load() - before; n != 0 {
+	if n := commits.Load() - before; n != 0 {
 		t.Errorf("an empty claim made %d commits, want 0", n)
 	}
 }

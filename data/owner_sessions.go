@@ -84,10 +84,10 @@ func (s *Store) FindOwnerSession(ctx context.Context, idHash string, now time.Ti
 // expired or gone idle is an assessment.ErrNotFound, so touching never
 // revives it.
 func (s *Store) TouchOwnerSession(ctx context.Context, idHash string, now time.Time) error {
-	// max() keeps last_seen_at from moving back when two requests race;
+	// max() (GREATEST on PostgreSQL) keeps last_seen_at from moving back when two requests race;
 	// the stored times are fixed-width UTC text, so they compare as times.
 	args := append([]any{formatTime(now), idHash}, liveSessionArgs(now)...)
-	res, err := s.wdb.ExecContext(ctx, `UPDATE owner_sessions SET last_seen_at = max(last_seen_at, ?)
+	res, err := s.wdb.ExecContext(ctx, `UPDATE owner_sessions SET last_seen_at = `+s.d.later+`(last_seen_at, ?)
 		WHERE id_hash = ? AND `+liveSession, args...)
 	if err != nil {
 		return fmt.Errorf("touch owner session: %w", err)

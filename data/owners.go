@@ -11,7 +11,8 @@ import (
 )
 
 // Emails compare case-insensitively because owners.email is COLLATE NOCASE
-// (ASCII letters only, which covers nearly every address in use).
+// on SQLite (ASCII letters only, which covers nearly every address in use)
+// and COLLATE email_nocase on PostgreSQL (every script).
 
 // CountOwners reports how many owners there are; none means setup is open.
 func (s *Store) CountOwners(ctx context.Context) (int, error) {
@@ -25,7 +26,7 @@ func (s *Store) CountOwners(ctx context.Context) (int, error) {
 // CreateOwner stores a new owner and sets o.ID. An email already taken, in
 // any letter case, is an assessment.ErrConflict.
 func (s *Store) CreateOwner(ctx context.Context, o *assessment.Owner) error {
-	if err := insertOwner(ctx, s.wdb, o); err != nil {
+	if err := insertOwner(ctx, s.d, s.wdb, o); err != nil {
 		return fmt.Errorf("create owner: %w", err)
 	}
 	return nil
@@ -42,6 +43,11 @@ func (s *Store) CreateFirstOwner(ctx context.Context, o *assessment.Owner) error
 		return fmt.Errorf("create first owner: %w", err)
 	}
 	defer tx.Rollback()
+	if s.d.lockOwners != "" {
+		if _, err := tx.ExecContext(ctx, s.d.lockOwners); err != nil {
+			return fmt.Errorf("create first owner: %w", err)
+		}
+	}
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM owners`).Scan(&n); err != nil {
 		return fmt.Errorf("create first owner: %w", err)
@@ -49,7 +55,7 @@ func (s *Store) CreateFirstOwner(ctx context.Context, o *assessment.Owner) error
 	if n > 0 {
 		return fmt.Errorf("create first owner: an owner exists already: %w", assessment.ErrConflict)
 	}
-	if err := insertOwner(ctx, tx, o); err != nil {
+	if err := insertOwner(ctx, s.d, tx, o); err != nil {
 		return fmt.Errorf("create first owner: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -58,19 +64,14 @@ func (s *Store) CreateFirstOwner(ctx context.Context, o *assessment.Owner) error
 	return nil
 }
 
-// execer is what insertOwner needs: the pool or a transaction.
-type execer interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-}
-
-func insertOwner(ctx context.Context, db execer, o *assessment.Owner) error {
+func insertOwner(ctx context.Context, d *dialect, db execQueryer, o *assessment.Owner) error {
 	if o.Email == "" || o.PasswordHash == "" {
 		return errors.New("insert owner: email and password hash are required")
 	}
 	if o.UpdatedAt.IsZero() {
 		o.UpdatedAt = o.CreatedAt
 	}
-	res, err := db.ExecContext(ctx, `INSERT INTO owners (email, password_hash, created_at, updated_at)
+	id, _, err := d.insertReturningID(ctx, db, `INSERT INTO owners (email, password_hash, created_at, updated_at)
 		VALUES (?, ?, ?, ?)`, o.Email, o.PasswordHash, formatTime(o.CreatedAt), formatTime(o.UpdatedAt))
 	if isUniqueViolation(err) {
 		return fmt.Errorf("insert owner: email %s is taken: %w", o.Email, assessment.ErrConflict)
@@ -78,9 +79,7 @@ func insertOwner(ctx context.Context, db execer, o *assessment.Owner) error {
 	if err != nil {
 		return fmt.Errorf("insert owner: %w", err)
 	}
-	if o.ID, err = res.LastInsertId(); err != nil {
-		return fmt.Errorf("insert owner: %w", err)
-	}
+	o.ID = id
 	return nil
 }
 

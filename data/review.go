@@ -35,10 +35,9 @@ func init() {
 // many match in all, ignoring f.Limit and f.Offset. A Limit of 0 means no
 // limit.
 func (s *Store) ListAssessments(ctx context.Context, f assessment.Filter) ([]assessment.Summary, int, error) {
-	where, args := filterWhere(f)
-	// A read-only transaction is a plain BEGIN, not the DSN's IMMEDIATE, so
-	// it reads one snapshot for both queries without blocking writers.
-	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	where, args := s.d.filterWhere(f)
+	// One snapshot for both queries, without blocking writers.
+	tx, err := s.db.BeginTx(ctx, s.d.snapshot)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list assessments: %w", err)
 	}
@@ -48,13 +47,13 @@ func (s *Store) ListAssessments(ctx context.Context, f assessment.Filter) ([]ass
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM assessments`+where, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("list assessments: count: %w", err)
 	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = -1 // SQLite: no limit
+	var limit any = f.Limit
+	if f.Limit <= 0 {
+		limit = s.d.noLimit
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT id, token, outcome, status,
 		contact_name, contact_email, contact_company, contact_role, consent,
-		json_extract(result, '$.criteria'), created_at
+		`+s.d.criteriaJSON+`, created_at
 		FROM assessments`+where+` ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`,
 		append(args, limit, max(f.Offset, 0))...)
 	if err != nil {
@@ -91,7 +90,7 @@ func (s *Store) ListAssessments(ctx context.Context, f assessment.Filter) ([]ass
 
 // filterWhere turns f into a WHERE clause (empty when f matches everything)
 // and its arguments.
-func filterWhere(f assessment.Filter) (string, []any) {
+func (d *dialect) filterWhere(f assessment.Filter) (string, []any) {
 	var (
 		conds []string
 		args  []any
@@ -114,9 +113,9 @@ func filterWhere(f assessment.Filter) (string, []any) {
 	}
 	if f.Search != "" {
 		pattern := "%" + escapeLike(strings.ToLower(f.Search)) + "%"
-		conds = append(conds, `(unicode_lower(contact_name) LIKE ? ESCAPE '\'
-			OR unicode_lower(contact_email) LIKE ? ESCAPE '\'
-			OR unicode_lower(contact_company) LIKE ? ESCAPE '\')`)
+		conds = append(conds, `(`+d.lower+`(contact_name) LIKE ? ESCAPE '\'
+			OR `+d.lower+`(contact_email) LIKE ? ESCAPE '\'
+			OR `+d.lower+`(contact_company) LIKE ? ESCAPE '\')`)
 		args = append(args, pattern, pattern, pattern)
 	}
 	if len(conds) == 0 {

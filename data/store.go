@@ -1,5 +1,7 @@
 // Package data stores fitcheck's questionnaire versions, drafts and
-// assessments in SQLite (modernc.org/sqlite, pure Go) and returns domain types.
+// assessments and returns domain types. The database is SQLite
+// (modernc.org/sqlite, pure Go, the embedded default) or PostgreSQL (pgx),
+// behind the same Store.
 package data
 
 import (
@@ -11,6 +13,8 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/url"
+	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -19,17 +23,25 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
-//go:embed migrations/*.sql
+// migrations holds one folder of numbered scripts per database, named by
+// dialect.name. The two folders keep the same numbers: migration N makes
+// the same change on both.
+//
+//go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
 var migrations embed.FS
 
 // timeFormat is fixed-width so stored times sort as text.
 const timeFormat = "2006-01-02T15:04:05.000000000Z"
 
-// Store is the SQLite database behind fitcheck.
+// Store is the database behind fitcheck.
 type Store struct {
-	db      *sql.DB // reads: several connections, which WAL lets run beside a write
-	wdb     *sql.DB // writes: one connection, so writers queue in Go, not in SQLite
-	submits *committer
+	d *dialect
+	// On SQLite db is for reads (several connections, which WAL lets run
+	// beside a write) and wdb for writes (one connection, so writers queue
+	// in Go, not in SQLite). On PostgreSQL both are the same pool.
+	db, wdb *handle
+	submits *committer    // SQLite's group commit; nil on PostgreSQL
+	direct  *directWriter // PostgreSQL's writes; nil on SQLite
 	log     *slog.Logger
 
 	findDraft *sql.Stmt // on db; see findDraftSQL
@@ -62,15 +74,30 @@ func DSN(path string) string {
 // a fragment or an escape, so a path like "a#b.db" opens that file, not "a".
 var uriPathEscaper = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
 
-// Open opens (creating if needed) the database at path and applies any
-// migrations it has not seen. The database and its -wal and -shm files are
+// IsPostgres reports whether a -db value names a PostgreSQL database (a
+// postgres:// or postgresql:// URL) rather than a SQLite file.
+func IsPostgres(db string) bool {
+	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
+}
+
+// Open opens the database and applies any migrations it has not seen. db is
+// a postgres:// URL, for PostgreSQL, or a file path, for SQLite.
+//
+// A SQLite file is created if needed; it and its -wal and -shm files are
 // made readable by their owner only (0600); a wider file is tightened, and
 // the change logged.
-func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
+func Open(ctx context.Context, db string, opts ...Option) (*Store, error) {
 	o := openOptions{log: slog.Default()}
 	for _, opt := range opts {
 		opt(&o)
 	}
+	if IsPostgres(db) {
+		return openPostgres(ctx, db, o)
+	}
+	return openSQLite(ctx, db, o)
+}
+
+func openSQLite(ctx context.Context, path string, o openOptions) (*Store, error) {
 	if err := createPrivate(path); err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
@@ -98,7 +125,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	wdb.SetMaxOpenConns(1)
 	db.SetMaxOpenConns(8)
 	db.SetMaxIdleConns(8)
-	s := &Store{db: db, wdb: wdb, log: o.log}
+	s := &Store{d: sqliteDialect, db: &handle{db, sqliteDialect}, wdb: &handle{wdb, sqliteDialect}, log: o.log}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		wdb.Close()
@@ -112,7 +139,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 			return nil, fmt.Errorf("prepare statements: %w", err)
 		}
 	}
-	if s.submits, err = newCommitter(ctx, wdb, keep); err != nil {
+	if s.submits, err = newCommitter(ctx, wdb, keep, o.observeCommit); err != nil {
 		s.closeStatements()
 		db.Close()
 		wdb.Close()
@@ -121,12 +148,24 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	return s, nil
 }
 
-// Close finishes the submits already queued, then closes the database.
+// Close finishes the writes already queued or running, then closes the
+// database.
 func (s *Store) Close() error {
-	s.submits.close()
+	if s.submits != nil {
+		s.submits.close()
+	}
+	if s.direct != nil {
+		s.direct.close()
+	}
 	s.closeStatements()
+	if s.wdb == s.db {
+		return s.db.Close()
+	}
 	return errors.Join(s.wdb.Close(), s.db.Close())
 }
+
+// Engine names the database behind the store: "sqlite" or "postgres".
+func (s *Store) Engine() string { return s.d.name }
 
 func (s *Store) closeStatements() {
 	if s.findDraft != nil {
@@ -142,57 +181,171 @@ func (s *Store) Ping(ctx context.Context) error {
 	return s.db.PingContext(ctx)
 }
 
-// migrate applies embedded migrations in order, each in its own transaction,
-// recording each so it runs once.
+// migrate applies the dialect's embedded migrations in order, each in its
+// own transaction, recording each so it runs once.
 func (s *Store) migrate(ctx context.Context) error {
-	if _, err := s.wdb.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL) STRICT`); err != nil {
+	if err := s.inMigrationTx(ctx, func(tx *txn) error {
+		_, err := tx.ExecContext(ctx, s.d.schemaMigrationsDDL())
+		return err
+	}); err != nil {
 		return fmt.Errorf("create schema_migrations: %w", err)
 	}
-	names, err := fs.Glob(migrations, "migrations/*.sql")
+	list, err := s.knownMigrations()
 	if err != nil {
 		return err
 	}
-	sort.Strings(names)
-	for _, name := range names {
-		if err := s.applyMigration(ctx, name); err != nil {
+	for _, m := range list {
+		if err := s.applyMigration(ctx, m); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (s *Store) applyMigration(ctx context.Context, name string) error {
-	base := strings.TrimPrefix(name, "migrations/")
-	num, _, ok := strings.Cut(base, "_")
-	version, err := strconv.Atoi(num)
-	if !ok || err != nil {
-		return fmt.Errorf("migration %s: name must start with a number and an underscore", base)
+// migration is one embedded script and the version its name starts with.
+type migration struct {
+	version int
+	name    string // path inside migrations
+}
+
+// knownMigrations lists the dialect's embedded migrations in order.
+func (s *Store) knownMigrations() ([]migration, error) {
+	names, err := fs.Glob(migrations, "migrations/"+s.d.name+"/*.sql")
+	if err != nil {
+		return nil, err
 	}
+	sort.Strings(names)
+	list := make([]migration, 0, len(names))
+	for _, name := range names {
+		base := path.Base(name)
+		num, _, ok := strings.Cut(base, "_")
+		version, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("migration %s: name must start with a number and an underscore", base)
+		}
+		list = append(list, migration{version, name})
+	}
+	return list, nil
+}
+
+// inMigrationTx runs fn in a transaction that, on PostgreSQL, holds a lock
+// every fitcheck instance takes to migrate: two instances starting at once
+// apply each migration once, the second waiting and then finding it done.
+// SQLite's write lock, taken at BEGIN, does the same there.
+func (s *Store) inMigrationTx(ctx context.Context, fn func(tx *txn) error) error {
 	tx, err := s.wdb.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("migration %s: %w", base, err)
+		return err
 	}
 	defer tx.Rollback()
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
-		return fmt.Errorf("migration %s: %w", base, err)
+	if s.d.postgres() {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, migrationLockKey); err != nil {
+			return fmt.Errorf("take the migration lock: %w", err)
+		}
 	}
-	if n > 0 {
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// migrationLockKey names fitcheck's PostgreSQL advisory lock for migrating.
+const migrationLockKey int64 = 0x6669_7463_6865_636b // "fitcheck"
+
+func (d *dialect) schemaMigrationsDDL() string {
+	ddl := `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`
+	if d.postgres() {
+		return ddl
+	}
+	return ddl + ` STRICT`
+}
+
+func (s *Store) applyMigration(ctx context.Context, m migration) error {
+	base := path.Base(m.name)
+	err := s.inMigrationTx(ctx, func(tx *txn) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, m.version).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return nil
+		}
+		script, err := migrations.ReadFile(m.name)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, string(script)); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`,
+			m.version, formatTime(time.Now())); err != nil {
+			return fmt.Errorf("record: %w", err)
+		}
 		return nil
-	}
-	script, err := migrations.ReadFile(name)
+	})
 	if err != nil {
 		return fmt.Errorf("migration %s: %w", base, err)
 	}
-	if _, err := tx.ExecContext(ctx, string(script)); err != nil {
-		return fmt.Errorf("migration %s: %w", base, err)
+	return nil
+}
+
+// Ready reports whether the store can serve visitors: the database answers
+// and has exactly the migrations this build knows. It is the question a
+// readiness probe (GET /readyz) asks; the error says which part failed.
+func (s *Store) Ready(ctx context.Context) error {
+	if err := s.Ping(ctx); err != nil {
+		return fmt.Errorf("database does not answer: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`,
-		version, formatTime(time.Now())); err != nil {
-		return fmt.Errorf("migration %s: record: %w", base, err)
+	st, err := s.Migrations(ctx)
+	if err != nil {
+		return err
 	}
-	return tx.Commit()
+	if !st.Current() {
+		return fmt.Errorf("database has migrations %v, this build knows %v", st.Applied, st.Known)
+	}
+	return nil
+}
+
+// MigrationStatus is which migrations a database has had, against the ones
+// this build of fitcheck knows.
+type MigrationStatus struct {
+	Applied []int // versions recorded in the database, in order
+	Known   []int // versions embedded in this build, in order
+}
+
+// Current reports whether the database has exactly the migrations this
+// build knows: none pending, none from a newer build.
+func (m MigrationStatus) Current() bool { return slices.Equal(m.Applied, m.Known) }
+
+// Migrations reports the database's migration state, for readiness checks
+// and fitcheck doctor. Open migrates, so a store that opened is current
+// unless another instance of a newer build has migrated since.
+func (s *Store) Migrations(ctx context.Context) (MigrationStatus, error) {
+	var st MigrationStatus
+	list, err := s.knownMigrations()
+	if err != nil {
+		return st, err
+	}
+	for _, m := range list {
+		st.Known = append(st.Known, m.version)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT version FROM schema_migrations ORDER BY version`)
+	if err != nil {
+		return st, fmt.Errorf("read migrations: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return st, fmt.Errorf("read migrations: %w", err)
+		}
+		st.Applied = append(st.Applied, v)
+	}
+	if err := rows.Err(); err != nil {
+		return st, fmt.Errorf("read migrations: %w", err)
+	}
+	return st, nil
 }
 
 func formatTime(t time.Time) string {

@@ -35,7 +35,8 @@ type committer struct {
 	mu     sync.RWMutex // guards closed against a send on a closed queue
 	closed bool
 
-	commits atomic.Int64 // transactions committed, for tests and metrics
+	commits atomic.Int64     // transactions committed, for tests and metrics
+	observe func(writes int) // see ObserveCommits; nil when unobserved
 }
 
 // writeRequest is one write waiting for the writer. run does the work in
@@ -56,7 +57,12 @@ type execQueryer interface {
 
 // write queues fn for the writer and waits until it is durable. If ctx ends
 // first the caller gets ctx's error, but the write may still commit.
+//
+// On PostgreSQL there is no queue: fn runs at once in its own transaction.
 func (s *Store) write(ctx context.Context, single bool, fn func(ctx context.Context, q execQueryer) error) error {
+	if s.direct != nil {
+		return s.direct.write(ctx, s.wdb, single, fn)
+	}
 	req := &writeRequest{run: fn, single: single, reply: make(chan error, 1)}
 	if err := s.submits.enqueue(ctx, req); err != nil {
 		return err
@@ -98,7 +104,7 @@ func (s *Store) SubmitDraft(ctx context.Context, draftID string, a *assessment.A
 	}
 	var token string
 	err = s.write(ctx, false, func(ctx context.Context, q execQueryer) error {
-		submitted, created, err := submitInTx(ctx, q, draftID, a)
+		submitted, created, err := submitInTx(ctx, s.d, q, draftID, a)
 		if err != nil {
 			return err
 		}
@@ -177,8 +183,12 @@ func (c *committer) commit(batch []*writeRequest) {
 	// the others' work.
 	ctx := context.Background()
 	if len(batch) == 1 && batch[0].single {
-		batch[0].reply <- batch[0].run(ctx, preparedOn{c.db, nil, c.stmts})
+		err := batch[0].run(ctx, preparedOn{c.db, nil, c.stmts})
+		// Counted before the caller hears back, so a caller that then
+		// reads the counts sees its own write in them.
 		c.commits.Add(1)
+		c.observed(1)
+		batch[0].reply <- err
 		return
 	}
 	replies := make([]error, len(batch))
@@ -205,8 +215,15 @@ func (c *committer) commit(batch []*writeRequest) {
 		return
 	}
 	c.commits.Add(1)
+	c.observed(len(batch))
 	for i, req := range batch {
 		req.reply <- replies[i]
+	}
+}
+
+func (c *committer) observed(writes int) {
+	if c.observe != nil {
+		c.observe(writes)
 	}
 }
 
@@ -247,7 +264,7 @@ func answerAll(batch []*writeRequest, err error) {
 // newCommitter prepares the hot write statements on db, which must have
 // exactly one connection (unless keepPrepared is false), and starts the
 // writer.
-func newCommitter(ctx context.Context, db *sql.DB, keepPrepared bool) (*committer, error) {
+func newCommitter(ctx context.Context, db *sql.DB, keepPrepared bool, observe func(writes int)) (*committer, error) {
 	stmts := make(map[string]*sql.Stmt, len(hotWrites))
 	if keepPrepared {
 		for _, query := range hotWrites {
@@ -259,7 +276,7 @@ func newCommitter(ctx context.Context, db *sql.DB, keepPrepared bool) (*committe
 			stmts[query] = st
 		}
 	}
-	c := &committer{db: db, stmts: stmts, queue: make(chan *writeRequest, maxBatch), done: make(chan struct{})}
+	c := &committer{db: db, stmts: stmts, queue: make(chan *writeRequest, maxBatch), done: make(chan struct{}), observe: observe}
 	go c.run()
 	return c, nil
 }

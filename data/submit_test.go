@@ -18,6 +18,7 @@ import (
 // the held write commits alone, and then all the queued submits commit
 // together.
 func TestGroupCommitSharesTransactions(t *testing.T) {
+	sqliteOnly(t, "PostgreSQL commits each write on its own")
 	s := mustOpenWithQuestionnaire(t)
 	const n = 64
 	for i := range n {
@@ -72,6 +73,7 @@ func TestGroupCommitSharesTransactions(t *testing.T) {
 // TestGroupCommitIsolatesFailures: in one batch, a submit that fails is
 // rolled back alone; the others commit and get their tokens.
 func TestGroupCommitIsolatesFailures(t *testing.T) {
+	sqliteOnly(t, "PostgreSQL has no batches to isolate failures in")
 	s := mustOpenWithQuestionnaire(t)
 	for _, id := range []string{"ok1", "clash", "ok2"} {
 		mustCreateDraft(t, s, newDraft(id, now.Add(time.Hour)))
@@ -85,7 +87,7 @@ func TestGroupCommitIsolatesFailures(t *testing.T) {
 	submit := func(i int, draftID, token string) *writeRequest {
 		return &writeRequest{reply: make(chan error, 1), run: func(ctx context.Context, q execQueryer) error {
 			var err error
-			tokens[i], _, err = submitInTx(ctx, q, draftID, newAssessment(token, assessment.Contact{}))
+			tokens[i], _, err = submitInTx(ctx, s.d, q, draftID, newAssessment(token, assessment.Contact{}))
 			return err
 		}}
 	}
@@ -113,7 +115,11 @@ func TestGroupCommitIsolatesFailures(t *testing.T) {
 func TestSubmitAfterCloseIsRefused(t *testing.T) {
 	s := mustOpenWithQuestionnaire(t)
 	mustCreateDraft(t, s, newDraft("late", now.Add(time.Hour)))
-	s.submits.close()
+	if s.submits != nil {
+		s.submits.close()
+	} else {
+		s.direct.close()
+	}
 	if _, err := s.SubmitDraft(t.Context(), "late", newAssessment("tok-late", assessment.Contact{})); !errors.Is(err, ErrClosed) {
 		t.Errorf("SubmitDraft after close = %v, want ErrClosed", err)
 	}
@@ -167,12 +173,16 @@ func TestSubmitRecordsItsFinishInTheSameCommit(t *testing.T) {
 	mustCreateDraft(t, s, newDraft("done", now.Add(time.Hour)))
 	finished := assessment.StepView{Visitor: "v-done", Step: 7, At: now}
 
-	before := s.submits.commits.Load()
-	if _, err := s.SubmitDraft(t.Context(), "done", newAssessment("tok-done", assessment.Contact{}), finished); err != nil {
-		t.Fatal(err)
-	}
-	if commits := s.submits.commits.Load() - before; commits != 1 {
-		t.Errorf("a submit with its funnel row took %d commits, want 1", commits)
+	if s.submits != nil {
+		before := s.submits.commits.Load()
+		if _, err := s.SubmitDraft(t.Context(), "done", newAssessment("tok-done", assessment.Contact{}), finished); err != nil {
+			t.Fatal(err)
+		}
+		if commits := s.submits.commits.Load() - before; commits != 1 {
+			t.Errorf("a submit with its funnel row took %d commits, want 1", commits)
+		}
+	} else if _, err := s.SubmitDraft(t.Context(), "done", newAssessment("tok-done", assessment.Contact{}), finished); err != nil {
+		t.Fatal(err) // PostgreSQL: one transaction by construction (directWriter)
 	}
 	// Sent again (a double click): same token, still one finish.
 	if tok, err := s.SubmitDraft(t.Context(), "done", newAssessment("tok-again", assessment.Contact{}), finished); err != nil || tok != "tok-done" {

@@ -9,10 +9,12 @@ import (
 	"net/netip"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"sessionplayer.studio/fitcheck/assessment"
+	"sessionplayer.studio/fitcheck/data"
 	"sessionplayer.studio/fitcheck/rules"
 )
 
@@ -30,6 +32,11 @@ type config struct {
 	MinCompletion time.Duration
 	PostLimit     int
 	MaxOpenDrafts int
+	DataDir       string
+	TLSCert       string
+	TLSKey        string
+	ACMEDomain    string
+	ACMEHTTPAddr  string
 
 	// Notifications: where the owner hears of a new assessment.
 	SMTPURL     string
@@ -38,6 +45,19 @@ type config struct {
 	WebhookURL  string
 	SlackURL    string
 }
+
+// dataDir is where fitcheck keeps files of its own beside the database (the
+// ACME certificate cache): -data-dir, or the SQLite file's directory.
+// PostgreSQL has no such directory, so there it is -data-dir or nothing.
+func (c *config) dataDir() string {
+	if c.DataDir != "" || data.IsPostgres(c.DB) {
+		return c.DataDir
+	}
+	return filepath.Dir(c.DB)
+}
+
+// tls reports whether the server terminates TLS itself.
+func (c *config) tls() bool { return c.TLSCert != "" || c.ACMEDomain != "" }
 
 // trustedProxies splits -trusted-proxies into CIDR prefixes.
 func (c *config) trustedProxies() []string {
@@ -63,6 +83,11 @@ var envNames = map[string]string{
 	"min-completion-time": "FITCHECK_MIN_COMPLETION_TIME",
 	"post-limit":          "FITCHECK_POST_LIMIT",
 	"max-open-drafts":     "FITCHECK_MAX_OPEN_DRAFTS",
+	"data-dir":            "FITCHECK_DATA_DIR",
+	"tls-cert":            "FITCHECK_TLS_CERT",
+	"tls-key":             "FITCHECK_TLS_KEY",
+	"acme-domain":         "FITCHECK_ACME_DOMAIN",
+	"acme-http-addr":      "FITCHECK_ACME_HTTP_ADDR",
 	"smtp-url":            "FITCHECK_SMTP_URL",
 	"mail-from":           "FITCHECK_MAIL_FROM",
 	"notify-email":        "FITCHECK_NOTIFY_EMAIL",
@@ -92,7 +117,10 @@ Usage:
   fitcheck admin set-password EMAIL  set an owner's password (signs them out everywhere)
   fitcheck admin list-users        list owner accounts
   fitcheck backup [flags] FILE     write a consistent copy of the database to FILE,
-                                   safe while the server runs
+                                   safe while the server runs (SQLite; PostgreSQL: pg_dump)
+  fitcheck healthcheck [flags] [URL]  exit 0 if the server at -addr (or URL) answers /healthz
+  fitcheck doctor [flags]          check configuration, files, session key, database and
+                                   disk space, and say what to fix
                                    (passwords are read from standard input when it is not
                                    a terminal, and prompted for otherwise)
 
@@ -104,6 +132,7 @@ Environment only:
   FITCHECK_SESSION_KEY   secret (32+ characters) that signs and encrypts session cookies.
                          If unset, one is generated on first run and kept next to the
                          database (DB.session-key), so restarts keep visitors' sessions.
+                         Required with PostgreSQL: every instance must use the same one.
   FITCHECK_SMTP_PASSWORD password for the -smtp-url user (never a flag: flags show in ps)
   FITCHECK_WEBHOOK_SECRET
                          whsec_… secret that signs -webhook-url requests (Standard Webhooks)
@@ -118,7 +147,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "address to listen on")
-	fs.StringVar(&cfg.DB, "db", "fitcheck.db", "SQLite database file (created and migrated on first run)")
+	fs.StringVar(&cfg.DB, "db", "fitcheck.db", "SQLite database file (created and migrated on first run), or a postgres:// URL to use PostgreSQL")
 	fs.StringVar(&cfg.Questionnaire, "questionnaire", "", "questionnaire content file (YAML; default: the embedded questionnaire)")
 	fs.StringVar(&cfg.BookingURL, "booking-url", "", "where \"book a call\" buttons lead (e.g. your scheduling page); empty hides them")
 	fs.StringVar(&cfg.BaseURL, "base-url", "", "public address of the site, for absolute share links (e.g. https://fit.example.com)")
@@ -126,8 +155,13 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.StringVar(&cfg.TrustedProxy, "trusted-proxies", "", "comma-separated CIDR prefixes of reverse proxies whose X-Forwarded-For is trusted (e.g. 127.0.0.1/32); empty trusts none")
 	fs.IntVar(&cfg.RetainDays, "retain-days", 0, "delete assessments (with their notes) older than this many days; 0 keeps them forever")
 	fs.DurationVar(&cfg.MinCompletion, "min-completion-time", 15*time.Second, "submits faster than this after Start are held back as automated; 0 turns the check off")
-	fs.IntVar(&cfg.PostLimit, "post-limit", 120, "answer posts allowed per client per minute")
+	fs.IntVar(&cfg.PostLimit, "post-limit", 120, "answer posts allowed per client per minute (counted per instance)")
 	fs.IntVar(&cfg.MaxOpenDrafts, "max-open-drafts", 200, "unfinished assessments one client network (a /24, or an IPv6 /64) may have stored at once")
+	fs.StringVar(&cfg.DataDir, "data-dir", "", "directory for fitcheck's own files, such as the ACME certificate cache (default: the SQLite file's directory)")
+	fs.StringVar(&cfg.TLSCert, "tls-cert", "", "serve HTTPS with this certificate file (PEM, full chain); needs -tls-key")
+	fs.StringVar(&cfg.TLSKey, "tls-key", "", "private key file (PEM) for -tls-cert")
+	fs.StringVar(&cfg.ACMEDomain, "acme-domain", "", "serve HTTPS with a certificate from Let's Encrypt for this domain (you accept its terms); answers HTTP-01 on -acme-http-addr")
+	fs.StringVar(&cfg.ACMEHTTPAddr, "acme-http-addr", ":80", "with -acme-domain: where plain HTTP is served, answering ACME challenges and redirecting everything else to https")
 	fs.StringVar(&cfg.SMTPURL, "smtp-url", "", "mail server for owner notifications: smtp://user@host:587 (STARTTLS), smtps://user@host:465, or smtp://localhost:port?tls=none; empty sends no e-mail")
 	fs.StringVar(&cfg.MailFrom, "mail-from", "", "sender address of notification e-mails (e.g. fitcheck@example.com)")
 	fs.StringVar(&cfg.NotifyEmail, "notify-email", "", "comma-separated addresses that get an e-mail for each new assessment and message")
@@ -210,6 +244,15 @@ func (c *config) check() error {
 	}
 	if c.RetainDays < 0 {
 		problems = append(problems, "-retain-days must be 0 (keep forever) or more")
+	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		problems = append(problems, "-tls-cert and -tls-key go together")
+	}
+	if c.ACMEDomain != "" && c.TLSCert != "" {
+		problems = append(problems, "-acme-domain gets its own certificate: drop -tls-cert and -tls-key, or -acme-domain")
+	}
+	if c.ACMEDomain != "" && c.dataDir() == "" {
+		problems = append(problems, "-acme-domain with PostgreSQL needs -data-dir for its certificate cache")
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		problems = append(problems, fmt.Sprintf("-log-format %q must be text or json", c.LogFormat))

@@ -40,9 +40,17 @@ func TestMain(m *testing.M) {
 // extra are more flags, none holding a space.
 func startChild(t *testing.T, db string, extra ...string) (*exec.Cmd, string) {
 	t.Helper()
+	return startChildWith(t, db, nil, extra...)
+}
+
+// startChildWith is startChild with env added to the child's environment
+// (NAME=value).
+func startChildWith(t *testing.T, db string, env []string, extra ...string) (*exec.Cmd, string) {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(),
 		childArgsEnv+"=-addr 127.0.0.1:0 -db "+db+" -min-completion-time 0 -post-limit 1000000 -log-format text "+strings.Join(extra, " "))
+	cmd.Env = append(cmd.Env, env...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -97,13 +105,10 @@ func submitOne(base string, steps []url.Values) string {
 	return ""
 }
 
-// TestAcknowledgedSubmitsSurviveSIGKILL kills the server mid-load and
-// checks that every submit it had answered with a redirect is stored intact.
-func TestAcknowledgedSubmitsSurviveSIGKILL(t *testing.T) {
-	if testing.Short() {
-		t.Skip("crash test starts a child process")
-	}
-	db := filepath.Join(t.TempDir(), "fitcheck.db")
+// exampleSteps returns the embedded questionnaire's first example and the
+// step forms that answer it, ending with the submit.
+func exampleSteps(t *testing.T) (assessment.Example, []url.Values) {
+	t.Helper()
 	q, err := loadQuestionnaire("")
 	if err != nil {
 		t.Fatal(err)
@@ -119,7 +124,17 @@ func TestAcknowledgedSubmitsSurviveSIGKILL(t *testing.T) {
 		}
 		steps = append(steps, form)
 	}
-	steps = append(steps, url.Values{"_nav": {"next"}})
+	return ex, append(steps, url.Values{"_nav": {"next"}})
+}
+
+// TestAcknowledgedSubmitsSurviveSIGKILL kills the server mid-load and
+// checks that every submit it had answered with a redirect is stored intact.
+func TestAcknowledgedSubmitsSurviveSIGKILL(t *testing.T) {
+	if testing.Short() {
+		t.Skip("crash test starts a child process")
+	}
+	db := filepath.Join(t.TempDir(), "fitcheck.db")
+	ex, steps := exampleSteps(t)
 
 	child, base := startChild(t, db)
 	var (

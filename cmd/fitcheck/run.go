@@ -5,6 +5,7 @@ import (
 	"crypto/hkdf"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/tls"
 	"encoding/hex"
 	"errors"
 	"flag"
@@ -40,8 +41,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = admin(ctx, args, getenv, stdin, stdout, stderr)
 	case "backup":
 		err = backup(ctx, args, getenv, stdout, stderr)
+	case "healthcheck":
+		err = healthcheck(ctx, args, getenv, stdout, stderr)
+	case "doctor":
+		err = doctor(ctx, args, getenv, stdout, stderr)
 	default:
-		err = fmt.Errorf("unknown command %q (commands: serve, validate, admin, backup; -h for help)", cmd)
+		err = fmt.Errorf("unknown command %q (commands: serve, validate, admin, backup, healthcheck, doctor; -h for help)", cmd)
 	}
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
@@ -64,7 +69,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		return err
 	}
 	defer store.Close()
-	hashKey, blockKey, err := sessionKeys(getenv("FITCHECK_SESSION_KEY"), cfg.DB+".session-key")
+	log.Info("database open", slog.String("engine", store.Engine()))
+	hashKey, blockKey, err := sessionKeys(getenv("FITCHECK_SESSION_KEY"), sessionKeyFile(cfg.DB))
+	if err != nil {
+		return err
+	}
+	tlsCfg, err := cfg.tlsListener(log)
 	if err != nil {
 		return err
 	}
@@ -101,13 +111,28 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		checkBookingHooks(cfg, getenv, log)
 	}
 	go sweep(ctx, store, srv.ApplyRetention, cfg.RetainDays, log)
-	return listenAndServe(ctx, cfg.Addr, srv.Handler(), log, q, setupURL)
+	return listenAndServe(ctx, cfg.Addr, srv.Handler(), tlsCfg, log, q, setupURL)
 }
 
-func listenAndServe(ctx context.Context, addr string, h http.Handler, log *slog.Logger, q *assessment.Questionnaire, setupURL string) error {
+// listenAndServe serves h on addr until ctx ends, over TLS when tlsCfg is
+// set (its ACME listener, if any, runs beside it).
+func listenAndServe(ctx context.Context, addr string, h http.Handler, tlsCfg *tlsListener, log *slog.Logger, q *assessment.Questionnaire, setupURL string) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	scheme := "http"
+	if tlsCfg != nil {
+		ln = tls.NewListener(ln, tlsCfg.config)
+		scheme = "https"
+		if tlsCfg.acmeHTTP != nil {
+			stopACME, err := tlsCfg.serveACMEHTTP(log)
+			if err != nil {
+				ln.Close()
+				return err
+			}
+			defer stopACME()
+		}
 	}
 	hs := &http.Server{
 		Handler:           h,
@@ -117,7 +142,7 @@ func listenAndServe(ctx context.Context, addr string, h http.Handler, log *slog.
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	base := "http://" + ln.Addr().String()
+	base := scheme + "://" + ln.Addr().String()
 	log.Info("listening", slog.String("url", base), slog.String("questionnaire_version", q.Version[:12]))
 	if setupURL != "" {
 		if strings.HasPrefix(setupURL, "/") {
@@ -187,6 +212,9 @@ func backup(ctx context.Context, args []string, getenv func(string) string, stdo
 	if fs.NArg() != 1 {
 		return errors.New("usage: fitcheck backup [-db DB] FILE")
 	}
+	if data.IsPostgres(cfg.DB) {
+		return errors.New("backup: fitcheck backup copies a SQLite file; back up PostgreSQL with pg_dump (see docs/deploy.md)")
+	}
 	if _, err := os.Stat(cfg.DB); err != nil {
 		return fmt.Errorf("backup: no database at %s: %w", cfg.DB, err)
 	}
@@ -202,10 +230,28 @@ func backup(ctx context.Context, args []string, getenv func(string) string, stdo
 	return nil
 }
 
+// sessionKeyFile is where a generated session secret is kept beside a SQLite
+// database. PostgreSQL has none: instances on other machines could not share
+// a file, so there FITCHECK_SESSION_KEY is required.
+func sessionKeyFile(db string) string {
+	if data.IsPostgres(db) {
+		return ""
+	}
+	return db + ".session-key"
+}
+
+// errSessionKeyRequired is why an instance on PostgreSQL will not start
+// without FITCHECK_SESSION_KEY.
+var errSessionKeyRequired = errors.New("FITCHECK_SESSION_KEY is required with PostgreSQL: every instance must sign and encrypt cookies with the same secret (32+ characters, e.g. from openssl rand -hex 32)")
+
 // sessionKeys derives the cookie signing and encryption keys from a secret:
 // FITCHECK_SESSION_KEY when set, otherwise a random secret generated once
 // and kept in keyFile beside the database, so restarts keep sessions valid.
+// With no keyFile (PostgreSQL) the secret is required.
 func sessionKeys(secret, keyFile string) (hashKey, blockKey []byte, err error) {
+	if secret == "" && keyFile == "" {
+		return nil, nil, errSessionKeyRequired
+	}
 	if secret == "" {
 		secret, err = readOrCreateSecret(keyFile)
 		if err != nil {

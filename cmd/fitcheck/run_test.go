@@ -38,7 +38,7 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-var listeningURL = regexp.MustCompile(`url=(http://\S+)`)
+var listeningURL = regexp.MustCompile(`url=(https?://\S+)`)
 
 // startServer runs the real program on a free port and returns its base URL;
 // the server stops (and run must return nil) when the test ends.
