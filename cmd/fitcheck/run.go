@@ -92,6 +92,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if err != nil {
 		return err
 	}
+	if cfg.BookingURL == "" {
+		log.Warn("-booking-url is not set: results that would offer a booking offer a message to you instead; " +
+			"set -booking-url (FITCHECK_BOOKING_URL) to your Cal.com, Calendly or other booking page")
+	}
 	if cfg.BaseURL == "" {
 		log.Warn("-base-url is not set: share links and link previews (Slack, LinkedIn) use whatever host a request names; " +
 			"set -base-url (FITCHECK_BASE_URL) to the public address, e.g. https://fit.example.com")
