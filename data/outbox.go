@@ -427,3 +427,26 @@ func scanDelivery(row scanner) (*assessment.Delivery, error) {
 	}
 	return &d, nil
 }
+
+// CountDeliveries counts the outbox's deliveries by status (pending,
+// delivered, failed), for the operator's metrics.
+func (s *Store) CountDeliveries(ctx context.Context) (map[string]int, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT status, count(*) FROM deliveries GROUP BY status`)
+	if err != nil {
+		return nil, fmt.Errorf("count deliveries: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var status string
+		var n int
+		if err := rows.Scan(&status, &n); err != nil {
+			return nil, fmt.Errorf("count deliveries: %w", err)
+		}
+		out[status] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("count deliveries: %w", err)
+	}
+	return out, nil
+}

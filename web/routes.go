@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
@@ -28,7 +29,11 @@ const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 
 func (s *Server) Handler() http.Handler {
 	serve, review := s.pages.Serve, s.admin
 	r := chi.NewRouter()
-	r.Use(httpx.LogRequests(s.log))
+	var observe func(string, string, int, time.Duration)
+	if s.cfg.Metrics != nil {
+		observe = s.cfg.Metrics.Request
+	}
+	r.Use(httpx.LogRequests(s.log, observe))
 	r.Use(httpx.Recover(s.pages.Error))
 	r.Use(httpx.SecurityHeaders(contentSecurityPolicy, s.isTLS))
 	r.Use(httpx.ClientAddress(s.cfg.TrustedProxies, s.warnUntrustedProxy))
@@ -39,6 +44,7 @@ func (s *Server) Handler() http.Handler {
 	r.Use(middleware.GetHead) // HEAD is answered by the GET handler, as monitors and link checkers expect
 
 	r.Get("/healthz", serve(s.health))
+	r.Get("/readyz", serve(s.ready))
 	r.Get("/robots.txt", serveRobots)
 	r.Get("/static/{file}", page.Assets.Handler(s.notFound))
 

@@ -18,6 +18,7 @@ import (
 
 	"sessionplayer.studio/fitcheck/addrhash"
 	"sessionplayer.studio/fitcheck/assessment"
+	"sessionplayer.studio/fitcheck/metrics"
 	"sessionplayer.studio/fitcheck/web/admin"
 	"sessionplayer.studio/fitcheck/web/page"
 )
@@ -33,6 +34,7 @@ type Store interface {
 // visitorStore is what the visitor pages need.
 type visitorStore interface {
 	Ping(ctx context.Context) error
+	Ready(ctx context.Context) error
 	SaveQuestionnaire(ctx context.Context, version string, source []byte, now time.Time) error
 	FindQuestionnaire(ctx context.Context, version string) ([]byte, error)
 	CreateDraftWithin(ctx context.Context, d *assessment.Draft, maxOpen int, now time.Time) error
@@ -70,6 +72,8 @@ type Config struct {
 	// providers' webhooks (/hooks/cal, /hooks/calendly); empty turns each off.
 	CalComWebhookSecret string
 	CalendlySigningKey  string
+	// Metrics, when not nil, counts requests and submits.
+	Metrics *metrics.Set
 	// MaxOpenDrafts caps the unfinished assessments one client network (a
 	// /24, or an IPv6 /64) may have stored; zero means 200.
 	MaxOpenDrafts int

@@ -130,6 +130,7 @@ func (s *Server) submitDraft(w http.ResponseWriter, r *http.Request, d *assessme
 	case err != nil:
 		return fmt.Errorf("submit assessment: %w", err)
 	}
+	s.cfg.Metrics.Submitted(a.Result.Outcome)
 	http.Redirect(w, r, page.ResultURL(token), http.StatusSeeOther)
 	return nil
 }

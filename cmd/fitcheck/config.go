@@ -34,6 +34,7 @@ type config struct {
 	MaxOpenDrafts int
 	DataDir       string
 	TLSCert       string
+	MetricsAddr   string
 	TLSKey        string
 	ACMEDomain    string
 	ACMEHTTPAddr  string
@@ -84,6 +85,7 @@ var envNames = map[string]string{
 	"post-limit":          "FITCHECK_POST_LIMIT",
 	"max-open-drafts":     "FITCHECK_MAX_OPEN_DRAFTS",
 	"data-dir":            "FITCHECK_DATA_DIR",
+	"metrics-addr":        "FITCHECK_METRICS_ADDR",
 	"tls-cert":            "FITCHECK_TLS_CERT",
 	"tls-key":             "FITCHECK_TLS_KEY",
 	"acme-domain":         "FITCHECK_ACME_DOMAIN",
@@ -157,6 +159,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.DurationVar(&cfg.MinCompletion, "min-completion-time", 15*time.Second, "submits faster than this after Start are held back as automated; 0 turns the check off")
 	fs.IntVar(&cfg.PostLimit, "post-limit", 120, "answer posts allowed per client per minute (counted per instance)")
 	fs.IntVar(&cfg.MaxOpenDrafts, "max-open-drafts", 200, "unfinished assessments one client network (a /24, or an IPv6 /64) may have stored at once")
+	fs.StringVar(&cfg.MetricsAddr, "metrics-addr", "", "serve Prometheus metrics at /metrics on this address, a listener of its own (e.g. 127.0.0.1:9090); empty turns them off")
 	fs.StringVar(&cfg.DataDir, "data-dir", "", "directory for fitcheck's own files, such as the ACME certificate cache (default: the SQLite file's directory)")
 	fs.StringVar(&cfg.TLSCert, "tls-cert", "", "serve HTTPS with this certificate file (PEM, full chain); needs -tls-key")
 	fs.StringVar(&cfg.TLSKey, "tls-key", "", "private key file (PEM) for -tls-cert")

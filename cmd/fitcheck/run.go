@@ -21,6 +21,7 @@ import (
 
 	"sessionplayer.studio/fitcheck/assessment"
 	"sessionplayer.studio/fitcheck/data"
+	"sessionplayer.studio/fitcheck/metrics"
 	"sessionplayer.studio/fitcheck/web"
 )
 
@@ -64,7 +65,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if err != nil {
 		return err
 	}
-	store, err := data.Open(ctx, cfg.DB, data.Logger(log))
+	var m *metrics.Set
+	opts := []data.Option{data.Logger(log)}
+	if cfg.MetricsAddr != "" {
+		m = metrics.New()
+		opts = append(opts, data.ObserveCommits(m.Committed))
+	}
+	store, err := data.Open(ctx, cfg.DB, opts...)
 	if err != nil {
 		return err
 	}
@@ -88,6 +95,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		MinCompletionTime:    cfg.MinCompletion,
 		PublicPostsPerMinute: cfg.PostLimit,
 		MaxOpenDrafts:        cfg.MaxOpenDrafts,
+		Metrics:              m,
 	}, store, q, log)
 	if err != nil {
 		return err
@@ -113,6 +121,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	defer startNotifier(ctx, notifier)()
 	if cfg.BookingURL != "" {
 		checkBookingHooks(cfg, getenv, log)
+	}
+	if m != nil {
+		m.WatchOutbox(store.CountDeliveries)
+		stop, err := serveMetrics(ctx, cfg.MetricsAddr, m, log)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	go sweep(ctx, store, srv.ApplyRetention, cfg.RetainDays, log)
 	return listenAndServe(ctx, cfg.Addr, srv.Handler(), tlsCfg, log, q, setupURL)
@@ -303,4 +319,19 @@ func readOrCreateSecret(path string) (string, error) {
 		return "", fmt.Errorf("write session key: %w", err)
 	}
 	return secret, f.Close()
+}
+
+// serveMetrics serves Prometheus metrics at /metrics on addr, a listener
+// of its own so the site's public address never shows them.
+func serveMetrics(ctx context.Context, addr string, m *metrics.Set, log *slog.Logger) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen for metrics on %s: %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", m.Handler())
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	go hs.Serve(ln)
+	log.Info("serving metrics", slog.String("metrics_at", "http://"+ln.Addr().String()+"/metrics"))
+	return func() { hs.Close() }, nil
 }

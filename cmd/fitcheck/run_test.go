@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -390,5 +392,45 @@ func TestRetentionSweep(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "retention") {
 		t.Errorf("the sweep did not log what it deleted")
+	}
+}
+
+// TestMetricsAndReadiness: with -metrics-addr, Prometheus metrics are
+// served on their own listener (never on the site's), counting requests by
+// route and status, submits by outcome and the writer's batches; /readyz
+// says the database and its migrations are ready.
+func TestMetricsAndReadiness(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metricsAddr := ln.Addr().String()
+	ln.Close()
+	base := startServer(t, []string{"-db", filepath.Join(t.TempDir(), "fitcheck.db"), "-metrics-addr", metricsAddr}, nil)
+	get := func(u string) (int, string) {
+		resp, err := http.Get(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if st, body := get(base + "/readyz"); st != http.StatusOK || !strings.Contains(body, "ready") {
+		t.Errorf("GET /readyz = %d %q, want 200 ready", st, body)
+	}
+	get(base + "/healthz")
+	if st, _ := get(base + "/metrics"); st != http.StatusNotFound {
+		t.Errorf("the site serves /metrics (%d); want them only on -metrics-addr", st)
+	}
+	st, body := get("http://" + metricsAddr + "/metrics")
+	if st != http.StatusOK {
+		t.Fatalf("GET metrics = %d", st)
+	}
+	for _, want := range []string{`fitcheck_http_requests_total{method="GET",route="/healthz",status="200"} 1`,
+		"fitcheck_http_request_duration_seconds_bucket", "fitcheck_group_commit_writes_count", "go_goroutines"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %q", want)
+		}
 	}
 }

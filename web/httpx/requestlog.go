@@ -23,8 +23,9 @@ func RequestID(ctx context.Context) string {
 // LogRequests gives each request an id (echoed in X-Request-Id, so a
 // visitor's report can be matched to the log) and logs one line per request.
 // It logs the route pattern, never the path or query: those can carry
-// tokens and one-time links.
-func LogRequests(log *slog.Logger) func(http.Handler) http.Handler {
+// tokens and one-time links. observe, when not nil, is told the same of
+// every request (for metrics).
+func LogRequests(log *slog.Logger, observe func(route, method string, status int, took time.Duration)) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			b := make([]byte, 8)
@@ -34,14 +35,18 @@ func LogRequests(log *slog.Logger) func(http.Handler) http.Handler {
 			ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
 			start := time.Now()
 			next.ServeHTTP(ww, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
+			took, route := time.Since(start), RoutePattern(r)
 			log.LogAttrs(r.Context(), slog.LevelInfo, "request",
 				slog.String("request_id", id),
 				slog.String("method", r.Method),
-				slog.String("route", RoutePattern(r)),
+				slog.String("route", route),
 				slog.Int("status", ww.Status()),
 				slog.Int("bytes", ww.BytesWritten()),
-				slog.Duration("duration", time.Since(start)),
+				slog.Duration("duration", took),
 			)
+			if observe != nil {
+				observe(route, r.Method, ww.Status(), took)
+			}
 		})
 	}
 }
