@@ -281,3 +281,32 @@ func TestUTMIsCarriedThroughTheForms(t *testing.T) {
 		t.Errorf("stored source = %+v, want newsletter / dec from news.example.net (host only)", a.Source)
 	}
 }
+
+// TestShareRow: the share row offers the link, a mailto and LinkedIn, and
+// its copy buttons stay hidden until the script shows them.
+func TestShareRow(t *testing.T) {
+	s := mustStart(t, withBaseURL("https://fit.example.com"))
+	v := s.newVisitor()
+	v.answerAll(exampleAnswers(t, s.q, assessment.BookACall))
+	result := v.submitContact(url.Values{}).location
+	p := v.get(result)
+	share := "https://fit.example.com" + result
+	if got := attr(byTestID(p.doc, "share-link"), "value"); got != share {
+		t.Errorf("share link = %q, want %q", got, share)
+	}
+	if mail := attr(byTestID(p.doc, "share-email"), "href"); !strings.HasPrefix(mail, "mailto:?subject=") || !strings.Contains(mail, url.PathEscape(share)) {
+		t.Errorf("email share = %q, want a mailto carrying the link", mail)
+	}
+	if li := attr(byTestID(p.doc, "share-linkedin"), "href"); !strings.Contains(li, url.QueryEscape(share)) {
+		t.Errorf("LinkedIn share = %q, want it to carry the link", li)
+	}
+	shared := s.newVisitor().get(result)
+	if byTestID(shared.doc, "shared-frame") == nil || attr(byTestID(shared.doc, "primary-action"), "href") != "/" {
+		t.Errorf("the shared view is not framed as shared with 'Take it yourself' first")
+	}
+	for _, secret := range []string{"delete-own", "message"} {
+		if byTestID(shared.doc, secret) != nil {
+			t.Errorf("the shared view offers %s", secret)
+		}
+	}
+}
