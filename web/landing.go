@@ -75,5 +75,16 @@ type resumeView struct {
 
 // owner is the owner block's view of the content's owner.
 func (s *Server) owner() page.OwnerView {
-	return page.OwnerOf(s.forms.Current().Owner, "")
+	return page.OwnerOf(s.forms.Current().Owner, s.avatarURL)
+}
+
+// serveAvatar serves the owner's photo. Its address carries its content's
+// hash, so it is cached for good.
+func (s *Server) serveAvatar(w http.ResponseWriter, r *http.Request) {
+	if s.avatar == nil || r.URL.Path != s.avatarURL {
+		s.notFound(w, r)
+		return
+	}
+	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	s.avatar.ServeHTTP(w, r)
 }

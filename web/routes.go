@@ -47,6 +47,7 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/readyz", serve(s.ready))
 	r.Get("/robots.txt", serveRobots)
 	r.Get("/static/{file}", page.Assets.Handler(s.notFound))
+	r.Get("/avatar/{file}", s.serveAvatar)
 
 	r.Get("/", serve(s.landing))
 	r.Get("/card.png", serve(s.landingCard))

@@ -20,6 +20,7 @@ import (
 	"sessionplayer.studio/fitcheck/assessment"
 	"sessionplayer.studio/fitcheck/metrics"
 	"sessionplayer.studio/fitcheck/web/admin"
+	"sessionplayer.studio/fitcheck/web/httpx"
 	"sessionplayer.studio/fitcheck/web/page"
 )
 
@@ -72,6 +73,9 @@ type Config struct {
 	// providers' webhooks (/hooks/cal, /hooks/calendly); empty turns each off.
 	CalComWebhookSecret string
 	CalendlySigningKey  string
+	// OwnerPhoto is the owner's avatar (a small square PNG, card.Avatar),
+	// or nil for an avatar with their initials.
+	OwnerPhoto []byte
 	// Metrics, when not nil, counts requests and submits.
 	Metrics *metrics.Set
 	// MaxOpenDrafts caps the unfinished assessments one client network (a
@@ -90,6 +94,8 @@ type Server struct {
 	pages      page.Renderer
 	audit      page.Audit
 	addrs      *addrhash.Hasher // pseudonyms of client addresses and networks
+	avatar     *httpx.Page      // the owner's photo, or nil
+	avatarURL  string           // its address, which changes with the photo
 	log        *slog.Logger
 	now        func() time.Time
 	kept       *keptPages
@@ -116,6 +122,10 @@ func NewServer(cfg Config, store Store, current *assessment.Questionnaire, log *
 	s := &Server{cfg: cfg, store: store, forms: newQuestionnaires(current, store, log), sessions: cookies,
 		pages: page.Renderer{Log: log}, log: log, now: time.Now, kept: newKeptPages()}
 	s.deletes = forgettingStore{Store: store, kept: s.kept}
+	if cfg.OwnerPhoto != nil {
+		s.avatar = httpx.NewPageUncompressed("image/png", cfg.OwnerPhoto)
+		s.avatarURL = "/avatar/" + strings.Trim(httpx.ETag(cfg.OwnerPhoto), `"`)[:16] + ".png"
+	}
 	s.cookieName = sessionName
 	if cookies.Options.Secure {
 		s.cookieName = secureSessionName

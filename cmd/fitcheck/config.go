@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"sessionplayer.studio/fitcheck/assessment"
+	"sessionplayer.studio/fitcheck/card"
 	"sessionplayer.studio/fitcheck/data"
 	"sessionplayer.studio/fitcheck/rules"
 )
@@ -290,6 +291,28 @@ func loadQuestionnaire(path string) (*assessment.Questionnaire, error) {
 		return nil, fmt.Errorf("%s: %w", source, err)
 	}
 	return q, nil
+}
+
+// loadOwnerPhoto reads the owner's photo named in the questionnaire, from
+// beside the questionnaire file, and makes it a small square avatar. The
+// embedded questionnaire names none.
+func loadOwnerPhoto(questionnairePath string, q *assessment.Questionnaire) ([]byte, error) {
+	if q.Owner.Photo == "" {
+		return nil, nil
+	}
+	if questionnairePath == "" {
+		return nil, errors.New("owner.photo: the embedded questionnaire cannot name a photo; use -questionnaire with a file beside the photo")
+	}
+	name := filepath.Join(filepath.Dir(questionnairePath), filepath.Clean("/" + q.Owner.Photo)[1:])
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return nil, fmt.Errorf("owner.photo: %w", err)
+	}
+	avatar, err := card.Avatar(b)
+	if err != nil {
+		return nil, fmt.Errorf("owner.photo %s: %w", name, err)
+	}
+	return avatar, nil
 }
 
 // parseInterspersed parses flags wherever they appear, so both

@@ -65,6 +65,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if err != nil {
 		return err
 	}
+	photo, err := loadOwnerPhoto(cfg.Questionnaire, q)
+	if err != nil {
+		return err
+	}
 	var m *metrics.Set
 	opts := []data.Option{data.Logger(log)}
 	if cfg.MetricsAddr != "" {
@@ -96,6 +100,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		PublicPostsPerMinute: cfg.PostLimit,
 		MaxOpenDrafts:        cfg.MaxOpenDrafts,
 		Metrics:              m,
+		OwnerPhoto:           photo,
 	}, store, q, log)
 	if err != nil {
 		return err

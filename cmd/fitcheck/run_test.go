@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"image"
+	"image/png"
 	"io"
 	"log/slog"
 	"net"
@@ -19,6 +21,7 @@ import (
 	"time"
 
 	"sessionplayer.studio/fitcheck/assessment"
+	"sessionplayer.studio/fitcheck/card"
 	"sessionplayer.studio/fitcheck/data"
 )
 
@@ -432,5 +435,44 @@ func TestMetricsAndReadiness(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("metrics lack %q", want)
 		}
+	}
+}
+
+// TestOwnerPhoto: a photo named in the questionnaire, beside its file, is
+// shown as the owner's avatar, served small and cached for good.
+func TestOwnerPhoto(t *testing.T) {
+	dir := t.TempDir()
+	content := strings.Replace(string(assessment.DefaultContent), "owner:\n  name: Gregory\n", "owner:\n  name: Gregory\n  photo: gregory.png\n", 1)
+	if err := os.WriteFile(filepath.Join(dir, "content.yaml"), []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	img := image.NewRGBA(image.Rect(0, 0, 640, 480))
+	var photo bytes.Buffer
+	png.Encode(&photo, img)
+	if err := os.WriteFile(filepath.Join(dir, "gregory.png"), photo.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	base := startServer(t, []string{"-db", filepath.Join(dir, "fitcheck.db"), "-questionnaire", filepath.Join(dir, "content.yaml")}, nil)
+	resp, err := http.Get(base + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	src := regexp.MustCompile(`<img class="avatar" src="(/avatar/[^"]+)"`).FindStringSubmatch(string(body))
+	if src == nil {
+		t.Fatalf("the landing page shows no photo of the owner")
+	}
+	resp, err = http.Get(base + src[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	got, err := png.Decode(resp.Body)
+	if err != nil || got.Bounds().Dx() != card.AvatarSize || !strings.Contains(resp.Header.Get("Cache-Control"), "immutable") {
+		t.Errorf("avatar = %v, %v, %q; want a %d px PNG cached for good", got.Bounds(), err, resp.Header.Get("Cache-Control"), card.AvatarSize)
+	}
+	if _, err := loadOwnerPhoto("", &assessment.Questionnaire{Owner: assessment.OwnerProfile{Photo: "x.png"}}); err == nil {
+		t.Error("the embedded questionnaire may name a photo it cannot have")
 	}
 }
