@@ -16,10 +16,6 @@ import (
 // session until the draft is stored with its first answers (session.go),
 // and the submit carries them into the assessment (data.SubmitDraft).
 
-// attributionFields are the landing page's hidden Start fields, by the
-// query parameter each comes from.
-var attributionFields = []string{"utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"}
-
 // refField carries the referring host into the Start form.
 const refField = "ref"
 
@@ -49,7 +45,7 @@ func referrerHost(r *http.Request) string {
 	return host
 }
 
-// attributionFields of a, for the Start form's hidden inputs.
+// attributionInputs are a's fields as the Start form's hidden inputs.
 func attributionInputs(a assessment.Attribution) []hiddenInput {
 	var out []hiddenInput
 	for _, f := range []hiddenInput{

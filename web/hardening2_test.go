@@ -223,10 +223,6 @@ func TestSlowBodyGetsATimeout(t *testing.T) {
 	}
 }
 
-func firstLine(b []byte) string {
-	line, _, _ := bytes.Cut(b, []byte("\r\n"))
-	return string(line)
-}
 
 // TestHeadIsServedLikeGetInTheAdmin: HEAD /admin answers as GET does.
 func TestHeadIsServedLikeGetInTheAdmin(t *testing.T) {
