@@ -223,7 +223,6 @@ func TestSlowBodyGetsATimeout(t *testing.T) {
 	}
 }
 
-
 // TestHeadIsServedLikeGetInTheAdmin: HEAD /admin answers as GET does.
 func TestHeadIsServedLikeGetInTheAdmin(t *testing.T) {
 	s := mustStart(t)
