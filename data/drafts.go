@@ -154,24 +154,6 @@ func scanDraft(row *sql.Row) (*assessment.Draft, error) {
 	return &d, nil
 }
 
-// UpdateDraft saves a draft's answers, progress and expiry.
-func (s *Store) UpdateDraft(ctx context.Context, d *assessment.Draft) error {
-	answers, err := encodeAnswers(d.Answers)
-	if err != nil {
-		return fmt.Errorf("update draft: %w", err)
-	}
-	res, err := s.wdb.ExecContext(ctx, `UPDATE drafts SET questionnaire_version = ?, answers = ?, reached = ?,
-		updated_at = ?, expires_at = ? WHERE id = ?`, d.QuestionnaireVersion, answers, d.Reached,
-		formatTime(d.UpdatedAt), formatTime(d.ExpiresAt), d.ID)
-	if err != nil {
-		return fmt.Errorf("update draft: %w", err)
-	}
-	if n, err := res.RowsAffected(); err == nil && n == 0 {
-		return fmt.Errorf("update draft: %w", assessment.ErrNotFound)
-	}
-	return nil
-}
-
 // DeleteExpiredDrafts removes drafts whose expiry has passed and reports
 // how many. Their answers are gone from the disk too (see
 // checkpointAfterDelete).

@@ -439,8 +439,21 @@ func TestUpdateDraft(t *testing.T) {
 		UpdatedAt:            later,
 		ExpiresAt:            later.Add(assessment.DraftLifetime),
 	}
-	if err := s.UpdateDraft(ctx, update); err != nil {
-		t.Fatalf("UpdateDraft(%q) = %v", update.ID, err)
+	// set replaces a draft's saved fields with d's, through the one way
+	// drafts are updated: UpdateDraftWith.
+	set := func(d *assessment.Draft) error {
+		stored, err := s.FindDraft(ctx, d.ID, now)
+		if err != nil {
+			stored = &assessment.Draft{ID: d.ID}
+		}
+		_, err = s.UpdateDraftWith(ctx, stored, now, func(x *assessment.Draft) error {
+			x.QuestionnaireVersion, x.Answers, x.Reached, x.UpdatedAt, x.ExpiresAt = d.QuestionnaireVersion, d.Answers, d.Reached, d.UpdatedAt, d.ExpiresAt
+			return nil
+		})
+		return err
+	}
+	if err := set(update); err != nil {
+		t.Fatalf("UpdateDraftWith(%q) = %v", update.ID, err)
 	}
 	got, err := s.FindDraft(ctx, update.ID, now)
 	if err != nil {
@@ -468,8 +481,8 @@ func TestUpdateDraft(t *testing.T) {
 
 	t.Run("missing id", func(t *testing.T) {
 		d := newDraft("no-such-draft", now.Add(time.Hour))
-		if err := s.UpdateDraft(ctx, d); !errors.Is(err, assessment.ErrNotFound) {
-			t.Errorf("UpdateDraft(%q) = %v, want %v", d.ID, err, assessment.ErrNotFound)
+		if err := set(d); !errors.Is(err, assessment.ErrNotFound) {
+			t.Errorf("UpdateDraftWith(%q) = %v, want %v", d.ID, err, assessment.ErrNotFound)
 		}
 		if n := countRows(t, s, "drafts"); n != 2 {
 			t.Errorf("drafts has %d rows after updating a missing draft, want 2", n)
@@ -479,8 +492,8 @@ func TestUpdateDraft(t *testing.T) {
 	t.Run("unknown questionnaire", func(t *testing.T) {
 		d := newDraft("draft-update", now.Add(time.Hour))
 		d.QuestionnaireVersion = "sha256-unknown"
-		if err := s.UpdateDraft(ctx, d); !isForeignKeyViolation(err) {
-			t.Errorf("UpdateDraft(%q) with version %q = %v, want a FOREIGN KEY error", d.ID, d.QuestionnaireVersion, err)
+		if err := set(d); !isForeignKeyViolation(err) {
+			t.Errorf("UpdateDraftWith(%q) with version %q = %v, want a FOREIGN KEY error", d.ID, d.QuestionnaireVersion, err)
 		}
 	})
 }
