@@ -5,6 +5,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -280,5 +281,30 @@ func TestDoubleSubmitStoresOnce(t *testing.T) {
 	p := v.post("/start", url.Values{"fresh": {"1"}})
 	if step1 := v.get(p.location); len(checked(step1.doc, s.q.Steps[0].Questions[0].ID)) != 0 {
 		t.Errorf("a new assessment starts with answers already checked")
+	}
+}
+
+// TestBackFromTheResultShowsTheContactStepAsSent: going Back from the
+// result shows the contact step as it was submitted, with no old error and
+// a way on to the result; sending it again changes nothing.
+func TestBackFromTheResultShowsTheContactStepAsSent(t *testing.T) {
+	s := mustStart(t)
+	v := s.newVisitor()
+	v.answerAll(exampleAnswers(t, s.q, assessment.BookACall))
+	v.submitContact(url.Values{"name": {"Ada"}}) // asked about consent first
+	done := v.submitContact(url.Values{"name": {"Ada"}, "email": {"ada@example.com"}, "consent": {"yes"}})
+	back := v.get("/step/" + strconv.Itoa(len(s.q.Steps)+1))
+	if back.status != http.StatusOK || byTestID(back.doc, "already-sent") == nil {
+		t.Fatalf("Back to the contact step = %d, want it shown with a note that it was sent", back.status)
+	}
+	if byTestID(back.doc, "error-summary") != nil || byTestID(back.doc, "consent-question") != nil {
+		t.Errorf("the contact step after submitting still shows an old error or question")
+	}
+	if !strings.Contains(back.body, `value="ada@example.com"`) {
+		t.Errorf("the contact step does not show the details as they were sent")
+	}
+	again := v.submitContact(url.Values{"name": {"Ada"}, "email": {"ada@example.com"}, "consent": {"yes"}})
+	if again.location != done.location || s.countRows("assessments") != 1 {
+		t.Errorf("sending it again = %q with %d stored, want the same result and one assessment", again.location, s.countRows("assessments"))
 	}
 }

@@ -15,7 +15,8 @@ type stepView struct {
 	Intro      string
 	Number     int
 	Total      int  // question steps; the contact step comes after them
-	Optional   bool // the contact step, which counts as optional, not as one more step
+	Optional   bool   // the contact step, which counts as optional, not as one more step
+	Sent       string // the result's address, once these answers were submitted
 	Action     string
 	BackURL    string // a link back when there is no earlier step to save through
 	SubmitText string

@@ -71,6 +71,11 @@ func (s *Server) showStep(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if d.AssessmentToken != "" && idx == len(q.Steps) {
+		// Back from the result: the contact step as it was sent, without
+		// any error it once showed, and a way on to the result.
+		return s.submittedContactStep(w, r, d.AssessmentToken)
+	}
 	if d.AssessmentToken != "" {
 		http.Redirect(w, r, page.ResultURL(d.AssessmentToken), http.StatusSeeOther)
 		return nil
@@ -239,4 +244,19 @@ func cookiesBlocked() *page.Error {
 			"Please allow cookies for this site and start again.",
 		Link: page.HomeLink,
 	}
+}
+
+// submittedContactStep shows the contact step of a draft already submitted,
+// filled in as it was sent (contact details only if they were kept, with
+// consent), saying that the result exists.
+func (s *Server) submittedContactStep(w http.ResponseWriter, r *http.Request, token string) error {
+	a, err := s.store.FindAssessment(r.Context(), token)
+	if err != nil {
+		return err
+	}
+	v := s.contactStepView(a.Contact, nil)
+	v.Sent = page.ResultURL(token)
+	httpx.NoStore(w)
+	s.pages.Render(w, r, http.StatusOK, stepPage(v))
+	return nil
 }
