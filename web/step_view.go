@@ -14,7 +14,7 @@ type stepView struct {
 	Title      string
 	Intro      string
 	Number     int
-	Total      int  // question steps; the contact step comes after them
+	Total      int    // question steps; the contact step comes after them
 	Optional   bool   // the contact step, which counts as optional, not as one more step
 	Sent       string // the result's address, once these answers were submitted
 	Action     string
