@@ -101,6 +101,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		MaxOpenDrafts:        cfg.MaxOpenDrafts,
 		Metrics:              m,
 		OwnerPhoto:           photo,
+		TimeZone:             cfg.location(),
 	}, store, q, log)
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package admin
 
 import (
 	"sessionplayer.studio/fitcheck/assessment"
+	"sessionplayer.studio/fitcheck/brief"
 	"sessionplayer.studio/fitcheck/web/page"
 )
 
@@ -19,6 +20,7 @@ type choice struct {
 }
 
 type filterView struct {
+	Order    string // "" is call first
 	Outcome  string
 	Status   string
 	From     string
@@ -28,14 +30,34 @@ type filterView struct {
 }
 
 type listRowView struct {
+	ID        string
+	URL       string
+	Date      string
+	DateTime  string
+	Outcome   string
+	OutcomeNm string
+	Status    string
+	Deciding  string
+	Words     string // first line of their own words
+	Who       string // name and company, or "Anonymous"
+	Named     bool
+	Email     string
+	Source    string
+	New       bool
+	Earlier   []takeView
+}
+
+type takeView struct {
 	URL       string
 	Date      string
 	Outcome   string
 	OutcomeNm string
-	Status    string
-	Strongest string
-	Contact   string
-	Email     string
+}
+
+type orderLink struct {
+	Label   string
+	URL     string
+	Current bool
 }
 
 type listView struct {
@@ -49,6 +71,8 @@ type listView struct {
 	PrevURL   string
 	NextURL   string
 	ExportURL string
+	Orders    []orderLink
+	Back      string // this page, for the status buttons to return to
 }
 
 type answerView struct {
@@ -64,19 +88,31 @@ type noteView struct {
 
 type detailView struct {
 	chrome
-	ID       string
-	Date     string
-	Outcome  string
-	Reason   string
-	Rule     string
-	Answers  []answerView
-	Criteria []page.CriterionView
-	Contact  assessment.Contact
-	ShareURL string
-	Status   string
-	Statuses []assessment.Status
-	Notes    []noteView
-	Version  string
+	ID          string
+	Date        string
+	Title       string // who took it
+	Outcome     string
+	OutcomeName string
+	Rule        string
+	Brief       brief.Brief
+	Answers     []answerView
+	Criteria    []page.CriterionView
+	Contact     assessment.Contact
+	ShareURL    string
+	Status      string
+	Statuses    []assessment.Status
+	Notes       []noteView
+	Version     string
+	Back        string
+	Calibration calibrationView
+	Needed      []choice
+}
+
+type calibrationView struct {
+	Verdict string // "" until recorded
+	Needed  string
+	Summary string
+	When    string
 }
 
 type deleteView struct {
