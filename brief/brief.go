@@ -69,7 +69,7 @@ type Attempt struct {
 func Build(q *assessment.Questionnaire, answers assessment.Answers, res assessment.Result) Brief {
 	b := Brief{Outcome: res.Outcome, OutcomeLabel: q.OutcomeLabel(res.Outcome), Reason: res.Reason}
 	b.Deciding = deciding(q, res)
-	b.Strongest, b.Weakest, b.Against = signals(res)
+	b.Strongest, b.Weakest, b.Against = signals(q, res)
 	for _, t := range q.Brief.Tensions {
 		if t.When != nil && rules.Holds(q, t.When, res, answers) {
 			b.Tensions = append(b.Tensions, Tension{ID: t.ID, Label: t.Label})
@@ -144,38 +144,45 @@ func share(s Signal) float64 {
 	return float64(s.Score) / float64(s.Max)
 }
 
-// signals splits the criteria into the strongest and weakest fit signals
-// (two of each) and the signals against that showed at all.
-func signals(res assessment.Result) (strongest, weakest, against []Signal) {
-	var fit []Signal
-	rank := map[string]int{}
+// signals splits the criteria into the strongest fit signals (up to two
+// that showed), the weakest (up to two below the top level, lowest first)
+// and the signals against that showed at all. Only the signals against
+// keep their answers: the others read as levels.
+func signals(q *assessment.Questionnaire, res assessment.Result) (strongest, weakest, against []Signal) {
+	var fit []assessment.CriterionResult
 	for _, c := range res.Criteria {
-		rank[c.ID] = c.LevelRank
 		switch {
 		case c.Kind == assessment.FitSignal:
-			fit = append(fit, signal(c))
+			fit = append(fit, c)
 		case c.LevelRank > 0:
 			against = append(against, signal(c))
 		}
 	}
-	sort.SliceStable(fit, func(i, j int) bool {
-		if rank[fit[i].ID] != rank[fit[j].ID] {
-			return rank[fit[i].ID] > rank[fit[j].ID]
-		}
-		return share(fit[i]) > share(fit[j])
-	})
 	sortSignals(against)
-	for _, s := range fit {
-		if rank[s.ID] > 0 && len(strongest) < 2 {
-			strongest = append(strongest, s)
+	sort.SliceStable(fit, func(i, j int) bool {
+		if fit[i].LevelRank != fit[j].LevelRank {
+			return fit[i].LevelRank > fit[j].LevelRank
+		}
+		return share(signal(fit[i])) > share(signal(fit[j]))
+	})
+	top := len(q.Levels) - 1
+	for _, c := range fit {
+		if c.LevelRank > 0 && len(strongest) < 2 {
+			strongest = append(strongest, levelOnly(c))
 		}
 	}
 	for i := len(fit) - 1; i >= 0 && len(weakest) < 2; i-- {
-		if !slices.ContainsFunc(strongest, func(x Signal) bool { return x.ID == fit[i].ID }) {
-			weakest = append(weakest, fit[i])
+		if fit[i].LevelRank < top {
+			weakest = append(weakest, levelOnly(fit[i]))
 		}
 	}
 	return strongest, weakest, against
+}
+
+func levelOnly(c assessment.CriterionResult) Signal {
+	s := signal(c)
+	s.Answers = nil
+	return s
 }
 
 func words(q *assessment.Questionnaire, answers assessment.Answers) []Quote {

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"fmt"
 	"slices"
 	"sort"
 
@@ -128,4 +129,16 @@ func unmappedIn(q *assessment.Questionnaire, answers assessment.Answers, require
 		}
 	}
 	return out
+}
+
+// String says what the candidate cannot read, in the owner's terms.
+func (u Unmapped) String() string {
+	switch {
+	case u.New:
+		return fmt.Sprintf("question %q is required here but was never answered", u.Question)
+	case u.Option != "":
+		return fmt.Sprintf("question %q has no option %q (renamed or removed?)", u.Question, u.Option)
+	default:
+		return fmt.Sprintf("question %q is not in this file", u.Question)
+	}
 }

@@ -83,18 +83,7 @@ func printRescore(w io.Writer, q *assessment.Questionnaire, r rules.Rescore, fai
 	if len(r.Unmapped) > 0 {
 		fmt.Fprintln(w, "\nStored answers this file cannot read (ignored, not guessed):")
 		for _, u := range r.Unmapped {
-			fmt.Fprintf(w, "  %s (%d assessments)\n", describeUnmapped(u), u.Count)
+			fmt.Fprintf(w, "  %s (%d assessments)\n", u, u.Count)
 		}
-	}
-}
-
-func describeUnmapped(u rules.Unmapped) string {
-	switch {
-	case u.New:
-		return fmt.Sprintf("question %q is required here but was never answered", u.Question)
-	case u.Option != "":
-		return fmt.Sprintf("question %q has no option %q (renamed or removed?)", u.Question, u.Option)
-	default:
-		return fmt.Sprintf("question %q is not in this file", u.Question)
 	}
 }

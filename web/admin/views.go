@@ -179,6 +179,22 @@ type dashboardView struct {
 	Total   outcomeCountRow
 	Weekly  weeklyChartView
 	Funnel  funnelChartView
+	// Waiting counts founders who consented and are not contacted yet.
+	Waiting     int
+	Calibration confusionView
+}
+
+type confusionView struct {
+	Columns  []string
+	Rows     []confusionRow
+	Recorded int
+}
+
+type confusionRow struct {
+	Outcome string
+	Name    string
+	Cells   []int
+	Right   string
 }
 
 type signInView struct {
@@ -192,4 +208,51 @@ type setupView struct {
 	Token  string
 	Email  string
 	Errors map[string]string
+}
+
+type labView struct {
+	chrome
+	Content      string
+	Checked      bool
+	Problems     []assessment.Problem
+	Version      string
+	Examples     []exampleRow
+	Failures     int
+	Steps        []previewStep
+	Total        int
+	ChangedCount int
+	Moves        []moveRow
+	Changed      []changeRow
+	Unmapped     []unmappedRow
+}
+
+type exampleRow struct {
+	Name, Expect, Got, Detail string
+	Pass                      bool
+}
+
+type previewStep struct {
+	Title, Intro string
+	Questions    []previewQuestion
+}
+
+type previewQuestion struct {
+	ID, Prompt, Help, Type string
+	Required               bool
+	Options                []string
+}
+
+type moveRow struct {
+	From, FromID, To, ToID string
+	Count                  int
+}
+
+type changeRow struct {
+	URL, ID, Date, From, FromID, To, ToID string
+	Unmapped                              bool
+}
+
+type unmappedRow struct {
+	Text  string
+	Count int
 }
