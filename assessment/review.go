@@ -64,7 +64,8 @@ func (o Order) Valid() bool {
 
 // CallPriority lists the outcomes from the one most worth a call to the
 // least: a clear fit, then a maybe, then someone whose plan needs testing
-// rather than confirming, then the outcomes that route elsewhere.
+// rather than confirming (only when they wrote a message: otherwise they
+// come last), then the outcomes that route elsewhere.
 var CallPriority = []string{BookACall, WorthAConversation, DifferentConversation, NarrowScope, HireFullTime, HireAPM}
 
 // Filter narrows the review list. Zero values mean "any".
@@ -92,6 +93,12 @@ type Summary struct {
 	Answers   Answers
 	Result    Result
 	CreatedAt time.Time
+	// Source is where they came from: the first touch's utm_source, or
+	// else the referring host.
+	Source            string
+	PossiblyAutomated bool
+	Booked            bool // a booking was reported
+	Messages          int  // messages they sent from the result page
 	// Earlier are the same email's older assessments (newest first), when
 	// the list is grouped by email.
 	Earlier []Take

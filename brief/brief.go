@@ -32,7 +32,16 @@ type Brief struct {
 	Tensions     []Tension
 	Words        []Quote
 	Tried        []Attempt
+	NearMiss     []NearMiss // single answers that, changed, give another outcome
 	Questions    []string
+}
+
+// NearMiss is one answer that, changed on its own, gives another outcome.
+type NearMiss struct {
+	Prompt  string
+	Answer  string
+	Removed bool // the change unticks Answer rather than picking it
+	Outcome string
 }
 
 // Signal is one criterion's level, with the answers that moved it most.
@@ -77,13 +86,32 @@ func Build(q *assessment.Questionnaire, answers assessment.Answers, res assessme
 	}
 	b.Words = words(q, answers)
 	b.Tried = tried(q, answers)
+	for _, n := range res.NearMiss {
+		b.NearMiss = append(b.NearMiss, NearMiss{Prompt: n.Prompt, Answer: n.Answer, Removed: len(n.To) < len(n.From), Outcome: q.OutcomeLabel(n.Outcome)})
+	}
 	b.Questions = questions(q, b)
 	return b
 }
 
-// deciding lists the criteria the matching rule tested and that showed:
-// what the outcome turned on.
+// deciding lists what the outcome turned on: the result's decisive
+// criteria, with the answers behind them. A result stored before those
+// were computed (Decisive nil) gets the criteria its rule tested at_least
+// and that showed, from the questionnaire.
 func deciding(q *assessment.Questionnaire, res assessment.Result) []Signal {
+	if res.Decisive != nil {
+		out := make([]Signal, 0, len(res.Decisive))
+		for _, d := range res.Decisive {
+			s := Signal{ID: d.Criterion, Label: d.Label, Level: d.Level}
+			if c, ok := res.Criterion(d.Criterion); ok {
+				s.Level, s.Score, s.Max = c.LevelLabel, c.Score, c.Max
+			}
+			for _, a := range d.Answers {
+				s.Answers = append(s.Answers, a.Answer)
+			}
+			out = append(out, s)
+		}
+		return out
+	}
 	var rule *assessment.Rule
 	for i := range q.Rules {
 		if q.Rules[i].ID == res.Rule {
@@ -96,14 +124,9 @@ func deciding(q *assessment.Questionnaire, res assessment.Result) []Signal {
 	}
 	var out []Signal
 	for _, id := range ids {
-		c, ok := res.Criterion(id)
-		if !ok || c.LevelRank == 0 && c.Kind == assessment.FitSignal {
-			continue
+		if c, ok := res.Criterion(id); ok && c.LevelRank > 0 {
+			out = append(out, signal(c))
 		}
-		if c.Kind != assessment.FitSignal && c.LevelRank == 0 {
-			continue // a "below" test that held: absence, not a reason
-		}
-		out = append(out, signal(c))
 	}
 	sortSignals(out)
 	return out

@@ -23,11 +23,64 @@ func mustDefault(t *testing.T) *assessment.Questionnaire {
 // wantTensions are the tensions each example of the default content shows;
 // an example not listed shows none.
 var wantTensions = map[string][]string{
-	"Scaling team whose leaders keep reopening priorities":                 {"pm-tried-still-unclear"},
-	"Strong fit signals, but also hoping for a second opinion on the plan": {"open-yet-confirm"},
-	"Strong fit signals, but nobody turns decisions into shipped work":     {"strong-team-no-handoff"},
-	"Scaling company with the budget to hire a Head of Product now":        {"pm-tried-still-unclear"},
-	"Clear fit signals, but budgeted and wanting a permanent leader soon":  {"pm-tried-still-unclear"},
+	"Scaling team whose leaders keep reopening priorities":                                                        {"pm-tried-still-unclear"},
+	"Growing company, a few PMs and no product leader, where the founders keep overturning each other's calls":    {"pm-tried-still-unclear"},
+	"Established company whose VP of Product owns the roadmap, while the executive team keeps overriding it":      {"pm-tried-still-unclear"},
+	"Our Head of Product left; a permanent hire is budgeted but months away, and nobody owns the calls meanwhile": {"pm-tried-still-unclear"},
+	"Clear fit signals, but a permanent leader is budgeted and a co-founder covers product well until they start": {"pm-tried-still-unclear"},
+	"Scaling company with the budget to hire a Head of Product now":                                               {"pm-tried-still-unclear"},
+	"Strong fit signals, but also hoping for a second opinion on the plan":                                        {"open-yet-confirm"},
+	"Strong fit signals, but nobody turns decisions into shipped work":                                            {"strong-team-no-handoff"},
+	"No product role yet; a founder squeezes the tickets in between other work":                                   {"strong-team-no-handoff"},
+	"No product role yet, and agreed work often never ships":                                                      {"strong-team-no-handoff"},
+}
+
+// TestEveryTensionCanShow changes one or two answers of an example to
+// reach each tension the examples do not, so none is dead content.
+func TestEveryTensionCanShow(t *testing.T) {
+	q := mustDefault(t)
+	reach := map[string]struct {
+		example string
+		change  assessment.Answers
+	}{
+		"settled-yet-shifting": {"Direction decided, looking for an expert to confirm it", assessment.Answers{"alignment": {"5"}}},
+		"fine-yet-fading":      {"Growing company with some signs, a stretched team and a rough mandate", assessment.Answers{"symptoms": {"busy-uneven", "agreement-fades"}}},
+		"named-yet-unsure":     {"The article's example: growth stage, strong engineering, lots of ideas, unclear priorities", assessment.Answers{"want-help": {"not-sure"}}},
+		"org-without-budget":   {"Scaling company with the budget to hire a Head of Product now", assessment.Answers{"full-time": {"not-yet"}}},
+		"hand-over-yet-fading": {"Take product off our plate and fix it: the leadership team will stay out of it", assessment.Answers{"symptoms": {"agreement-fades"}}},
+	}
+	shown := map[string]bool{}
+	for _, ids := range wantTensions {
+		for _, id := range ids {
+			shown[id] = true
+		}
+	}
+	for _, tn := range q.Brief.Tensions {
+		if shown[tn.ID] {
+			continue
+		}
+		r, ok := reach[tn.ID]
+		if !ok {
+			t.Errorf("tension %q shows for no example and has no case here", tn.ID)
+			continue
+		}
+		var answers assessment.Answers
+		for _, ex := range q.Examples {
+			if ex.Name == r.example {
+				answers = ex.Answers.Clone()
+			}
+		}
+		if answers == nil {
+			t.Fatalf("no example %q", r.example)
+		}
+		for k, v := range r.change {
+			answers[k] = v
+		}
+		b := brief.Build(q, answers, rules.Evaluate(q, answers))
+		if !slices.ContainsFunc(b.Tensions, func(x brief.Tension) bool { return x.ID == tn.ID }) {
+			t.Errorf("%s with %v: tensions = %+v, want %s", r.example, r.change, b.Tensions, tn.ID)
+		}
+	}
 }
 
 func TestBriefForEveryExample(t *testing.T) {

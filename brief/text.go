@@ -31,6 +31,15 @@ func (b Brief) Text(title string) string {
 		lines = append(lines, a.Label+": "+a.Symptom)
 	}
 	section(&w, "Already tried, and why it treats a symptom", lines)
+	lines = nil
+	for _, n := range b.NearMiss {
+		verb := "answered"
+		if n.Removed {
+			verb = "not ticked"
+		}
+		lines = append(lines, fmt.Sprintf("%s %s \"%s\": %s", n.Prompt, verb, n.Answer, n.Outcome))
+	}
+	section(&w, "One answer away", lines)
 	section(&w, "Questions for the first call", b.Questions)
 	return w.String()
 }

@@ -119,3 +119,30 @@ func TestCalibrations(t *testing.T) {
 		t.Errorf("calibrations after deleting one assessment = %d, want 2", n)
 	}
 }
+
+func TestCallFirstMessagesAndAutomated(t *testing.T) {
+	s := mustOpenWithQuestionnaire(t)
+	ctx := t.Context()
+	quiet := mustAddAssessment(t, s, "quiet", assessment.DifferentConversation, contact("Q", "q@example.com", ""), day)
+	wrote := mustAddAssessment(t, s, "wrote", assessment.DifferentConversation, contact("W", "w@example.com", ""), day.Add(time.Hour))
+	mustAddAssessment(t, s, "pm", assessment.HireAPM, contact("P", "p@example.com", ""), day.Add(2*time.Hour))
+	bot := mustAddAssessment(t, s, "bot", assessment.BookACall, contact("B", "b@example.com", ""), day.Add(3*time.Hour))
+	if err := s.AddMessage(ctx, &assessment.Message{AssessmentID: wrote.ID, Body: "Can we talk about the plan?", CreatedAt: now}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.wdb.ExecContext(ctx, `UPDATE assessments SET possibly_automated = TRUE WHERE id = ?`, bot.ID); err != nil {
+		t.Fatal(err)
+	}
+	list, _, err := s.ListAssessments(ctx, assessment.Filter{Order: assessment.OrderCallFirst})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A message lifts a different conversation above hire-a-PM; without one
+	// it comes last; a possibly automated submit waits below every person.
+	if got, want := tokens(list), []string{"wrote", "pm", "quiet", "bot"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("call first = %q, want %q", got, want)
+	}
+	if list[0].Messages != 1 || list[3].PossiblyAutomated != true || quiet.ID == 0 {
+		t.Errorf("flags: messages %d, automated %v; want 1 and true", list[0].Messages, list[3].PossiblyAutomated)
+	}
+}

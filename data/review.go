@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -60,7 +61,8 @@ func (s *Store) ListAssessments(ctx context.Context, f assessment.Filter) ([]ass
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT id, token, outcome, status,
 		contact_name, contact_email, contact_company, contact_role, consent,
-		answers, result, created_at
+		answers, result, created_at, CASE WHEN utm_source != '' THEN utm_source ELSE referrer_host END,
+		possibly_automated, booked_at IS NOT NULL, `+messageCount+`
 		FROM (`+matching+`) AS a ORDER BY `+orderBy(f.Order)+` LIMIT ? OFFSET ?`,
 		append(args, limit, max(f.Offset, 0))...)
 	if err != nil {
@@ -86,6 +88,9 @@ func (s *Store) personKey() string {
 	return `CASE WHEN consent AND contact_email != '' THEN ` + s.d.lower + `(contact_email) ELSE 'id:' || id END`
 }
 
+// messageCount counts the messages of the row at hand.
+const messageCount = `(SELECT count(*) FROM messages m WHERE m.assessment_id = a.id)`
+
 // orderBy is the ORDER BY clause of a list order. Call first puts consented
 // and still new ones by a person first, then outcomes in
 // assessment.CallPriority, a different conversation only with a message.
@@ -96,7 +101,9 @@ func orderBy(o assessment.Order) string {
 	case assessment.OrderOutcome:
 		return outcomeRank + `, created_at DESC, id DESC`
 	case assessment.OrderCallFirst:
-		return `(consent AND status = 'new') DESC, ` + outcomeRank + `, created_at DESC, id DESC`
+		return `(consent AND status = 'new' AND NOT possibly_automated) DESC, ` +
+			`CASE WHEN outcome = '` + assessment.DifferentConversation + `' AND ` + messageCount + ` = 0 THEN ` +
+			strconv.Itoa(len(assessment.CallPriority)) + ` ELSE ` + outcomeRank + ` END, created_at DESC, id DESC`
 	default:
 		return `created_at DESC, id DESC`
 	}
@@ -124,7 +131,7 @@ func scanSummaries(rows *sql.Rows) ([]assessment.Summary, error) {
 		)
 		if err := rows.Scan(&sum.ID, &sum.Token, &sum.Outcome, &sum.Status,
 			&sum.Contact.Name, &sum.Contact.Email, &sum.Contact.Company, &sum.Contact.Role, &sum.Contact.Consent,
-			&answers, &result, &created); err != nil {
+			&answers, &result, &created, &sum.Source, &sum.PossiblyAutomated, &sum.Booked, &sum.Messages); err != nil {
 			return nil, err
 		}
 		if err := json.Unmarshal(answers, &sum.Answers); err != nil {

@@ -219,7 +219,8 @@ func TestDeskTimeZone(t *testing.T) {
 }
 
 func TestDeskBriefAndCalibration(t *testing.T) {
-	s := mustStart(t)
+	// Every example answered from one address: lift the per-minute post limit.
+	s := mustStart(t, func(c *web.Config) { c.PublicPostsPerMinute = 10_000 })
 	s.mustOwner("greg@example.com")
 	for _, ex := range s.q.Examples {
 		v := s.newVisitor()
@@ -268,14 +269,19 @@ func TestDeskBriefAndCalibration(t *testing.T) {
 			t.Fatalf("calibrate %s %v = %d", id, form, p.status)
 		}
 	}
-	record("1", url.Values{"verdict": {"fit"}})                              // book-a-call, right
-	record("2", url.Values{"verdict": {"not-fit"}, "needed": {"hire-a-pm"}}) // book-a-call, wrong
-	record("8", url.Values{"verdict": {"not-fit"}, "needed": {"hire-a-pm"}}) // hire-a-pm, right
-	record("9", url.Values{"verdict": {"no-call"}})
+	byOutcome := map[string][]string{}
+	for i, ex := range s.q.Examples {
+		byOutcome[ex.Expect] = append(byOutcome[ex.Expect], strconv.Itoa(i+1))
+	}
+	fit, pm := byOutcome[assessment.BookACall], byOutcome[assessment.HireAPM]
+	record(fit[0], url.Values{"verdict": {"fit"}})                              // book-a-call, right
+	record(fit[1], url.Values{"verdict": {"not-fit"}, "needed": {"hire-a-pm"}}) // book-a-call, wrong
+	record(pm[0], url.Values{"verdict": {"not-fit"}, "needed": {"hire-a-pm"}})  // hire-a-pm, right
+	record(pm[1], url.Values{"verdict": {"no-call"}})
 	if p := v.post("/admin/a/1/calibration", url.Values{"verdict": {"not-fit"}, "needed": {"book-a-call"}}); p.status != http.StatusBadRequest {
 		t.Errorf("not-fit needing book-a-call = %d, want 400", p.status)
 	}
-	if got := textOf(byTestID(v.get("/admin/a/2").doc, "calibration-recorded")); !strings.Contains(got, "Hire a PM") {
+	if got := textOf(byTestID(v.get("/admin/a/"+fit[1]).doc, "calibration-recorded")); !strings.Contains(got, "Hire a PM") {
 		t.Errorf("recorded calibration on the brief = %q, want it to name Hire a PM", got)
 	}
 	dash := v.get("/admin/dashboard")

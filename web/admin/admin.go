@@ -42,6 +42,8 @@ type Store interface {
 	FindCalibration(ctx context.Context, assessmentID int64) (*assessment.Calibration, error)
 	CountCalibrations(ctx context.Context) ([]assessment.CalibrationCount, error)
 	CountWaiting(ctx context.Context) (int, error)
+	CountBookings(ctx context.Context, since time.Time) ([]assessment.BookingCount, error)
+	ListMessages(ctx context.Context, assessmentID int64) ([]assessment.Message, error)
 	// ListAnswerSets returns every stored assessment's answers and outcome,
 	// for the rules lab's re-score.
 	ListAnswerSets(ctx context.Context) ([]assessment.AnswerSet, error)

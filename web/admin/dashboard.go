@@ -67,8 +67,35 @@ func (h *Handler) Dashboard(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v.Calibration = h.newConfusion(cal)
+	bookings, err := h.store.CountBookings(r.Context(), now.AddDate(0, 0, -bookingDays))
+	if err != nil {
+		return err
+	}
+	v.Bookings = h.bookingRows(counts[len(counts)-1], bookings)
 	h.pages.Render(w, r, http.StatusOK, dashboardPage(v))
 	return nil
+}
+
+// bookingDays is the window of the booking rates: the dashboard's longest.
+const bookingDays = 90
+
+// bookingRows gives each outcome's booking rate: of the assessments that
+// reached it in the window, how many followed the booking link and booked.
+func (h *Handler) bookingRows(totals map[string]int, bookings []assessment.BookingCount) []bookingRow {
+	by := map[string]assessment.BookingCount{}
+	for _, b := range bookings {
+		by[b.Outcome] = b
+	}
+	out := make([]bookingRow, 0, len(assessment.OutcomeIDs))
+	for _, id := range assessment.OutcomeIDs {
+		b := by[id]
+		row := bookingRow{Outcome: id, Name: h.outcomeName(id), Total: totals[id], Clicked: b.Clicked, Booked: b.Booked, Rate: "—"}
+		if row.Total > 0 {
+			row.Rate = strconv.Itoa(100*row.Booked/row.Total) + "%"
+		}
+		out = append(out, row)
+	}
+	return out
 }
 
 // newConfusion lays out predicted against recorded: a row per predicted

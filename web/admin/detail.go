@@ -60,6 +60,21 @@ func (h *Handler) Detail(w http.ResponseWriter, r *http.Request) error {
 		Calibration: h.calibrationView(cal),
 		Needed:      h.neededChoices(),
 	}
+	messages, err := h.store.ListMessages(r.Context(), a.ID)
+	if err != nil {
+		return err
+	}
+	for _, m := range messages {
+		v.Messages = append(v.Messages, noteView{Author: m.Email, When: h.longTime(m.CreatedAt), Body: page.Paragraphs(m.Body)})
+	}
+	v.Source = a.Source.UTMSource
+	if v.Source == "" {
+		v.Source = a.Source.ReferrerHost
+	}
+	v.Automated = a.PossiblyAutomated
+	if !a.BookedAt.IsZero() {
+		v.BookedAt = h.longTime(a.BookedAt)
+	}
 	for _, n := range notes {
 		v.Notes = append(v.Notes, noteView{Author: n.Author, When: h.longTime(n.CreatedAt), Body: page.Paragraphs(n.Body)})
 	}

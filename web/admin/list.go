@@ -164,6 +164,10 @@ func (h *Handler) listRow(a assessment.Summary) listRowView {
 		Words:     firstLine(ownWords(q, a.Answers), 140),
 		Who:       "Anonymous",
 		New:       a.Status == assessment.StatusNew,
+		Source:    a.Source,
+		Automated: a.PossiblyAutomated,
+		Booked:    a.Booked,
+		Messages:  a.Messages,
 	}
 	if a.Contact.Consent {
 		if who := strings.Join(nonEmpty(a.Contact.Name, a.Contact.Company), ", "); who != "" {

@@ -44,6 +44,9 @@ type listRowView struct {
 	Email     string
 	Source    string
 	New       bool
+	Automated bool
+	Booked    bool
+	Messages  int
 	Earlier   []takeView
 }
 
@@ -106,6 +109,10 @@ type detailView struct {
 	Back        string
 	Calibration calibrationView
 	Needed      []choice
+	Messages    []noteView // what they wrote from the result page
+	Source      string
+	Automated   bool
+	BookedAt    string
 }
 
 type calibrationView struct {
@@ -182,6 +189,16 @@ type dashboardView struct {
 	// Waiting counts founders who consented and are not contacted yet.
 	Waiting     int
 	Calibration confusionView
+	Bookings    []bookingRow
+}
+
+type bookingRow struct {
+	Outcome string
+	Name    string
+	Total   int
+	Clicked int
+	Booked  int
+	Rate    string
 }
 
 type confusionView struct {
