@@ -146,3 +146,16 @@ func TestCallFirstMessagesAndAutomated(t *testing.T) {
 		t.Errorf("flags: messages %d, automated %v; want 1 and true", list[0].Messages, list[3].PossiblyAutomated)
 	}
 }
+
+func TestListAnswerSets(t *testing.T) {
+	s := mustOpenWithQuestionnaire(t)
+	b := mustAddAssessment(t, s, "b", assessment.HireAPM, assessment.Contact{}, day.Add(time.Hour))
+	a := mustAddAssessment(t, s, "a", assessment.BookACall, assessment.Contact{}, day)
+	sets, err := s.ListAnswerSets(t.Context())
+	if err != nil || len(sets) != 2 {
+		t.Fatalf("ListAnswerSets = %d, %v; want 2", len(sets), err)
+	}
+	if sets[0].ID != a.ID || sets[0].Outcome != assessment.BookACall || sets[1].ID != b.ID || !reflect.DeepEqual(sets[0].Answers, a.Answers) {
+		t.Errorf("ListAnswerSets = %+v, want a then b, oldest first, with their answers and outcomes", sets)
+	}
+}
