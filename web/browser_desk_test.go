@@ -62,6 +62,10 @@ func TestBrowserDesk(t *testing.T) {
 			if !tb.exists(`[data-testid=brief] [data-testid=questions] li`) {
 				t.Fatalf("%s: the brief has no questions", m.name)
 			}
+			// With scripts on, the copy and print buttons appear (share.js, from 'self').
+			if eval[bool](tb, `document.querySelector('[data-testid=brief-copy]').hidden`) {
+				t.Errorf("%s: the copy button stays hidden with scripts on", m.name)
+			}
 			if !m.mobile {
 				beside := eval[bool](tb, `(() => { const b = document.querySelector('[data-testid=brief]').getBoundingClientRect(), s = document.querySelector('[data-testid=status-control]').getBoundingClientRect(); return s.left >= b.right && s.top < b.bottom; })()`)
 				if !beside {

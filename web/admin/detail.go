@@ -40,6 +40,7 @@ func (h *Handler) Detail(w http.ResponseWriter, r *http.Request) error {
 	}
 	q := h.forms.Find(r.Context(), a.QuestionnaireVersion)
 	id := strconv.FormatInt(a.ID, 10)
+	b := brief.Build(h.briefContent(q), a.Answers, a.Result)
 	v := detailView{
 		chrome:      h.chromeFor(r, "list"),
 		ID:          id,
@@ -48,7 +49,8 @@ func (h *Handler) Detail(w http.ResponseWriter, r *http.Request) error {
 		Outcome:     a.Result.Outcome,
 		OutcomeName: h.outcomeName(a.Result.Outcome),
 		Rule:        a.Result.Rule,
-		Brief:       brief.Build(h.briefContent(q), a.Answers, a.Result),
+		Brief:       b,
+		BriefText:   h.briefText(a, b),
 		Answers:     answerViews(q, a.Answers),
 		Criteria:    page.CriterionViews(q, a.Result),
 		Contact:     a.Contact,
@@ -72,6 +74,7 @@ func (h *Handler) Detail(w http.ResponseWriter, r *http.Request) error {
 		v.Source = a.Source.ReferrerHost
 	}
 	v.Automated = a.PossiblyAutomated
+	v.Script = true
 	if !a.BookedAt.IsZero() {
 		v.BookedAt = h.longTime(a.BookedAt)
 	}
@@ -90,12 +93,16 @@ func (h *Handler) BriefText(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := h.forms.Find(r.Context(), a.QuestionnaireVersion)
-	b := brief.Build(h.briefContent(q), a.Answers, a.Result)
-	text := b.Text("Brief: " + who(a.Contact) + ", " + h.longTime(a.CreatedAt))
+	text := h.briefText(a, brief.Build(h.briefContent(q), a.Answers, a.Result))
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="brief-%d.txt"`, a.ID))
 	w.Header().Set("Cache-Control", "private, no-store")
 	httpx.WriteBody(w, r, http.StatusOK, "text/plain; charset=utf-8", []byte(text))
 	return nil
+}
+
+// briefText is the brief as plain text, headed by who and when.
+func (h *Handler) briefText(a *assessment.Assessment, b brief.Brief) string {
+	return b.Text("Brief: " + who(a.Contact) + ", " + h.longTime(a.CreatedAt))
 }
 
 func (h *Handler) findAssessment(r *http.Request) (*assessment.Assessment, error) {

@@ -119,7 +119,7 @@ func layout(title string, c chrome) templ.Component {
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = page.Layout(page.Meta{Title: title + " · fitcheck admin", NoIndex: true, Admin: true}).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = page.Layout(page.Meta{Title: title + " · fitcheck admin", NoIndex: true, Admin: true, Script: c.Script}).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -12,6 +12,9 @@ type chrome struct {
 	Section    string // "list" or "dashboard": which nav item is current
 	OwnerEmail string
 	Done       string // confirmation of the last change
+	// Script links page.Assets' share.js, for copy and print buttons that
+	// stay hidden without it.
+	Script bool
 }
 
 type choice struct {
@@ -98,6 +101,7 @@ type detailView struct {
 	OutcomeName string
 	Rule        string
 	Brief       brief.Brief
+	BriefText   string // the plain-text copy, for the copy button
 	Answers     []answerView
 	Criteria    []page.CriterionView
 	Contact     assessment.Contact
