@@ -105,6 +105,7 @@ func (h *Handler) newConfusion(counts []assessment.CalibrationCount) confusionVi
 	v := confusionView{Columns: []string{"A fit"}}
 	for _, id := range assessment.NeededInstead {
 		v.Columns = append(v.Columns, "Needed: "+h.outcomeName(id))
+		v.Needed = append(v.Needed, h.outcomeName(id))
 	}
 	v.Columns = append(v.Columns, "No call")
 	column := func(c assessment.CalibrationCount) int {

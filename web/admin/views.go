@@ -206,7 +206,8 @@ type bookingRow struct {
 }
 
 type confusionView struct {
-	Columns  []string
+	Columns  []string // every recorded column, in order
+	Needed   []string // the not-a-fit columns' outcome names
 	Rows     []confusionRow
 	Recorded int
 }
