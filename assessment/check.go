@@ -76,6 +76,7 @@ func (c *checker) check() {
 	c.checkOutcomes()
 	c.checkRules()
 	c.checkExamples()
+	c.checkBrief()
 }
 
 func (c *checker) checkLevels() {
@@ -377,4 +378,59 @@ func (c *checker) checkExamples() {
 			c.add(at(p, "answers", id), "example %q, question %q: %s", ex.Name, id, msg)
 		}
 	}
+}
+
+// checkBrief checks the optional brief: section: every question, option
+// and criterion it names must exist, and every tension must say something.
+func (c *checker) checkBrief() {
+	b := c.q.Brief
+	if b.Tried.Question != "" || len(b.Tried.Options) > 0 {
+		p := []any{"brief", "tried"}
+		qn, _, ok := c.q.Question(b.Tried.Question)
+		switch {
+		case b.Tried.Question == "":
+			c.add(at(p, "question"), "brief.tried.question is missing: which question asks what they tried?")
+		case !ok:
+			c.add(at(p, "question"), "brief.tried: unknown question %q", b.Tried.Question)
+		case qn.Type != Multi && qn.Type != Single:
+			c.add(at(p, "question"), "brief.tried: question %q has no options to explain", b.Tried.Question)
+		default:
+			for _, id := range sortedKeys(b.Tried.Options) {
+				if _, ok := qn.Option(id); !ok {
+					c.add(at(p, "options", id), "brief.tried: question %q has no option %q", qn.ID, id)
+				}
+				if b.Tried.Options[id] == "" {
+					c.add(at(p, "options", id), "brief.tried: option %q needs a sentence on why it treats a symptom", id)
+				}
+			}
+		}
+	}
+	seen := map[string]bool{}
+	for i, t := range b.Tensions {
+		p := []any{"brief", "tensions", i}
+		c.id(p, "tension", t.ID, seen)
+		c.required(p, "label", t.Label)
+		if t.When == nil {
+			c.add(p, "tension %q needs a `when`: the answers that pull against each other", t.ID)
+		} else {
+			c.checkCondition(at(p, "when"), t.When)
+		}
+		if len(t.Questions) == 0 {
+			c.add(p, "tension %q needs at least one question to ask about it", t.ID)
+		}
+	}
+	for _, id := range sortedKeys(b.Questions) {
+		if _, ok := c.q.Criterion(id); !ok {
+			c.add([]any{"brief", "questions", id}, "brief.questions: unknown criterion %q", id)
+		}
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

@@ -34,6 +34,7 @@ type Questionnaire struct {
 	Outcomes []Outcome    `yaml:"outcomes"`
 	Rules    []Rule       `yaml:"rules"`
 	Examples []Example    `yaml:"examples"`
+	Brief    BriefContent `yaml:"brief"`
 
 	Version string `yaml:"-"`
 	Source  []byte `yaml:"-"`

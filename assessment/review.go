@@ -36,6 +36,38 @@ type Note struct {
 	CreatedAt    time.Time
 }
 
+// Order is how the review list is sorted.
+type Order string
+
+// The list orders. CallFirst puts the people worth calling now at the top:
+// those who consented and have not been contacted yet, then by how good a
+// fit the outcome is (CallPriority), then newest.
+const (
+	OrderCallFirst Order = "call-first"
+	OrderNewest    Order = "newest"
+	OrderOldest    Order = "oldest"
+	OrderOutcome   Order = "outcome"
+)
+
+// Orders lists every list order, the default first.
+var Orders = []Order{OrderCallFirst, OrderNewest, OrderOldest, OrderOutcome}
+
+// Valid reports whether o is a known order.
+func (o Order) Valid() bool {
+	for _, v := range Orders {
+		if o == v {
+			return true
+		}
+	}
+	return false
+}
+
+// CallPriority lists the outcomes from the one most worth a call to the
+// least: a clear fit, then a maybe, then someone whose plan needs testing
+// rather than confirming (only when they wrote a message: otherwise they
+// come last), then the outcomes that route elsewhere.
+var CallPriority = []string{BookACall, WorthAConversation, DifferentConversation, NarrowScope, HireFullTime, HireAPM}
+
 // Filter narrows the review list. Zero values mean "any".
 type Filter struct {
 	Outcome string
@@ -43,17 +75,48 @@ type Filter struct {
 	From    time.Time // inclusive
 	To      time.Time // exclusive
 	Search  string    // matched against name, email and company
-	Limit   int
-	Offset  int
+	Order   Order     // zero is OrderNewest
+	// GroupByEmail lists only the latest assessment per consented email,
+	// with the earlier ones in its Earlier.
+	GroupByEmail bool
+	Limit        int
+	Offset       int
 }
 
-// Summary is one row of the review list: the assessment without its answers.
+// Summary is one row of the review list.
 type Summary struct {
 	ID        int64
 	Token     string
 	Outcome   string
 	Status    Status
 	Contact   Contact
-	Criteria  []CriterionResult
+	Answers   Answers
+	Result    Result
+	CreatedAt time.Time
+	// Source is where they came from: the first touch's utm_source, or
+	// else the referring host.
+	Source            string
+	PossiblyAutomated bool
+	Booked            bool // a booking was reported
+	Messages          int  // messages they sent from the result page
+	// Earlier are the same email's older assessments (newest first), when
+	// the list is grouped by email.
+	Earlier []Take
+}
+
+// Take is one earlier assessment by the same person.
+type Take struct {
+	ID        int64
+	Outcome   string
+	Status    Status
+	CreatedAt time.Time
+}
+
+// AnswerSet is a stored assessment as a re-score needs it: its answers and
+// the outcome stored with them.
+type AnswerSet struct {
+	ID        int64
+	Outcome   string
+	Answers   Answers
 	CreatedAt time.Time
 }

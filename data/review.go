@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -31,20 +32,27 @@ func init() {
 		})
 }
 
-// ListAssessments returns the assessments matching f, newest first, and how
-// many match in all, ignoring f.Limit and f.Offset. A Limit of 0 means no
-// limit.
+// ListAssessments returns the assessments matching f in f.Order, and how
+// many rows match in all, ignoring f.Limit and f.Offset. A Limit of 0 means
+// no limit. With f.GroupByEmail a row is the latest assessment of one email
+// (anonymous ones stand alone), its older ones in Earlier, and the total
+// counts such rows.
 func (s *Store) ListAssessments(ctx context.Context, f assessment.Filter) ([]assessment.Summary, int, error) {
 	where, args := s.d.filterWhere(f)
-	// One snapshot for both queries, without blocking writers.
+	// One snapshot for every query, without blocking writers.
 	tx, err := s.db.BeginTx(ctx, s.d.snapshot)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list assessments: %w", err)
 	}
 	defer tx.Rollback()
 
+	matching := `SELECT * FROM assessments` + where
+	if f.GroupByEmail {
+		matching = `SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY ` + s.personKey() + `
+			ORDER BY created_at DESC, id DESC) AS take FROM assessments` + where + `) AS t WHERE take = 1`
+	}
 	var total int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM assessments`+where, args...).Scan(&total); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (`+matching+`) AS m`, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("list assessments: count: %w", err)
 	}
 	var limit any = f.Limit
@@ -53,39 +61,136 @@ func (s *Store) ListAssessments(ctx context.Context, f assessment.Filter) ([]ass
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT id, token, outcome, status,
 		contact_name, contact_email, contact_company, contact_role, consent,
-		`+s.d.criteriaJSON+`, created_at
-		FROM assessments`+where+` ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`,
+		answers, result, created_at, CASE WHEN utm_source != '' THEN utm_source ELSE referrer_host END,
+		possibly_automated, booked_at IS NOT NULL, `+messageCount+`
+		FROM (`+matching+`) AS a ORDER BY `+orderBy(f.Order)+` LIMIT ? OFFSET ?`,
 		append(args, limit, max(f.Offset, 0))...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list assessments: %w", err)
 	}
+	list, err := scanSummaries(rows)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list assessments: %w", err)
+	}
+	if f.GroupByEmail {
+		if err := s.addEarlierTakes(ctx, tx, list, where, args); err != nil {
+			return nil, 0, fmt.Errorf("list assessments: earlier takes: %w", err)
+		}
+	}
+	return list, total, nil
+}
+
+// personKey groups assessments by who took them: the consented email,
+// case-folded; an assessment without one is its own person. (consent and
+// possibly_automated are tested bare: an integer flag on SQLite, a BOOLEAN
+// on PostgreSQL, and both read as a condition.)
+func (s *Store) personKey() string {
+	return `CASE WHEN consent AND contact_email != '' THEN ` + s.d.lower + `(contact_email) ELSE 'id:' || id END`
+}
+
+// messageCount counts the messages of the row at hand.
+const messageCount = `(SELECT count(*) FROM messages m WHERE m.assessment_id = a.id)`
+
+// orderBy is the ORDER BY clause of a list order. Call first puts consented
+// and still new ones by a person first, then outcomes in
+// assessment.CallPriority, a different conversation only with a message.
+func orderBy(o assessment.Order) string {
+	switch o {
+	case assessment.OrderOldest:
+		return `created_at ASC, id ASC`
+	case assessment.OrderOutcome:
+		return outcomeRank + `, created_at DESC, id DESC`
+	case assessment.OrderCallFirst:
+		return `(consent AND status = 'new' AND NOT possibly_automated) DESC, ` +
+			`CASE WHEN outcome = '` + assessment.DifferentConversation + `' AND ` + messageCount + ` = 0 THEN ` +
+			strconv.Itoa(len(assessment.CallPriority)) + ` ELSE ` + outcomeRank + ` END, created_at DESC, id DESC`
+	default:
+		return `created_at DESC, id DESC`
+	}
+}
+
+// outcomeRank sorts by assessment.CallPriority.
+var outcomeRank = func() string {
+	var b strings.Builder
+	b.WriteString("CASE outcome")
+	for i, id := range assessment.CallPriority {
+		fmt.Fprintf(&b, " WHEN '%s' THEN %d", id, i)
+	}
+	fmt.Fprintf(&b, " ELSE %d END", len(assessment.CallPriority))
+	return b.String()
+}()
+
+func scanSummaries(rows *sql.Rows) ([]assessment.Summary, error) {
 	defer rows.Close()
 	var list []assessment.Summary
 	for rows.Next() {
 		var (
-			sum      assessment.Summary
-			criteria sql.NullString
-			created  string
+			sum             assessment.Summary
+			answers, result []byte
+			created         string
 		)
 		if err := rows.Scan(&sum.ID, &sum.Token, &sum.Outcome, &sum.Status,
 			&sum.Contact.Name, &sum.Contact.Email, &sum.Contact.Company, &sum.Contact.Role, &sum.Contact.Consent,
-			&criteria, &created); err != nil {
-			return nil, 0, fmt.Errorf("list assessments: %w", err)
+			&answers, &result, &created, &sum.Source, &sum.PossiblyAutomated, &sum.Booked, &sum.Messages); err != nil {
+			return nil, err
 		}
-		if criteria.Valid {
-			if err := json.Unmarshal([]byte(criteria.String), &sum.Criteria); err != nil {
-				return nil, 0, fmt.Errorf("list assessments: decode criteria of assessment %d: %w", sum.ID, err)
-			}
+		if err := json.Unmarshal(answers, &sum.Answers); err != nil {
+			return nil, fmt.Errorf("decode answers of assessment %d: %w", sum.ID, err)
 		}
+		if err := json.Unmarshal(result, &sum.Result); err != nil {
+			return nil, fmt.Errorf("decode result of assessment %d: %w", sum.ID, err)
+		}
+		var err error
 		if sum.CreatedAt, err = parseTime(created); err != nil {
-			return nil, 0, fmt.Errorf("list assessments: %w", err)
+			return nil, err
 		}
 		list = append(list, sum)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, fmt.Errorf("list assessments: %w", err)
+	return list, rows.Err()
+}
+
+// addEarlierTakes fills each row's Earlier with the same person's older
+// assessments that match the same filter.
+func (s *Store) addEarlierTakes(ctx context.Context, tx *txn, list []assessment.Summary, where string, args []any) error {
+	index := map[string]int{}
+	var keys []any
+	for i, sum := range list {
+		if sum.Contact.Consent && sum.Contact.Email != "" {
+			k := strings.ToLower(sum.Contact.Email)
+			index[k] = i
+			keys = append(keys, k)
+		}
 	}
-	return list, total, nil
+	if len(keys) == 0 {
+		return nil
+	}
+	cond := " WHERE "
+	if where != "" {
+		cond = where + " AND "
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+s.d.lower+`(contact_email), id, outcome, status, created_at FROM (
+		SELECT *, row_number() OVER (PARTITION BY `+s.personKey()+` ORDER BY created_at DESC, id DESC) AS take
+		FROM assessments`+cond+`consent AND `+s.d.lower+`(contact_email) IN (?`+strings.Repeat(", ?", len(keys)-1)+`)) AS t
+		WHERE take > 1 ORDER BY created_at DESC, id DESC`, append(append([]any{}, args...), keys...)...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			key, created string
+			t            assessment.Take
+		)
+		if err := rows.Scan(&key, &t.ID, &t.Outcome, &t.Status, &created); err != nil {
+			return err
+		}
+		if t.CreatedAt, err = parseTime(created); err != nil {
+			return err
+		}
+		i := index[key]
+		list[i].Earlier = append(list[i].Earlier, t)
+	}
+	return rows.Err()
 }
 
 // filterWhere turns f into a WHERE clause (empty when f matches everything)

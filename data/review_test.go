@@ -134,7 +134,7 @@ func TestListAssessments(t *testing.T) {
 		}
 		want := assessment.Summary{
 			ID: zoe.ID, Token: "zoe", Outcome: "fit", Status: assessment.StatusContacted,
-			Contact: zoe.Contact, Criteria: zoe.Result.Criteria, CreatedAt: day,
+			Contact: zoe.Contact, Answers: zoe.Answers, Result: zoe.Result, CreatedAt: day,
 		}
 		if !reflect.DeepEqual(list[0], want) {
 			t.Errorf("ListAssessments(zoe)[0] =\n%+v\nwant\n%+v", list[0], want)

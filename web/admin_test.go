@@ -291,8 +291,8 @@ func TestListFiltersAndSearch(t *testing.T) {
 			}
 		})
 	}
-	// Newest first, and only consented contacts are shown.
-	list := v.get("/admin")
+	// Newest first when asked, and only consented contacts are shown.
+	list := v.get("/admin?order=newest")
 	body := textOf(byTestID(list.doc, "assessments"))
 	if strings.Index(body, "Grace Hopper") > strings.Index(body, "Ada Lovelace") {
 		t.Errorf("list is not newest first: %q", body)
@@ -336,8 +336,8 @@ func TestStatusNotesAndDelete(t *testing.T) {
 	if got := textOf(byTestID(after.doc, "notice")); got == "" {
 		t.Errorf("no confirmation after changing the status")
 	}
-	if sel := selectedOption(after.doc, "status"); sel != "contacted" {
-		t.Errorf("status select shows %q, want contacted", sel)
+	if sel := pressedStatus(after.doc); sel != "contacted" {
+		t.Errorf("status control shows %q, want contacted", sel)
 	}
 	if p := v.post("/admin/a/1/status", url.Values{"status": {"bogus"}}); p.status != http.StatusBadRequest {
 		t.Errorf("unknown status = %d, want 400", p.status)
@@ -376,21 +376,16 @@ func TestStatusNotesAndDelete(t *testing.T) {
 	}
 }
 
-func selectedOption(doc *htmlNode, selectID string) string {
-	var sel string
-	walk(doc, func(n *htmlNode) bool {
-		if n.Data == "select" && attr(n, "id") == selectID {
-			walk(n, func(o *htmlNode) bool {
-				if o.Data == "option" && hasAttr(o, "selected") {
-					sel = attr(o, "value")
-				}
-				return true
-			})
-			return false
+// pressedStatus is the status whose one-click button shows as current.
+func pressedStatus(doc *htmlNode) string {
+	var st string
+	walk(byTestID(doc, "status-control"), func(n *htmlNode) bool {
+		if n.Data == "button" && attr(n, "aria-pressed") == "true" {
+			st = strings.TrimPrefix(attr(n, "data-testid"), "set-")
 		}
 		return true
 	})
-	return sel
+	return st
 }
 
 func TestCSVExport(t *testing.T) {

@@ -278,16 +278,10 @@ func ownerJourney(tb *tab) {
 	}
 	tb.checkPage("admin-detail")
 
-	// Follow-up status.
-	if tb.mode.keyboard {
-		tb.tabTo("#status")
-		tb.key(kb.ArrowDown) // new → contacted
-	} else {
-		tb.do(chromedp.SetValue(chromedp.CSS("#status"), string(assessment.StatusContacted)))
-	}
-	tb.follow(`[data-testid=save-status]`)
-	if got := eval[string](tb, `document.querySelector('#status').value`); got != string(assessment.StatusContacted) {
-		t.Errorf("%s: status after saving = %q, want contacted", tb.mode.name, got)
+	// Follow-up status: one click, no separate Save.
+	tb.follow(`[data-testid=set-contacted]`)
+	if got := eval[string](tb, `document.querySelector('[data-testid=set-contacted]').getAttribute('aria-pressed')`); got != "true" {
+		t.Errorf("%s: contacted after one click shows aria-pressed=%q, want true", tb.mode.name, got)
 	}
 	if !tb.exists(`[data-testid=notice]`) {
 		t.Errorf("%s: no notice after saving the status", tb.mode.name)

@@ -9,6 +9,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
+	"sessionplayer.studio/fitcheck/web/admin"
 	"sessionplayer.studio/fitcheck/web/httpx"
 	"sessionplayer.studio/fitcheck/web/page"
 )
@@ -37,7 +38,7 @@ func (s *Server) Handler() http.Handler {
 	r.Use(httpx.Recover(s.pages.Error))
 	r.Use(httpx.SecurityHeaders(contentSecurityPolicy, s.isTLS))
 	r.Use(httpx.ClientAddress(s.cfg.TrustedProxies, s.warnUntrustedProxy))
-	r.Use(httpx.LimitBody(maxFormBytes))
+	r.Use(limitBody)
 	r.Use(httpx.HonourGzipRefusal)
 	r.Use(httpx.NewCompressor("text/html", "text/css", "text/plain", "text/csv", "application/json", "image/svg+xml").Handler)
 	r.Use(s.crossOriginProtection)
@@ -82,9 +83,13 @@ func (s *Server) Handler() http.Handler {
 			r.Get("/", serve(review.List))
 			r.Get("/dashboard", serve(review.Dashboard))
 			r.Get("/export.csv", serve(review.Export))
+			r.Get("/lab", serve(review.ShowLab))
+			r.Post("/lab", serve(review.Lab))
 			r.Post("/signout-everywhere", serve(review.SignOutEverywhere))
 			r.Get("/a/{id}", serve(review.Detail))
+			r.Get("/a/{id}/brief.txt", serve(review.BriefText))
 			r.Post("/a/{id}/status", serve(review.SetStatus))
+			r.Post("/a/{id}/calibration", serve(review.Calibrate))
 			r.Post("/a/{id}/notes", serve(review.AddNote))
 			r.Get("/a/{id}/delete", serve(review.ConfirmDelete))
 			r.Post("/a/{id}/delete", serve(review.Delete))
@@ -94,6 +99,19 @@ func (s *Server) Handler() http.Handler {
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) { s.pages.Error(w, r, page.MethodNotAllowed()) })
 	return r
+}
+
+// limitBody bounds every request body to maxFormBytes, except a post to
+// the rules lab, which carries a whole content file.
+func limitBody(next http.Handler) http.Handler {
+	forms, lab := httpx.LimitBody(maxFormBytes)(next), httpx.LimitBody(admin.MaxLabBytes)(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == admin.LabPath {
+			lab.ServeHTTP(w, r)
+			return
+		}
+		forms.ServeHTTP(w, r)
+	})
 }
 
 // warnUntrustedProxy says, once, that requests seem to come through a proxy

@@ -81,6 +81,9 @@ type Config struct {
 	// MaxOpenDrafts caps the unfinished assessments one client network (a
 	// /24, or an IPv6 /64) may have stored; zero means 200.
 	MaxOpenDrafts int
+	// TimeZone is the owner's: the review area shows dates and times in it
+	// and its date filters count days in it. Nil means UTC.
+	TimeZone *time.Location
 }
 
 // Server handles every request of the site.
@@ -139,7 +142,7 @@ func NewServer(cfg Config, store Store, current *assessment.Questionnaire, log *
 	}
 	s.addrs = addrs
 	s.audit = page.Audit{Log: log, Addrs: addrs}
-	review, err := admin.New(admin.Config{BaseURL: cfg.BaseURL, SignInFailureDelay: cfg.SignInFailureDelay, Addrs: addrs},
+	review, err := admin.New(admin.Config{BaseURL: cfg.BaseURL, SignInFailureDelay: cfg.SignInFailureDelay, Addrs: addrs, TimeZone: cfg.TimeZone},
 		s.deletes, s.forms, log)
 	if err != nil {
 		return nil, err

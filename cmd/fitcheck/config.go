@@ -46,6 +46,18 @@ type config struct {
 	NotifyEmail string // comma-separated
 	WebhookURL  string
 	SlackURL    string
+
+	// TimeZone is the owner's, an IANA name: the review area's dates use it.
+	TimeZone string
+}
+
+// location is the owner's time zone, which check has already validated.
+func (c *config) location() *time.Location {
+	loc, err := time.LoadLocation(c.TimeZone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
 }
 
 // dataDir is where fitcheck keeps files of its own beside the database (the
@@ -96,6 +108,7 @@ var envNames = map[string]string{
 	"notify-email":        "FITCHECK_NOTIFY_EMAIL",
 	"webhook-url":         "FITCHECK_WEBHOOK_URL",
 	"slack-webhook-url":   "FITCHECK_SLACK_WEBHOOK_URL",
+	"timezone":            "FITCHECK_TIMEZONE",
 }
 
 // notifyEmails splits -notify-email into addresses.
@@ -116,6 +129,9 @@ Usage:
   fitcheck serve [flags]           serve the site
   fitcheck validate [flags] [FILE] check a questionnaire file and run its examples
                                    (FILE defaults to -questionnaire, then the embedded default)
+  fitcheck rescore [flags] FILE    re-score every stored assessment under a candidate
+                                   questionnaire (read-only) and print what would change;
+                                   exits non-zero when the file is invalid or an example fails
   fitcheck admin add-user EMAIL    add an owner account for the review area (/admin)
   fitcheck admin set-password EMAIL  set an owner's password (signs them out everywhere)
   fitcheck admin list-users        list owner accounts
@@ -171,6 +187,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.StringVar(&cfg.NotifyEmail, "notify-email", "", "comma-separated addresses that get an e-mail for each new assessment and message")
 	fs.StringVar(&cfg.WebhookURL, "webhook-url", "", "URL that gets a signed JSON POST for each new assessment and message (see docs/webhooks.md)")
 	fs.StringVar(&cfg.SlackURL, "slack-webhook-url", "", "Slack incoming-webhook URL that gets a message for each new assessment and message")
+	fs.StringVar(&cfg.TimeZone, "timezone", "UTC", "the owner's time zone (IANA name, e.g. Europe/Berlin): review-area dates, times and date filters use it")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), usageHead)
 		fs.VisitAll(func(f *flag.Flag) {
@@ -260,6 +277,9 @@ func (c *config) check() error {
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		problems = append(problems, fmt.Sprintf("-log-format %q must be text or json", c.LogFormat))
+	}
+	if _, err := time.LoadLocation(c.TimeZone); err != nil || c.TimeZone == "" || strings.EqualFold(c.TimeZone, "local") {
+		problems = append(problems, fmt.Sprintf("-timezone %q must be an IANA time zone name like Europe/Berlin or UTC", c.TimeZone))
 	}
 	if len(problems) > 0 {
 		return errors.New(strings.Join(problems, "; "))

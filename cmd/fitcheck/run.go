@@ -38,6 +38,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = serve(ctx, args, getenv, stderr)
 	case "validate":
 		err = validate(args, getenv, stdout, stderr)
+	case "rescore":
+		err = rescore(ctx, args, getenv, stdout, stderr)
 	case "admin":
 		err = admin(ctx, args, getenv, stdin, stdout, stderr)
 	case "backup":
@@ -47,7 +49,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "doctor":
 		err = doctor(ctx, args, getenv, stdout, stderr)
 	default:
-		err = fmt.Errorf("unknown command %q (commands: serve, validate, admin, backup, healthcheck, doctor; -h for help)", cmd)
+		err = fmt.Errorf("unknown command %q (commands: serve, validate, rescore, admin, backup, healthcheck, doctor; -h for help)", cmd)
 	}
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
@@ -101,6 +103,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		MaxOpenDrafts:        cfg.MaxOpenDrafts,
 		Metrics:              m,
 		OwnerPhoto:           photo,
+		TimeZone:             cfg.location(),
 	}, store, q, log)
 	if err != nil {
 		return err

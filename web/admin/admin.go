@@ -36,6 +36,17 @@ type Store interface {
 	CountOutcomes(ctx context.Context, since time.Time) (map[string]int, error)
 	WeeklyOutcomes(ctx context.Context, since time.Time) ([]assessment.WeekCount, error)
 	Funnel(ctx context.Context, since time.Time) ([]assessment.FunnelStep, error)
+
+	RecordCalibration(ctx context.Context, c assessment.Calibration) error
+	// FindCalibration is assessment.ErrNotFound when none is recorded.
+	FindCalibration(ctx context.Context, assessmentID int64) (*assessment.Calibration, error)
+	CountCalibrations(ctx context.Context) ([]assessment.CalibrationCount, error)
+	CountWaiting(ctx context.Context) (int, error)
+	CountBookings(ctx context.Context, since time.Time) ([]assessment.BookingCount, error)
+	ListMessages(ctx context.Context, assessmentID int64) ([]assessment.Message, error)
+	// ListAnswerSets returns every stored assessment's answers and outcome,
+	// for the rules lab's re-score.
+	ListAnswerSets(ctx context.Context) ([]assessment.AnswerSet, error)
 }
 
 // Questionnaires gives the questionnaire in force and any stored version.
@@ -55,6 +66,9 @@ type Config struct {
 	SignInFailureDelay time.Duration
 	// Addrs makes the client pseudonyms in security events.
 	Addrs *addrhash.Hasher
+	// TimeZone is the owner's: every date and time shown is in it, and the
+	// list's from/to filters count days in it. Nil means UTC.
+	TimeZone *time.Location
 }
 
 // Handler serves the review area. Its methods are the handlers the site's
@@ -76,6 +90,9 @@ type Handler struct {
 func New(cfg Config, store Store, forms Questionnaires, log *slog.Logger) (*Handler, error) {
 	if store == nil || forms == nil || log == nil {
 		return nil, errors.New("admin: store, questionnaires and logger are required")
+	}
+	if cfg.TimeZone == nil {
+		cfg.TimeZone = time.UTC
 	}
 	return &Handler{cfg: cfg, store: store, forms: forms, pages: page.Renderer{Log: log}, audit: page.Audit{Log: log, Addrs: cfg.Addrs}, log: log, now: time.Now,
 		signins: newSigninLimiter(), hashSlots: make(chan struct{}, 4)}, nil

@@ -58,8 +58,103 @@ func (h *Handler) Dashboard(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v.Funnel = h.newFunnelChart(funnel)
+
+	if v.Waiting, err = h.store.CountWaiting(r.Context()); err != nil {
+		return err
+	}
+	cal, err := h.store.CountCalibrations(r.Context())
+	if err != nil {
+		return err
+	}
+	v.Calibration = h.newConfusion(cal)
+	bookings, err := h.store.CountBookings(r.Context(), now.AddDate(0, 0, -bookingDays))
+	if err != nil {
+		return err
+	}
+	v.Bookings = h.bookingRows(counts[len(counts)-1], bookings)
 	h.pages.Render(w, r, http.StatusOK, dashboardPage(v))
 	return nil
+}
+
+// bookingDays is the window of the booking rates: the dashboard's longest.
+const bookingDays = 90
+
+// bookingRows gives each outcome's booking rate: of the assessments that
+// reached it in the window, how many followed the booking link and booked.
+func (h *Handler) bookingRows(totals map[string]int, bookings []assessment.BookingCount) []bookingRow {
+	by := map[string]assessment.BookingCount{}
+	for _, b := range bookings {
+		by[b.Outcome] = b
+	}
+	out := make([]bookingRow, 0, len(assessment.OutcomeIDs))
+	for _, id := range assessment.OutcomeIDs {
+		b := by[id]
+		row := bookingRow{Outcome: id, Name: h.outcomeName(id), Total: totals[id], Clicked: b.Clicked, Booked: b.Booked, Rate: "—"}
+		if row.Total > 0 {
+			row.Rate = strconv.Itoa(100*row.Booked/row.Total) + "%"
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
+// newConfusion lays out predicted against recorded: a row per predicted
+// outcome, a column per thing the owner can record, and how often the
+// rules were right among the calls that happened.
+func (h *Handler) newConfusion(counts []assessment.CalibrationCount) confusionView {
+	v := confusionView{Columns: []string{"A fit"}}
+	for _, id := range assessment.NeededInstead {
+		v.Columns = append(v.Columns, "Needed: "+h.outcomeName(id))
+		v.Needed = append(v.Needed, h.outcomeName(id))
+	}
+	v.Columns = append(v.Columns, "No call")
+	column := func(c assessment.CalibrationCount) int {
+		switch c.Verdict {
+		case assessment.VerdictFit:
+			return 0
+		case assessment.VerdictNotFit:
+			for i, id := range assessment.NeededInstead {
+				if id == c.Needed {
+					return 1 + i
+				}
+			}
+		}
+		return len(v.Columns) - 1
+	}
+	for _, id := range assessment.OutcomeIDs {
+		row := confusionRow{Outcome: id, Name: h.outcomeName(id), Cells: make([]int, len(v.Columns))}
+		right, called := 0, 0
+		for _, c := range counts {
+			if c.Predicted != id {
+				continue
+			}
+			row.Cells[column(c)] += c.Count
+			v.Recorded += c.Count
+			if c.Verdict == assessment.VerdictNoCall {
+				continue
+			}
+			called += c.Count
+			if predictionHeld(id, c) {
+				right += c.Count
+			}
+		}
+		row.Right = "—"
+		if called > 0 {
+			row.Right = fmt.Sprintf("%d of %d", right, called)
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	return v
+}
+
+// predictionHeld reports whether a recorded call agrees with the outcome
+// predicted: a fit for the outcomes that invite a call, the very outcome
+// needed for those that route elsewhere.
+func predictionHeld(predicted string, c assessment.CalibrationCount) bool {
+	if predicted == assessment.BookACall || predicted == assessment.WorthAConversation {
+		return c.Verdict == assessment.VerdictFit
+	}
+	return c.Verdict == assessment.VerdictNotFit && c.Needed == predicted
 }
 
 // The weekly chart: one stacked column per week, a segment per outcome.

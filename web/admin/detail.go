@@ -1,8 +1,13 @@
 package admin
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
+
+	"sessionplayer.studio/fitcheck/brief"
 
 	"sessionplayer.studio/fitcheck/web/page"
 
@@ -21,39 +26,119 @@ func assessmentID(r *http.Request) (int64, error) {
 }
 
 func (h *Handler) Detail(w http.ResponseWriter, r *http.Request) error {
-	id, err := assessmentID(r)
+	a, err := h.findAssessment(r)
 	if err != nil {
 		return err
 	}
-	a, err := h.store.FindAssessmentByID(r.Context(), id)
+	notes, err := h.store.ListNotes(r.Context(), a.ID)
 	if err != nil {
 		return err
 	}
-	notes, err := h.store.ListNotes(r.Context(), id)
+	cal, err := h.store.FindCalibration(r.Context(), a.ID)
+	if err != nil && !errors.Is(err, assessment.ErrNotFound) {
+		return err
+	}
+	q := h.forms.Find(r.Context(), a.QuestionnaireVersion)
+	id := strconv.FormatInt(a.ID, 10)
+	b := brief.Build(h.briefContent(q), a.Answers, a.Result)
+	v := detailView{
+		chrome:      h.chromeFor(r, "list"),
+		ID:          id,
+		Date:        h.longTime(a.CreatedAt),
+		Title:       who(a.Contact),
+		Outcome:     a.Result.Outcome,
+		OutcomeName: h.outcomeName(a.Result.Outcome),
+		Rule:        a.Result.Rule,
+		Brief:       b,
+		BriefText:   h.briefText(a, b),
+		Answers:     answerViews(q, a.Answers),
+		Criteria:    page.CriterionViews(q, a.Result),
+		Contact:     a.Contact,
+		ShareURL:    httpx.AbsoluteURL(h.cfg.BaseURL, r, page.ResultURL(a.Token)),
+		Status:      string(a.Status),
+		Statuses:    assessment.Statuses,
+		Version:     a.QuestionnaireVersion[:12],
+		Back:        "/admin/a/" + id,
+		Calibration: h.calibrationView(cal),
+		Needed:      h.neededChoices(),
+	}
+	messages, err := h.store.ListMessages(r.Context(), a.ID)
+	if err != nil {
+		return err
+	}
+	for _, m := range messages {
+		v.Messages = append(v.Messages, noteView{Author: m.Email, When: h.longTime(m.CreatedAt), Body: page.Paragraphs(m.Body)})
+	}
+	v.Source = a.Source.UTMSource
+	if v.Source == "" {
+		v.Source = a.Source.ReferrerHost
+	}
+	v.Automated = a.PossiblyAutomated
+	v.Script = true
+	if !a.BookedAt.IsZero() {
+		v.BookedAt = h.longTime(a.BookedAt)
+	}
+	for _, n := range notes {
+		v.Notes = append(v.Notes, noteView{Author: n.Author, When: h.longTime(n.CreatedAt), Body: page.Paragraphs(n.Body)})
+	}
+	h.pages.Render(w, r, http.StatusOK, detailPage(v))
+	return nil
+}
+
+// BriefText is the brief as a plain-text download, to paste into a
+// calendar invite or print without the page around it.
+func (h *Handler) BriefText(w http.ResponseWriter, r *http.Request) error {
+	a, err := h.findAssessment(r)
 	if err != nil {
 		return err
 	}
 	q := h.forms.Find(r.Context(), a.QuestionnaireVersion)
-	v := detailView{
-		chrome:   h.chromeFor(r, "list"),
-		ID:       strconv.FormatInt(a.ID, 10),
-		Date:     a.CreatedAt.Format("2 January 2006, 15:04 MST"),
-		Outcome:  h.outcomeName(a.Result.Outcome),
-		Reason:   a.Result.Reason,
-		Rule:     a.Result.Rule,
-		Answers:  answerViews(q, a.Answers),
-		Criteria: page.CriterionViews(q, a.Result),
-		Contact:  a.Contact,
-		ShareURL: httpx.AbsoluteURL(h.cfg.BaseURL, r, page.ResultURL(a.Token)),
-		Status:   string(a.Status),
-		Statuses: assessment.Statuses,
-		Version:  a.QuestionnaireVersion[:12],
-	}
-	for _, n := range notes {
-		v.Notes = append(v.Notes, noteView{Author: n.Author, When: n.CreatedAt.Format("2 Jan 2006, 15:04 MST"), Body: page.Paragraphs(n.Body)})
-	}
-	h.pages.Render(w, r, http.StatusOK, detailPage(v))
+	text := h.briefText(a, brief.Build(h.briefContent(q), a.Answers, a.Result))
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="brief-%d.txt"`, a.ID))
+	w.Header().Set("Cache-Control", "private, no-store")
+	httpx.WriteBody(w, r, http.StatusOK, "text/plain; charset=utf-8", []byte(text))
 	return nil
+}
+
+// briefText is the brief as plain text, headed by who and when.
+func (h *Handler) briefText(a *assessment.Assessment, b brief.Brief) string {
+	return b.Text("Brief: " + who(a.Contact) + ", " + h.longTime(a.CreatedAt))
+}
+
+func (h *Handler) findAssessment(r *http.Request) (*assessment.Assessment, error) {
+	id, err := assessmentID(r)
+	if err != nil {
+		return nil, err
+	}
+	return h.store.FindAssessmentByID(r.Context(), id)
+}
+
+// briefContent is q, with the current questionnaire's brief section when
+// q's own file predates it: the brief is advice to the owner, so the newest
+// advice applies to old answers too (conditions on questions q lacks simply
+// do not hold).
+func (h *Handler) briefContent(q *assessment.Questionnaire) *assessment.Questionnaire {
+	b := q.Brief
+	if len(b.Tensions) > 0 || len(b.Questions) > 0 || b.Tried.Question != "" {
+		return q
+	}
+	withBrief := *q
+	withBrief.Brief = h.forms.Current().Brief
+	return &withBrief
+}
+
+// who names the founder as the owner would: name and company, or
+// "Anonymous founder".
+func who(c assessment.Contact) string {
+	if c.Consent {
+		if s := strings.Join(nonEmpty(c.Name, c.Company), ", "); s != "" {
+			return s
+		}
+		if c.Email != "" {
+			return c.Email
+		}
+	}
+	return "Anonymous founder"
 }
 
 // answerViews lists every question with the answer given, in the wording of

@@ -3,7 +3,9 @@ package admin
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"sessionplayer.studio/fitcheck/assessment"
@@ -26,8 +28,29 @@ func (h *Handler) SetStatus(w http.ResponseWriter, r *http.Request) error {
 	if err := h.store.UpdateStatus(r.Context(), id, status, h.now().UTC()); err != nil {
 		return err
 	}
-	http.Redirect(w, r, fmt.Sprintf("/admin/a/%d?done=status", id), http.StatusSeeOther)
+	http.Redirect(w, r, withDone(backTo(r.PostForm.Get("back"), fmt.Sprintf("/admin/a/%d", id)), "status"), http.StatusSeeOther)
 	return nil
+}
+
+// backTo is where a one-click change returns: the review-area page it was
+// made on, or fallback when back is not one of ours (an open redirect
+// would let another site bounce the owner anywhere).
+func backTo(back, fallback string) string {
+	u, err := url.Parse(back)
+	if err != nil || back == "" || u.Scheme != "" || u.Host != "" || strings.HasPrefix(back, "//") || strings.Contains(back, "\\") ||
+		(u.Path != "/admin" && !strings.HasPrefix(u.Path, "/admin/")) {
+		return fallback
+	}
+	return u.RequestURI()
+}
+
+// withDone adds the confirmation to show to a review-area URL.
+func withDone(target, done string) string {
+	u, _ := url.Parse(target)
+	q := u.Query()
+	q.Set("done", done)
+	u.RawQuery = q.Encode()
+	return u.RequestURI()
 }
 
 func (h *Handler) AddNote(w http.ResponseWriter, r *http.Request) error {

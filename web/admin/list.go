@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -24,6 +23,7 @@ const (
 var doneMessages = map[string]string{
 	"welcome":               "Your account is ready. Every stored assessment appears here, newest first.",
 	"status":                "Follow-up status saved.",
+	"calibration":           "Recorded. The dashboard counts it against what the rules predicted.",
 	"note":                  "Note added.",
 	"deleted":               "The assessment and its notes were deleted.",
 	"signed-out":            "You are signed out.",
@@ -38,7 +38,12 @@ func doneMessage(r *http.Request) string {
 // note rather than failing the page.
 func (h *Handler) filterFromQuery(q url.Values) (assessment.Filter, filterView) {
 	f := assessment.Filter{}
-	v := filterView{Outcome: q.Get("outcome"), Status: q.Get("status"), From: q.Get("from"), To: q.Get("to"), Search: strings.TrimSpace(q.Get("q"))}
+	v := filterView{Outcome: q.Get("outcome"), Status: q.Get("status"), From: q.Get("from"), To: q.Get("to"), Search: strings.TrimSpace(q.Get("q")), Order: q.Get("order")}
+	if o := assessment.Order(v.Order); o.Valid() {
+		f.Order = o
+	} else {
+		f.Order, v.Order = assessment.OrderCallFirst, ""
+	}
 	if _, ok := h.forms.Current().Outcome(v.Outcome); ok {
 		f.Outcome = v.Outcome
 	} else if v.Outcome != "" {
@@ -51,13 +56,14 @@ func (h *Handler) filterFromQuery(q url.Values) (assessment.Filter, filterView) 
 		v.Problems = append(v.Problems, "Unknown status ignored.")
 		v.Status = ""
 	}
-	if t, err := time.Parse(dateLayout, v.From); err == nil {
+	// Days begin at midnight where the owner is, not in UTC.
+	if t, err := time.ParseInLocation(dateLayout, v.From, h.cfg.TimeZone); err == nil {
 		f.From = t
 	} else if v.From != "" {
 		v.Problems = append(v.Problems, "The “from” date wasn't a date (use YYYY-MM-DD) and was ignored.")
 		v.From = ""
 	}
-	if t, err := time.Parse(dateLayout, v.To); err == nil {
+	if t, err := time.ParseInLocation(dateLayout, v.To, h.cfg.TimeZone); err == nil {
 		f.To = t.AddDate(0, 0, 1) // the "to" day is included
 	} else if v.To != "" {
 		v.Problems = append(v.Problems, "The “to” date wasn't a date (use YYYY-MM-DD) and was ignored.")
@@ -72,7 +78,7 @@ func (h *Handler) filterFromQuery(q url.Values) (assessment.Filter, filterView) 
 
 func (v filterView) query() url.Values {
 	q := url.Values{}
-	for k, val := range map[string]string{"outcome": v.Outcome, "status": v.Status, "from": v.From, "to": v.To, "q": v.Search} {
+	for k, val := range map[string]string{"outcome": v.Outcome, "status": v.Status, "from": v.From, "to": v.To, "q": v.Search, "order": v.Order} {
 		if val != "" {
 			q.Set(k, val)
 		}
@@ -85,6 +91,7 @@ func (h *Handler) List(w http.ResponseWriter, r *http.Request) error {
 	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
 	page = min(max(page, 1), 1_000_000) // a junk page number must not overflow the offset
 	f.Limit, f.Offset = pageSize, (page-1)*pageSize
+	f.GroupByEmail = true
 	rows, total, err := h.store.ListAssessments(r.Context(), f)
 	if err != nil {
 		return err
@@ -96,6 +103,8 @@ func (h *Handler) List(w http.ResponseWriter, r *http.Request) error {
 		Statuses:  assessment.Statuses,
 		Total:     total,
 		ExportURL: "/admin/export.csv",
+		Orders:    h.orderLinks(fv),
+		Back:      r.URL.RequestURI(),
 	}
 	if q := fv.query().Encode(); q != "" {
 		v.ExportURL += "?" + q
@@ -142,44 +151,112 @@ func (h *Handler) outcomeName(id string) string {
 }
 
 func (h *Handler) listRow(a assessment.Summary) listRowView {
+	q := h.forms.Current()
 	row := listRowView{
+		ID:        strconv.FormatInt(a.ID, 10),
 		URL:       "/admin/a/" + strconv.FormatInt(a.ID, 10),
-		Date:      a.CreatedAt.Format("2 Jan 2006"),
+		Date:      h.shortTime(a.CreatedAt),
+		DateTime:  a.CreatedAt.UTC().Format(time.RFC3339),
 		Outcome:   a.Outcome,
 		OutcomeNm: h.outcomeName(a.Outcome),
 		Status:    string(a.Status),
-		Strongest: strongest(a.Criteria, 2),
+		Deciding:  decidingSignal(a.Result),
+		Words:     firstLine(ownWords(q, a.Answers), 140),
+		Who:       "Anonymous",
+		New:       a.Status == assessment.StatusNew,
+		Source:    a.Source,
+		Automated: a.PossiblyAutomated,
+		Booked:    a.Booked,
+		Messages:  a.Messages,
 	}
 	if a.Contact.Consent {
-		row.Contact = strings.TrimSpace(strings.Join(nonEmpty(a.Contact.Name, a.Contact.Company), ", "))
+		if who := strings.Join(nonEmpty(a.Contact.Name, a.Contact.Company), ", "); who != "" {
+			row.Who = who
+		} else if a.Contact.Email != "" {
+			row.Who = a.Contact.Email
+		}
 		row.Email = a.Contact.Email
+		row.Named = true
+	}
+	for _, t := range a.Earlier {
+		row.Earlier = append(row.Earlier, takeView{URL: "/admin/a/" + strconv.FormatInt(t.ID, 10), Date: h.shortTime(t.CreatedAt), OutcomeNm: h.outcomeName(t.Outcome), Outcome: t.Outcome})
 	}
 	return row
 }
 
-// strongest names the fit criteria with the highest levels, the first thing
-// the owner wants to know before a call.
-func strongest(criteria []assessment.CriterionResult, n int) string {
-	fit := make([]assessment.CriterionResult, 0, len(criteria))
-	for _, c := range criteria {
-		if c.Kind == assessment.FitSignal && c.LevelRank > 0 {
-			fit = append(fit, c)
+// shortTime is a date and time in the owner's zone, as the list shows it.
+func (h *Handler) shortTime(t time.Time) string {
+	return t.In(h.cfg.TimeZone).Format("Mon 2 Jan 2006, 15:04")
+}
+
+// longTime is a date and time in the owner's zone with the zone named.
+func (h *Handler) longTime(t time.Time) string {
+	return t.In(h.cfg.TimeZone).Format("Monday 2 January 2006, 15:04 MST")
+}
+
+var orderNames = map[assessment.Order]string{
+	assessment.OrderCallFirst: "Call first",
+	assessment.OrderNewest:    "Newest",
+	assessment.OrderOldest:    "Oldest",
+	assessment.OrderOutcome:   "By outcome",
+}
+
+// orderLinks are the list's sort choices, each keeping the filters.
+func (h *Handler) orderLinks(fv filterView) []orderLink {
+	out := make([]orderLink, 0, len(assessment.Orders))
+	current := assessment.Order(fv.Order)
+	if !current.Valid() {
+		current = assessment.OrderCallFirst
+	}
+	for _, o := range assessment.Orders {
+		q := fv.query()
+		q.Del("order")
+		if o != assessment.OrderCallFirst {
+			q.Set("order", string(o))
+		}
+		u := "/admin"
+		if enc := q.Encode(); enc != "" {
+			u += "?" + enc
+		}
+		out = append(out, orderLink{Label: orderNames[o], URL: u, Current: o == current})
+	}
+	return out
+}
+
+// decidingSignal names what decided the outcome: the criteria the matching
+// rule relied on (strongest first), so a hire-a-PM row names the execution
+// gap rather than the fit signals it also had.
+func decidingSignal(res assessment.Result) string {
+	return strings.Join(decidingLabels(res, 2), "; ")
+}
+
+// ownWords is the founder's free-text answer: the first text question of
+// the questionnaire they answered, or "".
+func ownWords(q *assessment.Questionnaire, answers assessment.Answers) string {
+	for _, step := range q.Steps {
+		for _, qn := range step.Questions {
+			if qn.Type == assessment.Text {
+				if v := strings.TrimSpace(answers.First(qn.ID)); v != "" {
+					return v
+				}
+			}
 		}
 	}
-	sort.SliceStable(fit, func(i, j int) bool {
-		if fit[i].LevelRank != fit[j].LevelRank {
-			return fit[i].LevelRank > fit[j].LevelRank
-		}
-		return fit[i].Score > fit[j].Score
-	})
-	var names []string
-	for i := 0; i < len(fit) && i < n; i++ {
-		names = append(names, fit[i].Label+" ("+strings.ToLower(fit[i].LevelLabel)+")")
+	return ""
+}
+
+// firstLine is the first line of s, cut at a word to at most n characters.
+func firstLine(s string, n int) string {
+	s, _, _ = strings.Cut(s, "\n")
+	s = strings.TrimSpace(s)
+	if utf8.RuneCountInString(s) <= n {
+		return s
 	}
-	if len(names) == 0 {
-		return "No fit signals"
+	r := []rune(s)[:n]
+	if i := strings.LastIndexByte(string(r), ' '); i > n/2 {
+		return string(r)[:i] + "…"
 	}
-	return strings.Join(names, "; ")
+	return string(r) + "…"
 }
 
 func nonEmpty(values ...string) []string {

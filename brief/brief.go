@@ -1,0 +1,278 @@
+// Package brief writes the pre-call brief the owner reads before calling a
+// founder: the verdict and what decided it, the strongest and weakest
+// signals, answers that pull against each other, their own words, what they
+// already tried and why it eased only a symptom, and questions to ask. It is
+// pure, like rules: questionnaire, answers and result in, brief out.
+package brief
+
+import (
+	"slices"
+	"sort"
+	"strings"
+
+	"sessionplayer.studio/fitcheck/assessment"
+	"sessionplayer.studio/fitcheck/rules"
+)
+
+// MaxQuestions and MinQuestions bound the suggested first-call questions.
+const (
+	MinQuestions = 3
+	MaxQuestions = 5
+)
+
+// Brief is everything the owner reads before a first call.
+type Brief struct {
+	Outcome      string
+	OutcomeLabel string
+	Reason       string
+	Deciding     []Signal // the criteria the outcome turned on, strongest first
+	Strongest    []Signal // the clearest fit signals
+	Weakest      []Signal // the fit signals that barely showed
+	Against      []Signal // signals that route elsewhere and showed up
+	Tensions     []Tension
+	Words        []Quote
+	Tried        []Attempt
+	NearMiss     []NearMiss // single answers that, changed, give another outcome
+	Questions    []string
+}
+
+// NearMiss is one answer that, changed on its own, gives another outcome.
+type NearMiss struct {
+	Prompt  string
+	Answer  string
+	Removed bool // the change unticks Answer rather than picking it
+	Outcome string
+}
+
+// Signal is one criterion's level, with the answers that moved it most.
+type Signal struct {
+	ID      string
+	Label   string
+	Level   string
+	Score   int
+	Max     int
+	Answers []string
+}
+
+// Tension is two answers that pull against each other.
+type Tension struct {
+	ID    string
+	Label string
+}
+
+// Quote is a founder's free-text answer with the question it answered.
+type Quote struct {
+	Prompt string
+	Text   string
+}
+
+// Attempt is something the founder already tried, and why it treats a
+// symptom rather than the cause.
+type Attempt struct {
+	Label   string
+	Symptom string
+}
+
+// Build writes the brief for one assessment, answered against q and
+// decided as res.
+func Build(q *assessment.Questionnaire, answers assessment.Answers, res assessment.Result) Brief {
+	b := Brief{Outcome: res.Outcome, OutcomeLabel: q.OutcomeLabel(res.Outcome), Reason: res.Reason}
+	b.Deciding = deciding(q, res)
+	b.Strongest, b.Weakest, b.Against = signals(q, res)
+	for _, t := range q.Brief.Tensions {
+		if t.When != nil && rules.Holds(q, t.When, res, answers) {
+			b.Tensions = append(b.Tensions, Tension{ID: t.ID, Label: t.Label})
+		}
+	}
+	b.Words = words(q, answers)
+	b.Tried = tried(q, answers)
+	for _, n := range res.NearMiss {
+		b.NearMiss = append(b.NearMiss, NearMiss{Prompt: n.Prompt, Answer: n.Answer, Removed: len(n.To) < len(n.From), Outcome: q.OutcomeLabel(n.Outcome)})
+	}
+	b.Questions = questions(q, b)
+	return b
+}
+
+// deciding lists what the outcome turned on: the result's decisive
+// criteria, with the answers behind them. A result stored before those
+// were computed (Decisive nil) gets the criteria its rule tested at_least
+// and that showed, from the questionnaire.
+func deciding(q *assessment.Questionnaire, res assessment.Result) []Signal {
+	if res.Decisive != nil {
+		out := make([]Signal, 0, len(res.Decisive))
+		for _, d := range res.Decisive {
+			s := Signal{ID: d.Criterion, Label: d.Label, Level: d.Level}
+			if c, ok := res.Criterion(d.Criterion); ok {
+				s.Level, s.Score, s.Max = c.LevelLabel, c.Score, c.Max
+			}
+			for _, a := range d.Answers {
+				s.Answers = append(s.Answers, a.Answer)
+			}
+			out = append(out, s)
+		}
+		return out
+	}
+	var rule *assessment.Rule
+	for i := range q.Rules {
+		if q.Rules[i].ID == res.Rule {
+			rule = &q.Rules[i]
+		}
+	}
+	var ids []string
+	if rule != nil && rule.When != nil {
+		collectCriteria(rule.When, &ids)
+	}
+	var out []Signal
+	for _, id := range ids {
+		if c, ok := res.Criterion(id); ok && c.LevelRank > 0 {
+			out = append(out, signal(c))
+		}
+	}
+	sortSignals(out)
+	return out
+}
+
+func collectCriteria(c *assessment.Condition, ids *[]string) {
+	if c.Criterion != "" && c.AtLeast != "" && !slices.Contains(*ids, c.Criterion) {
+		*ids = append(*ids, c.Criterion)
+	}
+	for _, group := range [][]assessment.Condition{c.All, c.Any, c.Of} {
+		for i := range group {
+			collectCriteria(&group[i], ids)
+		}
+	}
+}
+
+func signal(c assessment.CriterionResult) Signal {
+	s := Signal{ID: c.ID, Label: c.Label, Level: c.LevelLabel, Score: c.Score, Max: c.Max}
+	moved := slices.Clone(c.MovedBy)
+	sort.SliceStable(moved, func(i, j int) bool { return moved[i].Points > moved[j].Points })
+	for _, m := range moved {
+		if m.Points > 0 && len(s.Answers) < 2 {
+			s.Answers = append(s.Answers, m.Answer)
+		}
+	}
+	return s
+}
+
+// sortSignals puts higher levels first, then higher shares of the maximum.
+func sortSignals(s []Signal) {
+	sort.SliceStable(s, func(i, j int) bool { return share(s[i]) > share(s[j]) })
+}
+
+func share(s Signal) float64 {
+	if s.Max <= 0 {
+		return float64(s.Score)
+	}
+	return float64(s.Score) / float64(s.Max)
+}
+
+// signals splits the criteria into the strongest fit signals (up to two
+// that showed), the weakest (up to two below the top level, lowest first)
+// and the signals against that showed at all. Only the signals against
+// keep their answers: the others read as levels.
+func signals(q *assessment.Questionnaire, res assessment.Result) (strongest, weakest, against []Signal) {
+	var fit []assessment.CriterionResult
+	for _, c := range res.Criteria {
+		switch {
+		case c.Kind == assessment.FitSignal:
+			fit = append(fit, c)
+		case c.LevelRank > 0:
+			against = append(against, signal(c))
+		}
+	}
+	sortSignals(against)
+	sort.SliceStable(fit, func(i, j int) bool {
+		if fit[i].LevelRank != fit[j].LevelRank {
+			return fit[i].LevelRank > fit[j].LevelRank
+		}
+		return share(signal(fit[i])) > share(signal(fit[j]))
+	})
+	top := len(q.Levels) - 1
+	for _, c := range fit {
+		if c.LevelRank > 0 && len(strongest) < 2 {
+			strongest = append(strongest, levelOnly(c))
+		}
+	}
+	for i := len(fit) - 1; i >= 0 && len(weakest) < 2; i-- {
+		if fit[i].LevelRank < top {
+			weakest = append(weakest, levelOnly(fit[i]))
+		}
+	}
+	return strongest, weakest, against
+}
+
+func levelOnly(c assessment.CriterionResult) Signal {
+	s := signal(c)
+	s.Answers = nil
+	return s
+}
+
+func words(q *assessment.Questionnaire, answers assessment.Answers) []Quote {
+	var out []Quote
+	for _, step := range q.Steps {
+		for _, qn := range step.Questions {
+			if qn.Type == assessment.Text {
+				if v := strings.TrimSpace(answers.First(qn.ID)); v != "" {
+					out = append(out, Quote{Prompt: qn.Prompt, Text: v})
+				}
+			}
+		}
+	}
+	return out
+}
+
+func tried(q *assessment.Questionnaire, answers assessment.Answers) []Attempt {
+	t := q.Brief.Tried
+	qn, _, ok := q.Question(t.Question)
+	if !ok {
+		return nil
+	}
+	var out []Attempt
+	for _, opt := range qn.Options { // in the order the question lists them
+		if why, ok := t.Options[opt.ID]; ok && answers.Has(qn.ID, opt.ID) {
+			out = append(out, Attempt{Label: opt.Label, Symptom: why})
+		}
+	}
+	return out
+}
+
+// questions picks the first-call questions: the first of each tension's
+// (they are the most specific), then the first of each deciding criterion,
+// the weakest and the strongest fit signals and the signals against, then
+// the tensions' follow-ups, at most MaxQuestions. Only when that gives fewer
+// than MinQuestions do the other criteria's questions fill in.
+func questions(q *assessment.Questionnaire, b Brief) []string {
+	var tensions, signals [][]string
+	for _, t := range b.Tensions {
+		for _, ct := range q.Brief.Tensions {
+			if ct.ID == t.ID {
+				tensions = append(tensions, ct.Questions)
+			}
+		}
+	}
+	for _, group := range [][]Signal{b.Deciding, b.Weakest, b.Against, b.Strongest} {
+		for _, s := range group {
+			signals = append(signals, q.Brief.Questions[s.ID])
+		}
+	}
+	var rest [][]string
+	for _, c := range q.Criteria {
+		rest = append(rest, q.Brief.Questions[c.ID])
+	}
+	var out []string
+	add := func(pools [][]string, depth int) {
+		for _, pool := range pools {
+			if depth < len(pool) && len(out) < MaxQuestions && !slices.Contains(out, pool[depth]) {
+				out = append(out, pool[depth])
+			}
+		}
+	}
+	add(tensions, 0)
+	add(signals, 0)
+	add(tensions, 1)
+	for depth := 0; depth < 2 && len(out) < MinQuestions; depth++ {
+		add(rest, depth)
+	}
+	return out
+}

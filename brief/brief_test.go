@@ -1,0 +1,192 @@
+package brief_test
+
+import (
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"sessionplayer.studio/fitcheck/assessment"
+	"sessionplayer.studio/fitcheck/brief"
+	"sessionplayer.studio/fitcheck/rules"
+)
+
+func mustDefault(t *testing.T) *assessment.Questionnaire {
+	t.Helper()
+	q, err := rules.Load(assessment.DefaultContent)
+	if err != nil {
+		t.Fatalf("Load(DefaultContent) = %v", err)
+	}
+	return q
+}
+
+// wantTensions are the tensions each example of the default content shows;
+// an example not listed shows none.
+var wantTensions = map[string][]string{
+	"Scaling team whose leaders keep reopening priorities":                                                        {"pm-tried-still-unclear"},
+	"Growing company, a few PMs and no product leader, where the founders keep overturning each other's calls":    {"pm-tried-still-unclear"},
+	"Established company whose VP of Product owns the roadmap, while the executive team keeps overriding it":      {"pm-tried-still-unclear"},
+	"Our Head of Product left; a permanent hire is budgeted but months away, and nobody owns the calls meanwhile": {"pm-tried-still-unclear"},
+	"Clear fit signals, but a permanent leader is budgeted and a co-founder covers product well until they start": {"pm-tried-still-unclear"},
+	"Scaling company with the budget to hire a Head of Product now":                                               {"pm-tried-still-unclear"},
+	"Strong fit signals, but also hoping for a second opinion on the plan":                                        {"open-yet-confirm"},
+	"Strong fit signals, but nobody turns decisions into shipped work":                                            {"strong-team-no-handoff"},
+	"No product role yet; a founder squeezes the tickets in between other work":                                   {"strong-team-no-handoff"},
+	"No product role yet, and agreed work often never ships":                                                      {"strong-team-no-handoff"},
+}
+
+// TestEveryTensionCanShow changes one or two answers of an example to
+// reach each tension the examples do not, so none is dead content.
+func TestEveryTensionCanShow(t *testing.T) {
+	q := mustDefault(t)
+	reach := map[string]struct {
+		example string
+		change  assessment.Answers
+	}{
+		"settled-yet-shifting": {"Direction decided, looking for an expert to confirm it", assessment.Answers{"alignment": {"5"}}},
+		"fine-yet-fading":      {"Growing company with some signs, a stretched team and a rough mandate", assessment.Answers{"symptoms": {"busy-uneven", "agreement-fades"}}},
+		"named-yet-unsure":     {"The article's example: growth stage, strong engineering, lots of ideas, unclear priorities", assessment.Answers{"want-help": {"not-sure"}}},
+		"org-without-budget":   {"Scaling company with the budget to hire a Head of Product now", assessment.Answers{"full-time": {"not-yet"}}},
+		"hand-over-yet-fading": {"Take product off our plate and fix it: the leadership team will stay out of it", assessment.Answers{"symptoms": {"agreement-fades"}}},
+	}
+	shown := map[string]bool{}
+	for _, ids := range wantTensions {
+		for _, id := range ids {
+			shown[id] = true
+		}
+	}
+	for _, tn := range q.Brief.Tensions {
+		if shown[tn.ID] {
+			continue
+		}
+		r, ok := reach[tn.ID]
+		if !ok {
+			t.Errorf("tension %q shows for no example and has no case here", tn.ID)
+			continue
+		}
+		var answers assessment.Answers
+		for _, ex := range q.Examples {
+			if ex.Name == r.example {
+				answers = ex.Answers.Clone()
+			}
+		}
+		if answers == nil {
+			t.Fatalf("no example %q", r.example)
+		}
+		for k, v := range r.change {
+			answers[k] = v
+		}
+		b := brief.Build(q, answers, rules.Evaluate(q, answers))
+		if !slices.ContainsFunc(b.Tensions, func(x brief.Tension) bool { return x.ID == tn.ID }) {
+			t.Errorf("%s with %v: tensions = %+v, want %s", r.example, r.change, b.Tensions, tn.ID)
+		}
+	}
+}
+
+func TestBriefForEveryExample(t *testing.T) {
+	q := mustDefault(t)
+	offered := map[string]bool{}
+	for _, qs := range q.Brief.Questions {
+		for _, s := range qs {
+			offered[s] = true
+		}
+	}
+	tensionQuestions := map[string][]string{}
+	for _, tn := range q.Brief.Tensions {
+		tensionQuestions[tn.ID] = tn.Questions
+		for _, s := range tn.Questions {
+			offered[s] = true
+		}
+	}
+	for _, ex := range q.Examples {
+		t.Run(ex.Name, func(t *testing.T) {
+			res := rules.Evaluate(q, ex.Answers)
+			b := brief.Build(q, ex.Answers, res)
+			var got []string
+			for _, tn := range b.Tensions {
+				got = append(got, tn.ID)
+			}
+			if want := wantTensions[ex.Name]; !reflect.DeepEqual(got, want) {
+				t.Errorf("tensions = %v, want %v", got, want)
+			}
+			if n := len(b.Questions); n < brief.MinQuestions || n > brief.MaxQuestions {
+				t.Errorf("%d suggested questions, want %d to %d: %q", n, brief.MinQuestions, brief.MaxQuestions, b.Questions)
+			}
+			for i, s := range b.Questions {
+				if !offered[s] {
+					t.Errorf("question %q is not one of the content's", s)
+				}
+				if slices.Contains(b.Questions[:i], s) {
+					t.Errorf("question %q is suggested twice", s)
+				}
+			}
+			// A tension's own question comes first: it is the most specific.
+			for i, tn := range b.Tensions {
+				if i < len(b.Questions) && b.Questions[i] != tensionQuestions[tn.ID][0] {
+					t.Errorf("question %d = %q, want tension %s's first question", i+1, b.Questions[i], tn.ID)
+				}
+			}
+			if b.OutcomeLabel != q.OutcomeLabel(ex.Expect) || b.Reason != res.Reason {
+				t.Errorf("verdict = %q (%q), want %q with the rule's reason", b.OutcomeLabel, b.Reason, q.OutcomeLabel(ex.Expect))
+			}
+			if again := brief.Build(q, ex.Answers, res); !reflect.DeepEqual(again, b) {
+				t.Errorf("Build is not deterministic")
+			}
+			text := b.Text("Brief")
+			for _, s := range b.Questions {
+				if !strings.Contains(strings.Join(strings.Fields(text), " "), s) {
+					t.Errorf("plain text lacks the question %q", s)
+				}
+			}
+		})
+	}
+}
+
+func TestBriefDecidingSignalsMatchTheOutcome(t *testing.T) {
+	q := mustDefault(t)
+	for _, ex := range q.Examples {
+		b := brief.Build(q, ex.Answers, rules.Evaluate(q, ex.Answers))
+		if ex.Expect == assessment.HireAPM {
+			if len(b.Deciding) == 0 || b.Deciding[0].ID != "execution-gap" {
+				t.Errorf("%s: deciding = %+v, want the execution gap first", ex.Name, b.Deciding)
+			}
+		}
+		for _, s := range b.Weakest {
+			if s.Level == q.Levels[len(q.Levels)-1].Label {
+				t.Errorf("%s: weakest lists %s at the top level", ex.Name, s.Label)
+			}
+		}
+	}
+}
+
+func TestBriefWordsAndAttempts(t *testing.T) {
+	q := mustDefault(t)
+	ex := q.Examples[0] // the article's example: tried a roadmap and pushing harder, and wrote a sentence
+	b := brief.Build(q, ex.Answers, rules.Evaluate(q, ex.Answers))
+	if len(b.Words) != 1 || b.Words[0].Text != ex.Answers.First("stuck-decision") {
+		t.Errorf("own words = %+v, want their stuck decision", b.Words)
+	}
+	var tried []string
+	for _, a := range b.Tried {
+		if a.Symptom == "" {
+			t.Errorf("attempt %q says nothing about the symptom", a.Label)
+		}
+		tried = append(tried, a.Label)
+	}
+	if len(tried) != 2 || !strings.Contains(tried[0], "roadmap") || !strings.Contains(tried[1], "faster") {
+		t.Errorf("tried = %q, want the roadmap and pushing faster, in the question's order", tried)
+	}
+}
+
+func TestBriefWithoutBriefContent(t *testing.T) {
+	// A content file without a brief: section still gets a brief, with no
+	// tensions and no suggested questions to choose from.
+	q := mustDefault(t)
+	bare := *q
+	bare.Brief = assessment.BriefContent{}
+	ex := q.Examples[0]
+	b := brief.Build(&bare, ex.Answers, rules.Evaluate(&bare, ex.Answers))
+	if len(b.Tensions) != 0 || len(b.Questions) != 0 || len(b.Tried) != 0 || b.OutcomeLabel == "" {
+		t.Errorf("brief without content = %+v, want the verdict and signals only", b)
+	}
+}

@@ -1,0 +1,84 @@
+package brief
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Text is the brief as plain text, for pasting into a calendar invite or a
+// note: one section per heading, lines under 80 characters where words allow.
+func (b Brief) Text(title string) string {
+	var w strings.Builder
+	fmt.Fprintf(&w, "%s\n%s\n\n", title, strings.Repeat("=", len([]rune(title))))
+	fmt.Fprintf(&w, "Verdict: %s\n", b.OutcomeLabel)
+	wrap(&w, "", b.Reason)
+	section(&w, "What decided it", signalLines(b.Deciding))
+	section(&w, "Strongest signals", signalLines(b.Strongest))
+	section(&w, "Weakest signals", signalLines(b.Weakest))
+	section(&w, "Signals against", signalLines(b.Against))
+	var lines []string
+	for _, t := range b.Tensions {
+		lines = append(lines, t.Label)
+	}
+	section(&w, "Tensions to explore", lines)
+	lines = nil
+	for _, q := range b.Words {
+		lines = append(lines, fmt.Sprintf("%s \"%s\"", q.Prompt, q.Text))
+	}
+	section(&w, "In their own words", lines)
+	lines = nil
+	for _, a := range b.Tried {
+		lines = append(lines, a.Label+": "+a.Symptom)
+	}
+	section(&w, "Already tried, and why it treats a symptom", lines)
+	lines = nil
+	for _, n := range b.NearMiss {
+		verb := "answered"
+		if n.Removed {
+			verb = "not ticked"
+		}
+		lines = append(lines, fmt.Sprintf("%s %s \"%s\": %s", n.Prompt, verb, n.Answer, n.Outcome))
+	}
+	section(&w, "One answer away", lines)
+	section(&w, "Questions for the first call", b.Questions)
+	return w.String()
+}
+
+func signalLines(s []Signal) []string {
+	var out []string
+	for _, sig := range s {
+		line := fmt.Sprintf("%s: %s (%d of %d)", sig.Label, strings.ToLower(sig.Level), sig.Score, sig.Max)
+		if len(sig.Answers) > 0 {
+			line += ", from: " + strings.Join(sig.Answers, "; ")
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+func section(w *strings.Builder, heading string, lines []string) {
+	if len(lines) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\n%s\n%s\n", heading, strings.Repeat("-", len([]rune(heading))))
+	for _, l := range lines {
+		wrap(w, "- ", l)
+	}
+}
+
+// wrap writes text after prefix, folded at 78 columns with a hanging indent.
+func wrap(w *strings.Builder, prefix, text string) {
+	indent := strings.Repeat(" ", len(prefix))
+	line := prefix
+	for _, word := range strings.Fields(text) {
+		if len([]rune(line))+1+len([]rune(word)) > 78 && strings.TrimSpace(line) != strings.TrimSpace(prefix) {
+			w.WriteString(strings.TrimRight(line, " ") + "\n")
+			line = indent
+		}
+		if line != prefix && line != indent {
+			line += " "
+		}
+		line += word
+	}
+	w.WriteString(line + "\n")
+}

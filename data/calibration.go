@@ -1,0 +1,116 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"sessionplayer.studio/fitcheck/assessment"
+)
+
+// RecordCalibration stores what the owner found after a call, replacing any
+// earlier record. An unknown assessment is an assessment.ErrNotFound.
+func (s *Store) RecordCalibration(ctx context.Context, c assessment.Calibration) error {
+	if err := c.Check(); err != nil {
+		return fmt.Errorf("record calibration of assessment %d: %w", c.AssessmentID, err)
+	}
+	res, err := s.wdb.ExecContext(ctx, `INSERT INTO calibrations (assessment_id, verdict, needed, recorded_at)
+		SELECT id, ?, ?, ? FROM assessments WHERE id = ?
+		ON CONFLICT (assessment_id) DO UPDATE SET verdict = excluded.verdict, needed = excluded.needed, recorded_at = excluded.recorded_at`,
+		string(c.Verdict), c.Needed, formatTime(c.RecordedAt), c.AssessmentID)
+	if err != nil {
+		return fmt.Errorf("record calibration of assessment %d: %w", c.AssessmentID, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("record calibration of assessment %d: %w", c.AssessmentID, err)
+	} else if n == 0 {
+		return fmt.Errorf("record calibration of assessment %d: %w", c.AssessmentID, assessment.ErrNotFound)
+	}
+	return nil
+}
+
+// FindCalibration returns an assessment's calibration, or
+// assessment.ErrNotFound when none is recorded.
+func (s *Store) FindCalibration(ctx context.Context, assessmentID int64) (*assessment.Calibration, error) {
+	c := assessment.Calibration{AssessmentID: assessmentID}
+	var recorded string
+	err := s.db.QueryRowContext(ctx, `SELECT verdict, needed, recorded_at FROM calibrations WHERE assessment_id = ?`, assessmentID).
+		Scan(&c.Verdict, &c.Needed, &recorded)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("calibration of assessment %d: %w", assessmentID, assessment.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find calibration of assessment %d: %w", assessmentID, err)
+	}
+	if c.RecordedAt, err = parseTime(recorded); err != nil {
+		return nil, fmt.Errorf("find calibration of assessment %d: %w", assessmentID, err)
+	}
+	return &c, nil
+}
+
+// CountCalibrations counts recorded calibrations per predicted outcome and
+// verdict: the confusion table of the dashboard.
+func (s *Store) CountCalibrations(ctx context.Context) ([]assessment.CalibrationCount, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT a.outcome, c.verdict, c.needed, count(*)
+		FROM calibrations c JOIN assessments a ON a.id = c.assessment_id
+		GROUP BY a.outcome, c.verdict, c.needed ORDER BY a.outcome, c.verdict, c.needed`)
+	if err != nil {
+		return nil, fmt.Errorf("count calibrations: %w", err)
+	}
+	defer rows.Close()
+	var out []assessment.CalibrationCount
+	for rows.Next() {
+		var c assessment.CalibrationCount
+		if err := rows.Scan(&c.Predicted, &c.Verdict, &c.Needed, &c.Count); err != nil {
+			return nil, fmt.Errorf("count calibrations: %w", err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("count calibrations: %w", err)
+	}
+	return out, nil
+}
+
+// CountWaiting is how many founders asked to be contacted and have not
+// been yet: consented, still new.
+func (s *Store) CountWaiting(ctx context.Context) (int, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM assessments WHERE consent AND status = 'new'`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count waiting leads: %w", err)
+	}
+	return n, nil
+}
+
+// ListAnswerSets returns every stored assessment's answers and stored
+// outcome, oldest first, for a re-score under a candidate questionnaire.
+func (s *Store) ListAnswerSets(ctx context.Context) ([]assessment.AnswerSet, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, outcome, answers, created_at FROM assessments ORDER BY created_at, id`)
+	if err != nil {
+		return nil, fmt.Errorf("list answer sets: %w", err)
+	}
+	defer rows.Close()
+	var out []assessment.AnswerSet
+	for rows.Next() {
+		var (
+			a                assessment.AnswerSet
+			answers, created string
+		)
+		if err := rows.Scan(&a.ID, &a.Outcome, &answers, &created); err != nil {
+			return nil, fmt.Errorf("list answer sets: %w", err)
+		}
+		if err := json.Unmarshal([]byte(answers), &a.Answers); err != nil {
+			return nil, fmt.Errorf("list answer sets: decode answers of assessment %d: %w", a.ID, err)
+		}
+		if a.CreatedAt, err = parseTime(created); err != nil {
+			return nil, fmt.Errorf("list answer sets: %w", err)
+		}
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list answer sets: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,144 @@
+package rules
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+
+	"sessionplayer.studio/fitcheck/assessment"
+)
+
+// Rescore is what a candidate questionnaire would do to stored history:
+// every stored answer set evaluated again under it. Nothing stored changes.
+type Rescore struct {
+	Total    int
+	Changed  []Change // the assessments whose outcome would change, oldest first
+	Moves    []Move   // how many would move from each outcome to each other, most first
+	Unmapped []Unmapped
+}
+
+// Change is one stored assessment whose outcome the candidate changes.
+type Change struct {
+	ID   int64
+	Set  assessment.AnswerSet
+	From string
+	To   string
+	// Unmapped says the stored answers name questions or options the
+	// candidate lacks: the new outcome ignores them rather than guess.
+	Unmapped bool
+}
+
+// Move counts the assessments that would go from one outcome to another.
+type Move struct {
+	From, To string
+	Count    int
+}
+
+// Unmapped is a stored answer the candidate cannot read: a question it
+// lacks (Option empty), an option it lacks (perhaps renamed), or a
+// required question it adds that nobody stored has answered (New). Count
+// is how many stored assessments are affected.
+type Unmapped struct {
+	Question string
+	Option   string
+	New      bool
+	Count    int
+}
+
+// RescoreAll evaluates every answer set under q. Answers to questions or
+// options q does not have are reported in Unmapped and score nothing, as
+// Evaluate treats them; they are never matched to look-alikes.
+func RescoreAll(q *assessment.Questionnaire, sets []assessment.AnswerSet) Rescore {
+	out := Rescore{Total: len(sets)}
+	moves := map[[2]string]int{}
+	unmapped := map[Unmapped]int{}
+	required := requiredQuestions(q)
+	for _, set := range sets {
+		gaps := unmappedIn(q, set.Answers, required)
+		for _, u := range gaps {
+			unmapped[u]++
+		}
+		to := Evaluate(q, set.Answers).Outcome
+		if to == set.Outcome {
+			continue
+		}
+		out.Changed = append(out.Changed, Change{ID: set.ID, Set: set, From: set.Outcome, To: to, Unmapped: len(gaps) > 0})
+		moves[[2]string{set.Outcome, to}]++
+	}
+	for k, n := range moves {
+		out.Moves = append(out.Moves, Move{From: k[0], To: k[1], Count: n})
+	}
+	sort.Slice(out.Moves, func(i, j int) bool {
+		a, b := out.Moves[i], out.Moves[j]
+		if a.Count != b.Count {
+			return a.Count > b.Count
+		}
+		if a.From != b.From {
+			return a.From < b.From
+		}
+		return a.To < b.To
+	})
+	for u, n := range unmapped {
+		u.Count = n
+		out.Unmapped = append(out.Unmapped, u)
+	}
+	sort.Slice(out.Unmapped, func(i, j int) bool {
+		a, b := out.Unmapped[i], out.Unmapped[j]
+		if a.Question != b.Question {
+			return a.Question < b.Question
+		}
+		return a.Option < b.Option
+	})
+	return out
+}
+
+func requiredQuestions(q *assessment.Questionnaire) []string {
+	var ids []string
+	for _, s := range q.Steps {
+		for _, qn := range s.Questions {
+			if qn.Required {
+				ids = append(ids, qn.ID)
+			}
+		}
+	}
+	return ids
+}
+
+// unmappedIn lists what of answers q cannot read, each once (the Count is
+// left for the caller to add up).
+func unmappedIn(q *assessment.Questionnaire, answers assessment.Answers, required []string) []Unmapped {
+	var out []Unmapped
+	for id, values := range answers {
+		qn, _, ok := q.Question(id)
+		if !ok {
+			out = append(out, Unmapped{Question: id})
+			continue
+		}
+		if qn.Type == assessment.Text {
+			continue
+		}
+		for i, v := range values {
+			if _, ok := qn.Option(v); !ok && !slices.Contains(values[:i], v) {
+				out = append(out, Unmapped{Question: id, Option: v})
+			}
+		}
+	}
+	for _, id := range required {
+		if _, ok := answers[id]; !ok {
+			out = append(out, Unmapped{Question: id, New: true})
+		}
+	}
+	return out
+}
+
+// String says what the candidate cannot read, in the owner's terms.
+func (u Unmapped) String() string {
+	switch {
+	case u.New:
+		return fmt.Sprintf("question %q is required here but was never answered", u.Question)
+	case u.Option != "":
+		return fmt.Sprintf("question %q has no option %q (renamed or removed?)", u.Question, u.Option)
+	default:
+		return fmt.Sprintf("question %q is not in this file", u.Question)
+	}
+}
