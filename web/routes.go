@@ -93,6 +93,8 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/a/{id}/notes", serve(review.AddNote))
 			r.Get("/a/{id}/delete", serve(review.ConfirmDelete))
 			r.Post("/a/{id}/delete", serve(review.Delete))
+			r.Post("/a/{id}/deliveries/{d}/redeliver", serve(review.Redeliver))
+			r.Post("/test-notification", serve(review.SendTest))
 		})
 	})
 

@@ -48,6 +48,10 @@ type visitorStore interface {
 	messageStore
 }
 
+// Notifier is the delivery worker as the site uses it: the channels
+// configured, and a signed test sent to one.
+type Notifier = admin.Notifier
+
 // Config is what the server needs to know about its deployment.
 type Config struct {
 	// BookingURL is where "book a call" buttons lead. Empty hides them.
@@ -73,6 +77,9 @@ type Config struct {
 	// providers' webhooks (/hooks/cal, /hooks/calendly); empty turns each off.
 	CalComWebhookSecret string
 	CalendlySigningKey  string
+	// Notifier is the delivery worker, for the review area's test
+	// notifications; nil when no channel is configured.
+	Notifier Notifier
 	// OwnerPhoto is the owner's avatar (a small square PNG, card.Avatar),
 	// or nil for an avatar with their initials.
 	OwnerPhoto []byte
@@ -142,7 +149,7 @@ func NewServer(cfg Config, store Store, current *assessment.Questionnaire, log *
 	}
 	s.addrs = addrs
 	s.audit = page.Audit{Log: log, Addrs: addrs}
-	review, err := admin.New(admin.Config{BaseURL: cfg.BaseURL, SignInFailureDelay: cfg.SignInFailureDelay, Addrs: addrs, TimeZone: cfg.TimeZone},
+	review, err := admin.New(admin.Config{BaseURL: cfg.BaseURL, SignInFailureDelay: cfg.SignInFailureDelay, Addrs: addrs, TimeZone: cfg.TimeZone, Notifier: cfg.Notifier},
 		s.deletes, s.forms, log)
 	if err != nil {
 		return nil, err

@@ -91,6 +91,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if err != nil {
 		return err
 	}
+	notifier, err := newNotifier(cfg, getenv, store, q, log)
+	if err != nil {
+		return err
+	}
+	var tests web.Notifier
+	if notifier != nil { // a nil *notify.Worker in the interface would not read as none
+		tests = notifier
+	}
 	srv, err := web.NewServer(web.Config{
 		BookingURL:           cfg.BookingURL,
 		BaseURL:              cfg.BaseURL,
@@ -104,6 +112,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		Metrics:              m,
 		OwnerPhoto:           photo,
 		TimeZone:             cfg.location(),
+		Notifier:             tests,
 	}, store, q, log)
 	if err != nil {
 		return err
@@ -117,10 +126,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 			"set -base-url (FITCHECK_BASE_URL) to the public address, e.g. https://fit.example.com")
 	}
 	setupURL, err := srv.SetupURL(ctx)
-	if err != nil {
-		return err
-	}
-	notifier, err := newNotifier(cfg, getenv, store, q, log)
 	if err != nil {
 		return err
 	}

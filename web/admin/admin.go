@@ -30,6 +30,8 @@ type Store interface {
 	FindAssessmentByID(ctx context.Context, id int64) (*assessment.Assessment, error)
 	UpdateStatus(ctx context.Context, id int64, status assessment.Status, now time.Time) error
 	AddNote(ctx context.Context, n *assessment.Note) error
+	ListDeliveries(ctx context.Context, assessmentID int64) ([]assessment.Delivery, error)
+	RedeliverDelivery(ctx context.Context, id int64, now time.Time) error
 	ListNotes(ctx context.Context, assessmentID int64) ([]assessment.Note, error)
 	// DeleteAssessment must also forget any page kept of the assessment.
 	DeleteAssessment(ctx context.Context, id int64) error
@@ -59,6 +61,8 @@ type Questionnaires interface {
 
 // Config is what the review area needs to know about its deployment.
 type Config struct {
+	// Notifier sends test notifications; nil when no channel is configured.
+	Notifier Notifier
 	// BaseURL, when set, makes share and setup links absolute.
 	BaseURL string
 	// SignInFailureDelay is how long a failed sign-in waits before it is

@@ -18,6 +18,9 @@ const dashboardWeeks = 12
 func (h *Handler) Dashboard(w http.ResponseWriter, r *http.Request) error {
 	now := h.now().UTC()
 	v := dashboardView{chrome: h.chromeFor(r, "dashboard")}
+	if h.cfg.Notifier != nil {
+		v.Channels = h.cfg.Notifier.Channels()
+	}
 	periods := []int{7, 30, 90}
 	counts := make([]map[string]int, len(periods))
 	for i, days := range periods {

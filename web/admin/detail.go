@@ -62,6 +62,9 @@ func (h *Handler) Detail(w http.ResponseWriter, r *http.Request) error {
 		Calibration: h.calibrationView(cal),
 		Needed:      h.neededChoices(),
 	}
+	if v.Deliveries, err = h.deliveryViews(r.Context(), a.ID); err != nil {
+		return err
+	}
 	messages, err := h.store.ListMessages(r.Context(), a.ID)
 	if err != nil {
 		return err

@@ -25,6 +25,8 @@ var doneMessages = map[string]string{
 	"status":                "Follow-up status saved.",
 	"calibration":           "Recorded. The dashboard counts it against what the rules predicted.",
 	"note":                  "Note added.",
+	"redeliver":             "The notification will be sent again in a moment.",
+	"test-sent":             "Test sent. Check that it arrived.",
 	"deleted":               "The assessment and its notes were deleted.",
 	"signed-out":            "You are signed out.",
 	"signed-out-everywhere": "You are signed out on every device.",

@@ -94,6 +94,7 @@ type noteView struct {
 
 type detailView struct {
 	chrome
+	Deliveries []deliveryView
 	ID          string
 	Date        string
 	Title       string // who took it
@@ -185,6 +186,7 @@ type funnelChartView struct {
 
 type dashboardView struct {
 	chrome
+	Channels []string // notification channels configured
 	Periods []string
 	Counts  []outcomeCountRow
 	Total   outcomeCountRow
