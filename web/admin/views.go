@@ -94,7 +94,7 @@ type noteView struct {
 
 type detailView struct {
 	chrome
-	Deliveries []deliveryView
+	Deliveries  []deliveryView
 	ID          string
 	Date        string
 	Title       string // who took it
@@ -187,11 +187,11 @@ type funnelChartView struct {
 type dashboardView struct {
 	chrome
 	Channels []string // notification channels configured
-	Periods []string
-	Counts  []outcomeCountRow
-	Total   outcomeCountRow
-	Weekly  weeklyChartView
-	Funnel  funnelChartView
+	Periods  []string
+	Counts   []outcomeCountRow
+	Total    outcomeCountRow
+	Weekly   weeklyChartView
+	Funnel   funnelChartView
 	// Waiting counts founders who consented and are not contacted yet.
 	Waiting     int
 	Calibration confusionView
