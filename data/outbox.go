@@ -347,7 +347,7 @@ func (s *Store) settle(ctx context.Context, what string, deliveryID int64, final
 }
 
 // ListDeliveries returns the deliveries of an assessment's events (its
-// creation and its messages), oldest event first.
+// creation, its messages and its link requests), oldest event first.
 func (s *Store) ListDeliveries(ctx context.Context, assessmentID int64) ([]assessment.Delivery, error) {
 	out, err := s.queryDeliveries(ctx, `WHERE o.assessment_id = ? ORDER BY o.created_at, o.id, d.channel`, assessmentID)
 	if err != nil {
