@@ -326,7 +326,10 @@ func (s *Store) FailDelivery(ctx context.Context, deliveryID int64, claimToken s
 // the caller's (its lease ran out and someone else took the delivery) it
 // changes nothing and says so with assessment.ErrConflict.
 func (s *Store) settle(ctx context.Context, what string, deliveryID int64, final bool, query string, args ...any) error {
-	var n int64
+	var (
+		n      int64
+		erased bool
+	)
 	err := s.write(ctx, !final, func(ctx context.Context, q execQueryer) error {
 		res, err := q.ExecContext(ctx, query, args...)
 		if err != nil {
@@ -335,10 +338,15 @@ func (s *Store) settle(ctx context.Context, what string, deliveryID int64, final
 		if n, err = res.RowsAffected(); err != nil || n == 0 || !final {
 			return err
 		}
-		return s.eraseRecipient(ctx, q, deliveryID)
+		erased, err = s.eraseRecipient(ctx, q, deliveryID)
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("%s: delivery %d: %w", what, deliveryID, err)
+	}
+	if erased {
+		// Out of the WAL too, as a deleted row is (checkpointAfterDelete).
+		s.checkpointAfterDelete(ctx, "a result link's address")
 	}
 	if n == 0 {
 		return fmt.Errorf("%s: delivery %d is not held by this claim: %w", what, deliveryID, assessment.ErrConflict)

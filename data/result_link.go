@@ -78,12 +78,18 @@ const eraseRecipientSQL = `UPDATE outbox SET recipient = NULL
 	AND NOT EXISTS (SELECT 1 FROM assessments a WHERE a.id = outbox.assessment_id
 		AND a.consent <> %s AND a.contact_email <> '' AND lower(a.contact_email) = lower(outbox.recipient))`
 
-// eraseRecipient runs inside the settling write of a delivery.
-func (s *Store) eraseRecipient(ctx context.Context, q execQueryer, deliveryID int64) error {
-	if _, err := q.ExecContext(ctx, fmt.Sprintf(eraseRecipientSQL, s.d.falseValue), deliveryID); err != nil {
-		return fmt.Errorf("erase recipient: %w", err)
+// eraseRecipient runs inside the settling write of a delivery and reports
+// whether it erased an address.
+func (s *Store) eraseRecipient(ctx context.Context, q execQueryer, deliveryID int64) (bool, error) {
+	res, err := q.ExecContext(ctx, fmt.Sprintf(eraseRecipientSQL, s.d.falseValue), deliveryID)
+	if err != nil {
+		return false, fmt.Errorf("erase recipient: %w", err)
 	}
-	return nil
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("erase recipient: %w", err)
+	}
+	return n > 0, nil
 }
 
 // ForgetLinkRecipientKeys clears the address pseudonyms of result.link

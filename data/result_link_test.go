@@ -173,3 +173,34 @@ func TestForgetLinkRecipientKeys(t *testing.T) {
 		t.Errorf("pseudonyms left = %d, %v; want 1", left, err)
 	}
 }
+
+// TestErasedAddressLeavesNoTrace: once delivered, the address is in neither
+// the database file nor its WAL.
+func TestErasedAddressLeavesNoTrace(t *testing.T) {
+	sqliteOnly(t, "it reads the SQLite file and its WAL")
+	path := newTestDB(t)
+	s := mustOpenAt(t, path)
+	if err := s.SaveQuestionnaire(t.Context(), testVersion, []byte("version: test"), now); err != nil {
+		t.Fatal(err)
+	}
+	a := mustSubmit(t, s, "tok-1", nil)
+	const marker = "quokka-unique-9f3@example.com"
+	if err := s.RequestResultLink(t.Context(), linkRequest(a, marker, "key", now), 3); err != nil {
+		t.Fatal(err)
+	}
+	c, err := s.ClaimDeliveries(t.Context(), []string{"email"}, now.Add(2*time.Hour), lease, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if where := filesHolding(t, path, marker); len(where) == 0 {
+		t.Fatalf("the address is in no file before delivery; the test reads the wrong files")
+	}
+	for _, d := range c.Deliveries {
+		if err := s.MarkDelivered(t.Context(), d.ID, c.Token, now.Add(2*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if where := filesHolding(t, path, marker); len(where) > 0 {
+		t.Errorf("the delivered address is still in %v", where)
+	}
+}
