@@ -1,4 +1,4 @@
--- The PostgreSQL twin of sqlite/0005_result_link.sql.
+-- The PostgreSQL twin of sqlite/0006_result_link.sql.
 ALTER TABLE outbox ADD COLUMN recipient TEXT;
 ALTER TABLE outbox ADD COLUMN recipient_key TEXT;
 
