@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/mail"
 	"strings"
@@ -136,7 +137,7 @@ func (s *Server) linkSent(w http.ResponseWriter, r *http.Request) string {
 	}
 	delete(sess.Values, linkSentKey)
 	if err := s.saveSession(w, r, sess); err != nil {
-		s.log.WarnContext(r.Context(), "forget the address a result link went to", "error", err)
+		s.log.WarnContext(r.Context(), "forget the address a result link went to", slog.Any("error", err))
 	}
 	return to
 }
