@@ -10,9 +10,33 @@ type EventType string
 const (
 	EventAssessmentCreated EventType = "assessment.created"
 	EventMessageCreated    EventType = "message.created"
+	// EventResultLink is a founder asking for their share link by e-mail.
+	// It goes to the founder, not the owner, and by e-mail only: never to
+	// a webhook or Slack.
+	EventResultLink EventType = "result.link"
 	// EventPing is the owner's "send test": signed like the others, never stored.
 	EventPing EventType = "ping"
 )
+
+// EmailChannel is the e-mail channel's name in the deliveries list: the
+// one channel an EventResultLink goes to.
+const EmailChannel = "email"
+
+// LinkRequest is a founder asking, from their own result page, to be
+// e-mailed its share link. Recipient is kept only until the e-mail is
+// delivered or finally fails (longer only when it is the contact address
+// the founder consented to share); RecipientKey, a keyed pseudonym of the
+// address, counts the requests to one address for a day.
+type LinkRequest struct {
+	AssessmentID int64
+	Recipient    string
+	RecipientKey string
+	CreatedAt    time.Time
+}
+
+// LinkRequestWindow is how far back the requests to one address are
+// counted against the daily limit.
+const LinkRequestWindow = 24 * time.Hour
 
 // Message is a note a founder sent the owner from their result page. Email is
 // kept only when Consent is true.
@@ -52,7 +76,7 @@ type Delivery struct {
 }
 
 // Event is what an outbox entry announces. MessageID is set for
-// EventMessageCreated. WebhookID is unique per event and the same on every
+// EventMessageCreated; Recipient for EventResultLink until it is erased. WebhookID is unique per event and the same on every
 // attempt and channel, so receivers can drop duplicates.
 type Event struct {
 	ID           int64
@@ -60,6 +84,7 @@ type Event struct {
 	AssessmentID int64
 	MessageID    int64
 	WebhookID    string
+	Recipient    string
 	CreatedAt    time.Time
 }
 

@@ -171,7 +171,14 @@ const (
 			AND (claimed_until IS NULL OR claimed_until <= ?))`
 	lastEventSQL = `SELECT coalesce(max(id), 0) FROM outbox`
 	fanOutSQL    = `INSERT INTO deliveries (outbox_id, channel, next_attempt_at, updated_at)
-		SELECT id, ?, created_at, ? FROM outbox WHERE id > ? AND id <= ?
+		SELECT id, ?, created_at, ? FROM outbox WHERE id > ? AND id <= ? AND type <> 'result.link'
+		ON CONFLICT (outbox_id, channel) DO NOTHING`
+	// fanOutLinkSQL gives each result.link event its one delivery, by
+	// e-mail, whether or not e-mail is configured now: so every event still
+	// gets a delivery (the bound above holds), and one whose channel is
+	// gone fails at once, which erases its address.
+	fanOutLinkSQL = `INSERT INTO deliveries (outbox_id, channel, next_attempt_at, updated_at)
+		SELECT id, ?, created_at, ? FROM outbox WHERE id > ? AND id <= ? AND type = 'result.link'
 		ON CONFLICT (outbox_id, channel) DO NOTHING`
 	// claimSQL is completed by claimQuery: the dialect's skipLocked, then ")".
 	claimSQL = `UPDATE deliveries SET claim_token = ?, claimed_until = ?, attempts = attempts + 1, updated_at = ?
@@ -179,7 +186,7 @@ const (
 			AND (claimed_until IS NULL OR claimed_until <= ?) ORDER BY next_attempt_at, id LIMIT ?`
 	newEventsSQL    = `SELECT EXISTS (SELECT 1 FROM outbox WHERE id > (` + lastFannedSQL + `))`
 	deliveryColumns = `d.id, d.channel, d.status, d.attempts, d.next_attempt_at, d.last_error, d.delivered_at, d.updated_at,
-		o.id, o.type, o.assessment_id, o.message_id, o.webhook_id, o.created_at`
+		o.id, o.type, o.assessment_id, o.message_id, o.webhook_id, o.recipient, o.created_at`
 )
 
 // ClaimDeliveries hands the caller up to limit deliveries that are due at
@@ -259,7 +266,8 @@ func (s *Store) fanOutAndClaimApart(ctx context.Context, channels []string, at s
 	})
 }
 
-// fanOut turns every event not seen yet into one delivery per channel.
+// fanOut turns every event not seen yet into one delivery per channel,
+// except a result.link, which goes by e-mail alone.
 // Both bounds are read first: after the first channel's rows the newest
 // event with deliveries has moved.
 func fanOut(ctx context.Context, q execQueryer, channels []string, at string) error {
@@ -281,12 +289,16 @@ func fanOut(ctx context.Context, q execQueryer, channels []string, at string) er
 			return fmt.Errorf("fan out to %s: %w", ch, err)
 		}
 	}
+	if _, err := q.ExecContext(ctx, fanOutLinkSQL, assessment.EmailChannel, at, after, last); err != nil {
+		return fmt.Errorf("fan out result links: %w", err)
+	}
 	return nil
 }
 
-// MarkDelivered records that a claimed delivery arrived.
+// MarkDelivered records that a claimed delivery arrived. A result.link's
+// address is erased with it.
 func (s *Store) MarkDelivered(ctx context.Context, deliveryID int64, claimToken string, now time.Time) error {
-	return s.settle(ctx, "mark delivered", deliveryID, `UPDATE deliveries SET status = 'delivered', delivered_at = ?, last_error = '',
+	return s.settle(ctx, "mark delivered", deliveryID, true, `UPDATE deliveries SET status = 'delivered', delivered_at = ?, last_error = '',
 		claim_token = NULL, claimed_until = NULL, updated_at = ? WHERE id = ? AND claim_token = ?`,
 		formatTime(now), formatTime(now), deliveryID, claimToken)
 }
@@ -294,34 +306,47 @@ func (s *Store) MarkDelivered(ctx context.Context, deliveryID int64, claimToken 
 // RetryDelivery records a failed attempt of a claimed delivery and makes it
 // due again at next.
 func (s *Store) RetryDelivery(ctx context.Context, deliveryID int64, claimToken string, next time.Time, reason string, now time.Time) error {
-	return s.settle(ctx, "schedule retry", deliveryID, `UPDATE deliveries SET next_attempt_at = ?, last_error = ?,
+	return s.settle(ctx, "schedule retry", deliveryID, false, `UPDATE deliveries SET next_attempt_at = ?, last_error = ?,
 		claim_token = NULL, claimed_until = NULL, updated_at = ? WHERE id = ? AND claim_token = ?`,
 		formatTime(next), reason, formatTime(now), deliveryID, claimToken)
 }
 
 // FailDelivery records that a claimed delivery is given up on: it stays
-// failed until the owner redelivers it.
+// failed until the owner redelivers it. A result.link's address is erased
+// with it, so that one can be redelivered only when the address is the
+// founder's consented contact (see eraseRecipientSQL).
 func (s *Store) FailDelivery(ctx context.Context, deliveryID int64, claimToken string, reason string, now time.Time) error {
-	return s.settle(ctx, "mark failed", deliveryID, `UPDATE deliveries SET status = 'failed', last_error = ?,
+	return s.settle(ctx, "mark failed", deliveryID, true, `UPDATE deliveries SET status = 'failed', last_error = ?,
 		claim_token = NULL, claimed_until = NULL, updated_at = ? WHERE id = ? AND claim_token = ?`,
 		reason, formatTime(now), deliveryID, claimToken)
 }
 
-// settle runs one update of a claimed delivery. If the claim is no longer
+// settle runs one update of a claimed delivery and, when final, erases a
+// result.link's address in the same transaction. If the claim is no longer
 // the caller's (its lease ran out and someone else took the delivery) it
 // changes nothing and says so with assessment.ErrConflict.
-func (s *Store) settle(ctx context.Context, what string, deliveryID int64, query string, args ...any) error {
-	var n int64
-	err := s.write(ctx, true, func(ctx context.Context, q execQueryer) error {
+func (s *Store) settle(ctx context.Context, what string, deliveryID int64, final bool, query string, args ...any) error {
+	var (
+		n      int64
+		erased bool
+	)
+	err := s.write(ctx, !final, func(ctx context.Context, q execQueryer) error {
 		res, err := q.ExecContext(ctx, query, args...)
 		if err != nil {
 			return err
 		}
-		n, err = res.RowsAffected()
+		if n, err = res.RowsAffected(); err != nil || n == 0 || !final {
+			return err
+		}
+		erased, err = s.eraseRecipient(ctx, q, deliveryID)
 		return err
 	})
 	if err != nil {
 		return fmt.Errorf("%s: delivery %d: %w", what, deliveryID, err)
+	}
+	if erased {
+		// Out of the WAL too, as a deleted row is (checkpointAfterDelete).
+		s.checkpointAfterDelete(ctx, "a result link's address")
 	}
 	if n == 0 {
 		return fmt.Errorf("%s: delivery %d is not held by this claim: %w", what, deliveryID, assessment.ErrConflict)
@@ -330,7 +355,7 @@ func (s *Store) settle(ctx context.Context, what string, deliveryID int64, query
 }
 
 // ListDeliveries returns the deliveries of an assessment's events (its
-// creation and its messages), oldest event first.
+// creation, its messages and its link requests), oldest event first.
 func (s *Store) ListDeliveries(ctx context.Context, assessmentID int64) ([]assessment.Delivery, error) {
 	out, err := s.queryDeliveries(ctx, `WHERE o.assessment_id = ? ORDER BY o.created_at, o.id, d.channel`, assessmentID)
 	if err != nil {
@@ -401,16 +426,17 @@ func scanDelivery(row scanner) (*assessment.Delivery, error) {
 	var (
 		d                    assessment.Delivery
 		next, updated, evAt  string
-		delivered            sql.NullString
+		delivered, recipient sql.NullString
 		messageID            sql.NullInt64
 		status, channel, typ string
 	)
 	err := row.Scan(&d.ID, &channel, &status, &d.Attempts, &next, &d.LastError, &delivered, &updated,
-		&d.Event.ID, &typ, &d.Event.AssessmentID, &messageID, &d.Event.WebhookID, &evAt)
+		&d.Event.ID, &typ, &d.Event.AssessmentID, &messageID, &d.Event.WebhookID, &recipient, &evAt)
 	if err != nil {
 		return nil, err
 	}
 	d.Channel, d.Status, d.Event.Type, d.Event.MessageID = channel, assessment.DeliveryStatus(status), assessment.EventType(typ), messageID.Int64
+	d.Event.Recipient = recipient.String
 	if d.NextAttemptAt, err = parseTime(next); err != nil {
 		return nil, err
 	}

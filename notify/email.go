@@ -34,7 +34,7 @@ type SMTPConfig struct {
 }
 
 // Email sends each notice to the owner as a plain-text e-mail with a simple
-// HTML alternative.
+// HTML alternative; a result.link goes to the founder who asked for it.
 type Email struct {
 	host string
 	opts []mail.Option
@@ -43,7 +43,7 @@ type Email struct {
 }
 
 // Name is the channel's name in the deliveries list.
-func (e *Email) Name() string { return "email" }
+func (e *Email) Name() string { return assessment.EmailChannel }
 
 // NewEmail checks cfg and makes the e-mail channel.
 func NewEmail(cfg SMTPConfig) (*Email, error) {
@@ -140,6 +140,9 @@ func (e *Email) message(n *Notice) (*mail.Msg, error) {
 	if err := msg.From(e.from); err != nil {
 		return nil, fmt.Errorf("-mail-from %q: %w", e.from, err)
 	}
+	if n.Link != nil {
+		return e.linkMessage(msg, n)
+	}
 	if err := msg.To(e.to...); err != nil {
 		return nil, fmt.Errorf("-notify-email %q: %w", strings.Join(e.to, ","), err)
 	}
@@ -161,6 +164,42 @@ func (e *Email) message(n *Notice) (*mail.Msg, error) {
 	msg.AddAlternativeString(mail.TypeTextHTML, html.String())
 	return msg, nil
 }
+
+// linkMessage is a founder's share link, to the founder: the one e-mail
+// that does not go to the owner.
+func (e *Email) linkMessage(msg *mail.Msg, n *Notice) (*mail.Msg, error) {
+	if err := msg.To(n.Link.To); err != nil {
+		return nil, fmt.Errorf("founder's address: %w", err)
+	}
+	msg.SetMessageIDWithValue(n.WebhookID + "@fitcheck")
+	msg.SetDateWithValue(n.CreatedAt)
+	msg.Subject("Your fitcheck result")
+	msg.SetBodyString(mail.TypeTextPlain, linkText(n))
+	var html bytes.Buffer
+	if err := linkEmail.Execute(&html, n); err != nil {
+		return nil, fmt.Errorf("render e-mail: %w", err)
+	}
+	msg.AddAlternativeString(mail.TypeTextHTML, html.String())
+	return msg, nil
+}
+
+// linkText is the founder's e-mail: what they asked for and nothing more.
+func linkText(n *Notice) string {
+	return fmt.Sprintf("Here is the link to your fitcheck result, as you asked:\n\n%s\n%s\n\n"+
+		"Anyone you share it with sees the verdict and the reasons behind it, never your contact details or your own words.\n\n"+
+		"%s\n\nYou get this e-mail because someone typed this address on the result page. If that was not you, ignore it: nothing else will follow.\n",
+		n.Headline, n.Link.ShareURL, n.Link.Owner)
+}
+
+var linkEmail = template.Must(template.New("link").Parse(`<!doctype html>
+<html><body style="font-family: sans-serif; line-height: 1.5; max-width: 40em">
+<p>Here is the link to your fitcheck result, as you asked:</p>
+<p><strong>{{.Headline}}</strong><br><a href="{{.Link.ShareURL}}">{{.Link.ShareURL}}</a></p>
+<p>Anyone you share it with sees the verdict and the reasons behind it, never your contact details or your own words.</p>
+<p>{{.Link.Owner}}</p>
+<p><small>You get this e-mail because someone typed this address on the result page. If that was not you, ignore it: nothing else will follow.</small></p>
+</body></html>
+`))
 
 func subject(n *Notice) string {
 	switch {

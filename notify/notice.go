@@ -35,6 +35,16 @@ type Notice struct {
 	AdminURL     string // the assessment in the review area
 
 	Message *MessageNotice // for message.created
+	Link    *LinkNotice    // for result.link
+}
+
+// LinkNotice is a founder's own share link, e-mailed to the address they
+// gave on their result page: the link and the headline, never their
+// answers or their words.
+type LinkNotice struct {
+	To       string // the founder's address
+	ShareURL string // absolute, on -base-url
+	Owner    string // the owner's first name, who signs the e-mail
 }
 
 // MessageNotice is a founder's message; Email is set only with consent.
@@ -92,6 +102,33 @@ func NewNotice(ev assessment.Event, a *assessment.Assessment, q *assessment.Ques
 		n.Message = &MessageNotice{Body: m.Body}
 		if m.Consent {
 			n.Message.Email = m.Email
+		}
+	}
+	return n
+}
+
+// NewLinkNotice builds the e-mail of a result.link event: the outcome's
+// headline and the absolute share link, signed by the owner. It carries
+// nothing else of the assessment. q may be nil (the headline falls back to
+// the outcome id, the signature to "fitcheck").
+func NewLinkNotice(ev assessment.Event, a *assessment.Assessment, q *assessment.Questionnaire, baseURL string) *Notice {
+	n := &Notice{
+		Type:         ev.Type,
+		WebhookID:    ev.WebhookID,
+		CreatedAt:    ev.CreatedAt,
+		AssessmentID: a.ID,
+		Outcome:      a.Result.Outcome,
+		Headline:     a.Result.Outcome,
+		Link: &LinkNotice{To: ev.Recipient, Owner: "fitcheck",
+			// The result page's address, as web/page.ResultURL makes it.
+			ShareURL: strings.TrimRight(baseURL, "/") + "/r/" + a.Token},
+	}
+	if q != nil {
+		if o, ok := q.Outcome(a.Result.Outcome); ok && o.Headline != "" {
+			n.Headline = o.Headline
+		}
+		if name := q.Owner.FirstName(); name != "" {
+			n.Link.Owner = name
 		}
 	}
 	return n

@@ -53,7 +53,7 @@ type WorkerConfig struct {
 	// Questionnaire returns the questionnaire of a stored version, for the
 	// outcome's headline and the free-text prompts.
 	Questionnaire func(ctx context.Context, version string) (*assessment.Questionnaire, error)
-	BaseURL       string // -base-url, for the link to the review area
+	BaseURL       string // -base-url, for the links to the review area and to a founder's result
 	Now           func() time.Time
 	Log           *slog.Logger
 
@@ -179,6 +179,11 @@ func (w *Worker) attempt(ctx context.Context, d assessment.Delivery) error {
 	if !ok {
 		return Permanent(fmt.Errorf("channel %q is no longer configured", d.Channel))
 	}
+	if d.Event.Type == assessment.EventResultLink && d.Channel != assessment.EmailChannel {
+		// The store fans these out to e-mail alone; never post a
+		// founder's address to a webhook or Slack, whatever the row says.
+		return Permanent(fmt.Errorf("a %s goes by e-mail only, not by %s", d.Event.Type, d.Channel))
+	}
 	n, err := w.notice(ctx, d.Event)
 	if err != nil {
 		return err
@@ -197,6 +202,9 @@ func (w *Worker) notice(ctx context.Context, ev assessment.Event) (*Notice, erro
 	if err != nil {
 		return nil, err
 	}
+	if ev.Type == assessment.EventResultLink && ev.Recipient == "" {
+		return nil, Permanent(errors.New("the founder's address was erased after an earlier attempt; they can ask again on their result page"))
+	}
 	var m *assessment.Message
 	if ev.MessageID != 0 {
 		if m, err = w.cfg.Store.FindMessage(ctx, ev.MessageID); errors.Is(err, assessment.ErrNotFound) {
@@ -210,6 +218,9 @@ func (w *Worker) notice(ctx context.Context, ev assessment.Event) (*Notice, erro
 		if q, err = w.cfg.Questionnaire(ctx, a.QuestionnaireVersion); err != nil {
 			return nil, fmt.Errorf("questionnaire %s: %w", a.QuestionnaireVersion, err)
 		}
+	}
+	if ev.Type == assessment.EventResultLink {
+		return NewLinkNotice(ev, a, q, w.cfg.BaseURL), nil
 	}
 	return NewNotice(ev, a, q, m, w.cfg.BaseURL), nil
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/mail"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
@@ -53,7 +51,7 @@ func (m *messageForm) check(owner string) {
 	case n > maxMessageChars:
 		m.Errors["message"] = fmt.Sprintf("Please keep this to %d characters or fewer (this one has %d).", maxMessageChars, n)
 	}
-	if addr, err := mail.ParseAddress(m.Email); m.Email == "" || err != nil || addr.Address != m.Email || !strings.Contains(m.Email, ".") {
+	if !plausibleEmail(m.Email) {
 		m.Errors["email"] = "Add the email " + owner + " should answer, like name@company.com."
 	}
 	if !m.Consent {

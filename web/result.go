@@ -45,6 +45,9 @@ func (s *Server) result(w http.ResponseWriter, r *http.Request) error {
 	q := s.forms.Find(r.Context(), a.QuestionnaireVersion)
 	v := s.resultView(r, q, a, s.ownsResult(r, a))
 	v.Message.Sent = r.URL.Query().Get("sent") == "message"
+	if v.EmailLink.On && r.URL.Query().Get("sent") == "link" {
+		v.EmailLink.Sent, v.EmailLink.SentTo = true, s.linkSent(w, r)
+	}
 	s.pages.Render(w, r, http.StatusOK, resultPage(v))
 	return nil
 }
@@ -90,6 +93,7 @@ func (s *Server) resultView(r *http.Request, q *assessment.Questionnaire, a *ass
 		v.Primary = actionView{Kind: "link", URL: "/", Label: "Take it yourself"}
 		v.Also = nil
 	}
+	v.EmailLink.On = own && s.cfg.EmailResults
 	v.WantsMessage = v.Primary.Kind == "message" || slices.ContainsFunc(v.Also, func(a actionView) bool { return a.Kind == "message" })
 	v.Share = shareLinks(v.ShareURL, v.Headline)
 	// The preview is written for whoever the link is shared with.
@@ -283,6 +287,7 @@ type resultView struct {
 	Also         []actionView
 	WantsMessage bool // the message form is one of the page's actions
 	Message      messageForm
+	EmailLink    linkForm // "Email me the link", on the founder's own view where SMTP is configured
 	Decisive     []decisiveView
 	NearMiss     []nearMissView
 	Computed     bool // the near-miss was computed (results stored before it was not)

@@ -60,6 +60,7 @@ func (s *Server) Handler() http.Handler {
 		r.Post(stepURL(len(s.forms.Current().Steps)+1), serve(s.submit)) // the contact step's post submits
 		r.Post("/r/{token}/delete", serve(s.deleteOwnResult))
 		r.Post("/r/{token}/message", serve(s.sendMessage))
+		r.Post("/r/{token}/email-link", serve(s.sendResultLink))
 		r.Post("/r/{token}/retake", serve(s.retake))
 	})
 	r.Get("/r/{token}", serve(s.result)) // and /r/{token}.json

@@ -46,6 +46,7 @@ type visitorStore interface {
 	RecordStepView(ctx context.Context, visitor string, step int, now time.Time) error
 	bookingStore
 	messageStore
+	linkStore
 }
 
 // Notifier is the delivery worker as the site uses it: the channels
@@ -85,6 +86,11 @@ type Config struct {
 	OwnerPhoto []byte
 	// Metrics, when not nil, counts requests and submits.
 	Metrics *metrics.Set
+	// EmailResults shows founders, on their own result page, a form that
+	// e-mails them its share link. Set it only where the outbox's e-mail
+	// channel is configured and BaseURL is set: the e-mail's link is made
+	// on BaseURL, never on a host a request names.
+	EmailResults bool
 	// MaxOpenDrafts caps the unfinished assessments one client network (a
 	// /24, or an IPv6 /64) may have stored; zero means 200.
 	MaxOpenDrafts int
@@ -104,6 +110,7 @@ type Server struct {
 	pages      page.Renderer
 	audit      page.Audit
 	addrs      *addrhash.Hasher // pseudonyms of client addresses and networks
+	linkKey    []byte           // keys the pseudonyms of "Email me the link" addresses
 	avatar     *httpx.Page      // the owner's photo, or nil
 	avatarURL  string           // its address, which changes with the photo
 	log        *slog.Logger
@@ -148,6 +155,7 @@ func NewServer(cfg Config, store Store, current *assessment.Questionnaire, log *
 		return nil, fmt.Errorf("client pseudonyms: %w", err)
 	}
 	s.addrs = addrs
+	s.linkKey = derivedKey(cfg.SessionHashKey, "fitcheck result link recipient")
 	s.audit = page.Audit{Log: log, Addrs: addrs}
 	review, err := admin.New(admin.Config{BaseURL: cfg.BaseURL, SignInFailureDelay: cfg.SignInFailureDelay, Addrs: addrs, TimeZone: cfg.TimeZone, Notifier: cfg.Notifier},
 		s.deletes, s.forms, log)

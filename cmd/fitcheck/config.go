@@ -111,6 +111,11 @@ var envNames = map[string]string{
 	"timezone":            "FITCHECK_TIMEZONE",
 }
 
+// emailResults reports whether founders may have their result's link
+// e-mailed to them: only with a mail server, and with -base-url, since the
+// link in the e-mail must not be built on a host a request names.
+func (c *config) emailResults() bool { return c.SMTPURL != "" && c.BaseURL != "" }
+
 // notifyEmails splits -notify-email into addresses.
 func (c *config) notifyEmails() []string {
 	var out []string

@@ -109,6 +109,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		MinCompletionTime:    cfg.MinCompletion,
 		PublicPostsPerMinute: cfg.PostLimit,
 		MaxOpenDrafts:        cfg.MaxOpenDrafts,
+		EmailResults:         cfg.emailResults(),
 		Metrics:              m,
 		OwnerPhoto:           photo,
 		TimeZone:             cfg.location(),
@@ -124,6 +125,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if cfg.BaseURL == "" {
 		log.Warn("-base-url is not set: share links and link previews (Slack, LinkedIn) use whatever host a request names; " +
 			"set -base-url (FITCHECK_BASE_URL) to the public address, e.g. https://fit.example.com")
+	}
+	if cfg.SMTPURL != "" && cfg.BaseURL == "" {
+		log.Warn("\"Email me the link\" is off on result pages: its e-mail links to -base-url, which is not set")
 	}
 	setupURL, err := srv.SetupURL(ctx)
 	if err != nil {
@@ -231,6 +235,8 @@ func sweepOnce(ctx context.Context, store *data.Store, retain retention, retainD
 	report("deleted expired drafts", n, err)
 	n, err = store.DeleteExpiredOwnerSessions(ctx, now)
 	report("deleted expired owner sessions", n, err)
+	n, err = store.ForgetLinkRecipientKeys(ctx, now.Add(-assessment.LinkRequestWindow))
+	report("forgot the pseudonyms of addresses sent a result link over a day ago", n, err)
 	if retainDays > 0 {
 		n, err = retain(ctx, now.AddDate(0, 0, -retainDays))
 		report("deleted assessments past the retention period", n, err)
