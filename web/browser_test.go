@@ -160,6 +160,15 @@ func founderJourney(tb *tab) string {
 	if tb.mode == desktopMode {
 		tb.assertPrintable()
 	}
+	// The copy and print buttons are the script's: without it they would do
+	// nothing, so they must not show.
+	shown := eval[int](tb, `[...document.querySelectorAll('[data-copy],[data-print]')].filter(b => getComputedStyle(b).display !== 'none').length`)
+	if tb.mode.noJS && shown != 0 {
+		t.Errorf("%s: %d script-only buttons show with JavaScript off", tb.mode.name, shown)
+	}
+	if !tb.mode.noJS && shown == 0 {
+		t.Errorf("%s: the copy and print buttons do not show with JavaScript on", tb.mode.name)
+	}
 	share := eval[string](tb, `document.querySelector('[data-testid=share-link]').value`)
 	if !strings.HasPrefix(share, tb.site.srv.URL+"/r/") {
 		t.Errorf("%s: share link = %q, want an absolute link to the result", tb.mode.name, share)
