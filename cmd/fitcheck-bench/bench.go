@@ -110,6 +110,12 @@ func bench(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	}
 	rep.LoggedErrors = countLoggedErrors(srv.log.Name())
 
+	if o.Postgres != "" {
+		if err := measurePostgresSubmits(ctx, o, rep, env, bin); err != nil {
+			return err
+		}
+	}
+
 	progress(stderr, "raw SQLite inserts, one row per transaction, for %s", o.Duration)
 	if rep.Inserts, err = measureInserts(ctx, o, dir); err != nil {
 		return err
@@ -132,6 +138,12 @@ func bench(ctx context.Context, o options, stdout, stderr io.Writer) error {
 // startFitcheck starts the real server on a fresh database in dir and
 // returns it once /healthz answers, with the time that took from exec.
 func startFitcheck(ctx context.Context, bin, dir string, env ...string) (*process, string, time.Duration, error) {
+	return startFitcheckOn(ctx, bin, dir, filepath.Join(dir, "fitcheck.db"), env...)
+}
+
+// startFitcheckOn is startFitcheck on the database db: a file, or a
+// postgres:// URL.
+func startFitcheckOn(ctx context.Context, bin, dir, db string, env ...string) (*process, string, time.Duration, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, "", 0, err
 	}
@@ -140,7 +152,7 @@ func startFitcheck(ctx context.Context, bin, dir string, env ...string) (*proces
 		return nil, "", 0, err
 	}
 	base := "http://" + addr
-	args := []string{"-addr", addr, "-db", filepath.Join(dir, "fitcheck.db"),
+	args := []string{"-addr", addr, "-db", db,
 		// Load comes faster than any person, and from one address: without
 		// these the server would (rightly) turn it away as automated, or
 		// refuse the thousands of open drafts the fixtures make.
@@ -463,4 +475,39 @@ func median(ds []time.Duration) time.Duration {
 	s := slices.Clone(ds)
 	slices.Sort(s)
 	return s[len(s)/2]
+}
+
+// measurePostgresSubmits measures the submit route again with the server on
+// PostgreSQL, on the same machine in the same run, so the two stores'
+// submits can be read side by side. The database must be empty: it is
+// migrated on start.
+func measurePostgresSubmits(ctx context.Context, o options, rep *report, env *benchEnv, bin string) error {
+	progress(env.stderr, "the submit route on PostgreSQL")
+	// Several instances share one key on PostgreSQL; one is enough here.
+	key := "FITCHECK_SESSION_KEY=bench-only-session-key-0123456789abcdef"
+	srv, base, _, err := startFitcheckOn(ctx, bin, filepath.Join(env.dir, "site-pg"), o.Postgres, key)
+	if err != nil {
+		return fmt.Errorf("start fitcheck on PostgreSQL: %w", err)
+	}
+	defer srv.stop()
+	fx, err := newFixtures(base)
+	if err != nil {
+		return err
+	}
+	ready, err := fx.drafts(ctx, o.Submits+1, func() (visitorSession, error) { return fx.draftAt(len(fx.q.Steps), false) })
+	if err != nil {
+		return fmt.Errorf("prepare drafts on PostgreSQL: %w", err)
+	}
+	fx.client.CloseIdleConnections()
+	header := http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}
+	if o.Gzip {
+		header.Set("Accept-Encoding", "gzip")
+	}
+	m, err := measureSubmits(ctx, o, env, srv, base, ready, header, fx.contactStep())
+	if err != nil {
+		return fmt.Errorf("submit on PostgreSQL: %w", err)
+	}
+	m.Name, m.Results = "submit-pg", nil
+	rep.Routes = append(rep.Routes, m)
+	return srv.stop()
 }

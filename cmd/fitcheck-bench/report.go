@@ -45,6 +45,7 @@ var routeInfo = map[string]struct {
 	"step-typed":  {"`GET /step/{n}`", "question step with typed words: session cookie, draft read, rendered for its visitor", 0, "bare"},
 	"step-post":   {"`POST /step/2`", "step answer: validate, save draft, 303", 0, "inserts"},
 	"submit":      {"`POST /step/6`", "full submit: rules, SQLite insert, 303", 1.0, "inserts"},
+	"submit-pg":   {"`POST /step/6`", "full submit on PostgreSQL (same machine, same run; its server counts as other work): rules, insert, 303", 0, ""},
 	"result":      {"`GET /r/{token}`", "result page, shared view", 0.8, "bare"},
 	"result-json": {"`GET /r/{token}.json`", "result JSON", 0.5, "bare"},
 }

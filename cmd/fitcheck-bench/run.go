@@ -29,6 +29,7 @@ type options struct {
 	Dir       string // where the databases live (the disk matters for fsync)
 	Keep      bool   // keep the databases and server logs
 	Profile   string // where to write CPU profiles of each measured window; "" for none
+	Postgres  string // a PostgreSQL database for the submit row beside SQLite's; "" for none
 	Args      []string
 }
 
@@ -52,6 +53,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&o.WriteDocs, "write-docs", false, "write the table into docs/performance.md")
 	fs.StringVar(&o.Docs, "docs", "docs/performance.md", "file -write-docs writes, relative to the module root")
 	fs.StringVar(&o.Dir, "dir", "", "directory for the databases and the built binary (default: the system temp dir)")
+	fs.StringVar(&o.Postgres, "postgres", os.Getenv("FITCHECK_BENCH_POSTGRES"), "a postgres:// URL of an empty database: measure the submit route on PostgreSQL too, in the same run, beside SQLite's (default $FITCHECK_BENCH_POSTGRES)")
 	fs.BoolVar(&o.Keep, "keep", false, "keep the databases, server logs and wrk scripts, and print where they are")
 	fs.StringVar(&o.Profile, "profile", "", "write a CPU profile (1000 Hz) of each measured window into this directory: ROUTE.pprof for the server (built with a signal-driven profiler added by -overlay) and bare-ROUTE.pprof for its bare ceiling; profiling costs a few percent, so its figures are not for -write-docs")
 	fs.Usage = func() {
