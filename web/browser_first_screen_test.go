@@ -3,6 +3,11 @@ package web_test
 import (
 	"fmt"
 	"testing"
+
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/chromedp"
+
+	"sessionplayer.studio/fitcheck/assessment"
 )
 
 // inFirstScreen reports, for each selector, whether its element's box lies
@@ -32,5 +37,51 @@ func TestBrowserLandingFirstScreen(t *testing.T) {
 			}
 		}
 		tb.checkPage("landing-first-screen")
+	}
+}
+
+// TestBrowserShareRowCopies: with JavaScript, "Copy link" puts the share
+// link on the clipboard and says so; the link field selects itself when
+// focused. (Without JavaScript the buttons stay hidden: TestBrowserJourney.)
+func TestBrowserShareRowCopies(t *testing.T) {
+	mustBrowser(t)
+	s := mustStart(t)
+	tb := newTab(t, s, desktopMode)
+	bcID := chromedp.FromContext(tb.ctx).BrowserContextID
+	if _, err := chromedp.CallBrowser(tb.ctx, browser.SetPermission, browser.SetPermissionParams{
+		Permission: &browser.PermissionDescriptor{Name: "clipboard-read"}, Setting: browser.PermissionSettingGranted,
+		Origin: s.srv.URL, BrowserContextID: bcID,
+	}); err != nil {
+		t.Fatalf("grant clipboard-read: %v", err)
+	}
+	if _, err := chromedp.CallBrowser(tb.ctx, browser.SetPermission, browser.SetPermissionParams{
+		Permission: &browser.PermissionDescriptor{Name: "clipboard-write"}, Setting: browser.PermissionSettingGranted,
+		Origin: s.srv.URL, BrowserContextID: bcID,
+	}); err != nil {
+		t.Fatalf("grant clipboard-write: %v", err)
+	}
+	answers := exampleAnswers(t, s.q, assessment.BookACall)
+	tb.open("/")
+	tb.follow(`[data-testid=start]`)
+	for i := range s.q.Steps {
+		tb.answerStep(i, answers)
+		tb.follow(`[data-testid=next]`)
+	}
+	tb.follow(`[data-testid=next]`)
+	share := eval[string](tb, `document.querySelector('[data-testid=share-link]').value`)
+	tb.do(chromedp.Click(chromedp.CSS(`.share-link [data-copy]`), chromedp.NodeVisible))
+	if !tb.waitFor(`document.querySelector('.share-link [data-copy]').textContent === 'Copied'`) {
+		t.Fatalf("after Copy link the button reads %q, want Copied", tb.text(`.share-link [data-copy]`))
+	}
+	got, err := chromedp.Run(tb.ctx, chromedp.Evaluate[string](`navigator.clipboard.readText()`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("read the clipboard: %v", err)
+	}
+	if got != share {
+		t.Errorf("clipboard = %q, want the share link %q", got, share)
+	}
+	tb.do(chromedp.Focus(chromedp.CSS(`#share-link`)))
+	if sel := eval[string](tb, `(() => { const i = document.getElementById('share-link'); return i.value.substring(i.selectionStart, i.selectionEnd); })()`); sel != share {
+		t.Errorf("focused share link selects %q, want the whole link", sel)
 	}
 }
