@@ -4,8 +4,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/go-chi/chi/v5"
-
 	"sessionplayer.studio/fitcheck/card"
 	"sessionplayer.studio/fitcheck/web/httpx"
 	"sessionplayer.studio/fitcheck/web/page"
@@ -23,11 +21,7 @@ const cardCacheSize = 128
 
 // resultCard serves GET /r/{token}/card.png.
 func (s *Server) resultCard(w http.ResponseWriter, r *http.Request) error {
-	token := chi.URLParam(r, "token")
-	if !tokenPattern.MatchString(token) {
-		return page.NotFound()
-	}
-	a, err := s.store.FindAssessment(r.Context(), token)
+	a, err := s.resultAt(r)
 	if err != nil {
 		return err
 	}

@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"unicode/utf8"
 
-	"github.com/go-chi/chi/v5"
-
 	"sessionplayer.studio/fitcheck/assessment"
 	"sessionplayer.studio/fitcheck/web/page"
 )
@@ -61,14 +59,10 @@ func (m *messageForm) check(owner string) {
 
 // sendMessage serves POST /r/{token}/message.
 func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request) error {
-	token := chi.URLParam(r, "token")
-	if !tokenPattern.MatchString(token) {
-		return page.NotFound()
-	}
 	if err := r.ParseForm(); err != nil {
 		return page.BadForm(err)
 	}
-	a, err := s.store.FindAssessment(r.Context(), token)
+	a, err := s.resultAt(r)
 	if err != nil {
 		return err
 	}
@@ -86,7 +80,7 @@ func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.AddMessage(r.Context(), m); err != nil {
 		return fmt.Errorf("store message: %w", err)
 	}
-	http.Redirect(w, r, page.ResultURL(token)+"?sent=message#message", http.StatusSeeOther)
+	http.Redirect(w, r, page.ResultURL(a.Token)+"?sent=message#message", http.StatusSeeOther)
 	return nil
 }
 

@@ -17,6 +17,16 @@ import (
 	"sessionplayer.studio/fitcheck/web/page"
 )
 
+// resultAt is the stored result the request's {token} names; a malformed
+// token is not found without asking the store.
+func (s *Server) resultAt(r *http.Request) (*assessment.Assessment, error) {
+	token := chi.URLParam(r, "token")
+	if !tokenPattern.MatchString(token) {
+		return nil, page.NotFound()
+	}
+	return s.store.FindAssessment(r.Context(), token)
+}
+
 // tokenPattern matches share tokens (18 random bytes, base64url), so junk
 // addresses are turned away before they reach the database.
 var tokenPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{24}$`)

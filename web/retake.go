@@ -3,8 +3,6 @@ package web
 import (
 	"net/http"
 
-	"github.com/go-chi/chi/v5"
-
 	"sessionplayer.studio/fitcheck/assessment"
 	"sessionplayer.studio/fitcheck/web/httpx"
 	"sessionplayer.studio/fitcheck/web/page"
@@ -15,11 +13,7 @@ import (
 // as it was. Someone with only the link may not: the answers are the
 // founder's, their own words included.
 func (s *Server) retake(w http.ResponseWriter, r *http.Request) error {
-	token := chi.URLParam(r, "token")
-	if !tokenPattern.MatchString(token) {
-		return page.NotFound()
-	}
-	a, err := s.store.FindAssessment(r.Context(), token)
+	a, err := s.resultAt(r)
 	if err != nil {
 		return err
 	}
@@ -49,11 +43,7 @@ func (s *Server) retake(w http.ResponseWriter, r *http.Request) error {
 // one-page checklist to print or save (the hiring checklist, for hire-a-pm
 // and hire-full-time). It holds nothing of the founder's.
 func (s *Server) checklist(w http.ResponseWriter, r *http.Request) error {
-	token := chi.URLParam(r, "token")
-	if !tokenPattern.MatchString(token) {
-		return page.NotFound()
-	}
-	a, err := s.store.FindAssessment(r.Context(), token)
+	a, err := s.resultAt(r)
 	if err != nil {
 		return err
 	}
