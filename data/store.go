@@ -108,7 +108,7 @@ func openSQLite(ctx context.Context, path string, o openOptions) (*Store, error)
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	if err := db.PingContext(ctx); err != nil {
+	if err := pingThroughBusy(ctx, db); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
@@ -358,4 +358,24 @@ func parseTime(s string) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("parse stored time %q: %w", s, err)
 	}
 	return t, nil
+}
+
+// pingThroughBusy opens the first connection, trying again while SQLite
+// answers "database is locked". A brand-new file is switched to WAL by
+// whichever connection gets there first, and SQLite refuses the others at
+// once rather than through the busy handler; several processes starting on
+// one new file at the same moment would otherwise fail their start.
+func pingThroughBusy(ctx context.Context, db *sql.DB) error {
+	var err error
+	for wait := 5 * time.Millisecond; wait < 2*time.Second; wait *= 2 {
+		if err = db.PingContext(ctx); err == nil || !isBusy(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
+	}
+	return err
 }
