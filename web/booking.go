@@ -48,15 +48,20 @@ func (s *Server) book(w http.ResponseWriter, r *http.Request) error {
 		// A lost click count must not cost the founder their booking.
 		s.log.WarnContext(r.Context(), "record booking click", slog.Any("error", err))
 	}
-	q := s.forms.Find(r.Context(), a.QuestionnaireVersion)
 	prefill := booking.Prefill{
 		AssessmentID: a.ID,
 		ResultURL:    httpx.AbsoluteURL(s.cfg.BaseURL, r, page.ResultURL(a.Token)),
-		Contact:      a.Contact,
 		Source:       a.Source,
 	}
-	if words := q.Words(a.Answers); len(words) > 0 {
-		prefill.StuckDecision = words[0].Text
+	// Only the founder's own browser carries their name, email and words
+	// to the booking page: the address is the share link plus /book, and a
+	// co-founder with the link must not see them in a query string.
+	if s.ownsResult(r, a) {
+		prefill.Contact = a.Contact
+		q := s.forms.Find(r.Context(), a.QuestionnaireVersion)
+		if words := q.Words(a.Answers); len(words) > 0 {
+			prefill.StuckDecision = words[0].Text
+		}
 	}
 	target, err := booking.URL(s.cfg.BookingURL, prefill)
 	if err != nil {

@@ -40,11 +40,18 @@ type keptPages struct {
 	cards   *httpx.Kept[string] // by card view key (cards.go)
 }
 
-func newKeptPages() *keptPages {
+// newKeptPages makes the caches. resultLifetime, when not 0, bounds how long
+// a result's kept page is served: when several instances share a database,
+// a result deleted through another instance is otherwise still shown here.
+func newKeptPages(resultLifetime time.Duration, now func() time.Time) *keptPages {
+	results := httpx.NewKept[resultKey](resultCacheSize)
+	if resultLifetime > 0 {
+		results.WithLifetime(resultLifetime, now)
+	}
 	return &keptPages{
 		landing: httpx.NewKept[landingKey](4),
 		steps:   httpx.NewKept[stepChoices](stepCacheSize),
-		results: httpx.NewKept[resultKey](resultCacheSize),
+		results: results,
 		cards:   httpx.NewKept[string](cardCacheSize),
 	}
 }

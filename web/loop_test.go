@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -308,5 +309,101 @@ func TestShareRow(t *testing.T) {
 		if byTestID(shared.doc, secret) != nil {
 			t.Errorf("the shared view offers %s", secret)
 		}
+	}
+}
+
+// TestOnlyTheFounderCarriesTheirDetails: with only the share link, /book
+// carries no name, email or own words, and no message can be posted on
+// the founder's result.
+func TestOnlyTheFounderCarriesTheirDetails(t *testing.T) {
+	s := mustStart(t, withBooking("https://cal.com/gregory"))
+	v := s.newVisitor()
+	answers := exampleAnswers(t, s.q, assessment.BookACall)
+	v.answerAll(answers)
+	result := v.submitContact(url.Values{"name": {"Ada Secret"}, "email": {"ada@secret.example"}, "consent": {"yes"}}).location
+	stranger := s.newVisitor()
+	p := stranger.get(result + "/book")
+	words := s.q.Words(answers)
+	if len(words) == 0 {
+		t.Fatal("the example has no words of the founder's to look for")
+	}
+	for _, secret := range []string{"ada%40secret.example", "Ada", url.QueryEscape(words[0].Text[:12])} {
+		if strings.Contains(p.location, secret) {
+			t.Errorf("/book with only the link carries %q: %s", secret, p.location)
+		}
+	}
+	if !strings.Contains(p.location, "metadata%5Bfitcheck%5D=") {
+		t.Errorf("/book with only the link lost the assessment reference: %s", p.location)
+	}
+	if own := v.get(result + "/book"); !strings.Contains(own.location, "ada%40secret.example") {
+		t.Errorf("the founder's own /book lost their consented email: %s", own.location)
+	}
+	msg := stranger.post(result+"/message", url.Values{"message": {"hi"}, "email": {"x@example.com"}, "consent": {"yes"}})
+	if msg.status != http.StatusForbidden || s.countRows("messages") != 0 {
+		t.Errorf("a message with only the link = %d (%d stored), want 403 and nothing stored", msg.status, s.countRows("messages"))
+	}
+}
+
+// TestRetakeUnderHTTPSWithAnOldCookie: a founder whose cookie predates the
+// __Host- name retakes into the new, pre-filled draft, not back to the old
+// result; a retake refused by the draft cap leaves the result theirs.
+func TestRetakeUnderHTTPSWithAnOldCookie(t *testing.T) {
+	plain := mustStart(t)
+	v := plain.newVisitor()
+	v.answerAll(exampleAnswers(t, plain.q, assessment.NarrowScope))
+	result := v.submitContact(url.Values{}).location
+	u, _ := url.Parse(plain.srv.URL)
+	var old *http.Cookie
+	for _, c := range v.client.Jar.Cookies(u) {
+		if c.Name == "fitcheck" {
+			old = c
+		}
+	}
+	secure := mustStartStore(t, plain.dbPath, assessment.DefaultContent, nil, withBaseURL("https://fit.example.com"))
+	w := secure.newVisitor()
+	su, _ := url.Parse(secure.srv.URL)
+	w.client.Jar.SetCookies(su, []*http.Cookie{{Name: "fitcheck", Value: old.Value, Path: "/"}})
+	p := w.post(result+"/retake", url.Values{})
+	if p.status != http.StatusSeeOther || p.location != "/step/1" {
+		t.Fatalf("retake = %d %q, want 303 to step 1", p.status, p.location)
+	}
+	// The secure cookie is Secure, so the test client (plain http) would not
+	// send it back; read where it points from the response instead.
+	var fresh *http.Cookie
+	for _, line := range p.header.Values("Set-Cookie") {
+		if c, err := http.ParseSetCookie(line); err == nil && c.Name == "__Host-fitcheck" {
+			fresh = c
+		}
+	}
+	if fresh == nil {
+		t.Fatal("retake set no __Host-fitcheck cookie")
+	}
+	req, _ := http.NewRequest(http.MethodGet, secure.srv.URL+"/step/1", nil)
+	req.AddCookie(&http.Cookie{Name: "__Host-fitcheck", Value: fresh.Value})
+	if step := secure.newVisitor().do(req); step.status != http.StatusOK {
+		t.Errorf("step 1 after the retake = %d %q, want the pre-filled step, not the old result", step.status, step.location)
+	}
+
+	capped := startWith(t, web.Config{MaxOpenDrafts: 1}, &bytes.Buffer{})
+	f := capped.newVisitor()
+	f.answerAll(exampleAnswers(t, capped.q, assessment.NarrowScope))
+	mine := f.submitContact(url.Values{}).location
+	capped.newVisitor().answerAll(exampleAnswers(t, capped.q, assessment.NarrowScope)) // fills the network's one open draft
+	if p := f.post(mine+"/retake", url.Values{}); p.status != http.StatusTooManyRequests {
+		t.Fatalf("retake over the cap = %d, want 429", p.status)
+	}
+	if page := f.get(mine); byTestID(page.doc, "delete-own") == nil {
+		t.Errorf("after a refused retake the result is no longer the founder's")
+	}
+}
+
+// TestHooksTakeLargeBodies: a provider's webhook may be larger than a form.
+func TestHooksTakeLargeBodies(t *testing.T) {
+	s := mustStart(t, withHooks("cal-secret", ""))
+	id := assessmentIDOf(t, s, s.submitted(assessment.BookACall, url.Values{}))
+	body := fmt.Sprintf(`{"triggerEvent":"BOOKING_CREATED","payload":{"uid":"bk_big","startTime":"2026-12-08T15:00:00Z","metadata":{"fitcheck":"%d"},"description":"%s"}}`,
+		id, strings.Repeat("x", 100<<10))
+	if st := postHook(t, s, "/hooks/cal", body, map[string]string{"X-Cal-Signature-256": hexHMAC("cal-secret", body)}); st/100 != 2 {
+		t.Errorf("a 100 KB signed booking = %d, want 2xx", st)
 	}
 }

@@ -66,6 +66,13 @@ func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if !s.ownsResult(r, a) {
+		// The form is the founder's: a message on their assessment from
+		// someone holding only the share link would read as theirs.
+		return &page.Error{Status: http.StatusForbidden, Title: "Only the person who took this assessment can write from it",
+			Message: "Take the assessment yourself, and you can write to " + s.forms.Current().Owner.FirstName() + " from your own result.",
+			Link:    page.Link{Href: "/", Label: "Take it yourself"}}
+	}
 	q := s.forms.Find(r.Context(), a.QuestionnaireVersion)
 	form := messageFromForm(r)
 	form.check(q.Owner.FirstName())

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"maps"
 	"net/http"
 
 	"sessionplayer.studio/fitcheck/assessment"
@@ -21,11 +22,12 @@ func (s *Server) retake(w http.ResponseWriter, r *http.Request) error {
 		return &page.Error{Status: http.StatusForbidden, Title: "Only the person who took this assessment can retake it with its answers",
 			Message: "You can take it yourself from the start.", Link: page.Link{Href: "/", Label: "Take it yourself"}}
 	}
+	sess := s.session(r)
+	before := maps.Clone(sess.Values) // the session that owns this result
 	d, err := s.startDraft(w, r, a.Source)
 	if err != nil {
 		return err
 	}
-	s.recordStep(r, d, s.funnel().Started())
 	q := s.forms.Current()
 	err = s.storeFirstAnswers(w, r, d, func(d *assessment.Draft) error {
 		d.Answers = answersFor(q, a.Answers) // only what today's questionnaire still asks
@@ -33,8 +35,15 @@ func (s *Server) retake(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	})
 	if err != nil {
+		// Nothing was started: the founder keeps their result as theirs.
+		clear(sess.Values)
+		maps.Copy(sess.Values, before)
+		if serr := s.saveSession(w, r, sess); serr != nil {
+			s.log.WarnContext(r.Context(), "restore session after a refused retake", "error", serr)
+		}
 		return err
 	}
+	s.recordStep(r, d, s.funnel().Started())
 	http.Redirect(w, r, stepURL(1), http.StatusSeeOther)
 	return nil
 }

@@ -105,15 +105,19 @@ func (s *Server) Handler() http.Handler {
 }
 
 // limitBody bounds every request body to maxFormBytes, except a post to
-// the rules lab, which carries a whole content file.
+// the rules lab, which carries a whole content file, and the booking
+// providers' webhooks, which set their own bound (maxHookBytes).
 func limitBody(next http.Handler) http.Handler {
 	forms, lab := httpx.LimitBody(maxFormBytes)(next), httpx.LimitBody(admin.MaxLabBytes)(next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == admin.LabPath {
+		switch {
+		case r.URL.Path == admin.LabPath:
 			lab.ServeHTTP(w, r)
-			return
+		case strings.HasPrefix(r.URL.Path, "/hooks/"):
+			next.ServeHTTP(w, r)
+		default:
+			forms.ServeHTTP(w, r)
 		}
-		forms.ServeHTTP(w, r)
 	})
 }
 

@@ -78,6 +78,11 @@ type Config struct {
 	// providers' webhooks (/hooks/cal, /hooks/calendly); empty turns each off.
 	CalComWebhookSecret string
 	CalendlySigningKey  string
+	// SharedResultLifetime bounds how long a result's shared page is served
+	// from memory; 0 keeps it until the result is deleted through this
+	// server. Several instances on one database need it: a delete through
+	// one is not seen by the others' memory.
+	SharedResultLifetime time.Duration
 	// Notifier is the delivery worker, for the review area's test
 	// notifications; nil when no channel is configured.
 	Notifier Notifier
@@ -137,7 +142,7 @@ func NewServer(cfg Config, store Store, current *assessment.Questionnaire, log *
 	compactSessions(cookies)
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	s := &Server{cfg: cfg, store: store, forms: newQuestionnaires(current, store, log), sessions: cookies,
-		pages: page.Renderer{Log: log}, log: log, now: time.Now, kept: newKeptPages()}
+		pages: page.Renderer{Log: log}, log: log, now: time.Now, kept: newKeptPages(cfg.SharedResultLifetime, time.Now)}
 	s.deletes = forgettingStore{Store: store, kept: s.kept}
 	if cfg.OwnerPhoto != nil {
 		s.avatar = httpx.NewPageUncompressed("image/png", cfg.OwnerPhoto)

@@ -35,7 +35,9 @@ func (s *Server) session(r *http.Request) *sessions.Session {
 	// A cookie that fails to decode (tampered, or signed with old keys)
 	// still yields a new, empty session, which is what we want.
 	sess, _ := s.sessions.Get(r, s.cookieName)
-	if sess.IsNew && s.cookieName != sessionName {
+	// Only into a session still empty: once this request has set values
+	// (a fresh start), the old cookie must not bring its draft back.
+	if sess.IsNew && len(sess.Values) == 0 && s.cookieName != sessionName {
 		if old, err := s.sessions.Get(r, sessionName); err == nil && !old.IsNew {
 			for k, v := range old.Values {
 				sess.Values[k] = v

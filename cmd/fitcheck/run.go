@@ -114,6 +114,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		OwnerPhoto:           photo,
 		TimeZone:             cfg.location(),
 		Notifier:             tests,
+		SharedResultLifetime: sharedResultLifetime(cfg.DB),
 	}, store, q, log)
 	if err != nil {
 		return err
@@ -353,4 +354,15 @@ func serveMetrics(ctx context.Context, addr string, m *metrics.Set, log *slog.Lo
 	go hs.Serve(ln)
 	log.Info("serving metrics", slog.String("metrics_at", "http://"+ln.Addr().String()+"/metrics"))
 	return func() { hs.Close() }, nil
+}
+
+// sharedResultLifetime is how long a result's shared page is served from
+// memory. On SQLite there is one instance, and every delete goes through
+// it; on PostgreSQL there may be several, and a result deleted through one
+// must not stay visible on the others for long.
+func sharedResultLifetime(db string) time.Duration {
+	if data.IsPostgres(db) {
+		return 30 * time.Second
+	}
+	return 0
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"time"
 
 	kgzip "github.com/klauspost/compress/gzip"
 )
@@ -111,10 +112,12 @@ var gunzippers = sync.Pool{New: func() any { return new(gunzipper) }}
 // Pages can belong to a group (a stored record's id), and a whole group is
 // forgotten at once when its record goes.
 type Kept[K comparable] struct {
-	mu    sync.Mutex
-	limit int
-	pages map[K]keptEntry
-	order []K // oldest first
+	mu       sync.Mutex
+	limit    int
+	lifetime time.Duration    // 0: a page is kept until dropped or forgotten
+	now      func() time.Time // for lifetime
+	pages    map[K]keptEntry
+	order    []K // oldest first
 	// forgets counts Forget calls, so a page made from a record read before
 	// a forget is not kept after it.
 	forgets uint64
@@ -124,6 +127,7 @@ type keptEntry struct {
 	page   *Page
 	pinned bool
 	group  int64
+	kept   time.Time // when, for lifetime
 }
 
 // NewKept makes a cache of at most limit pages.
@@ -131,11 +135,23 @@ func NewKept[K comparable](limit int) *Kept[K] {
 	return &Kept[K]{limit: limit, pages: make(map[K]keptEntry)}
 }
 
+// WithLifetime makes pages expire d after they were kept, by now: for
+// pages of records that another process may delete, which this process
+// would not hear of.
+func (k *Kept[K]) WithLifetime(d time.Duration, now func() time.Time) *Kept[K] {
+	k.lifetime, k.now = d, now
+	return k
+}
+
 // Get returns the page kept under key, or nil.
 func (k *Kept[K]) Get(key K) *Page {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	return k.pages[key].page
+	e := k.pages[key]
+	if e.page != nil && k.lifetime > 0 && k.now().Sub(e.kept) >= k.lifetime {
+		return nil
+	}
+	return e.page
 }
 
 // Generation is read before the record a page is made from, and given back
@@ -155,14 +171,18 @@ func (k *Kept[K]) Keep(key K, p *Page, pinned bool, group int64, gen uint64) {
 	if gen != k.forgets {
 		return
 	}
+	var at time.Time
+	if k.lifetime > 0 {
+		at = k.now()
+	}
 	if _, ok := k.pages[key]; ok {
-		k.pages[key] = keptEntry{page: p, pinned: pinned, group: group}
+		k.pages[key] = keptEntry{page: p, pinned: pinned, group: group, kept: at}
 		return
 	}
 	if len(k.pages) >= k.limit && !k.dropOldest() && !pinned {
 		return
 	}
-	k.pages[key] = keptEntry{page: p, pinned: pinned, group: group}
+	k.pages[key] = keptEntry{page: p, pinned: pinned, group: group, kept: at}
 	k.order = append(k.order, key)
 }
 

@@ -3,6 +3,7 @@ package httpx_test
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"sessionplayer.studio/fitcheck/web/httpx"
 )
@@ -73,5 +74,20 @@ func TestForgetDropsAGroup(t *testing.T) {
 	k.ForgetAll()
 	if k.Len() != 0 {
 		t.Errorf("ForgetAll left %d pages", k.Len())
+	}
+}
+
+// TestKeptPagesExpireWithALifetime: with a lifetime, a page is not served
+// once it is older, so a record deleted by another process is gone soon.
+func TestKeptPagesExpireWithALifetime(t *testing.T) {
+	now := time.Unix(1000, 0)
+	k := httpx.NewKept[string](4).WithLifetime(30*time.Second, func() time.Time { return now })
+	k.Keep("result", page("r"), false, 7, k.Generation())
+	if k.Get("result") == nil {
+		t.Fatal("a fresh page is not served")
+	}
+	now = now.Add(30 * time.Second)
+	if k.Get("result") != nil {
+		t.Error("a page past its lifetime is still served")
 	}
 }
