@@ -84,8 +84,10 @@ type Booking struct {
 	Event    string // the provider's event name: BOOKING_CREATED, invitee.created, …
 	Created  bool   // a new booking (not a cancellation or a change)
 	// AssessmentID is the id the booking link carried, or 0 when the
-	// booking did not come through fitcheck.
+	// booking did not come through fitcheck. Ref is the reference as sent
+	// back, to check with OpenRef: an id alone can be made up by anyone.
 	AssessmentID int64
+	Ref          string
 	StartsAt     time.Time // when the call is
 	BookingID    string    // the provider's id for it, for deduplication
 }
@@ -107,6 +109,7 @@ func ParseCalCom(body []byte) (*Booking, error) {
 	b := &Booking{Provider: CalCom, Event: in.TriggerEvent, Created: in.TriggerEvent == "BOOKING_CREATED",
 		StartsAt: in.Payload.StartTime, BookingID: in.Payload.UID}
 	b.AssessmentID = parseID(in.Payload.Metadata["fitcheck"])
+	b.Ref, _ = in.Payload.Metadata["fitcheck"].(string)
 	return b, nil
 }
 
@@ -128,9 +131,10 @@ func ParseCalendly(body []byte) (*Booking, error) {
 	if err := json.Unmarshal(body, &in); err != nil {
 		return nil, fmt.Errorf("parse Calendly webhook: %w", err)
 	}
+	ref, _ := in.Payload.Tracking.UTMContent.(string)
 	return &Booking{Provider: Calendly, Event: in.Event, Created: in.Event == "invitee.created",
 		StartsAt: in.Payload.ScheduledEvent.StartTime, BookingID: in.Payload.URI,
-		AssessmentID: parseID(in.Payload.Tracking.UTMContent)}, nil
+		AssessmentID: parseID(in.Payload.Tracking.UTMContent), Ref: ref}, nil
 }
 
 // parseID reads an assessment id sent back as a string or a number; anything

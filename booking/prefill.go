@@ -49,6 +49,7 @@ func hostIs(host, domain string) bool {
 // Prefill is what a booking link may carry about the founder.
 type Prefill struct {
 	AssessmentID  int64
+	Ref           string             // the signed reference to send instead of the bare id (SignRef)
 	ResultURL     string             // the absolute share link of the result
 	StuckDecision string             // their own words, if any
 	Contact       assessment.Contact // passed on only when Contact.Consent
@@ -86,7 +87,10 @@ func URL(bookingURL string, p Prefill) (string, error) {
 			q.Set(k, v)
 		}
 	}
-	id := strconv.FormatInt(p.AssessmentID, 10)
+	id := p.Ref
+	if id == "" {
+		id = strconv.FormatInt(p.AssessmentID, 10)
+	}
 	switch ProviderOf(bookingURL) {
 	case CalCom:
 		setContact(set, p.Contact)

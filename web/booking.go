@@ -50,6 +50,7 @@ func (s *Server) book(w http.ResponseWriter, r *http.Request) error {
 	}
 	prefill := booking.Prefill{
 		AssessmentID: a.ID,
+		Ref:          booking.SignRef(s.bookingKey, a.ID),
 		ResultURL:    httpx.AbsoluteURL(s.cfg.BaseURL, r, page.ResultURL(a.Token)),
 		Source:       a.Source,
 	}
@@ -118,10 +119,17 @@ func (s *Server) bookingHook(w http.ResponseWriter, r *http.Request, provider, s
 		http.Error(w, errBadSignature.Error(), http.StatusUnauthorized)
 		return
 	}
-	if !b.Created || b.AssessmentID == 0 {
+	id, genuine := booking.OpenRef(s.bookingKey, b.Ref)
+	if !b.Created || !genuine {
+		// Not a new booking, or one that came by no link of ours (a
+		// bare or made-up reference names no assessment).
+		if b.Created {
+			s.log.InfoContext(r.Context(), "booking without a fitcheck reference", slog.String("provider", provider))
+		}
 		w.WriteHeader(http.StatusAccepted)
 		return
 	}
+	b.AssessmentID = id
 	ev := &assessment.BookingEvent{AssessmentID: b.AssessmentID, Kind: assessment.BookingBooked, Provider: provider,
 		BookingID: b.BookingID, StartsAt: b.StartsAt, CreatedAt: s.now().UTC()}
 	recorded, err := s.store.RecordBooking(r.Context(), ev)

@@ -102,11 +102,13 @@ func postHook(t *testing.T, s *site, path, body string, header map[string]string
 // TestBookingsComeBack: a signed Cal.com or Calendly booking that names an
 // assessment marks it booked; a forged or unsigned one changes nothing.
 func TestBookingsComeBack(t *testing.T) {
-	s := mustStart(t, withHooks("cal-secret", "calendly-key"))
-	calID := assessmentIDOf(t, s, s.submitted(assessment.BookACall, url.Values{}))
-	calendlyID := assessmentIDOf(t, s, s.submitted(assessment.WorthAConversation, url.Values{}))
+	s := mustStart(t, withHooks("cal-secret", "calendly-key"), withBooking("https://cal.com/gregory"))
+	calPath := s.submitted(assessment.BookACall, url.Values{})
+	calendlyPath := s.submitted(assessment.WorthAConversation, url.Values{})
+	calID, calendlyID := assessmentIDOf(t, s, calPath), assessmentIDOf(t, s, calendlyPath)
+	calRef, calendlyRef := bookingRef(t, s, calPath), bookingRef(t, s, calendlyPath)
 
-	cal := fmt.Sprintf(`{"triggerEvent":"BOOKING_CREATED","payload":{"uid":"bk_1","startTime":"2026-12-08T15:00:00Z","metadata":{"fitcheck":"%d"}}}`, calID)
+	cal := fmt.Sprintf(`{"triggerEvent":"BOOKING_CREATED","payload":{"uid":"bk_1","startTime":"2026-12-08T15:00:00Z","metadata":{"fitcheck":"%s"}}}`, calRef)
 	if st := postHook(t, s, "/hooks/cal", cal, map[string]string{"X-Cal-Signature-256": hexHMAC("wrong", cal)}); st != http.StatusUnauthorized {
 		t.Errorf("forged Cal.com booking = %d, want 401", st)
 	}
@@ -124,7 +126,7 @@ func TestBookingsComeBack(t *testing.T) {
 	}
 
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
-	calendly := fmt.Sprintf(`{"event":"invitee.created","payload":{"uri":"https://api.calendly.com/x/invitees/IN1","scheduled_event":{"start_time":"2026-12-09T15:00:00.000000Z"},"tracking":{"utm_content":"%d"}}}`, calendlyID)
+	calendly := fmt.Sprintf(`{"event":"invitee.created","payload":{"uri":"https://api.calendly.com/x/invitees/IN1","scheduled_event":{"start_time":"2026-12-09T15:00:00.000000Z"},"tracking":{"utm_content":"%s"}}}`, calendlyRef)
 	if st := postHook(t, s, "/hooks/calendly", calendly, map[string]string{"Calendly-Webhook-Signature": "t=" + ts + ",v1=" + hexHMAC("wrong", ts+"."+calendly)}); st != http.StatusUnauthorized {
 		t.Errorf("forged Calendly booking = %d, want 401", st)
 	}
@@ -138,6 +140,16 @@ func TestBookingsComeBack(t *testing.T) {
 	unknown := `{"triggerEvent":"BOOKING_CREATED","payload":{"uid":"bk_2","startTime":"2026-12-08T15:00:00Z","metadata":{"fitcheck":"99999"}}}`
 	if st := postHook(t, s, "/hooks/cal", unknown, map[string]string{"X-Cal-Signature-256": hexHMAC("cal-secret", unknown)}); st != http.StatusAccepted {
 		t.Errorf("a booking of an unknown assessment = %d, want 202", st)
+	}
+	// A signed booking whose reference is a bare id (anyone can put one in
+	// a link's utm_content) marks nothing.
+	other := assessmentIDOf(t, s, s.submitted(assessment.BookACall, url.Values{}))
+	guessed := fmt.Sprintf(`{"triggerEvent":"BOOKING_CREATED","payload":{"uid":"bk_3","startTime":"2026-12-08T15:00:00Z","metadata":{"fitcheck":"%d"}}}`, other)
+	if st := postHook(t, s, "/hooks/cal", guessed, map[string]string{"X-Cal-Signature-256": hexHMAC("cal-secret", guessed)}); st != http.StatusAccepted {
+		t.Errorf("a booking naming a bare id = %d, want 202", st)
+	}
+	if a, _ := s.store.FindAssessmentByID(t.Context(), other); a.Status == assessment.StatusBooked {
+		t.Errorf("a booking with a guessed id marked the assessment booked")
 	}
 	// Only the hooks skip the cross-origin check.
 	req, _ := http.NewRequest(http.MethodPost, s.srv.URL+"/start", strings.NewReader(""))
@@ -399,11 +411,22 @@ func TestRetakeUnderHTTPSWithAnOldCookie(t *testing.T) {
 
 // TestHooksTakeLargeBodies: a provider's webhook may be larger than a form.
 func TestHooksTakeLargeBodies(t *testing.T) {
-	s := mustStart(t, withHooks("cal-secret", ""))
-	id := assessmentIDOf(t, s, s.submitted(assessment.BookACall, url.Values{}))
-	body := fmt.Sprintf(`{"triggerEvent":"BOOKING_CREATED","payload":{"uid":"bk_big","startTime":"2026-12-08T15:00:00Z","metadata":{"fitcheck":"%d"},"description":"%s"}}`,
-		id, strings.Repeat("x", 100<<10))
-	if st := postHook(t, s, "/hooks/cal", body, map[string]string{"X-Cal-Signature-256": hexHMAC("cal-secret", body)}); st/100 != 2 {
-		t.Errorf("a 100 KB signed booking = %d, want 2xx", st)
+	s := mustStart(t, withHooks("cal-secret", ""), withBooking("https://cal.com/gregory"))
+	path := s.submitted(assessment.BookACall, url.Values{})
+	body := fmt.Sprintf(`{"triggerEvent":"BOOKING_CREATED","payload":{"uid":"bk_big","startTime":"2026-12-08T15:00:00Z","metadata":{"fitcheck":"%s"},"description":"%s"}}`,
+		bookingRef(t, s, path), strings.Repeat("x", 100<<10))
+	if st := postHook(t, s, "/hooks/cal", body, map[string]string{"X-Cal-Signature-256": hexHMAC("cal-secret", body)}); st != http.StatusNoContent {
+		t.Errorf("a 100 KB signed booking = %d, want 204 (recorded)", st)
 	}
+}
+
+// bookingRef is the reference the result's booking link carries.
+func bookingRef(t *testing.T, s *site, resultPath string) string {
+	t.Helper()
+	p := s.newVisitor().get(resultPath + "/book")
+	u, err := url.Parse(p.location)
+	if err != nil || u.Query().Get("metadata[fitcheck]") == "" {
+		t.Fatalf("/book = %d %q, want a booking link with a reference", p.status, p.location)
+	}
+	return u.Query().Get("metadata[fitcheck]")
 }

@@ -117,6 +117,7 @@ type Server struct {
 	addrs      *addrhash.Hasher // pseudonyms of client addresses and networks
 	linkKey    []byte           // keys the pseudonyms of "Email me the link" addresses
 	avatar     *httpx.Page      // the owner's photo, or nil
+	bookingKey []byte           // signs the assessment reference booking links carry
 	avatarURL  string           // its address, which changes with the photo
 	log        *slog.Logger
 	now        func() time.Time
@@ -160,6 +161,7 @@ func NewServer(cfg Config, store Store, current *assessment.Questionnaire, log *
 		return nil, fmt.Errorf("client pseudonyms: %w", err)
 	}
 	s.addrs = addrs
+	s.bookingKey = derivedKey(cfg.SessionHashKey, "fitcheck booking reference")
 	s.linkKey = derivedKey(cfg.SessionHashKey, "fitcheck result link recipient")
 	s.audit = page.Audit{Log: log, Addrs: addrs}
 	review, err := admin.New(admin.Config{BaseURL: cfg.BaseURL, SignInFailureDelay: cfg.SignInFailureDelay, Addrs: addrs, TimeZone: cfg.TimeZone, Notifier: cfg.Notifier},
