@@ -26,9 +26,10 @@ const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 
 	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
 // Handler is the whole surface of the site, listed in one place: every
-// route and the handler that answers it (the review area's in web/admin).
+// route and the handler that answers it. Each flow's handlers are in its
+// package: steps in web/answer, results in web/result, review in web/admin.
 func (s *Server) Handler() http.Handler {
-	serve, review := s.pages.Serve, s.admin
+	serve, steps, results, review := s.pages.Serve, s.answers, s.results, s.admin
 	r := chi.NewRouter()
 	var observe func(string, string, int, time.Duration)
 	if s.cfg.Metrics != nil {
@@ -48,28 +49,28 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/readyz", serve(s.ready))
 	r.Get("/robots.txt", serveRobots)
 	r.Get("/static/{file}", page.Assets.Handler(s.notFound))
-	r.Get("/avatar/{file}", s.serveAvatar)
+	r.Get("/avatar/{file}", s.avatar.Handler(s.notFound))
 
 	r.Get("/", serve(s.landing))
 	r.Get("/card.png", serve(s.landingCard))
 	r.Group(func(r chi.Router) {
 		r.Use(httpx.LimitPosts(cmp.Or(s.cfg.PublicPostsPerMinute, 120), s.tooManyPosts))
-		r.Post("/start", serve(s.start))
-		r.Get("/step/{n}", serve(s.showStep))
-		r.Post("/step/{n}", serve(s.saveStep))
-		r.Post(stepURL(len(s.forms.Current().Steps)+1), serve(s.submit)) // the contact step's post submits
-		r.Post("/r/{token}/delete", serve(s.deleteOwnResult))
-		r.Post("/r/{token}/message", serve(s.sendMessage))
-		r.Post("/r/{token}/email-link", serve(s.sendResultLink))
-		r.Post("/r/{token}/retake", serve(s.retake))
+		r.Post("/start", serve(steps.Start))
+		r.Get("/step/{n}", serve(steps.ShowStep))
+		r.Post("/step/{n}", serve(steps.SaveStep))
+		r.Post(page.StepURL(len(s.forms.Current().Steps)+1), serve(steps.Submit)) // the contact step's post submits
+		r.Post("/r/{token}/delete", serve(results.DeleteOwn))
+		r.Post("/r/{token}/message", serve(results.SendMessage))
+		r.Post("/r/{token}/email-link", serve(results.SendLink))
+		r.Post("/r/{token}/retake", serve(results.Retake))
 	})
-	r.Get("/r/{token}", serve(s.result)) // and /r/{token}.json
-	r.Get("/r/{token}/card.png", serve(s.resultCard))
-	r.Get("/r/{token}/book", serve(s.book))
-	r.Get("/r/{token}/checklist", serve(s.checklist))
+	r.Get("/r/{token}", serve(results.Show)) // and /r/{token}.json
+	r.Get("/r/{token}/card.png", serve(results.Card))
+	r.Get("/r/{token}/book", serve(results.Book))
+	r.Get("/r/{token}/checklist", serve(results.Checklist))
 	r.Route("/hooks", func(r chi.Router) { // server to server: signed, and exempt from the cross-origin check
-		r.Post("/cal", s.calHook)
-		r.Post("/calendly", s.calendlyHook)
+		r.Post("/cal", results.CalHook)
+		r.Post("/calendly", results.CalendlyHook)
 	})
 
 	r.Route("/admin", func(r chi.Router) {
@@ -106,7 +107,7 @@ func (s *Server) Handler() http.Handler {
 
 // limitBody bounds every request body to maxFormBytes, except a post to
 // the rules lab, which carries a whole content file, and the booking
-// providers' webhooks, which set their own bound (maxHookBytes).
+// providers' webhooks, which set their own bound (web/result's maxHookBytes).
 func limitBody(next http.Handler) http.Handler {
 	forms, lab := httpx.LimitBody(maxFormBytes)(next), httpx.LimitBody(admin.MaxLabBytes)(next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -97,7 +97,7 @@ func (h *Handler) ownerFromCookie(r *http.Request) (*assessment.Owner, error) {
 // startOwnerSession issues a fresh session id on every sign-in, so an id
 // planted before sign-in is never promoted (no fixation).
 func (h *Handler) startOwnerSession(w http.ResponseWriter, r *http.Request, owner *assessment.Owner) error {
-	id := httpx.RandomToken(32)
+	id := assessment.NewOwnerSecret()
 	now := h.now().UTC()
 	sess := &assessment.OwnerSession{
 		IDHash: hashSessionID(id), OwnerID: owner.ID,

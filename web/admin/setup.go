@@ -11,7 +11,6 @@ import (
 
 	"sessionplayer.studio/fitcheck/assessment"
 	"sessionplayer.studio/fitcheck/password"
-	"sessionplayer.studio/fitcheck/web/httpx"
 	"sessionplayer.studio/fitcheck/web/page"
 )
 
@@ -48,7 +47,7 @@ func (h *Handler) SetupURL(ctx context.Context) (string, error) {
 	h.setup.mu.Lock()
 	defer h.setup.mu.Unlock()
 	if h.setup.value == "" {
-		h.setup.value = httpx.RandomToken(32)
+		h.setup.value = assessment.NewOwnerSecret()
 	}
 	return h.cfg.BaseURL + "/admin/setup?token=" + h.setup.value, nil
 }

@@ -1,7 +1,6 @@
-package web
+package result
 
 import (
-	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -24,11 +23,6 @@ import (
 // and delivered by the worker (data.RequestResultLink); this handler never
 // waits on the mail server. The address leaves the database once the
 // e-mail is settled.
-
-// linkStore is what the form needs from storage.
-type linkStore interface {
-	RequestResultLink(ctx context.Context, req *assessment.LinkRequest, perAddress int) error
-}
 
 // linkEmailsPerAddress caps the link e-mails one address gets in a day
 // (assessment.LinkRequestWindow), over every result: the form cannot be
@@ -70,47 +64,45 @@ func plausibleEmail(s string) bool {
 // recipientKey is the keyed pseudonym of an address that counts its link
 // e-mails: the same for the same address however it is capitalised, and not
 // readable back without the server's secret.
-func (s *Server) recipientKey(email string) string {
-	mac := hmac.New(sha256.New, s.linkKey)
+func (h *Handler) recipientKey(email string) string {
+	mac := hmac.New(sha256.New, h.cfg.LinkKey)
 	mac.Write([]byte(strings.ToLower(email)))
 	return hex.EncodeToString(mac.Sum(nil)[:16])
 }
 
-// sendResultLink serves POST /r/{token}/email-link.
-func (s *Server) sendResultLink(w http.ResponseWriter, r *http.Request) error {
+// SendLink serves POST /r/{token}/email-link.
+func (h *Handler) SendLink(w http.ResponseWriter, r *http.Request) error {
 	token := chi.URLParam(r, "token")
-	if !s.cfg.EmailResults || !tokenPattern.MatchString(token) {
+	if !h.cfg.EmailResults || !tokenPattern.MatchString(token) {
 		return page.NotFound()
 	}
 	if err := r.ParseForm(); err != nil {
 		return page.BadForm(err)
 	}
-	a, err := s.store.FindAssessment(r.Context(), token)
+	a, err := h.store.FindAssessment(r.Context(), token)
 	if err != nil {
 		return err
 	}
-	if !s.ownsResult(r, a) {
+	if !h.ownsResult(r, a) {
 		return &page.Error{Status: http.StatusForbidden, Title: "Only the person who took this assessment can have its link e-mailed",
 			Message: "Copy the link from the address bar instead.", Link: page.Link{Href: page.ResultURL(token), Label: "Back to the result"}}
 	}
 	form := linkForm{On: true, Email: assessment.CleanText(r.PostForm.Get("email"))}
 	form.check()
 	if form.Error != "" {
-		return s.renderLinkForm(w, r, a, form, http.StatusUnprocessableEntity)
+		return h.renderLinkForm(w, r, a, form, http.StatusUnprocessableEntity)
 	}
-	req := &assessment.LinkRequest{AssessmentID: a.ID, Recipient: form.Email, RecipientKey: s.recipientKey(form.Email), CreatedAt: s.now().UTC()}
-	err = s.store.RequestResultLink(r.Context(), req, linkEmailsPerAddress)
+	req := &assessment.LinkRequest{AssessmentID: a.ID, Recipient: form.Email, RecipientKey: h.recipientKey(form.Email), CreatedAt: h.now().UTC()}
+	err = h.store.RequestResultLink(r.Context(), req, linkEmailsPerAddress)
 	if errors.Is(err, assessment.ErrTooMany) {
 		form.Error = fmt.Sprintf("That address has had the link %d times today, the most we send to one address in a day. "+
 			"Copy the link above instead, or try again tomorrow.", linkEmailsPerAddress)
-		return s.renderLinkForm(w, r, a, form, http.StatusTooManyRequests)
+		return h.renderLinkForm(w, r, a, form, http.StatusTooManyRequests)
 	}
 	if err != nil {
 		return fmt.Errorf("store link request: %w", err)
 	}
-	sess := s.session(r)
-	sess.Values[linkSentKey] = form.Email
-	if err := s.saveSession(w, r, sess); err != nil {
+	if err := h.drafts.PutFlash(w, r, linkSentKey, form.Email); err != nil {
 		return err
 	}
 	http.Redirect(w, r, page.ResultURL(token)+"?sent=link#email-link", http.StatusSeeOther)
@@ -118,26 +110,21 @@ func (s *Server) sendResultLink(w http.ResponseWriter, r *http.Request) error {
 }
 
 // renderLinkForm shows the founder's result with the form as they sent it.
-func (s *Server) renderLinkForm(w http.ResponseWriter, r *http.Request, a *assessment.Assessment, form linkForm, status int) error {
-	q := s.forms.Find(r.Context(), a.QuestionnaireVersion)
-	v := s.resultView(r, q, a, true)
+func (h *Handler) renderLinkForm(w http.ResponseWriter, r *http.Request, a *assessment.Assessment, form linkForm, status int) error {
+	q := h.forms.Find(r.Context(), a.QuestionnaireVersion)
+	v := h.resultView(r, q, a, true)
 	v.EmailLink = form
-	httpNoIndex(w)
-	s.pages.Render(w, r, status, resultPage(v))
+	noIndex(w)
+	h.pages.Render(w, r, status, resultPage(v))
 	return nil
 }
 
 // linkSent is the address the link was just queued for, taken out of the
 // session so it is shown once. "" when there is none (the page reloaded).
-func (s *Server) linkSent(w http.ResponseWriter, r *http.Request) string {
-	sess := s.session(r)
-	to, _ := sess.Values[linkSentKey].(string)
-	if to == "" {
-		return ""
-	}
-	delete(sess.Values, linkSentKey)
-	if err := s.saveSession(w, r, sess); err != nil {
-		s.log.WarnContext(r.Context(), "forget the address a result link went to", slog.Any("error", err))
+func (h *Handler) linkSent(w http.ResponseWriter, r *http.Request) string {
+	to, err := h.drafts.TakeFlash(w, r, linkSentKey)
+	if err != nil {
+		h.log.WarnContext(r.Context(), "forget the address a result link went to", slog.Any("error", err))
 	}
 	return to
 }

@@ -1,7 +1,6 @@
-package web
+package result
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"unicode/utf8"
@@ -14,11 +13,6 @@ import (
 // question, a note, or a request for a call when there is no booking page).
 // The message is stored with the assessment and announced through the
 // outbox in the same commit (data.AddMessage).
-
-// messageStore is what the message form needs from storage.
-type messageStore interface {
-	AddMessage(ctx context.Context, m *assessment.Message) error
-}
 
 // maxMessageChars bounds a message: a few paragraphs, not a document.
 const maxMessageChars = 2000
@@ -57,42 +51,36 @@ func (m *messageForm) check(owner string) {
 	}
 }
 
-// sendMessage serves POST /r/{token}/message.
-func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request) error {
+// SendMessage serves POST /r/{token}/message.
+func (h *Handler) SendMessage(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return page.BadForm(err)
 	}
-	a, err := s.resultAt(r)
+	a, err := h.resultAt(r)
 	if err != nil {
 		return err
 	}
-	if !s.ownsResult(r, a) {
+	if !h.ownsResult(r, a) {
 		// The form is the founder's: a message on their assessment from
 		// someone holding only the share link would read as theirs.
 		return &page.Error{Status: http.StatusForbidden, Title: "Only the person who took this assessment can write from it",
-			Message: "Take the assessment yourself, and you can write to " + s.forms.Current().Owner.FirstName() + " from your own result.",
+			Message: "Take the assessment yourself, and you can write to " + h.forms.Current().Owner.FirstName() + " from your own result.",
 			Link:    page.Link{Href: "/", Label: "Take it yourself"}}
 	}
-	q := s.forms.Find(r.Context(), a.QuestionnaireVersion)
+	q := h.forms.Find(r.Context(), a.QuestionnaireVersion)
 	form := messageFromForm(r)
 	form.check(q.Owner.FirstName())
 	if len(form.Errors) > 0 {
-		v := s.resultView(r, q, a, s.ownsResult(r, a))
+		v := h.resultView(r, q, a, h.ownsResult(r, a))
 		v.Message = form
-		httpNoIndex(w)
-		s.pages.Render(w, r, http.StatusUnprocessableEntity, resultPage(v))
+		noIndex(w)
+		h.pages.Render(w, r, http.StatusUnprocessableEntity, resultPage(v))
 		return nil
 	}
-	m := &assessment.Message{AssessmentID: a.ID, Email: form.Email, Consent: form.Consent, Body: form.Body, CreatedAt: s.now().UTC()}
-	if err := s.store.AddMessage(r.Context(), m); err != nil {
+	m := &assessment.Message{AssessmentID: a.ID, Email: form.Email, Consent: form.Consent, Body: form.Body, CreatedAt: h.now().UTC()}
+	if err := h.store.AddMessage(r.Context(), m); err != nil {
 		return fmt.Errorf("store message: %w", err)
 	}
 	http.Redirect(w, r, page.ResultURL(a.Token)+"?sent=message#message", http.StatusSeeOther)
 	return nil
-}
-
-// httpNoIndex keeps a result page out of search engines and caches.
-func httpNoIndex(w http.ResponseWriter) {
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("X-Robots-Tag", "noindex")
 }

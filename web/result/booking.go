@@ -1,13 +1,11 @@
-package web
+package result
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
-	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -22,49 +20,42 @@ import (
 // booking page pre-filled for the provider (Cal.com, Calendly, or any other
 // page); the provider's signed webhook brings the booking back.
 
-// bookingStore is what the round trip needs from storage.
-type bookingStore interface {
-	FindAssessment(ctx context.Context, token string) (*assessment.Assessment, error)
-	RecordBookingClick(ctx context.Context, assessmentID int64, now time.Time) error
-	RecordBooking(ctx context.Context, e *assessment.BookingEvent) (bool, error)
-}
-
-// book serves GET /r/{token}/book.
-func (s *Server) book(w http.ResponseWriter, r *http.Request) error {
+// Book serves GET /r/{token}/book.
+func (h *Handler) Book(w http.ResponseWriter, r *http.Request) error {
 	token := chi.URLParam(r, "token")
 	if !tokenPattern.MatchString(token) {
 		return page.NotFound()
 	}
-	if s.cfg.BookingURL == "" {
+	if h.cfg.BookingURL == "" {
 		// Without a booking page the result offers a message instead.
 		http.Redirect(w, r, page.ResultURL(token)+"#message", http.StatusSeeOther)
 		return nil
 	}
-	a, err := s.store.FindAssessment(r.Context(), token)
+	a, err := h.store.FindAssessment(r.Context(), token)
 	if err != nil {
 		return err
 	}
-	if err := s.store.RecordBookingClick(r.Context(), a.ID, s.now().UTC()); err != nil {
+	if err := h.store.RecordBookingClick(r.Context(), a.ID, h.now().UTC()); err != nil {
 		// A lost click count must not cost the founder their booking.
-		s.log.WarnContext(r.Context(), "record booking click", slog.Any("error", err))
+		h.log.WarnContext(r.Context(), "record booking click", slog.Any("error", err))
 	}
 	prefill := booking.Prefill{
 		AssessmentID: a.ID,
-		Ref:          booking.SignRef(s.bookingKey, a.ID),
-		ResultURL:    httpx.AbsoluteURL(s.cfg.BaseURL, r, page.ResultURL(a.Token)),
+		Ref:          booking.SignRef(h.cfg.BookingKey, a.ID),
+		ResultURL:    httpx.AbsoluteURL(h.cfg.BaseURL, r, page.ResultURL(a.Token)),
 		Source:       a.Source,
 	}
 	// Only the founder's own browser carries their name, email and words
 	// to the booking page: the address is the share link plus /book, and a
 	// co-founder with the link must not see them in a query string.
-	if s.ownsResult(r, a) {
+	if h.ownsResult(r, a) {
 		prefill.Contact = a.Contact
-		q := s.forms.Find(r.Context(), a.QuestionnaireVersion)
+		q := h.forms.Find(r.Context(), a.QuestionnaireVersion)
 		if words := q.Words(a.Answers); len(words) > 0 {
 			prefill.StuckDecision = words[0].Text
 		}
 	}
-	target, err := booking.URL(s.cfg.BookingURL, prefill)
+	target, err := booking.URL(h.cfg.BookingURL, prefill)
 	if err != nil {
 		return fmt.Errorf("booking link: %w", err)
 	}
@@ -76,20 +67,20 @@ func (s *Server) book(w http.ResponseWriter, r *http.Request) error {
 // maxHookBytes bounds a provider's webhook body; theirs are a few KB.
 const maxHookBytes = 256 << 10
 
-// calHook serves POST /hooks/cal: Cal.com's signed booking webhook.
-func (s *Server) calHook(w http.ResponseWriter, r *http.Request) {
-	s.bookingHook(w, r, "cal.com", s.cfg.CalComWebhookSecret, func(body []byte) (*booking.Booking, error) {
-		if err := booking.VerifyCalCom(s.cfg.CalComWebhookSecret, body, r.Header.Get("X-Cal-Signature-256")); err != nil {
+// CalHook serves POST /hooks/cal: Cal.com's signed booking webhook.
+func (h *Handler) CalHook(w http.ResponseWriter, r *http.Request) {
+	h.bookingHook(w, r, "cal.com", h.cfg.CalComWebhookSecret, func(body []byte) (*booking.Booking, error) {
+		if err := booking.VerifyCalCom(h.cfg.CalComWebhookSecret, body, r.Header.Get("X-Cal-Signature-256")); err != nil {
 			return nil, err
 		}
 		return booking.ParseCalCom(body)
 	})
 }
 
-// calendlyHook serves POST /hooks/calendly: Calendly's signed webhook.
-func (s *Server) calendlyHook(w http.ResponseWriter, r *http.Request) {
-	s.bookingHook(w, r, "calendly", s.cfg.CalendlySigningKey, func(body []byte) (*booking.Booking, error) {
-		if err := booking.VerifyCalendly(s.cfg.CalendlySigningKey, body, r.Header.Get("Calendly-Webhook-Signature"), s.now()); err != nil {
+// CalendlyHook serves POST /hooks/calendly: Calendly's signed webhook.
+func (h *Handler) CalendlyHook(w http.ResponseWriter, r *http.Request) {
+	h.bookingHook(w, r, "calendly", h.cfg.CalendlySigningKey, func(body []byte) (*booking.Booking, error) {
+		if err := booking.VerifyCalendly(h.cfg.CalendlySigningKey, body, r.Header.Get("Calendly-Webhook-Signature"), h.now()); err != nil {
 			return nil, err
 		}
 		return booking.ParseCalendly(body)
@@ -103,7 +94,7 @@ var errBadSignature = errors.New("webhook signature does not verify")
 // (nothing changes), 404 when that provider is not configured, 202 for a
 // booking of no assessment we know (logged), 204 once a booking is recorded.
 // Providers read only the status, so the body is a short text.
-func (s *Server) bookingHook(w http.ResponseWriter, r *http.Request, provider, secret string, verify func([]byte) (*booking.Booking, error)) {
+func (h *Handler) bookingHook(w http.ResponseWriter, r *http.Request, provider, secret string, verify func([]byte) (*booking.Booking, error)) {
 	if secret == "" {
 		http.Error(w, "this webhook is not configured", http.StatusNotFound)
 		return
@@ -115,33 +106,33 @@ func (s *Server) bookingHook(w http.ResponseWriter, r *http.Request, provider, s
 	}
 	b, err := verify(body)
 	if err != nil {
-		s.log.WarnContext(r.Context(), "booking webhook refused", slog.String("provider", provider), slog.Any("error", err))
+		h.log.WarnContext(r.Context(), "booking webhook refused", slog.String("provider", provider), slog.Any("error", err))
 		http.Error(w, errBadSignature.Error(), http.StatusUnauthorized)
 		return
 	}
-	id, genuine := booking.OpenRef(s.bookingKey, b.Ref)
+	id, genuine := booking.OpenRef(h.cfg.BookingKey, b.Ref)
 	if !b.Created || !genuine {
 		// Not a new booking, or one that came by no link of ours (a
 		// bare or made-up reference names no assessment).
 		if b.Created {
-			s.log.InfoContext(r.Context(), "booking without a fitcheck reference", slog.String("provider", provider))
+			h.log.InfoContext(r.Context(), "booking without a fitcheck reference", slog.String("provider", provider))
 		}
 		w.WriteHeader(http.StatusAccepted)
 		return
 	}
 	b.AssessmentID = id
 	ev := &assessment.BookingEvent{AssessmentID: b.AssessmentID, Kind: assessment.BookingBooked, Provider: provider,
-		BookingID: b.BookingID, StartsAt: b.StartsAt, CreatedAt: s.now().UTC()}
-	recorded, err := s.store.RecordBooking(r.Context(), ev)
+		BookingID: b.BookingID, StartsAt: b.StartsAt, CreatedAt: h.now().UTC()}
+	recorded, err := h.store.RecordBooking(r.Context(), ev)
 	switch {
 	case errors.Is(err, assessment.ErrNotFound):
-		s.log.InfoContext(r.Context(), "booking for an unknown assessment", slog.String("provider", provider), slog.Int64("assessment_id", b.AssessmentID))
+		h.log.InfoContext(r.Context(), "booking for an unknown assessment", slog.String("provider", provider), slog.Int64("assessment_id", b.AssessmentID))
 		w.WriteHeader(http.StatusAccepted)
 	case err != nil:
-		s.log.ErrorContext(r.Context(), "record booking", slog.String("provider", provider), slog.Any("error", err))
+		h.log.ErrorContext(r.Context(), "record booking", slog.String("provider", provider), slog.Any("error", err))
 		http.Error(w, "could not record the booking; please retry", http.StatusServiceUnavailable)
 	default:
-		s.log.InfoContext(r.Context(), "booking recorded", slog.String("provider", provider),
+		h.log.InfoContext(r.Context(), "booking recorded", slog.String("provider", provider),
 			slog.Int64("assessment_id", b.AssessmentID), slog.Bool("new", recorded))
 		w.WriteHeader(http.StatusNoContent)
 	}

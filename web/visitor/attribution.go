@@ -1,4 +1,4 @@
-package web
+package visitor
 
 import (
 	"encoding/json"
@@ -13,15 +13,15 @@ import (
 // that brought them to the landing page, and the host (never the path) of
 // the page that linked to it. Nothing else about the visitor is kept. The
 // landing page carries them into the Start form; Start keeps them in the
-// session until the draft is stored with its first answers (session.go),
+// session until the draft is stored with its first answers (drafts.go),
 // and the submit carries them into the assessment (data.SubmitDraft).
 
 // refField carries the referring host into the Start form.
 const refField = "ref"
 
-// attributionFrom reads the landing page's request: its utm_* parameters,
+// LandingSource reads the landing page's request: its utm_* parameters,
 // and the host of another site that linked to it.
-func (s *Server) attributionFrom(r *http.Request) assessment.Attribution {
+func LandingSource(r *http.Request) assessment.Attribution {
 	q := r.URL.Query()
 	a := assessment.Attribution{
 		UTMSource: q.Get("utm_source"), UTMMedium: q.Get("utm_medium"), UTMCampaign: q.Get("utm_campaign"),
@@ -45,10 +45,10 @@ func referrerHost(r *http.Request) string {
 	return host
 }
 
-// attributionInputs are a's fields as the Start form's hidden inputs.
-func attributionInputs(a assessment.Attribution) []hiddenInput {
-	var out []hiddenInput
-	for _, f := range []hiddenInput{
+// SourceInputs are a's fields as the Start form's hidden inputs.
+func SourceInputs(a assessment.Attribution) []HiddenInput {
+	var out []HiddenInput
+	for _, f := range []HiddenInput{
 		{"utm_source", a.UTMSource}, {"utm_medium", a.UTMMedium}, {"utm_campaign", a.UTMCampaign},
 		{"utm_term", a.UTMTerm}, {"utm_content", a.UTMContent}, {refField, a.ReferrerHost},
 	} {
@@ -59,14 +59,14 @@ func attributionInputs(a assessment.Attribution) []hiddenInput {
 	return out
 }
 
-// hiddenInput is one hidden form field.
-type hiddenInput struct {
+// HiddenInput is one hidden form field.
+type HiddenInput struct {
 	Name  string
 	Value string
 }
 
-// attributionPosted reads the Start form's attribution fields.
-func attributionPosted(r *http.Request) assessment.Attribution {
+// postedSource reads the Start form's attribution fields.
+func postedSource(r *http.Request) assessment.Attribution {
 	f := r.PostForm
 	return assessment.Attribution{
 		UTMSource: f.Get("utm_source"), UTMMedium: f.Get("utm_medium"), UTMCampaign: f.Get("utm_campaign"),
@@ -79,7 +79,7 @@ func attributionPosted(r *http.Request) assessment.Attribution {
 // and only until their first answers are saved.
 const sourceKey = "src"
 
-func keepAttribution(values map[any]any, a assessment.Attribution) {
+func keepSource(values map[any]any, a assessment.Attribution) {
 	if a.IsZero() {
 		return
 	}
@@ -88,7 +88,7 @@ func keepAttribution(values map[any]any, a assessment.Attribution) {
 	}
 }
 
-func attributionOf(values map[any]any) assessment.Attribution {
+func sourceOf(values map[any]any) assessment.Attribution {
 	var a assessment.Attribution
 	if s, ok := values[sourceKey].(string); ok {
 		json.Unmarshal([]byte(s), &a)

@@ -1,10 +1,8 @@
-package web
+package result
 
 import (
-	"log/slog"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -17,61 +15,48 @@ import (
 	"sessionplayer.studio/fitcheck/web/page"
 )
 
-// resultAt is the stored result the request's {token} names; a malformed
-// token is not found without asking the store.
-func (s *Server) resultAt(r *http.Request) (*assessment.Assessment, error) {
-	token := chi.URLParam(r, "token")
-	if !tokenPattern.MatchString(token) {
-		return nil, page.NotFound()
-	}
-	return s.store.FindAssessment(r.Context(), token)
-}
-
-// tokenPattern matches share tokens (18 random bytes, base64url), so junk
-// addresses are turned away before they reach the database.
-var tokenPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{24}$`)
-
-func (s *Server) result(w http.ResponseWriter, r *http.Request) error {
+// Show serves GET /r/{token} and its JSON twin, /r/{token}.json.
+func (h *Handler) Show(w http.ResponseWriter, r *http.Request) error {
 	token, asJSON := strings.CutSuffix(chi.URLParam(r, "token"), ".json")
 	if !tokenPattern.MatchString(token) {
 		return page.NotFound()
 	}
-	if !hasSession(r) {
+	if !h.drafts.HasSession(r) {
 		// Whoever has no session cannot own the result: they get the
 		// shared page, rendered once and kept (kept.go).
 		httpx.NoStore(w)
 		w.Header().Set("X-Robots-Tag", "noindex")
-		return s.serveSharedResult(w, r, token, asJSON)
+		return h.serveSharedResult(w, r, token, asJSON)
 	}
-	a, err := s.store.FindAssessment(r.Context(), token)
+	a, err := h.store.FindAssessment(r.Context(), token)
 	if err != nil {
 		return err
 	}
 	httpx.NoStore(w)
 	w.Header().Set("X-Robots-Tag", "noindex")
 	if asJSON {
-		return s.pages.WriteJSON(w, r, http.StatusOK, resultJSON(a))
+		return h.pages.WriteJSON(w, r, http.StatusOK, resultJSON(a))
 	}
-	q := s.forms.Find(r.Context(), a.QuestionnaireVersion)
-	v := s.resultView(r, q, a, s.ownsResult(r, a))
+	q := h.forms.Find(r.Context(), a.QuestionnaireVersion)
+	v := h.resultView(r, q, a, h.ownsResult(r, a))
 	v.Message.Sent = r.URL.Query().Get("sent") == "message"
 	if v.EmailLink.On && r.URL.Query().Get("sent") == "link" {
-		v.EmailLink.Sent, v.EmailLink.SentTo = true, s.linkSent(w, r)
+		v.EmailLink.Sent, v.EmailLink.SentTo = true, h.linkSent(w, r)
 	}
-	s.pages.Render(w, r, http.StatusOK, resultPage(v))
+	h.pages.Render(w, r, http.StatusOK, resultPage(v))
 	return nil
 }
 
 // resultView is a result's page; own is whether the visitor made it. A
 // page for someone else (own false) is the shared view, the same for
 // everyone with the link, and may be kept (kept.go).
-func (s *Server) resultView(r *http.Request, q *assessment.Questionnaire, a *assessment.Assessment, own bool) resultView {
+func (h *Handler) resultView(r *http.Request, q *assessment.Questionnaire, a *assessment.Assessment, own bool) resultView {
 	path := page.ResultURL(a.Token)
 	family := card.FamilyOf(a.Result.Outcome)
 	v := resultView{
 		Token:        a.Token,
 		Path:         path,
-		ShareURL:     httpx.AbsoluteURL(s.cfg.BaseURL, r, path),
+		ShareURL:     httpx.AbsoluteURL(h.cfg.BaseURL, r, path),
 		JSONURL:      path + ".json",
 		Family:       string(family),
 		Verdict:      family.Verdict(),
@@ -85,7 +70,7 @@ func (s *Server) resultView(r *http.Request, q *assessment.Questionnaire, a *ass
 		CreatedAtISO: a.CreatedAt.UTC().Format(time.RFC3339),
 		Version:      a.QuestionnaireVersion,
 		IsOwn:        own,
-		Owner:        s.owner(),
+		Owner:        h.owner(),
 		OwnerName:    q.Owner.FirstName(),
 	}
 	if o, ok := q.Outcome(a.Result.Outcome); ok {
@@ -93,9 +78,9 @@ func (s *Server) resultView(r *http.Request, q *assessment.Questionnaire, a *ass
 		v.Summary = page.Paragraphs(o.Summary)
 		v.NextStep = o.NextStep
 		v.NextBody = page.Paragraphs(o.NextStep.Body)
-		v.Primary = s.actionView(path, o.NextStep.Action, o.NextStep.ActionLabel, v.OwnerName)
+		v.Primary = h.actionView(path, o.NextStep.Action, o.NextStep.ActionLabel, v.OwnerName)
 		for _, also := range o.NextStep.Also {
-			v.Also = append(v.Also, s.actionView(path, also.Action, also.Label, v.OwnerName))
+			v.Also = append(v.Also, h.actionView(path, also.Action, also.Label, v.OwnerName))
 		}
 	}
 	if !own {
@@ -103,11 +88,11 @@ func (s *Server) resultView(r *http.Request, q *assessment.Questionnaire, a *ass
 		v.Primary = actionView{Kind: "link", URL: "/", Label: "Take it yourself"}
 		v.Also = nil
 	}
-	v.EmailLink.On = own && s.cfg.EmailResults
+	v.EmailLink.On = own && h.cfg.EmailResults
 	v.WantsMessage = v.Primary.Kind == "message" || slices.ContainsFunc(v.Also, func(a actionView) bool { return a.Kind == "message" })
 	v.Share = shareLinks(v.ShareURL, v.Headline)
 	// The preview is written for whoever the link is shared with.
-	v.Preview = s.preview(r, path, path+"/card.png",
+	v.Preview = page.NewPreview(h.cfg.BaseURL, r, path, path+"/card.png",
 		"A fitcheck result: "+v.Headline+", with the criteria behind it as bars",
 		"A fitcheck result: "+v.Headline+". "+a.Result.Reason)
 	return v
@@ -124,9 +109,9 @@ type actionView struct {
 // actionView is where an outcome's action leads for the result at path.
 // The booking page goes through /book, which records the click and
 // pre-fills it; without one, the founder can still write.
-func (s *Server) actionView(path string, a assessment.Action, label, owner string) actionView {
+func (h *Handler) actionView(path string, a assessment.Action, label, owner string) actionView {
 	switch {
-	case a.Is(assessment.ActionBook) && s.cfg.BookingURL != "":
+	case a.Is(assessment.ActionBook) && h.cfg.BookingURL != "":
 		return actionView{Kind: "link", URL: path + "/book", Label: label}
 	case a.Is(assessment.ActionBook):
 		return actionView{Kind: "message", URL: "#message", Label: "Write to " + owner}
@@ -199,88 +184,6 @@ func shareLinks(shareURL, headline string) shareView {
 	}
 }
 
-// ownsResult reports whether the visitor's session made result a.
-func (s *Server) ownsResult(r *http.Request, a *assessment.Assessment) bool {
-	d, err := s.findDraft(r)
-	return err == nil && d.AssessmentToken == a.Token
-}
-
-// The JSON twin of a result page. It never carries contact details.
-type resultDoc struct {
-	Outcome              string         `json:"outcome"`
-	Criteria             []criterionDoc `json:"criteria"`
-	Explanation          explanationDoc `json:"explanation"`
-	CreatedAt            time.Time      `json:"created_at"`
-	QuestionnaireVersion string         `json:"questionnaire_version"`
-}
-
-type criterionDoc struct {
-	ID    string `json:"id"`
-	Label string `json:"label"`
-	Kind  string `json:"kind"`
-	Score int    `json:"score"`
-	Max   int    `json:"max"`
-	Level string `json:"level"`
-}
-
-type explanationDoc struct {
-	Rule     string                `json:"rule"`
-	Reason   string                `json:"reason"`
-	Criteria []movedByDoc          `json:"criteria"`
-	Decisive []assessment.Decisive `json:"decisive"`
-	NearMiss []assessment.NearMiss `json:"near_miss"`
-}
-
-type movedByDoc struct {
-	Criterion string                    `json:"criterion"`
-	Level     string                    `json:"level"`
-	MovedBy   []assessment.Contribution `json:"moved_by"`
-}
-
-func resultJSON(a *assessment.Assessment) resultDoc {
-	doc := resultDoc{
-		Outcome:  a.Result.Outcome,
-		Criteria: []criterionDoc{},
-		Explanation: explanationDoc{Rule: a.Result.Rule, Reason: a.Result.Reason, Criteria: []movedByDoc{},
-			Decisive: orEmpty(a.Result.Decisive), NearMiss: orEmpty(a.Result.NearMiss)},
-		CreatedAt:            a.CreatedAt.UTC(),
-		QuestionnaireVersion: a.QuestionnaireVersion,
-	}
-	for _, c := range a.Result.Criteria {
-		doc.Criteria = append(doc.Criteria, criterionDoc{ID: c.ID, Label: c.Label, Kind: string(c.Kind), Score: c.Score, Max: c.Max, Level: c.Level})
-		doc.Explanation.Criteria = append(doc.Explanation.Criteria, movedByDoc{Criterion: c.ID, Level: c.Level, MovedBy: c.MovedBy})
-	}
-	return doc
-}
-
-// deleteOwnResult lets the visitor who made a result delete it, from the
-// browser session that submitted it. A share link alone is not enough.
-func (s *Server) deleteOwnResult(w http.ResponseWriter, r *http.Request) error {
-	token := chi.URLParam(r, "token")
-	if !tokenPattern.MatchString(token) {
-		return page.NotFound()
-	}
-	d, err := s.findDraft(r)
-	if err != nil && !isNotFound(err) {
-		return err
-	}
-	if err != nil || d.AssessmentToken != token {
-		return &page.Error{Status: http.StatusForbidden, Title: "Only the person who took this assessment can delete it",
-			Message: "Deleting works from the browser that submitted the answers. If that was you and it no longer works, " +
-				"ask the site owner to delete it.", Link: page.Link{Href: page.ResultURL(token), Label: "Back to the result"}}
-	}
-	a, err := s.store.FindAssessment(r.Context(), token)
-	if err != nil {
-		return err
-	}
-	if err := s.deletes.DeleteAssessment(r.Context(), a.ID); err != nil {
-		return err
-	}
-	s.audit.Event(r, "result_deleted_by_visitor", "", slog.Int64("assessment_id", a.ID))
-	http.Redirect(w, r, "/?done=deleted", http.StatusSeeOther)
-	return nil
-}
-
 // resultView is a result page.
 type resultView struct {
 	Token        string
@@ -312,12 +215,4 @@ type resultView struct {
 	Owner        page.OwnerView
 	OwnerName    string
 	Version      string
-}
-
-// orEmpty writes a list stored before it existed (nil) as [] in JSON.
-func orEmpty[T any](list []T) []T {
-	if list == nil {
-		return []T{}
-	}
-	return list
 }

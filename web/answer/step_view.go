@@ -1,4 +1,4 @@
-package web
+package answer
 
 import (
 	"net/url"
@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"sessionplayer.studio/fitcheck/assessment"
+	"sessionplayer.studio/fitcheck/web/page"
 )
 
 // View models: each is shaped like its screen, so templates only lay out.
@@ -80,15 +81,15 @@ func inputID(qn assessment.Question) string {
 	return "q-" + qn.ID + "-" + qn.Options[0].ID
 }
 
-func (s *Server) questionStepView(idx int, form url.Values, errs assessment.FieldErrors) stepView {
-	q := s.forms.Current()
+func (h *Handler) questionStepView(idx int, form url.Values, errs assessment.FieldErrors) stepView {
+	q := h.forms.Current()
 	step := q.Steps[idx]
 	v := stepView{
 		Title:      step.Title,
 		Intro:      step.Intro,
 		Number:     idx + 1,
 		Total:      len(q.Steps),
-		Action:     stepURL(idx + 1),
+		Action:     page.StepURL(idx + 1),
 		SubmitText: "Next",
 	}
 	for _, qn := range step.Questions {
@@ -121,13 +122,13 @@ var contactFieldDefs = []contactFieldView{
 	{Name: "role", Label: "Your role", Type: "text", Autocomplete: "organization-title"},
 }
 
-func (s *Server) contactStepView(c assessment.Contact, errs map[string]string) stepView {
-	q := s.forms.Current()
+func (h *Handler) contactStepView(c assessment.Contact, errs assessment.FieldErrors) stepView {
+	q := h.forms.Current()
 	n := len(q.Steps) + 1
 	cv := &contactView{Intro: q.Contact.Intro, Consent: c.Consent, ConsentLabel: q.Contact.ConsentLabel,
 		Owner: q.Owner.FirstName()}
 	values := map[string]string{"name": c.Name, "email": c.Email, "company": c.Company, "role": c.Role}
-	v := stepView{Title: q.Contact.Title, Number: n, Total: len(q.Steps), Optional: true, Action: stepURL(n), SubmitText: "See my result", Contact: cv}
+	v := stepView{Title: q.Contact.Title, Number: n, Total: len(q.Steps), Optional: true, Action: page.StepURL(n), SubmitText: "See my result", Contact: cv}
 	for _, f := range contactFieldDefs {
 		f.Value = values[f.Name]
 		f.Error = errs[f.Name]

@@ -1,4 +1,4 @@
-package web
+package page
 
 import (
 	"context"
@@ -14,29 +14,30 @@ type questionnaireStore interface {
 	FindQuestionnaire(ctx context.Context, version string) ([]byte, error)
 }
 
-// questionnaires is the questionnaire in force and every stored version a
+// Questionnaires is the questionnaire in force and every stored version a
 // result was answered against, each read from the store at most once: a
-// stored version never changes.
-type questionnaires struct {
+// stored version never changes. Every page is rendered from one of them.
+type Questionnaires struct {
 	current  *assessment.Questionnaire
 	store    questionnaireStore
 	log      *slog.Logger
 	versions sync.Map // version → *assessment.Questionnaire
 }
 
-func newQuestionnaires(current *assessment.Questionnaire, store questionnaireStore, log *slog.Logger) *questionnaires {
-	q := &questionnaires{current: current, store: store, log: log}
+// NewQuestionnaires starts with current, the questionnaire in force.
+func NewQuestionnaires(current *assessment.Questionnaire, store questionnaireStore, log *slog.Logger) *Questionnaires {
+	q := &Questionnaires{current: current, store: store, log: log}
 	q.versions.Store(current.Version, current)
 	return q
 }
 
 // Current is the questionnaire new visitors answer.
-func (q *questionnaires) Current() *assessment.Questionnaire { return q.current }
+func (q *Questionnaires) Current() *assessment.Questionnaire { return q.current }
 
 // Find is the questionnaire a result was answered against. If that version
 // cannot be read back the current one stands in: the scores and reasons are
 // stored with the result, only the outcome copy would differ.
-func (q *questionnaires) Find(ctx context.Context, version string) *assessment.Questionnaire {
+func (q *Questionnaires) Find(ctx context.Context, version string) *assessment.Questionnaire {
 	if v, ok := q.versions.Load(version); ok {
 		return v.(*assessment.Questionnaire)
 	}
@@ -49,7 +50,7 @@ func (q *questionnaires) Find(ctx context.Context, version string) *assessment.Q
 	return found
 }
 
-func (q *questionnaires) load(ctx context.Context, version string) (*assessment.Questionnaire, error) {
+func (q *Questionnaires) load(ctx context.Context, version string) (*assessment.Questionnaire, error) {
 	source, err := q.store.FindQuestionnaire(ctx, version)
 	if err != nil {
 		return nil, err
