@@ -29,7 +29,7 @@ const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 
 // route and the handler that answers it. Each flow's handlers are in its
 // package: steps in web/answer, results in web/result, review in web/admin.
 func (s *Server) Handler() http.Handler {
-	serve, steps, results, review := s.pages.Serve, s.answers, s.results, s.admin
+	serve, steps, results, hooks, review := s.pages.Serve, s.answers, s.results, s.results.BookingHooks(), s.admin
 	r := chi.NewRouter()
 	var observe func(string, string, int, time.Duration)
 	if s.cfg.Metrics != nil {
@@ -69,8 +69,8 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/r/{token}/book", serve(results.Book))
 	r.Get("/r/{token}/checklist", serve(results.Checklist))
 	r.Route("/hooks", func(r chi.Router) { // server to server: signed, and exempt from the cross-origin check
-		r.Post("/cal", results.CalHook)
-		r.Post("/calendly", results.CalendlyHook)
+		r.Post("/cal", hooks.CalHook)
+		r.Post("/calendly", hooks.CalendlyHook)
 	})
 
 	r.Route("/admin", func(r chi.Router) {
