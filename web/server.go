@@ -1,6 +1,7 @@
 // Package web serves fitcheck over HTTP: the route table of the whole site,
 // and the pages a founder sees: the landing page, the steps, the submit and
-// the result. The review area is web/admin; the shared frame web/page.
+// the result. The review area is web/admin (account, desk, insight, and
+// their shared frame); the shared frame of every page is web/page.
 package web
 
 import (
@@ -19,7 +20,10 @@ import (
 	"sessionplayer.studio/fitcheck/addrhash"
 	"sessionplayer.studio/fitcheck/assessment"
 	"sessionplayer.studio/fitcheck/metrics"
-	"sessionplayer.studio/fitcheck/web/admin"
+	"sessionplayer.studio/fitcheck/web/admin/account"
+	"sessionplayer.studio/fitcheck/web/admin/desk"
+	"sessionplayer.studio/fitcheck/web/admin/frame"
+	"sessionplayer.studio/fitcheck/web/admin/insight"
 	"sessionplayer.studio/fitcheck/web/httpx"
 	"sessionplayer.studio/fitcheck/web/page"
 )
@@ -28,7 +32,10 @@ import (
 // the review area's.
 type Store interface {
 	visitorStore
-	admin.Store
+	// The review area's parts, each with its own store (web/admin/…).
+	account.Store
+	desk.Store
+	insight.Store
 	DeleteAssessmentsBefore(ctx context.Context, cutoff time.Time) (int64, error)
 }
 
@@ -51,7 +58,7 @@ type visitorStore interface {
 
 // Notifier is the delivery worker as the site uses it: the channels
 // configured, and a signed test sent to one.
-type Notifier = admin.Notifier
+type Notifier = insight.Notifier
 
 // Config is what the server needs to know about its deployment.
 type Config struct {
@@ -123,7 +130,11 @@ type Server struct {
 	now        func() time.Time
 	kept       *keptPages
 	deletes    forgettingStore // every delete goes through it
-	admin      *admin.Handler
+	// The review area, by job: the owner's account (setup, sign-in, the
+	// gate), the desk (the assessments), insight (dashboard, rules lab).
+	account *account.Handler
+	desk    *desk.Handler
+	insight *insight.Handler
 }
 
 // NewServer builds the server around the questionnaire currently in force,
@@ -164,19 +175,34 @@ func NewServer(cfg Config, store Store, current *assessment.Questionnaire, log *
 	s.bookingKey = derivedKey(cfg.SessionHashKey, "fitcheck booking reference")
 	s.linkKey = derivedKey(cfg.SessionHashKey, "fitcheck result link recipient")
 	s.audit = page.Audit{Log: log, Addrs: addrs}
-	review, err := admin.New(admin.Config{BaseURL: cfg.BaseURL, SignInFailureDelay: cfg.SignInFailureDelay, Addrs: addrs, TimeZone: cfg.TimeZone, Notifier: cfg.Notifier},
-		s.deletes, s.forms, log)
-	if err != nil {
+	if err := s.buildReviewArea(cfg, addrs); err != nil {
 		return nil, err
 	}
-	s.admin = review
 	return s, nil
+}
+
+// buildReviewArea makes the review area's three parts around their shared
+// frame. Each reads and writes through s.deletes, so a delete from the desk
+// forgets the kept pages of what it deletes.
+func (s *Server) buildReviewArea(cfg Config, addrs *addrhash.Hasher) error {
+	area, err := frame.New(frame.Config{BaseURL: cfg.BaseURL, Addrs: addrs, TimeZone: cfg.TimeZone}, s.forms, s.log)
+	if err != nil {
+		return err
+	}
+	if s.account, err = account.New(area, s.deletes, cfg.SignInFailureDelay); err != nil {
+		return err
+	}
+	if s.desk, err = desk.New(area, s.deletes); err != nil {
+		return err
+	}
+	s.insight, err = insight.New(area, s.deletes, cfg.Notifier)
+	return err
 }
 
 // SetupURL returns the one-time link for creating the first owner account,
 // or "" when an owner exists already.
 func (s *Server) SetupURL(ctx context.Context) (string, error) {
-	return s.admin.SetupURL(ctx)
+	return s.account.SetupURL(ctx)
 }
 
 // ApplyRetention deletes assessments created before cutoff (the owner's
