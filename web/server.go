@@ -175,28 +175,31 @@ func NewServer(cfg Config, store Store, current *assessment.Questionnaire, log *
 	s.bookingKey = derivedKey(cfg.SessionHashKey, "fitcheck booking reference")
 	s.linkKey = derivedKey(cfg.SessionHashKey, "fitcheck result link recipient")
 	s.audit = page.Audit{Log: log, Addrs: addrs}
-	if err := s.buildReviewArea(cfg, addrs); err != nil {
+	if s.account, s.desk, s.insight, err = newReviewArea(cfg, addrs, s.deletes, s.forms, log); err != nil {
 		return nil, err
 	}
 	return s, nil
 }
 
-// buildReviewArea makes the review area's three parts around their shared
-// frame. Each reads and writes through s.deletes, so a delete from the desk
-// forgets the kept pages of what it deletes.
-func (s *Server) buildReviewArea(cfg Config, addrs *addrhash.Hasher) error {
-	area, err := frame.New(frame.Config{BaseURL: cfg.BaseURL, Addrs: addrs, TimeZone: cfg.TimeZone}, s.forms, s.log)
+// newReviewArea makes the review area's three parts around their shared
+// frame. Each reads and writes through store, which must be the forgetting
+// one, so a delete from the desk forgets the kept pages of what it deletes.
+func newReviewArea(cfg Config, addrs *addrhash.Hasher, store forgettingStore, forms frame.Questionnaires, log *slog.Logger) (
+	*account.Handler, *desk.Handler, *insight.Handler, error) {
+	area, err := frame.New(frame.Config{BaseURL: cfg.BaseURL, Addrs: addrs, TimeZone: cfg.TimeZone}, forms, log)
 	if err != nil {
-		return err
+		return nil, nil, nil, err
 	}
-	if s.account, err = account.New(area, s.deletes, cfg.SignInFailureDelay); err != nil {
-		return err
+	signIn, err := account.New(area, store, cfg.SignInFailureDelay)
+	if err != nil {
+		return nil, nil, nil, err
 	}
-	if s.desk, err = desk.New(area, s.deletes); err != nil {
-		return err
+	assessments, err := desk.New(area, store)
+	if err != nil {
+		return nil, nil, nil, err
 	}
-	s.insight, err = insight.New(area, s.deletes, cfg.Notifier)
-	return err
+	overview, err := insight.New(area, store, cfg.Notifier)
+	return signIn, assessments, overview, err
 }
 
 // SetupURL returns the one-time link for creating the first owner account,
