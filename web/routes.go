@@ -9,7 +9,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
-	"sessionplayer.studio/fitcheck/web/admin"
+	"sessionplayer.studio/fitcheck/web/admin/insight"
 	"sessionplayer.studio/fitcheck/web/httpx"
 	"sessionplayer.studio/fitcheck/web/page"
 )
@@ -27,9 +27,9 @@ const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 
 
 // Handler is the whole surface of the site, listed in one place: every
 // route and the handler that answers it. Each flow's handlers are in its
-// package: steps in web/answer, results in web/result, review in web/admin.
+// package: steps in web/answer, results in web/result, review in web/admin (account, desk, insight).
 func (s *Server) Handler() http.Handler {
-	serve, steps, results, hooks, review := s.pages.Serve, s.answers, s.results, s.results.BookingHooks(), s.admin
+	serve, steps, results, hooks := s.pages.Serve, s.answers, s.results, s.results.BookingHooks()
 	r := chi.NewRouter()
 	var observe func(string, string, int, time.Duration)
 	if s.cfg.Metrics != nil {
@@ -73,30 +73,32 @@ func (s *Server) Handler() http.Handler {
 		r.Post("/calendly", hooks.CalendlyHook)
 	})
 
+	// The review area, by job: the owner's account (web/admin/account), the
+	// desk (web/admin/desk) and insight (web/admin/insight).
 	r.Route("/admin", func(r chi.Router) {
 		r.Use(middleware.GetHead) // the mount matches HEAD before the top-level GetHead can turn it into GET
-		r.Get("/setup", serve(review.ShowSetup))
-		r.Post("/setup", serve(review.Setup))
-		r.Get("/signin", serve(review.ShowSignIn))
-		r.Post("/signin", serve(review.SignIn))
-		r.Post("/signout", serve(review.SignOut))
+		r.Get("/setup", serve(s.account.ShowSetup))
+		r.Post("/setup", serve(s.account.Setup))
+		r.Get("/signin", serve(s.account.ShowSignIn))
+		r.Post("/signin", serve(s.account.SignIn))
+		r.Post("/signout", serve(s.account.SignOut))
 		r.Group(func(r chi.Router) {
-			r.Use(review.RequireOwner)
-			r.Get("/", serve(review.List))
-			r.Get("/dashboard", serve(review.Dashboard))
-			r.Get("/export.csv", serve(review.Export))
-			r.Get("/lab", serve(review.ShowLab))
-			r.Post("/lab", serve(review.Lab))
-			r.Post("/signout-everywhere", serve(review.SignOutEverywhere))
-			r.Get("/a/{id}", serve(review.Detail))
-			r.Get("/a/{id}/brief.txt", serve(review.BriefText))
-			r.Post("/a/{id}/status", serve(review.SetStatus))
-			r.Post("/a/{id}/calibration", serve(review.Calibrate))
-			r.Post("/a/{id}/notes", serve(review.AddNote))
-			r.Get("/a/{id}/delete", serve(review.ConfirmDelete))
-			r.Post("/a/{id}/delete", serve(review.Delete))
-			r.Post("/a/{id}/deliveries/{d}/redeliver", serve(review.Redeliver))
-			r.Post("/test-notification", serve(review.SendTest))
+			r.Use(s.account.RequireOwner)
+			r.Get("/", serve(s.desk.List))
+			r.Get("/dashboard", serve(s.insight.Dashboard))
+			r.Get("/export.csv", serve(s.desk.Export))
+			r.Get("/lab", serve(s.insight.ShowLab))
+			r.Post("/lab", serve(s.insight.Lab))
+			r.Post("/signout-everywhere", serve(s.account.SignOutEverywhere))
+			r.Get("/a/{id}", serve(s.desk.Detail))
+			r.Get("/a/{id}/brief.txt", serve(s.desk.BriefText))
+			r.Post("/a/{id}/status", serve(s.desk.SetStatus))
+			r.Post("/a/{id}/calibration", serve(s.desk.Calibrate))
+			r.Post("/a/{id}/notes", serve(s.desk.AddNote))
+			r.Get("/a/{id}/delete", serve(s.desk.ConfirmDelete))
+			r.Post("/a/{id}/delete", serve(s.desk.Delete))
+			r.Post("/a/{id}/deliveries/{d}/redeliver", serve(s.desk.Redeliver))
+			r.Post("/test-notification", serve(s.insight.SendTest))
 		})
 	})
 
@@ -109,10 +111,10 @@ func (s *Server) Handler() http.Handler {
 // the rules lab, which carries a whole content file, and the booking
 // providers' webhooks, which set their own bound (web/result's maxHookBytes).
 func limitBody(next http.Handler) http.Handler {
-	forms, lab := httpx.LimitBody(maxFormBytes)(next), httpx.LimitBody(admin.MaxLabBytes)(next)
+	forms, lab := httpx.LimitBody(maxFormBytes)(next), httpx.LimitBody(insight.MaxLabBytes)(next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
-		case r.URL.Path == admin.LabPath:
+		case r.URL.Path == insight.LabPath:
 			lab.ServeHTTP(w, r)
 		case strings.HasPrefix(r.URL.Path, "/hooks/"):
 			next.ServeHTTP(w, r)

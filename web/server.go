@@ -20,7 +20,10 @@ import (
 	"sessionplayer.studio/fitcheck/assessment"
 	"sessionplayer.studio/fitcheck/data"
 	"sessionplayer.studio/fitcheck/metrics"
-	"sessionplayer.studio/fitcheck/web/admin"
+	"sessionplayer.studio/fitcheck/web/admin/account"
+	"sessionplayer.studio/fitcheck/web/admin/desk"
+	"sessionplayer.studio/fitcheck/web/admin/frame"
+	"sessionplayer.studio/fitcheck/web/admin/insight"
 	"sessionplayer.studio/fitcheck/web/answer"
 	"sessionplayer.studio/fitcheck/web/page"
 	"sessionplayer.studio/fitcheck/web/result"
@@ -29,7 +32,7 @@ import (
 
 // Notifier is the delivery worker as the site uses it: the channels
 // configured, and a signed test sent to one.
-type Notifier = admin.Notifier
+type Notifier = insight.Notifier
 
 // Config is what the server needs to know about its deployment.
 type Config struct {
@@ -95,7 +98,11 @@ type Server struct {
 	drafts  *visitor.Drafts
 	answers *answer.Handler
 	results *result.Handler
-	admin   *admin.Handler
+	// The review area, by job: the owner's account (setup, sign-in, the
+	// gate), the desk (the assessments), insight (dashboard, rules lab).
+	account *account.Handler
+	desk    *desk.Handler
+	insight *insight.Handler
 }
 
 // NewServer builds the server around the questionnaire currently in force,
@@ -126,12 +133,33 @@ func NewServer(cfg Config, store *data.Store, current *assessment.Questionnaire,
 		LinkKey:    derivedKey(cfg.SessionHashKey, "fitcheck result link recipient"),
 		AvatarURL:  s.avatar.URL(), Audit: page.Audit{Log: log, Addrs: addrs},
 	}, store, drafts, forms, s.pages, log)
-	s.admin, err = admin.New(admin.Config{BaseURL: cfg.BaseURL, SignInFailureDelay: cfg.SignInFailureDelay, Addrs: addrs, TimeZone: cfg.TimeZone, Notifier: cfg.Notifier},
-		reviewStore{Store: store, results: s.results}, forms, log)
-	if err != nil {
+	review := reviewStore{Store: store, results: s.results}
+	if s.account, s.desk, s.insight, err = newReviewArea(cfg, addrs, review, forms, log); err != nil {
 		return nil, err
 	}
 	return s, nil
+}
+
+// newReviewArea makes the review area's three parts around their shared
+// frame. Each reads and writes through store, whose deletes go through the
+// result flow, so a delete from the desk forgets the kept pages of what it
+// deletes.
+func newReviewArea(cfg Config, addrs *addrhash.Hasher, store reviewStore, forms frame.Questionnaires, log *slog.Logger) (
+	*account.Handler, *desk.Handler, *insight.Handler, error) {
+	area, err := frame.New(frame.Config{BaseURL: cfg.BaseURL, Addrs: addrs, TimeZone: cfg.TimeZone}, forms, log)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	signIn, err := account.New(area, store, cfg.SignInFailureDelay)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	assessments, err := desk.New(area, store)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	overview, err := insight.New(area, store, cfg.Notifier)
+	return signIn, assessments, overview, err
 }
 
 // reviewStore is the store as the review area gets it: its deletes go
@@ -148,7 +176,7 @@ func (s reviewStore) DeleteAssessment(ctx context.Context, id int64) error {
 // SetupURL returns the one-time link for creating the first owner account,
 // or "" when an owner exists already.
 func (s *Server) SetupURL(ctx context.Context) (string, error) {
-	return s.admin.SetupURL(ctx)
+	return s.account.SetupURL(ctx)
 }
 
 // ApplyRetention deletes assessments created before cutoff (the owner's
