@@ -35,7 +35,7 @@ func (s *Store) CountCalibrationsByRule(ctx context.Context) ([]assessment.Calib
 }
 
 // ruleOfResult extracts the id of the rule that decided from a stored
-// result (its JSON), '' when absent.
+// result (its JSON), or the empty string when absent.
 func (d *dialect) ruleOfResult() string {
 	if d.postgres() {
 		return `coalesce(a.result::json ->> 'rule', '')`

@@ -21,8 +21,8 @@ type versionsView struct {
 	// FileAside is the version of the file the server was started with,
 	// when a published version is in force instead of it.
 	FileAside, FileFull string
-	RollBack  *rollBackView
-	Rows      []publicationRow
+	RollBack            *rollBackView
+	Rows                []publicationRow
 }
 
 // rollBackView is the button that puts back the version the one in force
