@@ -94,16 +94,20 @@ func (d *differ) questions() {
 	}
 }
 
+// answeredWith names how a question of type t is answered.
+func answeredWith(t QuestionType) string {
+	if kind := map[QuestionType]string{Single: "one choice", Multi: "several choices", Scale: "a scale", Text: "a short text"}[t]; kind != "" {
+		return kind
+	}
+	return string(t)
+}
+
 // questionKind names how a question is answered, and whether it must be.
 func questionKind(q *Question) string {
-	kind := map[QuestionType]string{Single: "one choice", Multi: "several choices", Scale: "a scale", Text: "a short text"}[q.Type]
-	if kind == "" {
-		kind = string(q.Type)
-	}
 	if !q.Required {
-		kind += ", optional"
+		return answeredWith(q.Type) + ", optional"
 	}
-	return kind
+	return answeredWith(q.Type)
 }
 
 func (d *differ) question(old, now *Question, oldStep, newStep int) {
@@ -114,8 +118,11 @@ func (d *differ) question(old, now *Question, oldStep, newStep int) {
 	if oldStep != newStep {
 		d.add(AreaQuestions, "%s moved from step %d to step %d.", name, oldStep+1, newStep+1)
 	}
-	if old.Type != now.Type || old.Required != now.Required {
-		d.add(AreaQuestions, "%s is now answered with %s (was %s).", name, questionKind(now), questionKind(old))
+	if old.Type != now.Type {
+		d.add(AreaQuestions, "%s is now answered with %s (was %s).", name, answeredWith(now.Type), answeredWith(old.Type))
+	}
+	if old.Required != now.Required {
+		d.add(AreaQuestions, "%s is now %s.", name, map[bool]string{true: "required", false: "optional"}[now.Required])
 	}
 	if old.Help != now.Help {
 		d.add(AreaWording, "The help under %s changed.", name)

@@ -137,6 +137,9 @@ Usage:
   fitcheck rescore [flags] FILE    re-score every stored assessment under a candidate
                                    questionnaire (read-only) and print what would change;
                                    exits non-zero when the file is invalid or an example fails
+  fitcheck publish [flags] FILE    put a questionnaire file in force on every instance serving
+                                   the database (it must be valid and pass its examples), as
+                                   the rules lab's Publish does; /admin/versions rolls back
   fitcheck admin add-user EMAIL    add an owner account for the review area (/admin)
   fitcheck admin set-password EMAIL  set an owner's password (signs them out everywhere)
   fitcheck admin list-users        list owner accounts
@@ -172,7 +175,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.SetOutput(stderr)
 	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "address to listen on")
 	fs.StringVar(&cfg.DB, "db", "fitcheck.db", "SQLite database file (created and migrated on first run), or a postgres:// URL to use PostgreSQL")
-	fs.StringVar(&cfg.Questionnaire, "questionnaire", "", "questionnaire content file (YAML; default: the embedded questionnaire)")
+	fs.StringVar(&cfg.Questionnaire, "questionnaire", "", "questionnaire content file (YAML; default: the embedded questionnaire), in force until a version is published from the rules lab or with fitcheck publish")
 	fs.StringVar(&cfg.BookingURL, "booking-url", "", "your booking page (Cal.com, Calendly or other); booking buttons go there pre-filled; empty offers a message form instead")
 	fs.StringVar(&cfg.BaseURL, "base-url", "", "public address of the site, for absolute share links (e.g. https://fit.example.com)")
 	fs.StringVar(&cfg.LogFormat, "log-format", "text", "log format: text or json")

@@ -28,8 +28,15 @@ func doctor(ctx context.Context, args []string, getenv func(string) string, stdo
 	failed := 0
 	for _, c := range doctorChecks {
 		problems := c.run(ctx, d)
-		if len(problems) == 0 {
+		if len(problems) == 0 && len(d.notes) == 0 {
 			fmt.Fprintf(stdout, "ok   %s\n", c.name)
+			continue
+		}
+		for _, n := range d.notes {
+			fmt.Fprintf(stdout, "note %s: %s\n", c.name, n)
+		}
+		d.notes = nil
+		if len(problems) == 0 {
 			continue
 		}
 		failed++
@@ -58,6 +65,7 @@ var doctorChecks = []doctorCheck{
 	{"session key", checkSessionKey},
 	{"files", checkFiles},
 	{"database", checkDatabase},
+	{"questionnaire in force", checkQuestionnaireInForce},
 	{"disk space", checkDiskSpace},
 }
 
@@ -69,7 +77,11 @@ type doctorRun struct {
 	store    *data.Store
 	storeErr error
 	opened   bool
+	notes    []string // what a check says that needs no fixing, printed after it
 }
+
+// note records a state worth knowing that needs no fixing.
+func (d *doctorRun) note(msg string) { d.notes = append(d.notes, msg) }
 
 // openStore opens the database as serve would (applying any migrations it
 // lacks). A SQLite file that does not exist is not created.

@@ -40,6 +40,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = validate(args, getenv, stdout, stderr)
 	case "rescore":
 		err = rescore(ctx, args, getenv, stdout, stderr)
+	case "publish":
+		err = publish(ctx, args, getenv, stdout, stderr)
 	case "admin":
 		err = admin(ctx, args, getenv, stdin, stdout, stderr)
 	case "backup":
@@ -49,7 +51,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "doctor":
 		err = doctor(ctx, args, getenv, stdout, stderr)
 	default:
-		err = fmt.Errorf("unknown command %q (commands: serve, validate, rescore, admin, backup, healthcheck, doctor; -h for help)", cmd)
+		err = fmt.Errorf("unknown command %q (commands: serve, validate, rescore, publish, admin, backup, healthcheck, doctor; -h for help)", cmd)
 	}
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
@@ -149,7 +151,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		defer stop()
 	}
 	go sweep(ctx, store, srv.ApplyRetention, cfg.RetainDays, log)
-	return listenAndServe(ctx, cfg.Addr, srv.Handler(), tlsCfg, log, q, setupURL)
+	followQuestionnaire(ctx, srv.Questionnaires(), cfg.Questionnaire, log)
+	return listenAndServe(ctx, cfg.Addr, srv.Handler(), tlsCfg, log, srv.Questionnaires().Current(), setupURL)
 }
 
 // listenAndServe serves h on addr until ctx ends, over TLS when tlsCfg is

@@ -21,6 +21,7 @@ type versionsView struct {
 	// FileAside is the version of the file the server was started with,
 	// when a published version is in force instead of it.
 	FileAside, FileFull string
+	FileRestore         bool // offer to put the file back in force
 	RollBack            *rollBackView
 	Rows                []publicationRow
 }
@@ -64,6 +65,8 @@ func (v *Versions) Show(w http.ResponseWriter, r *http.Request) error {
 		if p.Replaced != "" && p.Replaced != in.Q.Version {
 			view.RollBack = &rollBackView{To: p.Replaced, ToShort: short(p.Replaced), From: in.Q.Version}
 		}
+		// One button per destination: the roll-back may lead to the file.
+		view.FileRestore = view.FileAside != "" && (view.RollBack == nil || view.RollBack.To != view.FileFull)
 	}
 	for i, p := range pubs {
 		row := v.publicationRow(r.Context(), p, in.Q.Version)
