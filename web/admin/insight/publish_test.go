@@ -165,7 +165,7 @@ func TestPublishFromTheLabAndRollBack(t *testing.T) {
 	}
 	after := v.Get("/admin/versions")
 	rows = reviewtest.AllByTestID(after.Doc, "publication")
-	if len(rows) != 2 || !strings.HasPrefix(reviewtest.TextOf(rows[0]), "Rolled back version "+file.Version[:12]) {
+	if len(rows) != 2 || !strings.HasPrefix(reviewtest.TextOf(rows[0]), "Rolled back to version "+file.Version[:12]) {
 		t.Errorf("publications after the roll-back = %d, newest %q; want the roll-back first", len(rows), reviewtest.TextOf(rows[0]))
 	}
 

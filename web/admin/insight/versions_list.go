@@ -30,11 +30,12 @@ type versionsView struct {
 // replaced.
 type rollBackView struct {
 	To, ToShort, From string
+	Undo              bool // the version in force is itself a roll-back
 }
 
 type publicationRow struct {
 	Version, VersionFull string
-	Verb                 string // "Published" or "Rolled back"
+	Verb                 string // "Published" or "Rolled back to"
 	By, When             string
 	Replaced             string // the version before it, short
 	InForce              bool
@@ -63,7 +64,7 @@ func (v *Versions) Show(w http.ResponseWriter, r *http.Request) error {
 			view.FileAside, view.FileFull = short(file.Version), file.Version
 		}
 		if p.Replaced != "" && p.Replaced != in.Q.Version {
-			view.RollBack = &rollBackView{To: p.Replaced, ToShort: short(p.Replaced), From: in.Q.Version}
+			view.RollBack = &rollBackView{To: p.Replaced, ToShort: short(p.Replaced), From: in.Q.Version, Undo: p.Rollback}
 		}
 		// One button per destination: the roll-back may lead to the file.
 		view.FileRestore = view.FileAside != "" && (view.RollBack == nil || view.RollBack.To != view.FileFull)
@@ -80,7 +81,7 @@ func (v *Versions) Show(w http.ResponseWriter, r *http.Request) error {
 func (v *Versions) publishedWords(p *assessment.Publication) string {
 	verb := "published"
 	if p.Rollback {
-		verb = "rolled back to"
+		verb = "put back in force (a roll-back)"
 	}
 	return verb + " by " + p.By + " on " + v.area.LongTime(p.At)
 }
@@ -89,7 +90,7 @@ func (v *Versions) publicationRow(ctx context.Context, p assessment.Publication,
 	row := publicationRow{Version: short(p.Version), VersionFull: p.Version, Verb: "Published", By: p.By, When: v.area.ShortTime(p.At),
 		Replaced: short(p.Replaced), CanRestore: p.Version != inForce}
 	if p.Rollback {
-		row.Verb = "Rolled back"
+		row.Verb = "Rolled back to"
 	}
 	if p.Replaced == "" {
 		row.Unreadable = "The version it replaced is not recorded."
