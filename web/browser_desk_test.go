@@ -103,6 +103,8 @@ func TestBrowserDesk(t *testing.T) {
 			tb.checkPage("lab-problems")
 
 			// Publish a retitled candidate, then roll it back, from the Versions page.
+			tb.open("/admin/versions")
+			tb.checkPage("versions-none") // nothing published yet
 			tb.open("/admin/lab")
 			eval[bool](tb, `(() => { const c = document.querySelector('#lab-content'); c.value = c.value.replace('\ntitle: ', '\ntitle: Now - '); return true; })()`)
 			tb.follow(`[data-testid=lab-check]`)
