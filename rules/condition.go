@@ -153,6 +153,7 @@ type input struct {
 	q        *assessment.Questionnaire
 	rules    []cond    // compileRules(q)
 	tensions []tension // compileRules(q)
+	setters  int       // tensions[:setters] ends with the last that sets an outcome aside
 	ranks    []int
 	answers  answerView
 }
@@ -163,7 +164,13 @@ func newInput(q *assessment.Questionnaire, criteria []assessment.CriterionResult
 		ranks[i] = c.LevelRank
 	}
 	rules, tensions := compileRules(q)
-	return &input{q: q, rules: rules, tensions: tensions, ranks: ranks, answers: answerView{base: answers}}
+	in := &input{q: q, rules: rules, tensions: tensions, ranks: ranks, answers: answerView{base: answers}}
+	for i, t := range tensions {
+		if t.setsAside != "" {
+			in.setters = i + 1
+		}
+	}
+	return in
 }
 
 // answerView is a set of answers with, optionally, one question's answer
@@ -181,10 +188,12 @@ func (v answerView) get(question string) []string {
 	return v.base[question]
 }
 
-// firstRule is the index of the rule that decides, or -1: see decide.
+// firstRule is the index of the rule that decides, or -1, as decide finds
+// it. It tries only the tensions up to the last that sets an outcome aside:
+// a later one could show, but never change the outcome, which is all the
+// near-miss search asks this for.
 func (in *input) firstRule() int {
-	rule, _ := in.decide()
-	return rule
+	return in.firstRuleBut(in.setAside(in.firstTension(in.tensions[:in.setters])))
 }
 
 // decide finds the first tension that holds (or -1) and the first rule
@@ -193,12 +202,16 @@ func (in *input) firstRule() int {
 // disagree, the description decides. A rule without a condition is never
 // passed over, so there is always an answer.
 func (in *input) decide() (rule, t int) {
-	t = in.firstTension()
-	aside := ""
-	if t >= 0 {
-		aside = in.tensions[t].setsAside
+	t = in.firstTension(in.tensions)
+	return in.firstRuleBut(in.setAside(t)), t
+}
+
+// setAside is the outcome tension t sets aside, or "" for none.
+func (in *input) setAside(t int) string {
+	if t < 0 {
+		return ""
 	}
-	return in.firstRuleBut(aside), t
+	return in.tensions[t].setsAside
 }
 
 // firstRuleBut is the index of the first rule whose condition holds and,
@@ -216,11 +229,11 @@ func (in *input) firstRuleBut(aside string) int {
 	return -1
 }
 
-// firstTension is the index of the first tension whose asked and described
-// conditions both hold, or -1.
-func (in *input) firstTension() int {
-	for i := range in.tensions {
-		if t := &in.tensions[i]; in.holds(t.asked) && in.holds(t.described) {
+// firstTension is the index of the first of tensions whose asked and
+// described conditions both hold, or -1.
+func (in *input) firstTension(tensions []tension) int {
+	for i := range tensions {
+		if t := &tensions[i]; in.holds(t.asked) && in.holds(t.described) {
 			return i
 		}
 	}
