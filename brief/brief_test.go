@@ -60,7 +60,7 @@ func TestEveryTensionCanShow(t *testing.T) {
 		"fine-yet-fading":              {"Growing company with some signs, a stretched team and a rough mandate", assessment.Answers{"symptoms": {"busy-uneven", "agreement-fades"}}},
 		"named-yet-unsure":             {"The article's example: growth stage, strong engineering, lots of ideas, unclear priorities", assessment.Answers{"want-help": {"not-sure"}}},
 		"org-without-budget":           {"Scaling company with the budget to hire a Head of Product now", assessment.Answers{"full-time": {"not-yet"}}},
-		"hand-over-yet-fading":         {"Take product off our plate and fix it: the leadership team will stay out of it", assessment.Answers{"symptoms": {"agreement-fades"}}},
+		"hand-over-yet-fading":         {"Take product off our plate and fix it: the leadership team will stay out of it", assessment.Answers{"symptoms": {"agreement-fades"}, "want-help": {"clarity"}}},
 		"cover-without-hire":           {"Our new VP of Product starts in four months; we want the seat covered until then", assessment.Answers{"full-time": {"not-yet"}}},
 		"nothing-waiting-yet-shifting": {"A steady company doing fine, with nothing waiting on a product decision", assessment.Answers{"alignment": {"4"}}},
 	}

@@ -42,6 +42,31 @@ func TestDefaultReachesEveryOutcome(t *testing.T) {
 	}
 }
 
+// TestDefaultExamplesShowEveryTension: each tension of the default content
+// is shown by at least one example that names it, so none is dead content,
+// and each that sets an outcome aside has an example where that mattered.
+func TestDefaultExamplesShowEveryTension(t *testing.T) {
+	q := mustDefault(t)
+	named, mattered := map[string]bool{}, map[string]bool{}
+	for _, ex := range q.Examples {
+		res := rules.Evaluate(q, ex.Answers)
+		if ex.Tension != "" && ex.Tension == tensionID(res) {
+			named[ex.Tension] = true
+		}
+		if res.Tension != nil && res.Tension.SetAside != "" {
+			mattered[res.Tension.ID] = true
+		}
+	}
+	for _, tn := range q.Tensions {
+		if !named[tn.ID] {
+			t.Errorf("no example names tension %q and shows it", tn.ID)
+		}
+		if tn.SetsAside != "" && !mattered[tn.ID] {
+			t.Errorf("no example shows tension %q setting %s aside", tn.ID, tn.SetsAside)
+		}
+	}
+}
+
 // TestDefaultExamplesCoverEveryBoundary holds the default content to what
 // its examples are for: at least three per outcome, and for each pair of
 // neighbouring outcomes an example on each side of the line between them,
