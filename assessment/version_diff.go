@@ -35,6 +35,7 @@ func Diff(before, after *Questionnaire) []Change {
 	d := &differ{before: before, after: after}
 	d.questions()
 	d.rules()
+	d.tensions()
 	d.criteria()
 	d.outcomes()
 	d.wording()
@@ -313,6 +314,48 @@ func (d *differ) rules() {
 	if !slices.Equal(keptBefore, keptAfter) {
 		d.add(AreaRules, "The rules are tried in a new order: %s.", strings.Join(keptAfter, ", "))
 	}
+}
+
+// tensions are part of deciding (a tension that holds sets an outcome
+// aside), so they are listed with the rules.
+func (d *differ) tensions() {
+	find := func(q *Questionnaire, id string) *ResultTension {
+		for i := range q.Tensions {
+			if q.Tensions[i].ID == id {
+				return &q.Tensions[i]
+			}
+		}
+		return nil
+	}
+	for _, t := range d.before.Tensions {
+		if find(d.after, t.ID) == nil {
+			d.add(AreaRules, "Removed the tension %s.", t.ID)
+		}
+	}
+	for i := range d.after.Tensions {
+		now := &d.after.Tensions[i]
+		old := find(d.before, now.ID)
+		if old == nil {
+			d.add(AreaRules, "Added the tension %s: when %s, yet %s%s.", now.ID,
+				conditionInWords(d.after, now.Asked), conditionInWords(d.after, now.Described), d.setsAside(now))
+			continue
+		}
+		if conditionInWords(d.before, old.Asked) != conditionInWords(d.after, now.Asked) ||
+			conditionInWords(d.before, old.Described) != conditionInWords(d.after, now.Described) || old.SetsAside != now.SetsAside {
+			d.add(AreaRules, "The tension %s now holds when %s, yet %s%s.", now.ID,
+				conditionInWords(d.after, now.Asked), conditionInWords(d.after, now.Described), d.setsAside(now))
+		}
+		if old.Sentence != now.Sentence || old.Neutral != now.Neutral || !slices.Equal(old.Questions, now.Questions) {
+			d.add(AreaWording, "New wording for the tension %s.", now.ID)
+		}
+	}
+}
+
+func (d *differ) setsAside(t *ResultTension) string {
+	if t.SetsAside == "" {
+		return ""
+	}
+	return ", setting aside " + d.after.OutcomeLabel(t.SetsAside)
 }
 
 func ordinal(n int) string {

@@ -48,6 +48,9 @@ func TestDiffInWords(t *testing.T) {
 			}},
 		{"an outcome's headline changed", "headline: Hire a product manager", "headline: A product manager is what you need",
 			[]assessment.Change{{assessment.AreaOutcomes, "Hire a pm: new wording for the headline."}}},
+		{"a tension's condition changed", "      question: symptoms\n      includes: new-direction\n    sets_aside",
+			"      question: symptoms\n      includes: busy\n    sets_aside",
+			[]assessment.Change{{assessment.AreaRules, "The tension confirm-yet-shifting now holds when the answer to “What do you most want from outside help?” is “A sign-off on our plan”, yet the answers to “Which of these ring true?” include “Busy, yet progress is uneven”, setting aside Different conversation."}}},
 		{"the title changed", "title: Minimal fit check", "title: A minimal fit check",
 			[]assessment.Change{{assessment.AreaWording, "New wording for the title."}}},
 	}
