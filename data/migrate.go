@@ -76,6 +76,13 @@ func (s *Store) knownMigrations() ([]Migration, error) {
 	return readMigrations(s.migrationFiles(), s.d.name)
 }
 
+// KnownMigrations lists the migrations this build embeds for a dialect
+// ("sqlite" or "postgres"), for reports on a database that does not exist
+// yet.
+func KnownMigrations(dialect string) ([]Migration, error) {
+	return readMigrations(migrations, dialect)
+}
+
 // migrationFiles is where the store's migrations come from: the embedded
 // ones, or a test's.
 func (s *Store) migrationFiles() fs.FS {

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/sessions"
@@ -124,6 +125,7 @@ type Server struct {
 	kept       *keptPages
 	deletes    forgettingStore // every delete goes through it
 	admin      *admin.Handler
+	draining   atomic.Bool // see Drain
 }
 
 // NewServer builds the server around the questionnaire currently in force,

@@ -16,6 +16,7 @@ import (
 	"sessionplayer.studio/fitcheck/assessment"
 	"sessionplayer.studio/fitcheck/card"
 	"sessionplayer.studio/fitcheck/data"
+	"sessionplayer.studio/fitcheck/notify"
 	"sessionplayer.studio/fitcheck/rules"
 )
 
@@ -39,8 +40,15 @@ type config struct {
 	TLSKey        string
 	ACMEDomain    string
 	ACMEHTTPAddr  string
+	// DrainPeriod is how long a stopping server keeps serving with /readyz
+	// answering 503, so load balancers take it out before it closes.
+	DrainPeriod time.Duration
+	// DBWait is how long start keeps trying a database that does not answer.
+	DBWait time.Duration
 
-	// Notifications: where the owner hears of a new assessment.
+	// Notifications: where the owner hears of a new assessment. The two
+	// webhook URLs carry their credential in the URL itself, so they come
+	// from the environment only (see envOnly).
 	SMTPURL     string
 	MailFrom    string
 	NotifyEmail string // comma-separated
@@ -49,6 +57,10 @@ type config struct {
 
 	// TimeZone is the owner's, an IANA name: the review area's dates use it.
 	TimeZone string
+
+	// env is the environment after the _FILE variables are read
+	// (readEnvironment): every secret comes from it, never from a flag.
+	env func(string) string
 }
 
 // location is the owner's time zone, which check has already validated.
@@ -106,9 +118,9 @@ var envNames = map[string]string{
 	"smtp-url":            "FITCHECK_SMTP_URL",
 	"mail-from":           "FITCHECK_MAIL_FROM",
 	"notify-email":        "FITCHECK_NOTIFY_EMAIL",
-	"webhook-url":         "FITCHECK_WEBHOOK_URL",
-	"slack-webhook-url":   "FITCHECK_SLACK_WEBHOOK_URL",
 	"timezone":            "FITCHECK_TIMEZONE",
+	"drain-period":        "FITCHECK_DRAIN_PERIOD",
+	"db-wait":             "FITCHECK_DB_WAIT",
 }
 
 // emailResults reports whether founders may have their result's link
@@ -151,21 +163,6 @@ Usage:
 Flags (each has an environment twin; a flag on the command line wins):
 `
 
-const usageTail = `
-Environment only:
-  FITCHECK_SESSION_KEY   secret (32+ characters) that signs and encrypts session cookies.
-                         If unset, one is generated on first run and kept next to the
-                         database (DB.session-key), so restarts keep visitors' sessions.
-                         Required with PostgreSQL: every instance must use the same one.
-  FITCHECK_SMTP_PASSWORD password for the -smtp-url user (never a flag: flags show in ps)
-  FITCHECK_WEBHOOK_SECRET
-                         whsec_… secret that signs -webhook-url requests (Standard Webhooks)
-  FITCHECK_CALCOM_WEBHOOK_SECRET
-                         secret of the Cal.com webhook that reports bookings (POST /hooks/cal)
-  FITCHECK_CALENDLY_SIGNING_KEY
-                         signing key of the Calendly webhook subscription (POST /hooks/calendly)
-`
-
 func parseConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (*config, *flag.FlagSet, error) {
 	cfg := &config{}
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
@@ -190,9 +187,9 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.StringVar(&cfg.SMTPURL, "smtp-url", "", "mail server for owner notifications: smtp://user@host:587 (STARTTLS), smtps://user@host:465, or smtp://localhost:port?tls=none; empty sends no e-mail")
 	fs.StringVar(&cfg.MailFrom, "mail-from", "", "sender address of notification e-mails (e.g. fitcheck@example.com)")
 	fs.StringVar(&cfg.NotifyEmail, "notify-email", "", "comma-separated addresses that get an e-mail for each new assessment and message")
-	fs.StringVar(&cfg.WebhookURL, "webhook-url", "", "URL that gets a signed JSON POST for each new assessment and message (see docs/webhooks.md)")
-	fs.StringVar(&cfg.SlackURL, "slack-webhook-url", "", "Slack incoming-webhook URL that gets a message for each new assessment and message")
 	fs.StringVar(&cfg.TimeZone, "timezone", "UTC", "the owner's time zone (IANA name, e.g. Europe/Berlin): review-area dates, times and date filters use it")
+	fs.DurationVar(&cfg.DrainPeriod, "drain-period", 5*time.Second, "on SIGTERM, keep serving this long with /readyz answering 503 before closing, so a load balancer stops sending first; set it above the balancer's probe interval x its unhealthy threshold")
+	fs.DurationVar(&cfg.DBWait, "db-wait", time.Minute, "at start, keep trying a PostgreSQL database that does not answer yet for this long (a log line per try); 0 fails at once")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), usageHead)
 		fs.VisitAll(func(f *flag.Flag) {
@@ -202,8 +199,16 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 			}
 			fmt.Fprintln(fs.Output())
 		})
-		fmt.Fprint(fs.Output(), usageTail)
+		writeEnvOnlyUsage(fs.Output())
 	}
+	if err := refuseRemovedFlags(args); err != nil {
+		return nil, nil, err
+	}
+	env, err := readEnvironment(getenv)
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg.env = env
 	positional, err := parseInterspersed(fs, args)
 	if err != nil {
 		return nil, nil, err
@@ -212,9 +217,10 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	if err := fs.Parse(append([]string{"--"}, positional...)); err != nil {
 		return nil, nil, err
 	}
-	if err := applyEnv(fs, getenv); err != nil {
+	if err := applyEnv(fs, env); err != nil {
 		return nil, nil, err
 	}
+	cfg.WebhookURL, cfg.SlackURL = env("FITCHECK_WEBHOOK_URL"), env("FITCHECK_SLACK_WEBHOOK_URL")
 	if err := cfg.check(); err != nil {
 		return nil, nil, err
 	}
@@ -236,17 +242,28 @@ func applyEnv(fs *flag.FlagSet, getenv func(string) string) error {
 	return nil
 }
 
+// check returns every problem of the configuration at once (a
+// configProblems), or nil. serve refuses to start on them and doctor lists
+// them: one function, so the two cannot disagree.
 func (c *config) check() error {
 	var problems []string
-	for name, u := range map[string]string{"-booking-url": c.BookingURL, "-base-url": c.BaseURL,
-		"-webhook-url": c.WebhookURL, "-slack-webhook-url": c.SlackURL} {
-		if u == "" {
+	for _, u := range []struct{ name, value string }{{"-booking-url", c.BookingURL}, {"-base-url", c.BaseURL},
+		{"FITCHECK_WEBHOOK_URL", c.WebhookURL}, {"FITCHECK_SLACK_WEBHOOK_URL", c.SlackURL}} {
+		if u.value == "" {
 			continue
 		}
-		parsed, err := url.Parse(u)
+		parsed, err := url.Parse(u.value)
 		if err != nil || (parsed.Scheme != "https" && parsed.Scheme != "http") || parsed.Host == "" {
-			problems = append(problems, fmt.Sprintf("%s %q must be an absolute http(s) URL", name, u))
+			// The webhook URLs are credentials: never repeated in full.
+			problems = append(problems, fmt.Sprintf("%s %q must be an absolute http(s) URL", u.name, notify.RedactURL(u.value)))
 		}
+	}
+	problems = append(problems, c.checkAddresses()...)
+	if c.DrainPeriod < 0 {
+		problems = append(problems, "-drain-period cannot be negative")
+	}
+	if c.DBWait < 0 {
+		problems = append(problems, "-db-wait cannot be negative")
 	}
 	for _, p := range c.trustedProxies() {
 		if _, err := netip.ParsePrefix(p); err != nil {
@@ -287,10 +304,16 @@ func (c *config) check() error {
 		problems = append(problems, fmt.Sprintf("-timezone %q must be an IANA time zone name like Europe/Berlin or UTC", c.TimeZone))
 	}
 	if len(problems) > 0 {
-		return errors.New(strings.Join(problems, "; "))
+		return configProblems(problems)
 	}
 	return nil
 }
+
+// configProblems is everything wrong with a configuration, each a sentence
+// saying what to change.
+type configProblems []string
+
+func (p configProblems) Error() string { return strings.Join(p, "; ") }
 
 func (c *config) logger(w io.Writer) *slog.Logger {
 	if c.LogFormat == "json" {
