@@ -165,8 +165,37 @@ Flags (each has an environment twin; a flag on the command line wins):
 
 func parseConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (*config, *flag.FlagSet, error) {
 	cfg := &config{}
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs := newFlagSet(name, cfg)
 	fs.SetOutput(stderr)
+	if err := refuseRemovedFlags(args); err != nil {
+		return nil, nil, err
+	}
+	env, err := readEnvironment(getenv)
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg.env = env
+	positional, err := parseInterspersed(fs, args)
+	if err != nil {
+		return nil, nil, err
+	}
+	// Re-parse the positionals alone, so fs.Args() reports just them.
+	if err := fs.Parse(append([]string{"--"}, positional...)); err != nil {
+		return nil, nil, err
+	}
+	if err := applyEnv(fs, env); err != nil {
+		return nil, nil, err
+	}
+	cfg.WebhookURL, cfg.SlackURL = env("FITCHECK_WEBHOOK_URL"), env("FITCHECK_SLACK_WEBHOOK_URL")
+	if err := cfg.check(); err != nil {
+		return nil, nil, err
+	}
+	return cfg, fs, nil
+}
+
+// newFlagSet defines every flag, each filling its field of cfg.
+func newFlagSet(name string, cfg *config) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "address to listen on")
 	fs.StringVar(&cfg.DB, "db", "fitcheck.db", "SQLite database file (created and migrated on first run), or a postgres:// URL to use PostgreSQL")
 	fs.StringVar(&cfg.Questionnaire, "questionnaire", "", "questionnaire content file (YAML; default: the embedded questionnaire)")
@@ -201,30 +230,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		})
 		writeEnvOnlyUsage(fs.Output())
 	}
-	if err := refuseRemovedFlags(args); err != nil {
-		return nil, nil, err
-	}
-	env, err := readEnvironment(getenv)
-	if err != nil {
-		return nil, nil, err
-	}
-	cfg.env = env
-	positional, err := parseInterspersed(fs, args)
-	if err != nil {
-		return nil, nil, err
-	}
-	// Re-parse the positionals alone, so fs.Args() reports just them.
-	if err := fs.Parse(append([]string{"--"}, positional...)); err != nil {
-		return nil, nil, err
-	}
-	if err := applyEnv(fs, env); err != nil {
-		return nil, nil, err
-	}
-	cfg.WebhookURL, cfg.SlackURL = env("FITCHECK_WEBHOOK_URL"), env("FITCHECK_SLACK_WEBHOOK_URL")
-	if err := cfg.check(); err != nil {
-		return nil, nil, err
-	}
-	return cfg, fs, nil
+	return fs
 }
 
 // applyEnv fills every flag not given on the command line from its

@@ -43,7 +43,9 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-var listeningURL = regexp.MustCompile(`url=(https?://\S+)`)
+// listeningURL finds the address in the "listening" log line, in text or
+// JSON logs.
+var listeningURL = regexp.MustCompile(`(?:url=|"url":")(https?://[^\s"]+)`)
 
 // startServer runs the real program on a free port and returns its base URL;
 // the server stops (and run must return nil) when the test ends.
@@ -80,11 +82,17 @@ func launch(t *testing.T, args []string, env map[string]string) *testServer {
 // launchQuietly starts run without waiting for it to listen.
 func launchQuietly(t *testing.T, args []string, env map[string]string) *testServer {
 	t.Helper()
+	// No drain unless a test asks for one: nothing balances these.
+	return launchAsIs(t, append([]string{"-addr", "127.0.0.1:0", "-drain-period", "0"}, args...), env)
+}
+
+// launchAsIs starts run with args and env and nothing more.
+func launchAsIs(t *testing.T, args []string, env map[string]string) *testServer {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	ts := &testServer{logs: &syncBuffer{}, done: make(chan error, 1)}
 	go func() {
-		// No drain unless a test asks for one: nothing balances these.
-		ts.done <- run(ctx, append([]string{"-addr", "127.0.0.1:0", "-drain-period", "0"}, args...), func(k string) string { return env[k] }, strings.NewReader(""), &syncBuffer{}, ts.logs)
+		ts.done <- run(ctx, args, func(k string) string { return env[k] }, strings.NewReader(""), &syncBuffer{}, ts.logs)
 	}()
 	var once sync.Once
 	ts.stop = func() {
