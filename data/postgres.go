@@ -79,7 +79,7 @@ func pingUntil(ctx context.Context, db *sql.DB, o openOptions, where string) err
 		}
 		pause = min(pause, left)
 		o.log.Warn("database does not answer yet; trying again", slog.String("database", where),
-			slog.Int("try", try), slog.Duration("next_try_in", pause), slog.String("error", oneLine(err.Error())))
+			slog.Int("try", try), slog.String("next_try_in", pause.Round(time.Millisecond).String()), slog.String("error", oneLine(err.Error())))
 		select {
 		case <-ctx.Done():
 			return ctx.Err()

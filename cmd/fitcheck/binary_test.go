@@ -54,7 +54,10 @@ type process struct {
 	cmd  *exec.Cmd
 	url  string
 	logs *syncBuffer
-	exit chan error
+	// exit is closed when the process has ended and its stderr is read;
+	// err is then how it ended.
+	exit chan struct{}
+	err  error
 }
 
 // startBinary runs the built binary with only env (and PATH) as its
@@ -68,8 +71,8 @@ func startBinary(t *testing.T, env map[string]string, args ...string) *process {
 			return p
 		}
 		select {
-		case err := <-p.exit:
-			t.Fatalf("fitcheck exited before listening: %v\n%s", err, p.logs.String())
+		case <-p.exit:
+			t.Fatalf("fitcheck exited before listening: %v\n%s", p.err, p.logs.String())
 		case <-time.After(25 * time.Millisecond):
 		}
 	}
@@ -82,7 +85,7 @@ func startBinary(t *testing.T, env map[string]string, args ...string) *process {
 func runBinary(t *testing.T, env map[string]string, args ...string) *process {
 	t.Helper()
 	bin := builtBinary(t)
-	p := &process{cmd: exec.Command(bin, args...), logs: &syncBuffer{}, exit: make(chan error, 1)}
+	p := &process{cmd: exec.Command(bin, args...), logs: &syncBuffer{}, exit: make(chan struct{})}
 	p.cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
 	for k, v := range env {
 		p.cmd.Env = append(p.cmd.Env, k+"="+v)
@@ -105,7 +108,8 @@ func runBinary(t *testing.T, env map[string]string, args ...string) *process {
 	}()
 	go func() {
 		<-copied // every line read before the exit is reported
-		p.exit <- p.cmd.Wait()
+		p.err = p.cmd.Wait()
+		close(p.exit)
 	}()
 	t.Cleanup(func() {
 		p.cmd.Process.Kill()

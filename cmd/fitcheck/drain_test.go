@@ -127,7 +127,8 @@ func TestSIGTERMDropsNoRequest(t *testing.T) {
 	wg.Wait()
 	var exitErr error
 	select {
-	case exitErr = <-p.exit:
+	case <-p.exit:
+		exitErr = p.err
 	case <-time.After(2 * time.Minute):
 		t.Fatalf("fitcheck did not exit after SIGTERM:\n%s", p.logs.String())
 	}
