@@ -19,7 +19,7 @@ func TestJSONLogsStayJSONToTheEnd(t *testing.T) {
 		want string
 	}{
 		{"database never answers", map[string]string{"FITCHECK_LOG_FORMAT": "json", "FITCHECK_DB_WAIT": "1s",
-			"FITCHECK_DB": "postgres://fit@localhost:" + strings.Split(freeAddr(t), ":")[1] + "/fitcheck?connect_timeout=1",
+			"FITCHECK_DB":          "postgres://fit@localhost:" + strings.Split(freeAddr(t), ":")[1] + "/fitcheck?connect_timeout=1",
 			"FITCHECK_SESSION_KEY": strings.Repeat("j", 32)}, nil, "no answer after"},
 		{"refused configuration", map[string]string{"FITCHECK_ADDR": "nowhere"}, []string{"-log-format", "json"}, "must be host:port"},
 	} {
