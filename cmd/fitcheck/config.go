@@ -153,10 +153,12 @@ Usage:
   fitcheck admin set-password EMAIL  set an owner's password (signs them out everywhere)
   fitcheck admin list-users        list owner accounts
   fitcheck backup [flags] FILE     write a consistent copy of the database to FILE,
-                                   safe while the server runs (SQLite; PostgreSQL: pg_dump)
-  fitcheck healthcheck [flags] [URL]  exit 0 if the server at -addr (or URL) answers /healthz
-  fitcheck doctor [flags]          check configuration, files, session key, database and
-                                   disk space, and say what to fix
+                                   safe while the server runs; reads only, never migrates
+                                   (SQLite; PostgreSQL: pg_dump)
+  fitcheck healthcheck [flags] [URL]  exit 0 if the server at -addr (or URL) answers /readyz
+  fitcheck doctor [flags]          check what the server checks at start, and files, database,
+                                   migrations and disk space; changes nothing; exits 0 when
+                                   nothing needs fixing, 1 otherwise
                                    (passwords are read from standard input when it is not
                                    a terminal, and prompted for otherwise)
 

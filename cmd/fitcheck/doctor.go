@@ -76,7 +76,7 @@ func (r *doctorReport) note(area, msg string) { r.notes++; r.line("note", area, 
 func (r *doctorReport) finish() error {
 	extra := ""
 	if r.warns+r.notes > 0 {
-		extra = fmt.Sprintf(" (%d warnings, %d notes above)", r.warns, r.notes)
+		extra = fmt.Sprintf(" (%s, %s above)", count(r.warns, "warning"), count(r.notes, "note"))
 	}
 	if r.fixes == 0 {
 		fmt.Fprintf(r.w, "ready: nothing to fix%s\n", extra)
@@ -84,6 +84,13 @@ func (r *doctorReport) finish() error {
 	}
 	fmt.Fprintf(r.w, "not ready: %d to fix (the FIX lines above)%s\n", r.fixes, extra)
 	return errReported
+}
+
+func count(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }
 
 // errReported is a failure already told to the user in full; main exits 1

@@ -199,7 +199,7 @@ func serveHTTP(ctx context.Context, cfg *config, lns *listeners, srv *web.Server
 	case <-ctx.Done():
 	}
 	srv.Drain()
-	log.Info("draining: /readyz answers 503 while requests are still served", slog.Duration("drain_period", cfg.DrainPeriod))
+	log.Info("draining: /readyz answers 503 while requests are still served", slog.String("drain_period", cfg.DrainPeriod.String()))
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
