@@ -345,7 +345,12 @@ func checkLogFormat(t *testing.T, g way) {
 	c, _ := baseConf(t)
 	ts := g.set(t, c, "json").start(t)
 	getBody(t, http.DefaultClient, ts.url+"/")
+	getBody(t, http.DefaultClient, ts.url+"/healthz")
+	getBody(t, http.DefaultClient, ts.url+"/readyz")
 	ts.stop()
+	if strings.Contains(ts.logs.String(), `"route":"/healthz"`) || strings.Contains(ts.logs.String(), `"route":"/readyz"`) {
+		t.Errorf("health probes are logged at INFO; balancers ask every few seconds, so they belong at DEBUG")
+	}
 	lines := strings.Split(strings.TrimSpace(ts.logs.String()), "\n")
 	for _, line := range lines {
 		if !json.Valid([]byte(line)) {

@@ -2,10 +2,14 @@ package main
 
 import (
 	"database/sql"
+	"io"
+	"net"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestRollingUpgradeReadiness: this build, serving a database that a newer
@@ -53,5 +57,59 @@ func TestRollingUpgradeReadiness(t *testing.T) {
 				t.Errorf("the log does not say why the instance is not ready:\n%s", ts.logs.String())
 			}
 		})
+	}
+}
+
+// TestWaitsForADatabaseThatComesUpLate: PostgreSQL is not reachable when
+// fitcheck starts; fitcheck logs each try, and once the database appears it
+// starts and is ready, instead of having exited in the first second.
+func TestWaitsForADatabaseThatComesUpLate(t *testing.T) {
+	dsn := postgresForTest(t)
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := u.Host
+	late := freeAddr(t)
+	u.Host = late
+	ts := launchQuietly(t, []string{"-db", u.String()}, map[string]string{"FITCHECK_SESSION_KEY": strings.Repeat("w", 32)})
+	for !strings.Contains(ts.logs.String(), "database does not answer yet; trying again") {
+		select {
+		case err := <-ts.done:
+			ts.done <- err
+			t.Fatalf("run ended before the database came up: %v\n%s", err, ts.logs.String())
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	// The database "comes up": a forwarder to it starts on the address.
+	ln, err := net.Listen("tcp", late)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go forward(ln, target)
+	ts.waitForURL(t)
+	if st, body := getBody(t, http.DefaultClient, ts.url+"/readyz"); st != http.StatusOK {
+		t.Errorf("/readyz once the database is up = %d %q, want 200", st, body)
+	}
+}
+
+// forward copies every connection accepted on ln to and from target.
+func forward(ln net.Listener, target string) {
+	for {
+		in, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		go func() {
+			defer in.Close()
+			out, err := net.Dial("tcp", target)
+			if err != nil {
+				return
+			}
+			defer out.Close()
+			go io.Copy(out, in)
+			io.Copy(in, out)
+		}()
 	}
 }
