@@ -48,6 +48,9 @@ func admin(ctx context.Context, args []string, getenv func(string) string, stdin
 		defer store.Close()
 		return listUsers(ctx, store, stdout)
 	}
+	if err := refuseToMigrate(ctx, cfg.DB, log); err != nil {
+		return err
+	}
 	store, err := data.Open(ctx, cfg.DB, data.Logger(log), data.WaitFor(cfg.DBWait))
 	if err != nil {
 		return err
@@ -72,6 +75,29 @@ func admin(ctx context.Context, args []string, getenv func(string) string, stdin
 		return setPassword(ctx, store, email, pw, stdout, log)
 	}
 	return fmt.Errorf("unknown admin command %q\n%s", sub, adminUsage)
+}
+
+// refuseToMigrate stops an admin command that would migrate a database in
+// use: a new binary's add-user run beside the old server would otherwise
+// move the database on under it. A database not made yet, or an empty
+// one, is made as the server would make it.
+func refuseToMigrate(ctx context.Context, db string, log *slog.Logger) error {
+	ro, err := data.OpenReadOnly(ctx, db, data.Logger(log))
+	if errors.Is(err, data.ErrNoDatabase) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer ro.Close()
+	st, err := ro.Migrations(ctx)
+	if err != nil {
+		return err
+	}
+	if len(st.Pending) > 0 && !st.Fresh() {
+		return fmt.Errorf("this fitcheck would first apply migrations %s to the database, under the server that runs on it: start this version's server (it migrates), or use the fitcheck the database is at", migrationNames(st.Pending))
+	}
+	return nil
 }
 
 func normalEmail(s string) (string, error) {

@@ -195,8 +195,13 @@ func TestDoctorAndBackupChangeNothing(t *testing.T) {
 	if err := run(t.Context(), []string{"backup", "-db", path, copyPath}, func(string) string { return "" }, strings.NewReader(""), &bout, &bytes.Buffer{}); err != nil {
 		t.Fatalf("backup = %v", err)
 	}
+	err = run(t.Context(), []string{"admin", "add-user", "-db", path, "new@example.com"}, func(string) string { return "" },
+		strings.NewReader("correct horse battery staple\n"), &bout, &bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), "would first apply migrations 0007_migration_marks") {
+		t.Errorf("admin add-user on a database one migration behind = %v, want it refused, naming the migration", err)
+	}
 	if after := dirState(t, dir); !equalStates(before, after) {
-		t.Errorf("doctor and backup changed the database's files:\nbefore %v\nafter  %v", before, after)
+		t.Errorf("doctor, backup and a refused admin command changed the database's files:\nbefore %v\nafter  %v", before, after)
 	}
 	copied, err := sql.Open("sqlite", copyPath+"?mode=ro")
 	if err != nil {
