@@ -316,6 +316,25 @@ func TestValidatePrintsDecisiveAndNearMiss(t *testing.T) {
 	if !strings.Contains(out.String(), bridge) {
 		t.Errorf("validate output lacks\n%s\ngot\n%s", bridge, out.String())
 	}
+
+	// A tension is named under what decided it, with the outcome it set aside.
+	out.Reset()
+	fixture = filepath.Join("..", "..", "rules", "testdata", "tension.yaml")
+	if err := run(t.Context(), []string{"validate", fixture}, func(string) string { return "" }, strings.NewReader(""), &out, &out); err != nil {
+		t.Fatalf("validate %s = %v", fixture, err)
+	}
+	for _, want := range []string{
+		`example "Asks for a PM, describes a strong alpha": book-a-call (rule probe)` +
+			"\n  decided by: alpha is strong (pick=c +4, ticks=x +1)" +
+			"\n  tension: pm-but-alpha (the description decides: sets aside hire-a-pm)",
+		`example "Asks for a PM, describes a weak alpha": hire-a-pm (rule to-pm)` +
+			"\n  decided by: gamma is low (no answer moved it)" +
+			"\n  tension: pm-any\n",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("validate output lacks\n%s\ngot\n%s", want, out.String())
+		}
+	}
 }
 
 func TestAdminCommands(t *testing.T) {
