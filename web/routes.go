@@ -35,7 +35,7 @@ func (s *Server) Handler() http.Handler {
 	if s.cfg.Metrics != nil {
 		observe = s.cfg.Metrics.Request
 	}
-	r.Use(httpx.LogRequests(s.log, observe))
+	r.Use(httpx.LogRequests(s.log, observe, "/healthz", "/readyz"))
 	r.Use(httpx.Recover(s.pages.Error))
 	r.Use(httpx.SecurityHeaders(contentSecurityPolicy, s.isTLS))
 	r.Use(httpx.ClientAddress(s.cfg.TrustedProxies, s.warnUntrustedProxy))

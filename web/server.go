@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"sessionplayer.studio/fitcheck/addrhash"
@@ -106,6 +107,8 @@ type Server struct {
 	// versions publishes from the rules lab, lists what was published and
 	// rolls back.
 	versions *insight.Versions
+	// draining is set once the process is stopping (Drain).
+	draining atomic.Bool
 }
 
 // NewServer builds the server around file, the questionnaire it was
