@@ -78,6 +78,16 @@ func (c *checker) check() {
 	c.checkTensions()
 	c.checkExamples()
 	c.checkBrief()
+	c.checkBenchmarks()
+}
+
+// checkBenchmarks refuses a minimum so small that a comparison could
+// describe a handful of founders.
+func (c *checker) checkBenchmarks() {
+	if m := c.q.Benchmarks.Minimum; m != 0 && m < LeastBenchmarkMinimum {
+		c.add([]any{"benchmarks", "minimum"}, "benchmarks.minimum must be at least %d (or left out, for %d): a comparison drawn from fewer founders could say what one of them answered",
+			LeastBenchmarkMinimum, DefaultBenchmarkMinimum)
+	}
 }
 
 func (c *checker) checkLevels() {

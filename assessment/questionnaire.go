@@ -36,6 +36,9 @@ type Questionnaire struct {
 	Tensions []ResultTension `yaml:"tensions"`
 	Examples []Example       `yaml:"examples"`
 	Brief    BriefContent    `yaml:"brief"`
+	// Benchmarks sets when a result may say where its founder stands
+	// among founders who answered the same version (benchmark.go).
+	Benchmarks Benchmarks `yaml:"benchmarks"`
 
 	Version string `yaml:"-"`
 	Source  []byte `yaml:"-"`
@@ -106,6 +109,8 @@ type Criterion struct {
 	Kind        CriterionKind  `yaml:"kind"`
 	Description string         `yaml:"description"`
 	Thresholds  map[string]int `yaml:"thresholds"`
+	// Compared is how a score above or below other founders' reads.
+	Compared Compared `yaml:"compared"`
 }
 
 // Step is one page of the questionnaire.

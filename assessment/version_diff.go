@@ -37,6 +37,7 @@ func Diff(before, after *Questionnaire) []Change {
 	d.rules()
 	d.tensions()
 	d.criteria()
+	d.benchmarks()
 	d.outcomes()
 	d.wording()
 	d.examples()
@@ -244,6 +245,9 @@ func (d *differ) criteria() {
 		if old.Description != now.Description {
 			d.add(AreaWording, "The description of %s changed.", now.Label)
 		}
+		if old.Compared != now.Compared {
+			d.add(AreaWording, "How %s reads beside other founders changed.", now.Label)
+		}
 		for _, l := range d.after.Levels {
 			b, inBefore := old.Thresholds[l.ID]
 			a, inAfter := now.Thresholds[l.ID]
@@ -255,6 +259,13 @@ func (d *differ) criteria() {
 				d.add(AreaThresholds, "%s reaches %s from %d points (was %d).", now.Label, quoted(l.Label), a, b)
 			}
 		}
+	}
+}
+
+// benchmarks says when a result begins to show where its founder stands.
+func (d *differ) benchmarks() {
+	if was, now := d.before.BenchmarkMinimum(), d.after.BenchmarkMinimum(); was != now {
+		d.add(AreaThresholds, "A result shows where its founder stands once %d founders have taken this version (was %d).", now, was)
 	}
 }
 

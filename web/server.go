@@ -84,6 +84,10 @@ type Config struct {
 	// TimeZone is the owner's: the review area shows dates and times in it
 	// and its date filters count days in it. Nil means UTC.
 	TimeZone *time.Location
+	// BenchmarkLifetime is how long a questionnaire version's figures of
+	// where founders stand are used before they are counted again; zero
+	// means ten minutes (web/result).
+	BenchmarkLifetime time.Duration
 }
 
 // Server handles every request of the site: it holds the flows the route
@@ -144,6 +148,7 @@ func NewServer(cfg Config, store *data.Store, file *assessment.Questionnaire, lo
 		BookingKey: derivedKey(cfg.SessionHashKey, "fitcheck booking reference"),
 		LinkKey:    derivedKey(cfg.SessionHashKey, "fitcheck result link recipient"),
 		AvatarURL:  s.avatar.URL(), Audit: page.Audit{Log: log, Addrs: addrs},
+		BenchmarkLifetime: cfg.BenchmarkLifetime,
 	}, store, drafts, forms, s.pages, log)
 	review := reviewStore{Store: store, results: s.results}
 	area, err := newReviewArea(cfg, addrs, review, forms, log)

@@ -30,6 +30,8 @@ type Store interface {
 	RecordBooking(ctx context.Context, e *assessment.BookingEvent) (bool, error)
 	AddMessage(ctx context.Context, m *assessment.Message) error
 	RequestResultLink(ctx context.Context, req *assessment.LinkRequest, perAddress int) error
+	// BenchmarkOf counts how a version's comparable results scored.
+	BenchmarkOf(ctx context.Context, version string) (assessment.Benchmark, error)
 }
 
 // Drafts is the visitor's session (web/visitor.Drafts): whose result this
@@ -77,6 +79,10 @@ type Config struct {
 	AvatarURL string
 	// Audit logs security events (a visitor deleting their result).
 	Audit page.Audit
+	// BenchmarkLifetime is how long a version's figures of where founders
+	// stand are used before they are counted again; zero means
+	// defaultBenchmarkLifetime.
+	BenchmarkLifetime time.Duration
 }
 
 // Handler serves a result and its actions. Its exported methods are the
@@ -91,12 +97,15 @@ type Handler struct {
 	now     func() time.Time
 	results *httpx.Kept[resultKey] // shared views, by share link (kept.go)
 	cards   *httpx.Kept[string]    // cards, by card view (card.go)
+	// benchmarks are where founders stand, per version (benchmark.go).
+	benchmarks *benchmarks
 }
 
 // New builds the result's handlers.
 func New(cfg Config, store Store, drafts Drafts, forms Questionnaires, pages page.Renderer, log *slog.Logger) *Handler {
 	h := &Handler{cfg: cfg, store: store, drafts: drafts, forms: forms, pages: pages, log: log, now: time.Now,
 		results: httpx.NewKept[resultKey](resultCacheSize), cards: httpx.NewKept[string](cardCacheSize)}
+	h.benchmarks = newBenchmarks(store.BenchmarkOf, cfg.BenchmarkLifetime, log)
 	if cfg.SharedResultLifetime > 0 {
 		// Several instances on one database: a result deleted through
 		// another instance is otherwise still shown from this one's memory.

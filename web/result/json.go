@@ -13,6 +13,38 @@ type resultDoc struct {
 	Explanation          explanationDoc `json:"explanation"`
 	CreatedAt            time.Time      `json:"created_at"`
 	QuestionnaireVersion string         `json:"questionnaire_version"`
+	// Benchmark is where the founder stands among founders who answered
+	// the same version; null until that version has enough of them.
+	Benchmark *benchmarkDoc `json:"benchmark"`
+}
+
+// benchmarkDoc is where a founder stands, as the page says it: in tenths,
+// from a sample of at least Minimum comparable results.
+type benchmarkDoc struct {
+	Comparable int           `json:"comparable"`
+	Since      string        `json:"since"` // the first comparable result's day, YYYY-MM-DD
+	Minimum    int           `json:"minimum"`
+	Criteria   []standingDoc `json:"criteria"`
+}
+
+type standingDoc struct {
+	Criterion string `json:"criterion"`
+	// BelowInTen and AboveInTen are how many in ten of the comparable
+	// results scored below and above this one, rounded down.
+	BelowInTen int    `json:"below_in_10"`
+	AboveInTen int    `json:"above_in_10"`
+	Sentence   string `json:"sentence"`
+}
+
+func benchmarkJSON(b benchmarkView) *benchmarkDoc {
+	if len(b.Standings) == 0 {
+		return nil
+	}
+	doc := &benchmarkDoc{Comparable: b.Of, Since: b.SinceISO, Minimum: b.Minimum}
+	for _, s := range b.Standings {
+		doc.Criteria = append(doc.Criteria, standingDoc{Criterion: s.Criterion, BelowInTen: s.BelowInTen, AboveInTen: s.AboveInTen, Sentence: s.Sentence})
+	}
+	return doc
 }
 
 type criterionDoc struct {
@@ -41,7 +73,7 @@ type movedByDoc struct {
 	MovedBy   []assessment.Contribution `json:"moved_by"`
 }
 
-func resultJSON(a *assessment.Assessment) resultDoc {
+func resultJSON(a *assessment.Assessment, bench benchmarkView) resultDoc {
 	doc := resultDoc{
 		Outcome:  a.Result.Outcome,
 		Criteria: []criterionDoc{},
@@ -49,6 +81,7 @@ func resultJSON(a *assessment.Assessment) resultDoc {
 			Decisive: orEmpty(a.Result.Decisive), NearMiss: orEmpty(a.Result.NearMiss), Tension: a.Result.Tension},
 		CreatedAt:            a.CreatedAt.UTC(),
 		QuestionnaireVersion: a.QuestionnaireVersion,
+		Benchmark:            benchmarkJSON(bench),
 	}
 	for _, c := range a.Result.Criteria {
 		doc.Criteria = append(doc.Criteria, criterionDoc{ID: c.ID, Label: c.Label, Kind: string(c.Kind), Score: c.Score, Max: c.Max, Level: c.Level})

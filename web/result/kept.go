@@ -22,16 +22,20 @@ import (
 const resultCacheSize = 256
 
 // resultKey names a result's shared view: its share link (which depends on
-// the host when there is no -base-url) and whether it is the JSON twin.
+// the host when there is no -base-url), whether it is the JSON twin, and
+// the generation of the figures of where founders stand it shows
+// (benchmarks.Generation), so a kept view is made again once they are
+// counted again.
 type resultKey struct {
-	shareURL string
-	json     bool
+	shareURL   string
+	json       bool
+	benchmarks uint64
 }
 
 // serveSharedResult sends a result's page (or JSON) as everyone but its
 // owner sees it.
 func (h *Handler) serveSharedResult(w http.ResponseWriter, r *http.Request, token string, asJSON bool) error {
-	key := resultKey{shareURL: httpx.AbsoluteURL(h.cfg.BaseURL, r, page.ResultURL(token)), json: asJSON}
+	key := resultKey{shareURL: httpx.AbsoluteURL(h.cfg.BaseURL, r, page.ResultURL(token)), json: asJSON, benchmarks: h.benchmarks.Generation()}
 	if p := h.results.Get(key); p != nil {
 		p.ServeHTTP(w, r)
 		return nil
@@ -51,14 +55,14 @@ func (h *Handler) serveSharedResult(w http.ResponseWriter, r *http.Request, toke
 }
 
 func (h *Handler) sharedResultPage(r *http.Request, a *assessment.Assessment, asJSON bool) (*httpx.Page, error) {
+	q := h.forms.Find(r.Context(), a.QuestionnaireVersion)
 	if asJSON {
-		body, err := json.MarshalIndent(resultJSON(a), "", "  ")
+		body, err := json.MarshalIndent(resultJSON(a, h.benchmarkViewOf(r.Context(), q, a)), "", "  ")
 		if err != nil {
 			return nil, fmt.Errorf("encode result json: %w", err)
 		}
 		return httpx.NewPage("application/json; charset=utf-8", append(body, '\n')), nil
 	}
-	q := h.forms.Find(r.Context(), a.QuestionnaireVersion)
 	return page.Kept(r.Context(), resultPage(h.resultView(r, q, a, false)), false)
 }
 

@@ -34,10 +34,10 @@ func (h *Handler) Show(w http.ResponseWriter, r *http.Request) error {
 	}
 	httpx.NoStore(w)
 	w.Header().Set("X-Robots-Tag", "noindex")
-	if asJSON {
-		return h.pages.WriteJSON(w, r, http.StatusOK, resultJSON(a))
-	}
 	q := h.forms.Find(r.Context(), a.QuestionnaireVersion)
+	if asJSON {
+		return h.pages.WriteJSON(w, r, http.StatusOK, resultJSON(a, h.benchmarkViewOf(r.Context(), q, a)))
+	}
 	v := h.resultView(r, q, a, h.ownsResult(r, a))
 	v.Message.Sent = r.URL.Query().Get("sent") == "message"
 	if v.EmailLink.On && r.URL.Query().Get("sent") == "link" {
@@ -72,6 +72,7 @@ func (h *Handler) resultView(r *http.Request, q *assessment.Questionnaire, a *as
 		IsOwn:        own,
 		Owner:        h.owner(),
 		OwnerName:    q.Owner.FirstName(),
+		Benchmark:    h.benchmarkViewOf(r.Context(), q, a),
 	}
 	if o, ok := q.Outcome(a.Result.Outcome); ok {
 		v.Headline = o.Headline
@@ -224,4 +225,5 @@ type resultView struct {
 	Owner        page.OwnerView
 	OwnerName    string
 	Version      string
+	Benchmark    benchmarkView // where the founder stands; nothing below the minimum
 }

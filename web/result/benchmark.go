@@ -1,0 +1,191 @@
+package result
+
+import (
+	"context"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"sessionplayer.studio/fitcheck/assessment"
+	"sessionplayer.studio/fitcheck/web/page"
+)
+
+// Where a founder stands: each criterion of a result beside the scores of
+// every founder who answered the same questionnaire version, shown only
+// once the version has the content's minimum of comparable results
+// (assessment.Benchmark.Stand). A version's figures are counted by the
+// store (data.BenchmarkOf, from an index of every result's scores) and kept
+// here for defaultBenchmarkLifetime: a result page, the shared view kept in
+// memory included, never waits on more than one count per version per
+// lifetime. docs/performance.md has the cost of a count.
+
+// defaultBenchmarkLifetime is how long a version's figures are used before
+// they are counted again: a sample "of 212 founders" is at most this old.
+const defaultBenchmarkLifetime = 10 * time.Minute
+
+// benchmarks keeps each questionnaire version's figures for a lifetime.
+type benchmarks struct {
+	count    func(ctx context.Context, version string) (assessment.Benchmark, error)
+	lifetime time.Duration
+	now      func() time.Time
+	log      *slog.Logger
+
+	mu        sync.Mutex
+	byVersion map[string]*versionFigures
+	// generation moves on whenever any version's figures are counted
+	// again. A shared view kept in memory is kept under the generation it
+	// was made in (resultKey), so it never outlives the figures it shows.
+	generation atomic.Uint64
+}
+
+// versionFigures is one version's figures and when they were counted. Its
+// own lock makes concurrent pages of one version wait for one count, not
+// make one each.
+type versionFigures struct {
+	mu      sync.Mutex
+	figures assessment.Benchmark
+	counted time.Time
+	ok      bool
+}
+
+func newBenchmarks(count func(context.Context, string) (assessment.Benchmark, error), lifetime time.Duration, log *slog.Logger) *benchmarks {
+	if lifetime <= 0 {
+		lifetime = defaultBenchmarkLifetime
+	}
+	return &benchmarks{count: count, lifetime: lifetime, now: time.Now, log: log, byVersion: map[string]*versionFigures{}}
+}
+
+// of returns version's figures, counting them when they are older than the
+// lifetime. ok is false when they cannot be counted: the page is then shown
+// without them, and the failure logged.
+func (b *benchmarks) of(ctx context.Context, version string) (assessment.Benchmark, bool) {
+	b.mu.Lock()
+	v := b.byVersion[version]
+	if v == nil {
+		v = &versionFigures{}
+		b.byVersion[version] = v
+	}
+	b.mu.Unlock()
+
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.ok && b.now().Sub(v.counted) < b.lifetime {
+		return v.figures, true
+	}
+	figures, err := b.count(ctx, version)
+	if err != nil {
+		b.log.WarnContext(ctx, "count where founders stand", slog.String("version", version), slog.Any("error", err))
+		return assessment.Benchmark{}, false
+	}
+	v.figures, v.counted, v.ok = figures, b.now(), true
+	b.generation.Add(1)
+	return figures, true
+}
+
+// Generation is the figures' generation: see benchmarks.generation.
+func (b *benchmarks) Generation() uint64 { return b.generation.Load() }
+
+// benchmarkView is where a founder stands, as the result page and its JSON
+// show it; its zero value (no standings) shows nothing.
+type benchmarkView struct {
+	Of        int    // comparable results
+	Since     string // "March", or "March 2025" in another year
+	SinceISO  string
+	Minimum   int
+	Standings []standingView
+}
+
+// standingView is one criterion's standing, in words and in tenths.
+type standingView struct {
+	Criterion  string
+	Label      string
+	Sentence   string // "More fragile than 7 in 10 founders who took this"
+	BelowInTen int
+	AboveInTen int
+}
+
+// Sample says how many founders the comparison is drawn from, and since when.
+func (b benchmarkView) Sample() string {
+	return "Compared with the " + strconv.Itoa(b.Of) + " founders who took this since " + b.Since +
+		" (submits that looked automated are left out)."
+}
+
+// benchmarkViewOf is where the founder of a, answered under q, stands among
+// the comparable results of q's version; nothing below the content's
+// minimum.
+func (h *Handler) benchmarkViewOf(ctx context.Context, q *assessment.Questionnaire, a *assessment.Assessment) benchmarkView {
+	figures, ok := h.benchmarks.of(ctx, a.QuestionnaireVersion)
+	if !ok {
+		return benchmarkView{}
+	}
+	standings := figures.Stand(a.Result, q.BenchmarkMinimum())
+	if len(standings) == 0 {
+		return benchmarkView{}
+	}
+	byID := make(map[string]assessment.Standing, len(standings))
+	for _, s := range standings {
+		byID[s.Criterion] = s
+	}
+	v := benchmarkView{Of: figures.Count, Since: sinceWords(figures.Since, h.now()),
+		SinceISO: figures.Since.UTC().Format(time.DateOnly), Minimum: q.BenchmarkMinimum()}
+	// In the order the result page lists criteria.
+	for _, c := range page.CriterionViews(q, a.Result) {
+		s, ok := byID[c.ID]
+		if !ok {
+			continue
+		}
+		var compared assessment.Compared
+		if def, ok := q.Criterion(c.ID); ok {
+			compared = def.Compared
+		}
+		v.Standings = append(v.Standings, standingView{Criterion: c.ID, Label: c.Label, Sentence: standingSentence(compared, s),
+			BelowInTen: s.BelowInTen(), AboveInTen: s.AboveInTen()})
+	}
+	return v
+}
+
+// standingSentence says where one score sits, on the side most founders are
+// beyond: "More fragile than 7 in 10 founders who took this", "Steadier
+// than 6 in 10 …", and when neither side reaches one in ten, "About the
+// same as most founders who took this".
+func standingSentence(compared assessment.Compared, s assessment.Standing) string {
+	below, above := s.BelowInTen(), s.AboveInTen()
+	const who = " in 10 founders who took this"
+	switch {
+	case below > 0 && below >= above:
+		return capitalize(wordsOr(compared.Higher, "higher")) + " than " + strconv.Itoa(below) + who
+	case above > 0:
+		return capitalize(wordsOr(compared.Lower, "lower")) + " than " + strconv.Itoa(above) + who
+	}
+	return "About the same as most founders who took this"
+}
+
+func wordsOr(words, fallback string) string {
+	if w := strings.TrimSpace(words); w != "" {
+		return w
+	}
+	return fallback
+}
+
+func capitalize(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+// sinceWords names the month of since, with its year when that is not
+// now's year.
+func sinceWords(since, now time.Time) string {
+	since = since.UTC()
+	if since.Year() == now.UTC().Year() {
+		return since.Format("January")
+	}
+	return since.Format("January 2006")
+}
