@@ -25,11 +25,26 @@ const maxFormBytes = 64 << 10
 const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
 	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
+// sitePolicy is the Content-Security-Policy of everything but the review
+// area: contentSecurityPolicy, with -embed-origins as the only pages that
+// may frame it (frame-ancestors). The review area is never framed
+// (reviewPolicy). httpx.SecurityHeaders keeps X-Frame-Options in step.
+func (s *Server) sitePolicy() string {
+	if len(s.cfg.EmbedOrigins) == 0 {
+		return contentSecurityPolicy
+	}
+	return strings.Replace(contentSecurityPolicy, "frame-ancestors 'none'", "frame-ancestors "+strings.Join(s.cfg.EmbedOrigins, " "), 1)
+}
+
+// reviewPolicy is the review area's: nothing may frame it, whatever the
+// embedding allows.
+const reviewPolicy = contentSecurityPolicy
+
 // Handler is the whole surface of the site, listed in one place: every
 // route and the handler that answers it. Each flow's handlers are in its
 // package: steps in web/answer, results in web/result, review in web/admin (account, desk, insight).
 func (s *Server) Handler() http.Handler {
-	serve, steps, results, hooks := s.pages.Serve, s.answers, s.results, s.results.BookingHooks()
+	serve, steps, results, hooks, framed := s.pages.Serve, s.answers, s.results, s.results.BookingHooks(), s.results.Framed()
 	r := chi.NewRouter()
 	var observe func(string, string, int, time.Duration)
 	if s.cfg.Metrics != nil {
@@ -37,7 +52,7 @@ func (s *Server) Handler() http.Handler {
 	}
 	r.Use(httpx.LogRequests(s.log, observe, "/healthz", "/readyz"))
 	r.Use(httpx.Recover(s.pages.Error))
-	r.Use(httpx.SecurityHeaders(contentSecurityPolicy, s.isTLS))
+	r.Use(httpx.SecurityHeaders(s.sitePolicy(), s.isTLS))
 	r.Use(httpx.ClientAddress(s.cfg.TrustedProxies, s.warnUntrustedProxy))
 	r.Use(limitBody)
 	r.Use(httpx.HonourGzipRefusal)
@@ -53,6 +68,8 @@ func (s *Server) Handler() http.Handler {
 
 	r.Get("/", serve(s.landing))
 	r.Get("/card.png", serve(s.landingCard))
+	r.Get(page.EmbedPath, serve(steps.ShowFrameStart)) // the frame on the owner's site opens here
+	r.Get("/embed.js", serveEmbedScript)
 	r.Group(func(r chi.Router) {
 		r.Use(httpx.LimitPosts(cmp.Or(s.cfg.PublicPostsPerMinute, 120), s.tooManyPosts))
 		r.Post("/start", serve(steps.Start))
@@ -62,6 +79,8 @@ func (s *Server) Handler() http.Handler {
 		r.Post("/r/{token}/message", serve(results.SendMessage))
 		r.Post("/r/{token}/email-link", serve(results.SendLink))
 		r.Post("/r/{token}/retake", serve(results.Retake))
+		r.Post("/r/{token}", serve(framed.Show))                   // the submit's 307 inside the frame
+		r.Post("/r/{token}/full-page", serve(framed.OpenFullPage)) // from the frame, into a tab of its own
 	})
 	r.Get("/r/{token}", serve(results.Show)) // and /r/{token}.json
 	r.Get("/r/{token}/card.png", serve(results.Card))
@@ -76,6 +95,7 @@ func (s *Server) Handler() http.Handler {
 	// desk (web/admin/desk) and insight (web/admin/insight).
 	r.Route("/admin", func(r chi.Router) {
 		r.Use(middleware.GetHead) // the mount matches HEAD before the top-level GetHead can turn it into GET
+		r.Use(httpx.SecurityHeaders(reviewPolicy, s.isTLS))
 		r.Get("/setup", serve(s.account.ShowSetup))
 		r.Post("/setup", serve(s.account.Setup))
 		r.Get("/signin", serve(s.account.ShowSignIn))
@@ -91,6 +111,7 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/lab/publish", serve(s.versions.Publish))
 			r.Get("/versions", serve(s.versions.Show))
 			r.Post("/versions/rollback", serve(s.versions.RollBack))
+			r.Get("/embed", serve(s.embedding.Show))
 			r.Post("/signout-everywhere", serve(s.account.SignOutEverywhere))
 			r.Get("/a/{id}", serve(s.desk.Detail))
 			r.Get("/a/{id}/brief.txt", serve(s.desk.BriefText))
@@ -183,6 +204,14 @@ Disallow: /r/
 Disallow: /step/
 Disallow: /admin
 `
+
+// serveEmbedScript serves embed.js, which the owner's pages load to put
+// the assessment in a frame (docs/embedding.md), at an address that does
+// not change with its content: cached for an hour, not for good.
+func serveEmbedScript(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	httpx.WriteBody(w, r, http.StatusOK, "text/javascript; charset=utf-8", page.Assets.Served("embed.js"))
+}
 
 func serveRobots(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "public, max-age=86400")

@@ -23,6 +23,7 @@ import (
 	"sessionplayer.studio/fitcheck/metrics"
 	"sessionplayer.studio/fitcheck/web/admin/account"
 	"sessionplayer.studio/fitcheck/web/admin/desk"
+	"sessionplayer.studio/fitcheck/web/admin/embedding"
 	"sessionplayer.studio/fitcheck/web/admin/frame"
 	"sessionplayer.studio/fitcheck/web/admin/insight"
 	"sessionplayer.studio/fitcheck/web/answer"
@@ -84,6 +85,10 @@ type Config struct {
 	// TimeZone is the owner's: the review area shows dates and times in it
 	// and its date filters count days in it. Nil means UTC.
 	TimeZone *time.Location
+	// EmbedOrigins are the origins (https://consultant.example) whose pages
+	// may frame the assessment: the Content-Security-Policy's
+	// frame-ancestors on every page but the review area. Empty: none.
+	EmbedOrigins []string
 	// BenchmarkLifetime is how long a questionnaire version's figures of
 	// where founders stand are used before they are counted again; zero
 	// means ten minutes (web/result).
@@ -111,6 +116,8 @@ type Server struct {
 	// versions publishes from the rules lab, lists what was published and
 	// rolls back.
 	versions *insight.Versions
+	// embedding is the snippet that puts the assessment on the owner's site.
+	embedding *embedding.Handler
 	// draining is set once the process is stopping (Drain).
 	draining atomic.Bool
 }
@@ -140,7 +147,8 @@ func NewServer(cfg Config, store *data.Store, file *assessment.Questionnaire, lo
 	}
 	s := &Server{cfg: cfg, store: store, forms: forms, pages: page.Renderer{Log: log}, log: log,
 		avatar: page.NewAvatar(cfg.OwnerPhoto), kept: newLandingPages(), drafts: drafts}
-	s.answers = answer.New(answer.Config{MinCompletionTime: cfg.MinCompletionTime, Metrics: cfg.Metrics}, store, drafts, forms, s.pages)
+	s.answers = answer.New(answer.Config{MinCompletionTime: cfg.MinCompletionTime, Metrics: cfg.Metrics, AvatarURL: s.avatar.URL()},
+		store, drafts, forms, s.pages)
 	s.results = result.New(result.Config{
 		BaseURL: cfg.BaseURL, BookingURL: cfg.BookingURL, EmailResults: cfg.EmailResults,
 		SharedResultLifetime: cfg.SharedResultLifetime,
@@ -155,7 +163,7 @@ func NewServer(cfg Config, store *data.Store, file *assessment.Questionnaire, lo
 	if err != nil {
 		return nil, err
 	}
-	s.account, s.desk, s.insight, s.versions = area.account, area.desk, area.insight, area.versions
+	s.account, s.desk, s.insight, s.versions, s.embedding = area.account, area.desk, area.insight, area.versions, area.embedding
 	return s, nil
 }
 
@@ -165,10 +173,11 @@ func (s *Server) Questionnaires() *page.Questionnaires { return s.forms }
 
 // reviewArea is the review area's parts, by job.
 type reviewArea struct {
-	account  *account.Handler
-	desk     *desk.Handler
-	insight  *insight.Handler
-	versions *insight.Versions
+	account   *account.Handler
+	desk      *desk.Handler
+	insight   *insight.Handler
+	versions  *insight.Versions
+	embedding *embedding.Handler
 }
 
 // newReviewArea makes the review area's parts around their shared frame.
@@ -190,7 +199,10 @@ func newReviewArea(cfg Config, addrs *addrhash.Hasher, store reviewStore, forms 
 	if a.insight, err = insight.New(area, store, cfg.Notifier); err != nil {
 		return a, err
 	}
-	a.versions, err = insight.NewVersions(area, store, forms)
+	if a.versions, err = insight.NewVersions(area, store, forms); err != nil {
+		return a, err
+	}
+	a.embedding, err = embedding.New(area, cfg.EmbedOrigins)
 	return a, err
 }
 

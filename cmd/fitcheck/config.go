@@ -57,6 +57,9 @@ type config struct {
 
 	// TimeZone is the owner's, an IANA name: the review area's dates use it.
 	TimeZone string
+	// EmbedOrigins lists, comma-separated, the origins whose pages may
+	// frame the assessment (embedOrigins).
+	EmbedOrigins string
 
 	// env is the environment after the _FILE variables are read
 	// (readEnvironment): every secret comes from it, never from a flag.
@@ -121,6 +124,7 @@ var envNames = map[string]string{
 	"timezone":            "FITCHECK_TIMEZONE",
 	"drain-period":        "FITCHECK_DRAIN_PERIOD",
 	"db-wait":             "FITCHECK_DB_WAIT",
+	"embed-origins":       "FITCHECK_EMBED_ORIGINS",
 }
 
 // emailResults reports whether founders may have their result's link
@@ -223,6 +227,7 @@ func newFlagSet(name string, cfg *config) *flag.FlagSet {
 	fs.StringVar(&cfg.NotifyEmail, "notify-email", "", "comma-separated addresses that get an e-mail for each new assessment and message")
 	fs.StringVar(&cfg.TimeZone, "timezone", "UTC", "the owner's time zone (IANA name, e.g. Europe/Berlin): review-area dates, times and date filters use it")
 	fs.DurationVar(&cfg.DrainPeriod, "drain-period", 5*time.Second, "on SIGTERM, keep serving this long with /readyz answering 503 before closing, so a load balancer stops sending first; set it above the balancer's probe interval x its unhealthy threshold")
+	fs.StringVar(&cfg.EmbedOrigins, "embed-origins", "", "comma-separated origins whose pages may show the assessment in a frame (e.g. https://www.example.com); the review area's Embed page has the snippet; empty: no site may frame it")
 	fs.DurationVar(&cfg.DBWait, "db-wait", time.Minute, "at start, keep trying a PostgreSQL database that does not answer yet for this long (a log line per try); 0 fails at once")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), usageHead)
@@ -276,6 +281,9 @@ func (c *config) check() error {
 	if c.DBWait < 0 {
 		problems = append(problems, "-db-wait cannot be negative")
 	}
+	if _, err := c.embedOrigins(); err != nil {
+		problems = append(problems, err.Error())
+	}
 	for _, p := range c.trustedProxies() {
 		if _, err := netip.ParsePrefix(p); err != nil {
 			problems = append(problems, fmt.Sprintf("-trusted-proxies: %q is not a CIDR prefix like 10.0.0.0/8", p))
@@ -318,6 +326,25 @@ func (c *config) check() error {
 		return configProblems(problems)
 	}
 	return nil
+}
+
+// embedOrigins reads -embed-origins: each an origin, scheme and host and
+// perhaps a port, nothing else, written as the Content-Security-Policy's
+// frame-ancestors compares it (lowercase, no trailing slash).
+func (c *config) embedOrigins() ([]string, error) {
+	var out []string
+	for _, o := range strings.Split(c.EmbedOrigins, ",") {
+		if o = strings.TrimSpace(o); o == "" {
+			continue
+		}
+		u, err := url.Parse(o)
+		bare := err == nil && (u.Path == "" || u.Path == "/") && u.RawQuery == "" && u.Fragment == "" && u.User == nil && !u.ForceQuery
+		if !bare || (u.Scheme != "https" && u.Scheme != "http") || u.Hostname() == "" || strings.ContainsAny(u.Host, "*;, '\"") {
+			return nil, fmt.Errorf("-embed-origins: %q is not an origin like https://www.example.com (a scheme and a host, perhaps a port, no path and no wildcard)", o)
+		}
+		out = append(out, strings.ToLower(u.Scheme+"://"+u.Host))
+	}
+	return out, nil
 }
 
 // configProblems is everything wrong with a configuration, each a sentence

@@ -112,6 +112,7 @@ func serveWith(ctx context.Context, cfg *config, log *slog.Logger) error {
 	if notifier != nil { // a nil *notify.Worker in the interface would not read as none
 		tests = notifier
 	}
+	embedOrigins, _ := cfg.embedOrigins() // check refused anything else
 	srv, err := web.NewServer(web.Config{
 		BookingURL:           cfg.BookingURL,
 		BaseURL:              cfg.BaseURL,
@@ -130,6 +131,7 @@ func serveWith(ctx context.Context, cfg *config, log *slog.Logger) error {
 		TimeZone:             cfg.location(),
 		Notifier:             tests,
 		SharedResultLifetime: sharedResultLifetime(cfg.DB),
+		EmbedOrigins:         embedOrigins,
 	}, store, st.q, log)
 	if err != nil {
 		return err

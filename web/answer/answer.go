@@ -7,6 +7,7 @@ package answer
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"time"
 
 	"sessionplayer.studio/fitcheck/assessment"
@@ -35,6 +36,12 @@ type Drafts interface {
 	Opened(w http.ResponseWriter, r *http.Request, d *assessment.Draft, idx int) error
 	// Finished is the funnel row a submit writes with itself.
 	Finished(d *assessment.Draft, at time.Time) assessment.StepView
+	// Framed marks r as a request of the embedded journey, its pages'
+	// forms carrying the visitor's signed draft reference as it now is.
+	Framed(r *http.Request) (*http.Request, error)
+	// FrameSource is where a founder opening the frame came from, as the
+	// Start form's fields.
+	FrameSource(r *http.Request) url.Values
 }
 
 // Questionnaires gives the questionnaire a draft was started under.
@@ -42,6 +49,9 @@ type Questionnaires interface {
 	// Find is the questionnaire of a stored version (the one in force
 	// when that version cannot be read back).
 	Find(ctx context.Context, version string) *assessment.Questionnaire
+	// Current is the questionnaire in force, which the frame's first page
+	// introduces.
+	Current() *assessment.Questionnaire
 }
 
 // Config is what answering needs to know about the deployment.
@@ -52,6 +62,9 @@ type Config struct {
 	MinCompletionTime time.Duration
 	// Metrics, when not nil, counts submits by outcome.
 	Metrics *metrics.Set
+	// AvatarURL is the owner's photo, or "" for their initials: the
+	// frame's first page introduces them.
+	AvatarURL string
 }
 
 // Handler serves the steps and the submit. Its exported methods are the

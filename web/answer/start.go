@@ -12,6 +12,9 @@ func (h *Handler) Start(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return page.BadForm(err)
 	}
+	if page.InFrame(r) {
+		return h.startFramed(w, r)
+	}
 	if r.PostForm.Get("fresh") != "1" {
 		d, err := h.drafts.Find(r)
 		if err == nil && d.AssessmentToken == "" {

@@ -128,6 +128,10 @@ func (h *Handler) postedDraft(w http.ResponseWriter, r *http.Request) (d *assess
 		return nil, false, err
 	}
 	if d.AssessmentToken != "" {
+		if page.InFrame(r) {
+			toFramedResult(w, r, d.AssessmentToken)
+			return nil, true, nil
+		}
 		http.Redirect(w, r, page.ResultURL(d.AssessmentToken), http.StatusSeeOther)
 		return nil, true, nil
 	}
@@ -135,6 +139,10 @@ func (h *Handler) postedDraft(w http.ResponseWriter, r *http.Request) (d *assess
 }
 
 func (h *Handler) saveQuestionStep(w http.ResponseWriter, r *http.Request, d *assessment.Draft, q *assessment.Questionnaire, idx int) error {
+	framed := page.InFrame(r)
+	if framed && r.PostForm.Get(navField) == navShow {
+		return h.showFramed(w, r, d, idx)
+	}
 	step := &q.Steps[idx]
 	accepted, errs := step.CheckStep(assessment.Answers(r.PostForm))
 	var allowed int
@@ -156,6 +164,9 @@ func (h *Handler) saveQuestionStep(w http.ResponseWriter, r *http.Request, d *as
 	if err := h.drafts.Save(w, r, d, merge); err != nil {
 		return err
 	}
+	if framed {
+		return h.afterFramedSave(w, r, d, q, idx, allowed, errs)
+	}
 	if idx > allowed {
 		return outOfOrder(allowed)
 	}
@@ -173,6 +184,24 @@ func (h *Handler) saveQuestionStep(w http.ResponseWriter, r *http.Request, d *as
 	}
 	http.Redirect(w, r, page.StepURL(idx+2), http.StatusSeeOther)
 	return nil
+}
+
+// afterFramedSave answers a framed step's post with the page to show next,
+// as saveQuestionStep redirects to it outside the frame: the first page
+// still unanswered, the one before, this one again with its messages, or
+// the next.
+func (h *Handler) afterFramedSave(w http.ResponseWriter, r *http.Request, d *assessment.Draft, q *assessment.Questionnaire, idx, allowed int, errs assessment.FieldErrors) error {
+	switch {
+	case idx > allowed:
+		return h.showFramed(w, r, d, allowed)
+	case r.PostForm.Get(navField) == "back" && idx == 0:
+		return h.renderFrameStart(w, r)
+	case r.PostForm.Get(navField) == "back":
+		return h.showFramed(w, r, d, idx-1)
+	case len(errs) > 0:
+		return h.renderFramed(w, r, http.StatusUnprocessableEntity, questionStepView(q, idx, r.PostForm, errs))
+	}
+	return h.showFramed(w, r, d, idx+1)
 }
 
 func isNotFound(err error) bool { return errors.Is(err, assessment.ErrNotFound) }

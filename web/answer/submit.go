@@ -42,12 +42,26 @@ func applyConsentChoice(r *http.Request, c assessment.Contact) assessment.Contac
 // the rules of the draft's questionnaire on the complete draft, stores the
 // result once, and sends the visitor to it.
 func (h *Handler) submitDraft(w http.ResponseWriter, r *http.Request, d *assessment.Draft, q *assessment.Questionnaire) error {
-	if r.PostForm.Get(navField) == "back" {
+	framed := page.InFrame(r)
+	switch first := q.FirstIncompleteStep(d.Answers); {
+	case framed && r.PostForm.Get(navField) == navShow:
+		return h.showFramed(w, r, d, len(q.Steps))
+	case framed && r.PostForm.Get(navField) == "back":
+		return h.showFramed(w, r, d, len(q.Steps)-1)
+	case r.PostForm.Get(navField) == "back":
 		http.Redirect(w, r, page.StepURL(len(q.Steps)), http.StatusSeeOther)
 		return nil
-	}
-	if first := q.FirstIncompleteStep(d.Answers); first < len(q.Steps) {
+	case framed && first < len(q.Steps):
+		return h.showFramed(w, r, d, first)
+	case first < len(q.Steps):
 		return outOfOrder(first)
+	}
+	render := func(v stepView) error {
+		if framed {
+			return h.renderFramed(w, r, http.StatusUnprocessableEntity, v)
+		}
+		h.pages.Render(w, r, http.StatusUnprocessableEntity, stepPage(v))
+		return nil
 	}
 	contact := applyConsentChoice(r, contactFromForm(r))
 	// Every check shows the form again with what was typed, so nothing the
@@ -56,12 +70,10 @@ func (h *Handler) submitDraft(w http.ResponseWriter, r *http.Request, d *assessm
 		// Details typed, box not ticked: ask once rather than refuse.
 		v := contactStepView(q, contact, nil)
 		v.Contact.AskConsent = true
-		h.pages.Render(w, r, http.StatusUnprocessableEntity, stepPage(v))
-		return nil
+		return render(v)
 	}
 	if errs := contact.Check(q.Owner.FirstName()); len(errs) > 0 {
-		h.pages.Render(w, r, http.StatusUnprocessableEntity, stepPage(contactStepView(q, contact, errs)))
-		return nil
+		return render(contactStepView(q, contact, errs))
 	}
 	answers := q.AnswersAsked(d.Answers)
 	now := h.now().UTC()
@@ -83,6 +95,10 @@ func (h *Handler) submitDraft(w http.ResponseWriter, r *http.Request, d *assessm
 		return fmt.Errorf("submit assessment: %w", err)
 	}
 	h.cfg.Metrics.Submitted(a.Result.Outcome)
+	if framed {
+		toFramedResult(w, r, token)
+		return nil
+	}
 	http.Redirect(w, r, page.ResultURL(token), http.StatusSeeOther)
 	return nil
 }

@@ -3,18 +3,28 @@ package httpx
 import (
 	"fmt"
 	"net/http"
+	"strings"
 )
 
 // SecurityHeaders sets the headers every response carries: csp as the
 // Content-Security-Policy, and HSTS when isTLS says the visitor came over
-// HTTPS.
+// HTTPS. X-Frame-Options follows csp's frame-ancestors: DENY when it is
+// 'none', and absent when it lists who may frame the page. The header
+// cannot name sites (its ALLOW-FROM is ignored by today's browsers), and
+// a DENY beside an allow-list would block the frame in a browser that reads
+// it first; every browser in use reads frame-ancestors, which then wins.
 func SecurityHeaders(csp string, isTLS func(*http.Request) bool) func(http.Handler) http.Handler {
+	deny := strings.Contains(csp, "frame-ancestors 'none'")
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			h := w.Header()
 			h.Set("Content-Security-Policy", csp)
 			h.Set("X-Content-Type-Options", "nosniff")
-			h.Set("X-Frame-Options", "DENY")
+			if deny {
+				h.Set("X-Frame-Options", "DENY")
+			} else {
+				h.Del("X-Frame-Options")
+			}
 			// Tokens live in URLs: never hand them to another site.
 			h.Set("Referrer-Policy", "no-referrer")
 			h.Set("Cross-Origin-Opener-Policy", "same-origin")

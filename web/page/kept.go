@@ -2,6 +2,7 @@ package page
 
 import (
 	"context"
+	"errors"
 	"net/http"
 
 	"github.com/a-h/templ"
@@ -32,6 +33,11 @@ func ServeKept[K comparable](w http.ResponseWriter, r *http.Request, kept *httpx
 // Kept renders c whole into a page to keep. fast compresses quickly: a
 // miss then costs about what rendering for one request would have.
 func Kept(ctx context.Context, c templ.Component, fast bool) (*httpx.Page, error) {
+	if Framed(ctx) {
+		// A framed page carries one visitor's draft reference: it is never
+		// the same page for everyone.
+		return nil, errors.New("a page of the embedded journey is never kept")
+	}
 	body, err := Bytes(ctx, c)
 	if err != nil {
 		return nil, err

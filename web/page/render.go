@@ -46,7 +46,18 @@ func (p Renderer) Error(w http.ResponseWriter, r *http.Request, err error) {
 		p.Log.ErrorContext(r.Context(), "request failed", slog.String("request_id", httpx.RequestID(r.Context())),
 			slog.String("method", r.Method), slog.String("route", httpx.RoutePattern(r)), slog.Any("error", err))
 	}
-	p.Render(w, r, pe.Status, ErrorPage(pe.Title, pe.Message, pe.Link))
+	link := pe.Link
+	if InFrame(r) {
+		// Inside the frame on another site: the page stays framed, and
+		// "start again" starts the embedded journey, not the landing page.
+		if !Framed(r.Context()) {
+			r = WithFrame(r, "")
+		}
+		if link.Href == HomeLink.Href {
+			link = EmbedLink
+		}
+	}
+	p.Render(w, r, pe.Status, ErrorPage(pe.Title, pe.Message, link))
 }
 
 // Render writes a page only once it has rendered whole, so a failing

@@ -115,11 +115,11 @@ func (b benchmarkView) Sample() string {
 		" (submits that looked automated are left out)."
 }
 
-// benchmarkViewOf is where the founder of a, answered under q, stands among
+// viewOf is where the founder of a, answered under q, stands among
 // the comparable results of q's version; nothing below the content's
 // minimum.
-func (h *Handler) benchmarkViewOf(ctx context.Context, q *assessment.Questionnaire, a *assessment.Assessment) benchmarkView {
-	figures, ok := h.benchmarks.of(ctx, a.QuestionnaireVersion)
+func (b *benchmarks) viewOf(ctx context.Context, q *assessment.Questionnaire, a *assessment.Assessment) benchmarkView {
+	figures, ok := b.of(ctx, a.QuestionnaireVersion)
 	if !ok {
 		return benchmarkView{}
 	}
@@ -131,7 +131,7 @@ func (h *Handler) benchmarkViewOf(ctx context.Context, q *assessment.Questionnai
 	for _, s := range standings {
 		byID[s.Criterion] = s
 	}
-	v := benchmarkView{Of: figures.Count, Since: sinceWords(figures.Since, h.now()),
+	v := benchmarkView{Of: figures.Count, Since: sinceWords(figures.Since, b.now()),
 		SinceISO: figures.Since.UTC().Format(time.DateOnly), Minimum: q.BenchmarkMinimum()}
 	// In the order the result page lists criteria.
 	for _, c := range page.CriterionViews(q, a.Result) {

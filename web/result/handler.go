@@ -47,6 +47,12 @@ type Drafts interface {
 	// PutFlash and TakeFlash pass a value to the next page, once.
 	PutFlash(w http.ResponseWriter, r *http.Request, key, value string) error
 	TakeFlash(w http.ResponseWriter, r *http.Request, key string) (string, error)
+	// Framed marks r as a request of the embedded journey, its pages'
+	// forms carrying the visitor's signed draft reference as it now is.
+	Framed(r *http.Request) (*http.Request, error)
+	// Claim makes the draft a posted reference names, when it made the
+	// result token, this browser's own in its first-party cookie.
+	Claim(w http.ResponseWriter, r *http.Request, token string) error
 }
 
 // Questionnaires gives the questionnaire in force and any stored version.

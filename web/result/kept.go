@@ -57,7 +57,7 @@ func (h *Handler) serveSharedResult(w http.ResponseWriter, r *http.Request, toke
 func (h *Handler) sharedResultPage(r *http.Request, a *assessment.Assessment, asJSON bool) (*httpx.Page, error) {
 	q := h.forms.Find(r.Context(), a.QuestionnaireVersion)
 	if asJSON {
-		body, err := json.MarshalIndent(resultJSON(a, h.benchmarkViewOf(r.Context(), q, a)), "", "  ")
+		body, err := json.MarshalIndent(resultJSON(a, h.benchmarks.viewOf(r.Context(), q, a)), "", "  ")
 		if err != nil {
 			return nil, fmt.Errorf("encode result json: %w", err)
 		}

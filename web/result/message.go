@@ -73,6 +73,9 @@ func (h *Handler) SendMessage(w http.ResponseWriter, r *http.Request) error {
 	if len(form.Errors) > 0 {
 		v := h.resultView(r, q, a, h.ownsResult(r, a))
 		v.Message = form
+		if page.InFrame(r) {
+			return h.renderFramed(w, r, http.StatusUnprocessableEntity, v)
+		}
 		noIndex(w)
 		h.pages.Render(w, r, http.StatusUnprocessableEntity, resultPage(v))
 		return nil
@@ -80,6 +83,11 @@ func (h *Handler) SendMessage(w http.ResponseWriter, r *http.Request) error {
 	m := &assessment.Message{AssessmentID: a.ID, Email: form.Email, Consent: form.Consent, Body: form.Body, CreatedAt: h.now().UTC()}
 	if err := h.store.AddMessage(r.Context(), m); err != nil {
 		return fmt.Errorf("store message: %w", err)
+	}
+	if page.InFrame(r) {
+		v := h.resultView(r, q, a, true)
+		v.Message.Sent = true
+		return h.renderFramed(w, r, http.StatusOK, v)
 	}
 	http.Redirect(w, r, page.ResultURL(a.Token)+"?sent=message#message", http.StatusSeeOther)
 	return nil

@@ -12,6 +12,9 @@ import (
 // as it was. Someone with only the link may not: the answers are the
 // founder's, their own words included.
 func (h *Handler) Retake(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return page.BadForm(err)
+	}
 	a, err := h.resultAt(r)
 	if err != nil {
 		return err
@@ -28,6 +31,9 @@ func (h *Handler) Retake(w http.ResponseWriter, r *http.Request) error {
 	})
 	if err != nil {
 		return err // nothing was started: the founder keeps their result as theirs
+	}
+	if page.InFrame(r) {
+		return h.retakeInFrame(w, r)
 	}
 	http.Redirect(w, r, page.StepURL(1), http.StatusSeeOther)
 	return nil

@@ -36,7 +36,7 @@ func (h *Handler) Show(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("X-Robots-Tag", "noindex")
 	q := h.forms.Find(r.Context(), a.QuestionnaireVersion)
 	if asJSON {
-		return h.pages.WriteJSON(w, r, http.StatusOK, resultJSON(a, h.benchmarkViewOf(r.Context(), q, a)))
+		return h.pages.WriteJSON(w, r, http.StatusOK, resultJSON(a, h.benchmarks.viewOf(r.Context(), q, a)))
 	}
 	v := h.resultView(r, q, a, h.ownsResult(r, a))
 	v.Message.Sent = r.URL.Query().Get("sent") == "message"
@@ -72,7 +72,7 @@ func (h *Handler) resultView(r *http.Request, q *assessment.Questionnaire, a *as
 		IsOwn:        own,
 		Owner:        h.owner(),
 		OwnerName:    q.Owner.FirstName(),
-		Benchmark:    h.benchmarkViewOf(r.Context(), q, a),
+		Benchmark:    h.benchmarks.viewOf(r.Context(), q, a),
 	}
 	if o, ok := q.Outcome(a.Result.Outcome); ok {
 		v.Headline = o.Headline
@@ -226,4 +226,5 @@ type resultView struct {
 	OwnerName    string
 	Version      string
 	Benchmark    benchmarkView // where the founder stands; nothing below the minimum
+	Frame        bool          // inside the frame on the owner's site (frame.go)
 }

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/gorilla/sessions"
+
+	"sessionplayer.studio/fitcheck/web/page"
 )
 
 // The visitor's session cookie. Under an https base URL it is a __Host-
@@ -28,6 +30,10 @@ const (
 // when there is none yet, the values of a cookie under the old plain name,
 // to be saved under the new one.
 func (d *Drafts) session(r *http.Request) *sessions.Session {
+	if page.InFrame(r) {
+		sess, _ := d.frame.Get(r, frameSessionName) // never fails: see frameSessions.New
+		return sess
+	}
 	// A cookie that fails to decode (tampered, or signed with old keys)
 	// still yields a new, empty session, which is what we want.
 	sess, _ := d.cookies.Get(r, d.cookieName)
@@ -81,8 +87,13 @@ func (d *Drafts) keep(w http.ResponseWriter, r *http.Request) {
 }
 
 // HasSession reports whether the request carries a session cookie, valid
-// or not. Without one, the visitor cannot own a draft or a result.
+// or not (inside a frame, a pass or the partitioned cookie). Without one,
+// the visitor cannot own a draft or a result.
 func (d *Drafts) HasSession(r *http.Request) bool {
+	if page.InFrame(r) {
+		_, err := r.Cookie(frameCookieName)
+		return r.PostForm.Get(page.PassField) != "" || err == nil
+	}
 	for _, name := range []string{secureSessionName, sessionName} {
 		if _, err := r.Cookie(name); err == nil {
 			return true

@@ -56,7 +56,8 @@ type Config struct {
 type Drafts struct {
 	cfg        Config
 	cookies    *sessions.CookieStore
-	cookieName string // __Host- under https
+	cookieName string         // __Host- under https
+	frame      *frameSessions // the session inside a frame on another site (frame.go)
 	store      Store
 	forms      Questionnaires
 	log        *slog.Logger
@@ -77,7 +78,7 @@ func New(cfg Config, store Store, forms Questionnaires, log *slog.Logger) (*Draf
 		Secure:   cfg.Secure,
 	}
 	compactSessions(cookies)
-	d := &Drafts{cfg: cfg, cookies: cookies, cookieName: sessionName, store: store, forms: forms, log: log, now: time.Now}
+	d := &Drafts{cfg: cfg, cookies: cookies, cookieName: sessionName, frame: newFrameSessions(cfg), store: store, forms: forms, log: log, now: time.Now}
 	if cfg.Secure {
 		d.cookieName = secureSessionName
 	}
