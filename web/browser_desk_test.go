@@ -16,7 +16,8 @@ import (
 // TestBrowserDesk is the owner's Monday morning at a desk and on a phone:
 // the list call first (cards on a phone, nothing sideways), a brief that
 // prints on one page with the follow-up beside it, the dashboard's
-// calibration, the rules lab, and publishing from it with a roll-back.
+// calibration, the rules lab, publishing from it with a roll-back, and the
+// Embed page.
 // Every page is checked with axe-core.
 func TestBrowserDesk(t *testing.T) {
 	mustBrowser(t)
@@ -122,6 +123,13 @@ func TestBrowserDesk(t *testing.T) {
 				t.Errorf("%s: roll-back lands on %s", m.name, tb.path())
 			}
 			tb.checkPage("versions-rolled-back")
+
+			// The Embed page: the snippet to copy (no site listed yet, so it says how).
+			tb.follow(`a[href="/admin/embed"]`)
+			if !tb.exists(`[data-testid=snippet]`) || !tb.exists(`[data-testid=no-origins]`) {
+				t.Errorf("%s: the Embed page lacks the snippet or the note that no site may frame it yet", m.name)
+			}
+			tb.checkPage("embed")
 		})
 	}
 }

@@ -120,6 +120,8 @@ func startBrowser() {
 		chromedp.Flag("disable-sync", true),
 		chromedp.NoFirstRun,
 		chromedp.WindowSize(1280, 900),
+		// The embedded journey's https run serves test certificates.
+		chromedp.Flag("ignore-certificate-errors", true),
 	)
 	if os.Geteuid() == 0 {
 		opts = append(opts, chromedp.NoSandbox) // Chromium refuses to sandbox as root
@@ -190,6 +192,10 @@ type tab struct {
 	shotPrefix string
 
 	axeSkipNoted bool // the test log already says why axe-core did not run
+
+	// host is the tab holding this one when it is a frame inside it
+	// (browser_embed_test.go); nil for a tab of its own.
+	host *tab
 }
 
 // newTab opens a tab with fresh cookies on the shared browser.

@@ -197,11 +197,12 @@ func (s *Server) crossOriginProtection(next http.Handler) http.Handler {
 }
 
 // robots lets search engines index the landing page and nothing private:
-// results, answers in progress and the admin stay out.
+// results, answers in progress, the frame's page and the admin stay out.
 const robots = `User-agent: *
 Allow: /$
 Disallow: /r/
 Disallow: /step/
+Disallow: /embed
 Disallow: /admin
 `
 

@@ -218,6 +218,10 @@ func TestBadConfigurationIsRefused(t *testing.T) {
 		{"short session key", []string{"-db", filepath.Join(t.TempDir(), "k.db")}, map[string]string{"FITCHECK_SESSION_KEY": "short"}, "at least 32"},
 		{"unknown command", []string{"frobnicate"}, nil, "unknown command"},
 		{"missing questionnaire file", []string{"-questionnaire", "/nonexistent/q.yaml"}, nil, "read questionnaire"},
+		{"embed origin with a path", []string{"-embed-origins", "https://consultant.example/page"}, nil, "-embed-origins"},
+		{"embed origin as a wildcard", nil, map[string]string{"FITCHECK_EMBED_ORIGINS": "https://*.consultant.example"}, "-embed-origins"},
+		{"embed origin without a scheme", []string{"-embed-origins", "consultant.example"}, nil, "-embed-origins"},
+		{"embed origin smuggling a directive", []string{"-embed-origins", "https://a.example; script-src *"}, nil, "-embed-origins"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

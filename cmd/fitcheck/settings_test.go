@@ -165,6 +165,7 @@ var settingRows = []settingRow{
 	{"timezone", checkTimezone},
 	{"drain-period", checkDrainPeriod},
 	{"db-wait", checkDBWait},
+	{"embed-origins", checkEmbedOrigins},
 	{"FITCHECK_SESSION_KEY", checkSessionKey},
 	{"FITCHECK_SMTP_PASSWORD", checkMail},
 	{"FITCHECK_WEBHOOK_URL", checkWebhook},
@@ -642,6 +643,37 @@ func checkTimezone(t *testing.T, g way) {
 	submitted(t, ts.url)
 	if detail := deskDetail(t, adminClient(t, ts.url, db, nil), ts.url); !strings.Contains(detail, " IST") {
 		t.Errorf("the desk does not show the assessment's time in Asia/Kolkata (IST)")
+	}
+}
+
+// checkEmbedOrigins: the listed site may frame the assessment (the
+// Content-Security-Policy names it, and no X-Frame-Options contradicts it)
+// and its Embed page's snippet points at the frame; the review area stays
+// unframeable.
+func checkEmbedOrigins(t *testing.T, g way) {
+	c, _ := baseConf(t)
+	ts := g.set(t, c, "https://consultant.example, https://www.consultant.example").start(t)
+	resp, err := http.Get(ts.url + "/embed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors https://consultant.example https://www.consultant.example;") {
+		t.Errorf("/embed's Content-Security-Policy = %q, want frame-ancestors naming both sites", csp)
+	}
+	if xfo := resp.Header.Get("X-Frame-Options"); xfo != "" {
+		t.Errorf("/embed sends X-Frame-Options %q beside the sites allowed to frame it", xfo)
+	}
+	resp, err = http.Get(ts.url + "/admin/signin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if xfo, csp := resp.Header.Get("X-Frame-Options"), resp.Header.Get("Content-Security-Policy"); xfo != "DENY" || !strings.Contains(csp, "frame-ancestors 'none'") {
+		t.Errorf("the review area may be framed: X-Frame-Options %q, CSP %q", xfo, csp)
+	}
+	if _, body := getBody(t, http.DefaultClient, ts.url+"/embed.js"); !strings.Contains(body, "data-fitcheck") {
+		t.Errorf("/embed.js is not the embedding script")
 	}
 }
 
