@@ -65,6 +65,9 @@ func (s Standing) Of() int { return s.Below + s.Same + s.Above }
 // "higher than 7 in 10" is true of every share from 70% up.
 func (s Standing) BelowInTen() int { return inTen(s.Below, s.Of()) }
 
+// SameInTen is how many in ten of the group scored the same, rounded down.
+func (s Standing) SameInTen() int { return inTen(s.Same, s.Of()) }
+
 // AboveInTen is how many in ten of the group scored above, rounded down.
 func (s Standing) AboveInTen() int { return inTen(s.Above, s.Of()) }
 

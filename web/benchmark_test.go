@@ -49,6 +49,7 @@ type benchmarkJSON struct {
 	Criteria   []struct {
 		Criterion  string `json:"criterion"`
 		BelowInTen int    `json:"below_in_10"`
+		SameInTen  int    `json:"same_in_10"`
 		AboveInTen int    `json:"above_in_10"`
 		Sentence   string `json:"sentence"`
 	} `json:"criteria"`
@@ -133,18 +134,28 @@ func TestWhereAFounderStands(t *testing.T) {
 				t.Fatalf("%d criteria compared, want %d", len(b.Criteria), len(want))
 			}
 			p := founder.get(resultPath)
+			lines := map[string]string{} // the page's line per criterion, by label
+			walk(byTestID(p.doc, "benchmark"), func(n *htmlNode) bool {
+				if n.Data == "li" {
+					label, _, _ := strings.Cut(textOf(n), ":")
+					lines[label] = textOf(n)
+				}
+				return true
+			})
 			sample := textOf(byTestID(p.doc, "benchmark-sample"))
 			if !strings.Contains(sample, "the "+strconv.Itoa(tt.minimum)+" founders who took this since ") {
 				t.Errorf("the sample reads %q, want it to say %d founders and since when", sample, tt.minimum)
 			}
 			for _, c := range b.Criteria {
 				w := want[c.Criterion]
-				if c.BelowInTen != w.below || c.AboveInTen != w.above {
-					t.Errorf("%s: %d in 10 below and %d above, want %d and %d (counted from the stored scores)", c.Criterion, c.BelowInTen, c.AboveInTen, w.below, w.above)
+				if c.BelowInTen != w.below || c.SameInTen != w.same || c.AboveInTen != w.above {
+					t.Errorf("%s: %d/%d/%d in 10 below/same/above, want %d/%d/%d (counted from the stored scores)",
+						c.Criterion, c.BelowInTen, c.SameInTen, c.AboveInTen, w.below, w.same, w.above)
 				}
-				line := textOf(byTestID(p.doc, "standing-"+c.Criterion))
-				if !strings.Contains(line, c.Sentence) || !strings.Contains(line, w.words) {
-					t.Errorf("%s: the page says %q, want the JSON's %q with %q", c.Criterion, line, c.Sentence, w.words)
+				own, _ := own.Result.Criterion(c.Criterion)
+				line := lines[own.Label]
+				if !strings.Contains(line, w.words) || !strings.HasSuffix(strings.ToLower(c.Sentence), strings.ToLower(w.words)+" founders who took this") {
+					t.Errorf("%s: the page says %q and the JSON %q, want both to say %q", c.Criterion, line, c.Sentence, w.words)
 				}
 			}
 
@@ -162,8 +173,8 @@ func TestWhereAFounderStands(t *testing.T) {
 
 // standing is a criterion's expected figures, counted in the test.
 type standing struct {
-	below, above int    // in ten, rounded down
-	words        string // "7 in 10", on the side more founders are beyond
+	below, same, above int    // in ten, rounded down
+	words              string // "than 7 in 10" on the side more founders are, or "the same as 8 in 10"
 }
 
 // independentStandings counts, for each criterion of own, how many of
@@ -172,7 +183,7 @@ type standing struct {
 func independentStandings(stored []*assessment.Assessment, own *assessment.Assessment) map[string]standing {
 	out := map[string]standing{}
 	for _, c := range own.Result.Criteria {
-		var below, above int
+		var below, same, above int
 		for _, a := range stored {
 			other, _ := a.Result.Criterion(c.ID)
 			switch {
@@ -180,17 +191,19 @@ func independentStandings(stored []*assessment.Assessment, own *assessment.Asses
 				below++
 			case other.Score > c.Score:
 				above++
+			default:
+				same++
 			}
 		}
 		n := len(stored)
-		s := standing{below: below * 10 / n, above: above * 10 / n}
+		s := standing{below: below * 10 / n, same: same * 10 / n, above: above * 10 / n}
 		switch {
-		case s.below > 0 && s.below >= s.above:
-			s.words = fmt.Sprintf("than %d in 10 founders", s.below)
-		case s.above > 0:
-			s.words = fmt.Sprintf("than %d in 10 founders", s.above)
+		case s.same >= 5 || s.below == 0 && s.above == 0:
+			s.words = fmt.Sprintf("the same as %d in 10", s.same)
+		case s.below >= s.above:
+			s.words = fmt.Sprintf("than %d in 10", s.below)
 		default:
-			s.words = "About the same as most founders"
+			s.words = fmt.Sprintf("than %d in 10", s.above)
 		}
 		out[c.ID] = s
 	}

@@ -370,3 +370,36 @@ func TestFramingFollowsEmbedOrigins(t *testing.T) {
 		})
 	}
 }
+
+// TestEmbeddedPagesWeigh: the frame's pages keep the visitor pages'
+// budgets, and the two scripts of embedding (frame.js in the frame, and
+// embed.js on the owner's page) keep the script budget.
+func TestEmbeddedPagesWeigh(t *testing.T) {
+	s := mustStart(t, withEmbedOrigins("https://consultant.example"))
+	w := &framedWalk{v: s.cookieless()}
+	first := w.v.get("/embed")
+	step := w.submitForm(first, "/start", nil)
+	for name, p := range map[string]*page{"the frame's first page": first, "step 1 in the frame": step} {
+		html, gz, css, js := len(p.body), gzipLen(p.body), 0, 0
+		walk(p.doc, func(n *htmlNode) bool {
+			switch {
+			case n.Data == "link" && attr(n, "rel") == "stylesheet":
+				body := w.v.get(attr(n, "href")).body
+				css += len(body)
+				gz += gzipLen(body)
+			case n.Data == "script":
+				js += len(w.v.get(attr(n, "src")).body)
+			}
+			return true
+		})
+		if html+css > pageBudget || gz > pageGzipBudget || js > jsBudget {
+			t.Errorf("%s: HTML %d + CSS %d, %d gzipped, %d of script; budgets %d, %d, %d", name, html, css, gz, js, pageBudget, pageGzipBudget, jsBudget)
+		}
+		if js == 0 {
+			t.Errorf("%s links no frame.js: the frame cannot fit it", name)
+		}
+	}
+	if embed := w.v.get("/embed.js"); embed.status != http.StatusOK || len(embed.body) > jsBudget {
+		t.Errorf("/embed.js = %d, %d bytes; want 200 within %d", embed.status, len(embed.body), jsBudget)
+	}
+}

@@ -104,15 +104,17 @@ type benchmarkView struct {
 type standingView struct {
 	Criterion  string
 	Label      string
-	Sentence   string // "More fragile than 7 in 10 founders who took this"
+	Phrase     string // "more fragile than 7 in 10", as the page shows it
+	Sentence   string // "More fragile than 7 in 10 founders who took this", as the JSON says it
 	BelowInTen int
+	SameInTen  int
 	AboveInTen int
 }
 
 // Sample says how many founders the comparison is drawn from, and since when.
 func (b benchmarkView) Sample() string {
 	return "Compared with the " + strconv.Itoa(b.Of) + " founders who took this since " + b.Since +
-		" (submits that looked automated are left out)."
+		"; submits that looked automated are left out."
 }
 
 // viewOf is where the founder of a, answered under q, stands among
@@ -143,26 +145,32 @@ func (b *benchmarks) viewOf(ctx context.Context, q *assessment.Questionnaire, a 
 		if def, ok := q.Criterion(c.ID); ok {
 			compared = def.Compared
 		}
-		v.Standings = append(v.Standings, standingView{Criterion: c.ID, Label: c.Label, Sentence: standingSentence(compared, s),
-			BelowInTen: s.BelowInTen(), AboveInTen: s.AboveInTen()})
+		v.Standings = append(v.Standings, standingView{Criterion: c.ID, Label: c.Label, Phrase: standingPhrase(compared, s),
+			Sentence: standingSentence(compared, s), BelowInTen: s.BelowInTen(), SameInTen: s.SameInTen(), AboveInTen: s.AboveInTen()})
 	}
 	return v
 }
 
-// standingSentence says where one score sits, on the side most founders are
-// beyond: "More fragile than 7 in 10 founders who took this", "Steadier
-// than 6 in 10 …", and when neither side reaches one in ten, "About the
-// same as most founders who took this".
+// standingSentence says where one score sits: "More fragile than 7 in 10
+// founders who took this", "Steadier than 6 in 10 …", or, when half or
+// more scored the same, "The same as 8 in 10 …". The page shows it short
+// (standingPhrase), under a heading that names the founders.
 func standingSentence(compared assessment.Compared, s assessment.Standing) string {
-	below, above := s.BelowInTen(), s.AboveInTen()
-	const who = " in 10 founders who took this"
+	return capitalize(standingPhrase(compared, s)) + " founders who took this"
+}
+
+// standingPhrase is standingSentence without its founders: "more fragile
+// than 7 in 10", "the same as 8 in 10". It names the side more founders
+// are on, rounded down to tenths, so it never claims more than is so.
+func standingPhrase(compared assessment.Compared, s assessment.Standing) string {
+	below, same, above := s.BelowInTen(), s.SameInTen(), s.AboveInTen()
 	switch {
-	case below > 0 && below >= above:
-		return capitalize(wordsOr(compared.Higher, "higher")) + " than " + strconv.Itoa(below) + who
-	case above > 0:
-		return capitalize(wordsOr(compared.Lower, "lower")) + " than " + strconv.Itoa(above) + who
+	case same >= 5 || below == 0 && above == 0:
+		return "the same as " + strconv.Itoa(same) + " in 10"
+	case below >= above:
+		return wordsOr(compared.Higher, "higher") + " than " + strconv.Itoa(below) + " in 10"
 	}
-	return "About the same as most founders who took this"
+	return wordsOr(compared.Lower, "lower") + " than " + strconv.Itoa(above) + " in 10"
 }
 
 func wordsOr(words, fallback string) string {

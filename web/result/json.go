@@ -29,9 +29,11 @@ type benchmarkDoc struct {
 
 type standingDoc struct {
 	Criterion string `json:"criterion"`
-	// BelowInTen and AboveInTen are how many in ten of the comparable
-	// results scored below and above this one, rounded down.
+	// BelowInTen, SameInTen and AboveInTen are how many in ten of the
+	// comparable results scored below, the same as and above this one,
+	// each rounded down.
 	BelowInTen int    `json:"below_in_10"`
+	SameInTen  int    `json:"same_in_10"`
 	AboveInTen int    `json:"above_in_10"`
 	Sentence   string `json:"sentence"`
 }
@@ -42,7 +44,8 @@ func benchmarkJSON(b benchmarkView) *benchmarkDoc {
 	}
 	doc := &benchmarkDoc{Comparable: b.Of, Since: b.SinceISO, Minimum: b.Minimum}
 	for _, s := range b.Standings {
-		doc.Criteria = append(doc.Criteria, standingDoc{Criterion: s.Criterion, BelowInTen: s.BelowInTen, AboveInTen: s.AboveInTen, Sentence: s.Sentence})
+		doc.Criteria = append(doc.Criteria, standingDoc{Criterion: s.Criterion, BelowInTen: s.BelowInTen, SameInTen: s.SameInTen,
+			AboveInTen: s.AboveInTen, Sentence: s.Sentence})
 	}
 	return doc
 }

@@ -1,10 +1,7 @@
-// fitcheck on another site: the owner's page holds
-//   <div data-fitcheck="https://fit.example.com/embed"><noscript><iframe …></noscript></div>
-//   <script src="https://fit.example.com/embed.js" async></script>
-// and this puts the assessment's frame in the div, carrying the page's
-// utm_* parameters and the host that referred the visitor to it, then
-// fits the frame to each page inside it (frame.js tells its height). It
-// listens only to its own frames, from its own origin, and only to sizes.
+// fitcheck on the owner's site (docs/embedding.md): puts the frame in each
+// [data-fitcheck] box, with the page's utm_* and referring host, and fits
+// it to each page inside (frame.js tells the height). It listens only to
+// its own frames, from their origin, and only to sizes.
 "use strict";
 (() => {
   const script = document.currentScript;
