@@ -303,4 +303,3 @@ func (tb *tab) opensTab(from *tab, sel, path string) *tab {
 	nt.waitFor(`document.readyState === 'complete'`)
 	return nt
 }
-
