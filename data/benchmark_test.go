@@ -1,6 +1,7 @@
 package data
 
 import (
+	"encoding/json"
 	"fmt"
 	"maps"
 	"testing"
@@ -94,6 +95,39 @@ func TestBenchmarkOfReadsRowsAnOlderBinaryInserted(t *testing.T) {
 	}
 	if after.Count != before.Count || !maps.EqualFunc(after.Scores, before.Scores, maps.Equal) {
 		t.Errorf("with two rows unscored: %+v; want the same figures as %+v", after, before)
+	}
+}
+
+// TestMigrationFillsCriterionScores: results stored before migration 0011
+// get their criterion scores from their JSON when it is applied, so a
+// version's figures count them from the index like any later result.
+func TestMigrationFillsCriterionScores(t *testing.T) {
+	db := newTestDB(t)
+	before := mustOpenAt(t, db, migrationsFrom(buildWith(t, 10, nil)), PrepareEachTime())
+	if err := before.SaveQuestionnaire(t.Context(), testVersion, []byte("title: test\n"), now); err != nil {
+		t.Fatal(err)
+	}
+	for i, pain := range []int{0, 2, 2, 6} {
+		a := newAssessment(fmt.Sprintf("tok-%d", i), assessment.Contact{})
+		withScores(pain, 1)(a)
+		result, _ := json.Marshal(a.Result)
+		if _, err := before.wdb.ExecContext(t.Context(), `INSERT INTO assessments (token, questionnaire_version, outcome, answers, result, created_at, updated_at)
+			VALUES (?, ?, ?, '{}', ?, ?, ?)`, a.Token, testVersion, a.Result.Outcome, string(result), formatTime(now), formatTime(now)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before.Close()
+	after := mustOpenAt(t, db)
+	var unscored int
+	if err := after.db.QueryRowContext(t.Context(), `SELECT count(*) FROM assessments WHERE criterion_scores = ''`).Scan(&unscored); err != nil || unscored != 0 {
+		t.Fatalf("after 0011, %d results without criterion scores (%v), want none", unscored, err)
+	}
+	b, err := after.BenchmarkOf(t.Context(), testVersion)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[int]int{0: 1, 2: 2, 6: 1}; b.Count != 4 || !maps.Equal(b.Scores["pain"], want) || !maps.Equal(b.Scores["budget"], map[int]int{1: 4}) {
+		t.Errorf("after 0011: %+v, want 4 results, pain %v, budget all 1", b, want)
 	}
 }
 

@@ -209,3 +209,28 @@ func independentStandings(stored []*assessment.Assessment, own *assessment.Asses
 	}
 	return out
 }
+
+// BenchmarkResultWhereAFounderStands is a result page through the whole
+// handler with and without the "Among founders who took this" section:
+// the founder's own page (rendered per request, its figures from the
+// version's kept counts) and the shared view and JSON (kept in memory).
+func BenchmarkResultWhereAFounderStands(b *testing.B) {
+	for _, comparable := range []int{1, 30} {
+		b.Run(fmt.Sprintf("comparable=%d", comparable), func(b *testing.B) {
+			s := mustStart(b, withBaseURL("https://fit.example.com"))
+			for i := range comparable - 1 {
+				s.storeResult(s.q.Examples[i%len(s.q.Examples)].Answers, false)
+			}
+			v := s.newVisitor()
+			v.answerAll(exampleAnswers(b, s.q, "book-a-call"))
+			done := v.submitContact(url.Values{})
+			if shown := byTestID(v.get(done.location).doc, "benchmark") != nil; shown != (comparable >= 30) {
+				b.Fatalf("with %d comparable results the section shows: %v", comparable, shown)
+			}
+			h := s.server.Handler()
+			b.Run("own", func(b *testing.B) { benchmarkPage(b, h, done.location, v.cookie()) })
+			b.Run("shared", func(b *testing.B) { benchmarkPage(b, h, done.location, "") })
+			b.Run("json", func(b *testing.B) { benchmarkPage(b, h, done.location+".json", "") })
+		})
+	}
+}
