@@ -252,8 +252,7 @@ func TestEmbeddedCookieIsPartitioned(t *testing.T) {
 	s := mustStart(t, withBaseURL("https://fit.example.com"), withEmbedOrigins("https://consultant.example"))
 	v := s.newVisitor() // keeps cookies, but only sends Secure ones over https: so send them by hand
 	w := &framedWalk{v: s.cookieless()}
-	p := w.submitForm(w.v.get("/embed"), "/start", nil)
-	p = w.answerStep(p, exampleAnswers(t, s.q, assessment.BookACall))
+	w.answerStep(w.submitForm(w.v.get("/embed"), "/start", nil), exampleAnswers(t, s.q, assessment.BookACall))
 	var frameCookie *http.Cookie
 	for _, line := range w.cookies {
 		c, err := http.ParseSetCookie(line)
@@ -293,8 +292,7 @@ func TestEmbeddedCookieIsPartitioned(t *testing.T) {
 func TestEmbeddedReferenceIsBound(t *testing.T) {
 	s := mustStart(t, withEmbedOrigins("https://consultant.example"))
 	w := &framedWalk{v: s.cookieless()}
-	p := w.submitForm(w.v.get("/embed"), "/start", nil)
-	p = w.answerStep(p, exampleAnswers(t, s.q, assessment.BookACall))
+	w.answerStep(w.submitForm(w.v.get("/embed"), "/start", nil), exampleAnswers(t, s.q, assessment.BookACall))
 	pass := w.passes[len(w.passes)-1]
 	ordinary := s.newVisitor()
 	ordinary.start()
