@@ -675,6 +675,9 @@ func checkEmbedOrigins(t *testing.T, g way) {
 	if _, body := getBody(t, http.DefaultClient, ts.url+"/embed.js"); !strings.Contains(body, "data-fitcheck") {
 		t.Errorf("/embed.js is not the embedding script")
 	}
+	if !strings.Contains(ts.logs.String(), "-embed-origins is set but fitcheck is not served over https") {
+		t.Errorf("served over plain http with -embed-origins, the start does not warn that https sites cannot frame it:\n%s", ts.logs.String())
+	}
 }
 
 // checkDrainPeriod: once the server is told to stop, /readyz answers 503

@@ -87,6 +87,10 @@ func (c *config) warnings() []string {
 	if c.BookingURL != "" {
 		w = append(w, bookingHookWarnings(c)...)
 	}
+	if c.EmbedOrigins != "" && !strings.HasPrefix(c.BaseURL, "https://") && !c.tls() {
+		w = append(w, "-embed-origins is set but fitcheck is not served over https: an https site cannot show a frame from a plain-http address, "+
+			"and inside a frame answers are kept only on the page, not in a cookie; set -base-url https://… behind https (see docs/embedding.md)")
+	}
 	return w
 }
 
