@@ -401,3 +401,29 @@ func TestEmbeddedPagesWeigh(t *testing.T) {
 		t.Errorf("/embed.js = %d, %d bytes; want 200 within %d", embed.status, len(embed.body), jsBudget)
 	}
 }
+
+// TestEmbeddedRetake: a retake from the framed result stays in the frame:
+// a hand-over page passes the new draft's reference on to step 1 (at once
+// with frame.js, or with a click), which shows the earlier answers filled in.
+func TestEmbeddedRetake(t *testing.T) {
+	s := mustStart(t, withEmbedOrigins("https://consultant.example"))
+	w := &framedWalk{v: s.cookieless()}
+	answers := exampleAnswers(t, s.q, assessment.NarrowScope)
+	p := w.submitForm(w.v.get("/embed"), "/start", nil)
+	for range s.q.Steps {
+		p = w.answerStep(p, answers)
+	}
+	result := w.submitForm(p, "", url.Values{"_nav": {"next"}})
+	token := strings.TrimPrefix(w.addresses[len(w.addresses)-1], "/r/")
+	handOver := w.submitForm(result, "/r/"+token+"/retake", nil)
+	if handOver.status != http.StatusOK || byTestID(handOver.doc, "retake-hand-over") == nil {
+		t.Fatalf("retake in the frame = %d, want the hand-over page:\n%s", handOver.status, handOver.body)
+	}
+	step1 := w.submitForm(handOver, "/step/1", nil)
+	if got := checked(step1.doc, firstQuestion(s.q)); len(got) == 0 || got[0] != answers[firstQuestion(s.q)][0] {
+		t.Errorf("step 1 of the retake shows %v for %s, want the earlier %v", got, firstQuestion(s.q), answers[firstQuestion(s.q)])
+	}
+	if a, err := s.store.FindAssessment(t.Context(), token); err != nil || a.Result.Outcome != assessment.NarrowScope {
+		t.Errorf("the earlier result: %v, %v; want it kept as it was", a, err)
+	}
+}
