@@ -35,11 +35,20 @@ import (
 // were blocked.
 func TestBrowserEmbedded(t *testing.T) {
 	mustBrowser(t)
-	for _, secure := range []bool{false, true} {
-		name := map[bool]string{false: "http, no cookie", true: "https, partitioned cookie"}[secure]
-		t.Run(name, func(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		secure bool
+		m      mode
+	}{
+		{"http, no cookie", false, desktopMode},
+		{"https, partitioned cookie", true, desktopMode},
+		// Without JavaScript on the consultant's page and in the frame: the
+		// snippet's <noscript> frame, at the height it gives.
+		{"http, no cookie, no JavaScript", false, noJSMode},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			embeddedJourney(t, secure)
+			embeddedJourney(t, tt.secure, tt.m)
 		})
 	}
 }
@@ -66,7 +75,7 @@ func loopback(t *testing.T, host string, secure bool, h http.Handler) (*httptest
 	return srv, fmt.Sprintf("%s://%s:%d", scheme, host, ln.Addr().(*net.TCPAddr).Port)
 }
 
-func embeddedJourney(t *testing.T, secure bool) {
+func embeddedJourney(t *testing.T, secure bool, m mode) {
 	// The consultant's site: its origin must be known before fitcheck starts.
 	var page string
 	_, hostOrigin := loopback(t, "localhost", secure, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -86,6 +95,13 @@ func embeddedJourney(t *testing.T, secure bool) {
 		w.Header().Add("Set-Cookie", "canary=1; Path=/; SameSite=None; Secure")
 		fmt.Fprint(w, "<!doctype html><title>canary</title>")
 	}))
+	// A third site's page links to the consultant's, so the founder arrives
+	// there with a referrer. It is not fitcheck's site: Chromium lets a site
+	// a person came from by a link use its cookies on the page they went to
+	// (its third-party cookie heuristics), which would let the canary through.
+	_, elsewhere := loopback(t, "127.0.0.2", secure, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, `<!doctype html><title>elsewhere</title><a id="to-host" href="%s/?utm_source=consultant-site">Take it</a>`, hostOrigin)
+	}))
 	// The consultant's page, with the snippet the review area's Embed page gives.
 	page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Gregory — fractional product leadership</title></head><body><main><h1>Is it the right fit?</h1>
@@ -93,17 +109,26 @@ func embeddedJourney(t *testing.T, secure bool) {
 ` + snippet + `
 <iframe src="` + canary + `/" title="canary" width="1" height="1"></iframe></main></body></html>`
 
-	tb := newTab(t, s, desktopMode)
+	tb := newTab(t, s, m)
 	tb.shotPrefix = "embed-"
 	tb.do(call(network.SetCookieControls, network.SetCookieControlsParams{EnableThirdPartyCookieRestriction: true}))
-	tb.openURL(hostOrigin + "/?utm_source=consultant-site")
+	tb.openURL(elsewhere + "/")
+	tb.loads(chromedp.Click(chromedp.CSS("#to-host")))
 
 	ft := tb.frame(fitcheck)
+	if m.noJS {
+		ft.do(scriptsDisabled(true))
+		if eval[bool](tb, `!!document.querySelector('iframe[data-fitcheck-frame]')`) {
+			t.Fatal("with JavaScript off, embed.js ran on the consultant's page")
+		}
+	}
 	if !ft.exists(`[data-testid=frame-start]`) {
 		t.Fatalf("the frame does not open on the embedded journey's first page: %s", ft.where())
 	}
 	ft.checkFramed("frame-start")
-	tb.assertFrameFits(ft)
+	if !m.noJS {
+		tb.assertFrameFits(ft)
+	}
 
 	answers := exampleAnswers(t, s.q, assessment.BookACall)
 	ft.follow(`[data-testid=start]`)
@@ -119,11 +144,22 @@ func embeddedJourney(t *testing.T, secure bool) {
 		t.Fatalf("the submit in the frame does not show the founder's own result (at %s)", ft.where())
 	}
 	ft.checkFramed("frame-result")
-	tb.assertFrameFits(ft)
+	if !m.noJS {
+		tb.assertFrameFits(ft)
+	}
 	token := strings.TrimPrefix(ft.path(), "/r/")
 	a, err := s.store.FindAssessment(t.Context(), token)
-	if err != nil || a.Source.UTMSource != "consultant-site" {
-		t.Errorf("the stored result %q: %v, source %+v; want utm_source consultant-site from the consultant's page", token, err, a)
+	if err != nil {
+		t.Fatalf("the stored result %q: %v", token, err)
+	}
+	// embed.js carries the page's utm_* and the host that referred the
+	// founder to it; the plain frame knows only the host of the page holding it.
+	want := assessment.Attribution{UTMSource: "consultant-site", ReferrerHost: "127.0.0.2"}
+	if m.noJS {
+		want = assessment.Attribution{ReferrerHost: "localhost"}
+	}
+	if a.Source != want {
+		t.Errorf("the stored result came from %+v, want %+v", a.Source, want)
 	}
 
 	cookies := tb.cookies()
