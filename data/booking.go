@@ -112,13 +112,18 @@ func (s *Store) ListBookingEvents(ctx context.Context, assessmentID int64) ([]as
 // that followed the booking link and that booked a call, for the
 // dashboard. Possibly automated assessments are left out.
 func (s *Store) CountBookings(ctx context.Context, since time.Time) ([]assessment.BookingCount, error) {
+	// From the small table: a booking event comes after its assessment, so
+	// only events since then can belong to one made since then, and
+	// CROSS JOIN keeps SQLite reading the events first, looking up each
+	// one's assessment (PostgreSQL plans it as any join).
+	at := formatTime(since)
 	rows, err := s.db.QueryContext(ctx, `SELECT a.outcome,
 			count(DISTINCT CASE WHEN e.kind = ? THEN a.id END),
 			count(DISTINCT CASE WHEN e.kind = ? THEN a.id END)
-		FROM booking_events e JOIN assessments a ON a.id = e.assessment_id
-		WHERE a.created_at >= ? AND a.possibly_automated = `+s.d.falseValue+`
+		FROM booking_events e CROSS JOIN assessments a
+		WHERE a.id = e.assessment_id AND e.created_at >= ? AND a.created_at >= ? AND a.possibly_automated = `+s.d.falseValue+`
 		GROUP BY a.outcome ORDER BY a.outcome`,
-		string(assessment.BookingClicked), string(assessment.BookingBooked), formatTime(since))
+		string(assessment.BookingClicked), string(assessment.BookingBooked), at, at)
 	if err != nil {
 		return nil, fmt.Errorf("count bookings: %w", err)
 	}

@@ -3,7 +3,6 @@ package data
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -53,8 +52,11 @@ func (s *Store) FindCalibration(ctx context.Context, assessmentID int64) (*asses
 // CountCalibrations counts recorded calibrations per predicted outcome and
 // verdict: the confusion table of the dashboard.
 func (s *Store) CountCalibrations(ctx context.Context) ([]assessment.CalibrationCount, error) {
+	// CROSS JOIN keeps SQLite reading from the small table, looking up each
+	// calibration's assessment, rather than the other way round;
+	// PostgreSQL plans it as any join.
 	rows, err := s.db.QueryContext(ctx, `SELECT a.outcome, c.verdict, c.needed, count(*)
-		FROM calibrations c JOIN assessments a ON a.id = c.assessment_id
+		FROM calibrations c CROSS JOIN assessments a WHERE a.id = c.assessment_id
 		GROUP BY a.outcome, c.verdict, c.needed ORDER BY a.outcome, c.verdict, c.needed`)
 	if err != nil {
 		return nil, fmt.Errorf("count calibrations: %w", err)
@@ -78,39 +80,9 @@ func (s *Store) CountCalibrations(ctx context.Context) ([]assessment.Calibration
 // been yet: consented, still new.
 func (s *Store) CountWaiting(ctx context.Context) (int, error) {
 	var n int
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM assessments WHERE consent AND status = 'new'`).Scan(&n); err != nil {
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM assessments`+s.d.indexedBy("assessments_person")+
+		` WHERE consent AND status = 'new'`).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count waiting leads: %w", err)
 	}
 	return n, nil
-}
-
-// ListAnswerSets returns every stored assessment's answers and stored
-// outcome, oldest first, for a re-score under a candidate questionnaire.
-func (s *Store) ListAnswerSets(ctx context.Context) ([]assessment.AnswerSet, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, outcome, answers, created_at FROM assessments ORDER BY created_at, id`)
-	if err != nil {
-		return nil, fmt.Errorf("list answer sets: %w", err)
-	}
-	defer rows.Close()
-	var out []assessment.AnswerSet
-	for rows.Next() {
-		var (
-			a                assessment.AnswerSet
-			answers, created string
-		)
-		if err := rows.Scan(&a.ID, &a.Outcome, &answers, &created); err != nil {
-			return nil, fmt.Errorf("list answer sets: %w", err)
-		}
-		if err := json.Unmarshal([]byte(answers), &a.Answers); err != nil {
-			return nil, fmt.Errorf("list answer sets: decode answers of assessment %d: %w", a.ID, err)
-		}
-		if a.CreatedAt, err = parseTime(created); err != nil {
-			return nil, fmt.Errorf("list answer sets: %w", err)
-		}
-		out = append(out, a)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list answer sets: %w", err)
-	}
-	return out, nil
 }

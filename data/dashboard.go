@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"sessionplayer.studio/fitcheck/assessment"
@@ -12,22 +13,59 @@ import (
 
 // CountOutcomes counts the assessments made since (inclusive), by outcome.
 func (s *Store) CountOutcomes(ctx context.Context, since time.Time) (map[string]int, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT outcome, count(*) FROM assessments
-		WHERE created_at >= ? GROUP BY outcome`, formatTime(since))
+	counts, err := s.CountOutcomesSince(ctx, since)
+	if err != nil {
+		return nil, err
+	}
+	return counts[0], nil
+}
+
+// CountOutcomesSince counts the assessments made since each of the times
+// (inclusive), by outcome, in one read of assessments_desk: counts[i] is
+// for since[i]. An outcome nobody reached in a window is absent from its
+// map.
+func (s *Store) CountOutcomesSince(ctx context.Context, since ...time.Time) ([]map[string]int, error) {
+	if len(since) == 0 {
+		return nil, nil
+	}
+	var (
+		sums     strings.Builder
+		args     []any
+		earliest = since[0]
+	)
+	for _, t := range since {
+		sums.WriteString(`, sum(CASE WHEN created_at >= ? THEN 1 ELSE 0 END)`)
+		args = append(args, formatTime(t))
+		if t.Before(earliest) {
+			earliest = t
+		}
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT outcome`+sums.String()+`
+		FROM assessments`+s.d.indexedBy("assessments_desk")+` WHERE created_at >= ? GROUP BY outcome`,
+		append(args, formatTime(earliest))...)
 	if err != nil {
 		return nil, fmt.Errorf("count outcomes: %w", err)
 	}
 	defer rows.Close()
-	counts := map[string]int{}
+	counts := make([]map[string]int, len(since))
+	for i := range counts {
+		counts[i] = map[string]int{}
+	}
 	for rows.Next() {
-		var (
-			outcome string
-			n       int
-		)
-		if err := rows.Scan(&outcome, &n); err != nil {
+		var outcome string
+		n := make([]int, len(since))
+		dest := []any{&outcome}
+		for i := range n {
+			dest = append(dest, &n[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
 			return nil, fmt.Errorf("count outcomes: %w", err)
 		}
-		counts[outcome] = n
+		for i, c := range n {
+			if c > 0 {
+				counts[i][outcome] = c
+			}
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("count outcomes: %w", err)
@@ -44,7 +82,7 @@ func (s *Store) WeeklyOutcomes(ctx context.Context, since time.Time) ([]assessme
 	// time); Go folds the days into weeks, which keeps the week arithmetic
 	// out of SQL.
 	rows, err := s.db.QueryContext(ctx, `SELECT substr(created_at, 1, 10) AS day, outcome, count(*)
-		FROM assessments WHERE created_at >= ? GROUP BY day, outcome`, formatTime(since))
+		FROM assessments`+s.d.indexedBy("assessments_desk")+` WHERE created_at >= ? GROUP BY day, outcome`, formatTime(since))
 	if err != nil {
 		return nil, fmt.Errorf("weekly outcomes: %w", err)
 	}

@@ -80,6 +80,17 @@ var postgresDialect = &dialect{
 
 func (d *dialect) postgres() bool { return d == postgresDialect }
 
+// indexedBy makes SQLite read a table through the named index: its planner
+// would otherwise pick an older, narrower index on the filtered column and
+// read each matching row, answers and result included, to test the rest.
+// PostgreSQL plans from its statistics and needs no hint; it has none.
+func (d *dialect) indexedBy(index string) string {
+	if d.postgres() {
+		return ""
+	}
+	return " INDEXED BY " + index
+}
+
 // handle is a connection pool that takes the store's query text: on
 // PostgreSQL it turns ? placeholders into $1…$N on the way in. On SQLite
 // every method is the pool's own.

@@ -2,13 +2,20 @@ package data
 
 import (
 	"context"
+	"database/sql"
+	"encoding/json"
 	"fmt"
+	"strings"
 
 	"sessionplayer.studio/fitcheck/assessment"
 )
 
 // ExportAssessments returns every assessment matching f in full, newest
-// first, in one query: what a CSV export needs, without a query per row.
+// first, in one query.
+//
+// Deprecated: it holds the whole history in memory at once; the export
+// streams with ExportRows. It stays until the review area's export has
+// moved.
 func (s *Store) ExportAssessments(ctx context.Context, f assessment.Filter) ([]assessment.Assessment, error) {
 	where, args := s.d.filterWhere(f)
 	rows, err := s.db.QueryContext(ctx, `SELECT `+assessmentColumns+` FROM assessments`+where+
@@ -29,4 +36,94 @@ func (s *Store) ExportAssessments(ctx context.Context, f assessment.Filter) ([]a
 		return nil, fmt.Errorf("export assessments: %w", err)
 	}
 	return out, nil
+}
+
+// exportBatch is how many rows one of ExportRows' queries reads: enough
+// that the queries cost little beside the rows, few enough that a batch
+// is a few megabytes at most.
+const exportBatch = 500
+
+// ExportRows calls fn with each assessment matching f (not grouped by
+// person), newest first, as the CSV export writes it. It reads in batches,
+// each a short query resuming after the last row sent: memory stays flat
+// whatever the history's size, no read stays open while fn writes to a
+// slow client, and the first row comes after one batch. The row passed to
+// fn is fn's to keep. An error from fn stops the walk and is returned.
+func (s *Store) ExportRows(ctx context.Context, f assessment.Filter, fn func(*assessment.ExportRow) error) error {
+	conds, args := s.d.filterConds(f)
+	from := `assessments`
+	if len(conds) > 0 {
+		from += s.d.indexedBy(filterIndex(f))
+	}
+	var after *assessment.ExportRow
+	for {
+		where, batchArgs := conds, args
+		if after != nil {
+			at := formatTime(after.CreatedAt)
+			where = append(where[:len(where):len(where)], `(created_at < ? OR (created_at = ? AND id < ?))`)
+			batchArgs = append(batchArgs[:len(batchArgs):len(batchArgs)], at, at, after.ID)
+		}
+		batch, err := s.exportBatch(ctx, from, where, batchArgs)
+		if err != nil {
+			return fmt.Errorf("export assessments: %w", err)
+		}
+		for _, row := range batch {
+			if err := fn(row); err != nil {
+				return err
+			}
+		}
+		if len(batch) < exportBatch {
+			return nil
+		}
+		after = batch[len(batch)-1]
+	}
+}
+
+func (s *Store) exportBatch(ctx context.Context, from string, where []string, args []any) ([]*assessment.ExportRow, error) {
+	query := `SELECT id, token, questionnaire_version, outcome, status,
+		contact_name, contact_email, contact_company, contact_role, consent, answers, ` + s.d.criteriaJSON + `, created_at
+		FROM ` + from
+	if len(where) > 0 {
+		query += ` WHERE ` + strings.Join(where, " AND ")
+	}
+	rows, err := s.db.QueryContext(ctx, query+` ORDER BY created_at DESC, id DESC LIMIT ?`, append(args, exportBatch)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	batch := make([]*assessment.ExportRow, 0, exportBatch)
+	for rows.Next() {
+		row, err := scanExportRow(rows)
+		if err != nil {
+			return nil, err
+		}
+		batch = append(batch, row)
+	}
+	return batch, rows.Err()
+}
+
+func scanExportRow(rows *sql.Rows) (*assessment.ExportRow, error) {
+	var (
+		r                assessment.ExportRow
+		answers, created string
+		criteria         sql.NullString
+	)
+	c := &r.Contact
+	if err := rows.Scan(&r.ID, &r.Token, &r.QuestionnaireVersion, &r.Outcome, &r.Status,
+		&c.Name, &c.Email, &c.Company, &c.Role, &c.Consent, &answers, &criteria, &created); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(answers), &r.Answers); err != nil {
+		return nil, fmt.Errorf("decode answers of assessment %d: %w", r.ID, err)
+	}
+	if criteria.Valid {
+		if err := json.Unmarshal([]byte(criteria.String), &r.Criteria); err != nil {
+			return nil, fmt.Errorf("decode criteria of assessment %d: %w", r.ID, err)
+		}
+	}
+	var err error
+	if r.CreatedAt, err = parseTime(created); err != nil {
+		return nil, err
+	}
+	return &r, nil
 }

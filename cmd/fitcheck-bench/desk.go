@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"database/sql"
 	"errors"
 	"flag"
 	"fmt"
@@ -22,6 +23,7 @@ import (
 	"time"
 
 	"sessionplayer.studio/fitcheck/assessment"
+	"sessionplayer.studio/fitcheck/data"
 )
 
 // deskOptions is what `fitcheck-bench desk` can be told.
@@ -31,6 +33,8 @@ type deskOptions struct {
 	Runs int
 	Dir  string
 	Skip map[string]bool // parts not to measure: export, lab, rescore
+
+	postmaster int // the PostgreSQL server's process, when it runs here
 }
 
 const (
@@ -111,6 +115,13 @@ func desk(ctx context.Context, o deskOptions, stdout, stderr io.Writer) error {
 	if err := addDeskOwner(ctx, o.Bin, o.DB, env); err != nil {
 		return err
 	}
+	if data.IsPostgres(o.DB) {
+		pm, err := postmasterOf(ctx, o.DB)
+		if err != nil {
+			progress(stderr, "PostgreSQL's own CPU is not counted (%v): the CPU columns are fitcheck's alone", err)
+		}
+		o.postmaster = pm
+	}
 	fmt.Fprintf(stdout, "load average before: %s\n", loadAverage())
 	if !o.Skip["rescore"] {
 		if err := measureRescore(ctx, o, dir, env, stdout); err != nil {
@@ -118,8 +129,8 @@ func desk(ctx context.Context, o deskOptions, stdout, stderr io.Writer) error {
 		}
 	}
 	if !o.Skip["pages"] {
-		err := withDeskServer(ctx, o, dir, env, func(c *http.Client, pid int, base string) error {
-			return measurePages(ctx, o, c, pid, base, stdout)
+		err := withDeskServer(ctx, o, dir, env, func(c *http.Client, m cpuMeter, base string) error {
+			return measurePages(ctx, o, c, m, base, stdout)
 		})
 		if err != nil {
 			return err
@@ -141,7 +152,7 @@ func desk(ctx context.Context, o deskOptions, stdout, stderr io.Writer) error {
 
 // withDeskServer starts the server on the database, signs in, runs fn and
 // stops the server.
-func withDeskServer(ctx context.Context, o deskOptions, dir string, env []string, fn func(c *http.Client, pid int, base string) error) error {
+func withDeskServer(ctx context.Context, o deskOptions, dir string, env []string, fn func(c *http.Client, m cpuMeter, base string) error) error {
 	srv, base, err := startDeskServer(ctx, o, dir, env)
 	if err != nil {
 		return err
@@ -151,7 +162,7 @@ func withDeskServer(ctx context.Context, o deskOptions, dir string, env []string
 	if err != nil {
 		return err
 	}
-	if err := fn(c, srv.pid(), base); err != nil {
+	if err := fn(c, cpuMeter{server: srv.pid(), postmaster: o.postmaster}, base); err != nil {
 		return err
 	}
 	return srv.stop()
@@ -159,42 +170,49 @@ func withDeskServer(ctx context.Context, o deskOptions, dir string, env []string
 
 // heavyRun is one measured request of a heavy route.
 type heavyRun struct {
-	First, Whole, CPU time.Duration
-	Growth, Bytes     int64
+	First, Whole  time.Duration
+	CPU           cpuSample
+	Growth, Bytes int64
 }
 
 // measureFresh measures a heavy route three times, each on a server just
 // started: Go keeps the heap a request grew, so on a server that has
 // already served one, a second would show no growth whatever it needs.
 func measureFresh(ctx context.Context, o deskOptions, dir string, env []string, name string,
-	measure func(c *http.Client, pid int, base string) (heavyRun, error), stdout io.Writer) error {
+	measure func(c *http.Client, m cpuMeter, base string) (heavyRun, error), stdout io.Writer) error {
 	var runs []heavyRun
 	for range 3 {
-		err := withDeskServer(ctx, o, dir, env, func(c *http.Client, pid int, base string) error {
-			run, err := measure(c, pid, base)
+		var failed error
+		err := withDeskServer(ctx, o, dir, env, func(c *http.Client, m cpuMeter, base string) error {
+			run, err := measure(c, m, base)
+			if err != nil {
+				// A result, not the bench's failure: an old build's export
+				// outlasts the server's write timeout at 100,000.
+				failed = err
+				return nil
+			}
 			runs = append(runs, run)
-			return err
+			return nil
 		})
 		if err != nil {
 			return err
 		}
-	}
-	pick := func(f func(heavyRun) time.Duration) []time.Duration {
-		var out []time.Duration
-		for _, r := range runs {
-			out = append(out, f(r))
+		if failed != nil {
+			fmt.Fprintf(stdout, "%s failed: %v\n", name, failed)
 		}
-		return out
 	}
-	first, whole, cpu := pick(func(r heavyRun) time.Duration { return r.First }), pick(func(r heavyRun) time.Duration { return r.Whole }),
-		pick(func(r heavyRun) time.Duration { return r.CPU })
+	if len(runs) == 0 {
+		return nil
+	}
+	var first, whole, cpu, fit []time.Duration
 	var growth []int64
 	for _, r := range runs {
+		first, whole, cpu, fit = append(first, r.First), append(whole, r.Whole), append(cpu, r.CPU.total()), append(fit, r.CPU.fitcheck)
 		growth = append(growth, r.Growth)
 	}
-	fmt.Fprintf(stdout, "%s (%s), 3 runs on a fresh server each: first byte %s (median; %s–%s), whole %s (%s–%s), server CPU %s, peak RSS growth %s (median; max %s)\n",
-		name, mb(runs[0].Bytes), ms(median(first)), ms(slices.Min(first)), ms(slices.Max(first)), ms(median(whole)),
-		ms(slices.Min(whole)), ms(slices.Max(whole)), ms(median(cpu)), mb(medianInt(growth)), mb(slices.Max(growth)))
+	fmt.Fprintf(stdout, "%s (%s), %d runs on a fresh server each: first byte %s (median; %s–%s), whole %s (%s–%s), server CPU %s (fitcheck %s), fitcheck's peak RSS growth %s (median; max %s)\n",
+		name, mb(runs[0].Bytes), len(runs), ms(median(first)), ms(slices.Min(first)), ms(slices.Max(first)), ms(median(whole)),
+		ms(slices.Min(whole)), ms(slices.Max(whole)), ms(median(cpu)), ms(median(fit)), mb(medianInt(growth)), mb(slices.Max(growth)))
 	return nil
 }
 
@@ -209,7 +227,7 @@ func addDeskOwner(ctx context.Context, bin, db string, env []string) error {
 		if err == nil {
 			return nil
 		}
-		if sub == "set-password" || !bytes.Contains(bytes.ToLower(out), []byte("exist")) {
+		if sub == "set-password" || !bytes.Contains(out, []byte("already has an account")) {
 			return fmt.Errorf("fitcheck admin %s: %v: %s", sub, err, out)
 		}
 	}
@@ -257,8 +275,10 @@ func signIn(base string) (*http.Client, error) {
 // deskPage is one page measured, and what the runs gave.
 type deskPage struct {
 	Name, Path string
-	Wall, CPU  []time.Duration
+	Wall       []time.Duration
+	CPU        []cpuSample
 	Bytes      int
+	Err        error
 }
 
 var (
@@ -266,12 +286,8 @@ var (
 	detailPattern  = regexp.MustCompile(`href="/admin/a/(\d+)"`)
 )
 
-func measurePages(ctx context.Context, o deskOptions, c *http.Client, pid int, base string, stdout io.Writer) error {
-	first, err := get(c, base+"/admin")
-	if err != nil {
-		return err
-	}
-	total, id, err := listFacts(first)
+func measurePages(ctx context.Context, o deskOptions, c *http.Client, m cpuMeter, base string, stdout io.Writer) error {
+	total, id, err := deskFacts(ctx, c, base, o.DB)
 	if err != nil {
 		return err
 	}
@@ -292,12 +308,10 @@ func measurePages(ctx context.Context, o deskOptions, c *http.Client, pid int, b
 		deskPage{Name: "outcome + date range (hire-a-pm, the last year)", Path: "/admin?outcome=hire-a-pm&from=" + year.Format(time.DateOnly) + "&to=" + time.Now().UTC().Format(time.DateOnly)},
 		deskPage{Name: "status new, page 2", Path: "/admin?status=new&page=2"},
 	)
-	statusNew, err := get(c, base+"/admin?status=new")
-	if err != nil {
-		return err
-	}
-	if n, _, err := listFacts(statusNew); err == nil {
-		pages = append(pages, deskPage{Name: "status new, by outcome, last page", Path: "/admin?status=new&order=outcome&page=" + lastPage(n)})
+	if statusNew, err := get(c, base+"/admin?status=new"); err == nil {
+		if n, _, err := listFacts(statusNew); err == nil {
+			pages = append(pages, deskPage{Name: "status new, by outcome, last page", Path: "/admin?status=new&order=outcome&page=" + lastPage(n)})
+		}
 	}
 	pages = append(pages,
 		deskPage{Name: "an assessment's page", Path: "/admin/a/" + id},
@@ -305,39 +319,87 @@ func measurePages(ctx context.Context, o deskOptions, c *http.Client, pid int, b
 		deskPage{Name: "dashboard", Path: "/admin/dashboard"},
 	)
 	for i := range pages {
-		p := &pages[i]
-		if _, err := get(c, base+p.Path); err != nil { // warm: the first request after start reads cold pages
+		if err := ctx.Err(); err != nil {
 			return err
 		}
-		for range o.Runs {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			cpu0, err := threadsCPU(pid)
-			if err != nil {
-				return err
-			}
-			t0 := time.Now()
-			body, err := get(c, base+p.Path)
-			if err != nil {
-				return err
-			}
-			wall := time.Since(t0)
-			cpu1, err := threadsCPU(pid)
-			if err != nil {
-				return err
-			}
-			p.Wall, p.CPU, p.Bytes = append(p.Wall, wall), append(p.CPU, cpu1-cpu0), len(body)
-		}
+		measurePage(o, c, m, base, &pages[i])
 	}
-	fmt.Fprintf(stdout, "\n%d rows in the list (one per person); median of %d requests each, after one unmeasured\n\n", total, o.Runs)
-	fmt.Fprintln(stdout, "| page | server CPU (median) | wall (median) | min–max wall | bytes |")
-	fmt.Fprintln(stdout, "|---|---:|---:|---:|---:|")
+	fmt.Fprintf(stdout, "\n%d rows in the list (one per person); median of %d requests each, after one unmeasured. "+
+		"Server CPU is fitcheck's and, on PostgreSQL, the database server's.\n\n", total, o.Runs)
+	fmt.Fprintln(stdout, "| page | server CPU (median) | of it fitcheck | wall (median) | min–max wall | bytes |")
+	fmt.Fprintln(stdout, "|---|---:|---:|---:|---:|---:|")
 	for _, p := range pages {
-		fmt.Fprintf(stdout, "| %s `%s` | %s | %s | %s–%s | %d |\n", p.Name, p.Path, ms(median(p.CPU)), ms(median(p.Wall)),
+		if p.Err != nil {
+			fmt.Fprintf(stdout, "| %s `%s` | failed: %v | | | | |\n", p.Name, p.Path, p.Err)
+			continue
+		}
+		var cpu, fit []time.Duration
+		for _, c := range p.CPU {
+			cpu, fit = append(cpu, c.total()), append(fit, c.fitcheck)
+		}
+		fmt.Fprintf(stdout, "| %s `%s` | %s | %s | %s | %s–%s | %d |\n", p.Name, p.Path, ms(median(cpu)), ms(median(fit)), ms(median(p.Wall)),
 			ms(slices.Min(p.Wall)), ms(slices.Max(p.Wall)), p.Bytes)
 	}
 	return nil
+}
+
+// measurePage requests a page once unmeasured (the first request after
+// start reads cold pages) and then o.Runs times. A failure is recorded,
+// not fatal: a page that times out is a result.
+func measurePage(o deskOptions, c *http.Client, m cpuMeter, base string, p *deskPage) {
+	if _, p.Err = get(c, base+p.Path); p.Err != nil {
+		return
+	}
+	for range o.Runs {
+		before, err := m.read()
+		if err != nil {
+			p.Err = err
+			return
+		}
+		t0 := time.Now()
+		body, err := get(c, base+p.Path)
+		if err != nil {
+			p.Err = err
+			return
+		}
+		wall := time.Since(t0)
+		after, err := m.read()
+		if err != nil {
+			p.Err = err
+			return
+		}
+		p.Wall, p.CPU, p.Bytes = append(p.Wall, wall), append(p.CPU, after.since(before)), len(body)
+	}
+}
+
+// deskFacts is how many rows the list has and an assessment to open: read
+// from the list's first page, or, when that page fails (an old build at
+// 100,000 can outlast the server's write timeout), from the database.
+func deskFacts(ctx context.Context, c *http.Client, base, db string) (int, string, error) {
+	if first, err := get(c, base+"/admin"); err == nil {
+		if total, id, err := listFacts(first); err == nil {
+			return total, id, nil
+		}
+	}
+	driver, dsn := "sqlite", data.DSN(db)
+	if data.IsPostgres(db) {
+		driver, dsn = "pgx", db
+	}
+	conn, err := sql.Open(driver, dsn)
+	if err != nil {
+		return 0, "", err
+	}
+	defer conn.Close()
+	var total, id int
+	// Grouped as the list groups, but for letter case beyond ASCII: a
+	// count for choosing the last page.
+	err = conn.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM (SELECT 1 FROM assessments
+		GROUP BY CASE WHEN consent AND contact_email <> '' THEN lower(contact_email) ELSE 'id:' || id END) AS people),
+		(SELECT max(id) FROM assessments)`).Scan(&total, &id)
+	if err != nil {
+		return 0, "", fmt.Errorf("count the list's rows: %w", err)
+	}
+	return total, strconv.Itoa(id), nil
 }
 
 func lastPage(total int) string { return strconv.Itoa(max((total+deskPageSize-1)/deskPageSize, 1)) }
@@ -374,24 +436,24 @@ func get(c *http.Client, u string) ([]byte, error) {
 
 // measureExport downloads the CSV export once, timing its first byte and
 // whole, with the server's peak RSS above what it held before.
-func measureExport(c *http.Client, pid int, base string) (heavyRun, error) {
-	return measureHeavy(pid, func() (*http.Response, error) { return c.Get(base + "/admin/export.csv") })
+func measureExport(c *http.Client, m cpuMeter, base string) (heavyRun, error) {
+	return measureHeavy(m, func() (*http.Response, error) { return c.Get(base + "/admin/export.csv") })
 }
 
 // measureLab posts the built-in content to the rules lab once.
-func measureLab(c *http.Client, pid int, base string) (heavyRun, error) {
-	return measureHeavy(pid, func() (*http.Response, error) {
+func measureLab(c *http.Client, m cpuMeter, base string) (heavyRun, error) {
+	return measureHeavy(m, func() (*http.Response, error) {
 		return c.PostForm(base+"/admin/lab", url.Values{"content": {string(assessment.DefaultContent)}})
 	})
 }
 
-func measureHeavy(pid int, send func() (*http.Response, error)) (heavyRun, error) {
+func measureHeavy(m cpuMeter, send func() (*http.Response, error)) (heavyRun, error) {
 	var run heavyRun
-	rss, err := resetPeakRSS(pid)
+	rss, err := resetPeakRSS(m.server)
 	if err != nil {
 		return run, err
 	}
-	cpu0, err := threadsCPU(pid)
+	before, err := m.read()
 	if err != nil {
 		return run, err
 	}
@@ -407,18 +469,18 @@ func measureHeavy(pid int, send func() (*http.Response, error)) (heavyRun, error
 	}
 	run.First = time.Since(t0)
 	if run.Bytes, err = io.Copy(io.Discard, r); err != nil {
-		return run, err
+		return run, fmt.Errorf("%s %s after %s: %w", resp.Request.Method, resp.Request.URL.Path, time.Since(t0), err)
 	}
 	run.Whole = time.Since(t0)
 	if resp.StatusCode != http.StatusOK {
 		return run, fmt.Errorf("%s %s: %s", resp.Request.Method, resp.Request.URL.Path, resp.Status)
 	}
-	cpu1, err := threadsCPU(pid)
+	after, err := m.read()
 	if err != nil {
 		return run, err
 	}
-	run.CPU = cpu1 - cpu0
-	peak, err := peakRSS(pid)
+	run.CPU = after.since(before)
+	peak, err := peakRSS(m.server)
 	if err != nil {
 		return run, err
 	}
@@ -433,23 +495,33 @@ func measureRescore(ctx context.Context, o deskOptions, dir string, env []string
 	if err := os.WriteFile(content, assessment.DefaultContent, 0o600); err != nil {
 		return err
 	}
-	var wall, cpu []time.Duration
+	var wall, cpu, dbCPU []time.Duration
 	var rss []int64
+	m := cpuMeter{postmaster: o.postmaster}
 	for range 3 {
 		cmd := exec.CommandContext(ctx, o.Bin, "rescore", "-db", o.DB, content)
 		cmd.Env = append(cleanEnv(), env...)
+		before, err := m.read()
+		if err != nil {
+			return err
+		}
 		t0 := time.Now()
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			return fmt.Errorf("fitcheck rescore: %v: %s", err, out)
 		}
 		wall = append(wall, time.Since(t0))
+		after, err := m.read()
+		if err != nil {
+			return err
+		}
 		ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
 		cpu = append(cpu, time.Duration(ru.Utime.Nano()+ru.Stime.Nano()))
+		dbCPU = append(dbCPU, after.since(before).database)
 		rss = append(rss, ru.Maxrss<<10)
 	}
-	fmt.Fprintf(stdout, "fitcheck rescore (the built-in content), 3 runs: wall %s (median; %s–%s), CPU %s, peak RSS %s (the whole process)\n",
-		ms(median(wall)), ms(slices.Min(wall)), ms(slices.Max(wall)), ms(median(cpu)), mb(medianInt(rss)))
+	fmt.Fprintf(stdout, "fitcheck rescore (the built-in content), 3 runs: wall %s (median; %s–%s), CPU %s (and the database server's %s), peak RSS %s (the whole process)\n",
+		ms(median(wall)), ms(slices.Min(wall)), ms(slices.Max(wall)), ms(median(cpu)), ms(median(dbCPU)), mb(medianInt(rss)))
 	return nil
 }
 
@@ -478,6 +550,85 @@ func threadsCPU(pid int) (time.Duration, error) {
 		sum += time.Duration(ns)
 	}
 	return sum, nil
+}
+
+// cpuMeter reads the CPU the server has used: fitcheck's, and on
+// PostgreSQL the database server's too (the postmaster and every process
+// it started), where most of a query's work is done.
+type cpuMeter struct {
+	server     int
+	postmaster int // 0 on SQLite
+}
+
+// cpuSample is what a cpuMeter read at one moment.
+type cpuSample struct{ fitcheck, database time.Duration }
+
+func (m cpuMeter) read() (cpuSample, error) {
+	var c cpuSample
+	var err error
+	if m.server != 0 {
+		if c.fitcheck, err = threadsCPU(m.server); err != nil {
+			return c, err
+		}
+	}
+	if m.postmaster == 0 {
+		return c, nil
+	}
+	for _, pid := range append(childrenOf(m.postmaster), m.postmaster) {
+		if d, err := threadsCPU(pid); err == nil {
+			c.database += d // a backend that ended meanwhile is skipped
+		}
+	}
+	return c, nil
+}
+
+// since is the CPU used between two samples.
+func (c cpuSample) since(before cpuSample) cpuSample {
+	return cpuSample{c.fitcheck - before.fitcheck, c.database - before.database}
+}
+
+func (c cpuSample) total() time.Duration { return c.fitcheck + c.database }
+
+// childrenOf lists the processes whose parent is pid.
+func childrenOf(pid int) []int {
+	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
+	var out []int
+	for _, st := range stats {
+		b, err := os.ReadFile(st)
+		if err != nil {
+			continue
+		}
+		s := string(b)
+		i := strings.LastIndexByte(s, ')')
+		f := strings.Fields(s[i+1:])
+		if len(f) > 1 && f[1] == strconv.Itoa(pid) {
+			child, _ := strconv.Atoi(strings.Fields(s)[0])
+			out = append(out, child)
+		}
+	}
+	return out
+}
+
+// postmasterOf finds the PostgreSQL server behind a postgres:// URL, so
+// its CPU can be counted: its data directory's postmaster.pid names it.
+// It needs the server on this machine, and a role allowed to read
+// data_directory; the CPU column is fitcheck's alone otherwise.
+func postmasterOf(ctx context.Context, dsn string) (int, error) {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	var dir string
+	if err := db.QueryRowContext(ctx, `SHOW data_directory`).Scan(&dir); err != nil {
+		return 0, err
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "postmaster.pid"))
+	if err != nil {
+		return 0, err
+	}
+	first, _, _ := strings.Cut(string(b), "\n")
+	return strconv.Atoi(strings.TrimSpace(first))
 }
 
 // resetPeakRSS resets the process's VmHWM to its current RSS (Linux's
