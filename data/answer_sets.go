@@ -118,9 +118,11 @@ func (s *Store) readAnswerSets(ctx context.Context, out chan<- []storedAnswers) 
 	}
 }
 
+const answerSetBatchSQL = `SELECT id, outcome, answers, created_at FROM assessments
+	WHERE id > ? ORDER BY id LIMIT ?`
+
 func (s *Store) answerSetBatch(ctx context.Context, after int64) ([]storedAnswers, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, outcome, answers, created_at FROM assessments
-		WHERE id > ? ORDER BY id LIMIT ?`, after, answerSetBatch)
+	rows, err := s.db.QueryContext(ctx, answerSetBatchSQL, after, answerSetBatch)
 	if err != nil {
 		return nil, err
 	}

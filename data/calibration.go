@@ -49,15 +49,17 @@ func (s *Store) FindCalibration(ctx context.Context, assessmentID int64) (*asses
 	return &c, nil
 }
 
+// countCalibrationsSQL reads from the small table: CROSS JOIN keeps SQLite
+// looking up each calibration's assessment, rather than the other way
+// round; PostgreSQL plans it as any join.
+const countCalibrationsSQL = `SELECT a.outcome, c.verdict, c.needed, count(*)
+	FROM calibrations c CROSS JOIN assessments a WHERE a.id = c.assessment_id
+	GROUP BY a.outcome, c.verdict, c.needed ORDER BY a.outcome, c.verdict, c.needed`
+
 // CountCalibrations counts recorded calibrations per predicted outcome and
 // verdict: the confusion table of the dashboard.
 func (s *Store) CountCalibrations(ctx context.Context) ([]assessment.CalibrationCount, error) {
-	// CROSS JOIN keeps SQLite reading from the small table, looking up each
-	// calibration's assessment, rather than the other way round;
-	// PostgreSQL plans it as any join.
-	rows, err := s.db.QueryContext(ctx, `SELECT a.outcome, c.verdict, c.needed, count(*)
-		FROM calibrations c CROSS JOIN assessments a WHERE a.id = c.assessment_id
-		GROUP BY a.outcome, c.verdict, c.needed ORDER BY a.outcome, c.verdict, c.needed`)
+	rows, err := s.db.QueryContext(ctx, countCalibrationsSQL)
 	if err != nil {
 		return nil, fmt.Errorf("count calibrations: %w", err)
 	}
@@ -76,12 +78,15 @@ func (s *Store) CountCalibrations(ctx context.Context) ([]assessment.Calibration
 	return out, nil
 }
 
+func (s *Store) countWaitingSQL() string {
+	return `SELECT count(*) FROM assessments` + s.d.indexedBy("assessments_person") + ` WHERE consent AND status = 'new'`
+}
+
 // CountWaiting is how many founders asked to be contacted and have not
 // been yet: consented, still new.
 func (s *Store) CountWaiting(ctx context.Context) (int, error) {
 	var n int
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM assessments`+s.d.indexedBy("assessments_person")+
-		` WHERE consent AND status = 'new'`).Scan(&n); err != nil {
+	if err := s.db.QueryRowContext(ctx, s.countWaitingSQL()).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count waiting leads: %w", err)
 	}
 	return n, nil

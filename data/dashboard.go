@@ -20,6 +20,13 @@ func (s *Store) CountOutcomes(ctx context.Context, since time.Time) (map[string]
 	return counts[0], nil
 }
 
+// countOutcomesSQL counts by outcome in n windows: its arguments are each
+// window's start, then the earliest.
+func (s *Store) countOutcomesSQL(n int) string {
+	return `SELECT outcome` + strings.Repeat(`, sum(CASE WHEN created_at >= ? THEN 1 ELSE 0 END)`, n) + `
+		FROM assessments` + s.d.indexedBy("assessments_desk") + ` WHERE created_at >= ? GROUP BY outcome`
+}
+
 // CountOutcomesSince counts the assessments made since each of the times
 // (inclusive), by outcome, in one read of assessments_desk: counts[i] is
 // for since[i]. An outcome nobody reached in a window is absent from its
@@ -29,20 +36,16 @@ func (s *Store) CountOutcomesSince(ctx context.Context, since ...time.Time) ([]m
 		return nil, nil
 	}
 	var (
-		sums     strings.Builder
 		args     []any
 		earliest = since[0]
 	)
 	for _, t := range since {
-		sums.WriteString(`, sum(CASE WHEN created_at >= ? THEN 1 ELSE 0 END)`)
 		args = append(args, formatTime(t))
 		if t.Before(earliest) {
 			earliest = t
 		}
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT outcome`+sums.String()+`
-		FROM assessments`+s.d.indexedBy("assessments_desk")+` WHERE created_at >= ? GROUP BY outcome`,
-		append(args, formatTime(earliest))...)
+	rows, err := s.db.QueryContext(ctx, s.countOutcomesSQL(len(since)), append(args, formatTime(earliest))...)
 	if err != nil {
 		return nil, fmt.Errorf("count outcomes: %w", err)
 	}
@@ -73,6 +76,11 @@ func (s *Store) CountOutcomesSince(ctx context.Context, since ...time.Time) ([]m
 	return counts, nil
 }
 
+func (s *Store) weeklyOutcomesSQL() string {
+	return `SELECT substr(created_at, 1, 10) AS day, outcome, count(*)
+		FROM assessments` + s.d.indexedBy("assessments_desk") + ` WHERE created_at >= ? GROUP BY day, outcome`
+}
+
 // WeeklyOutcomes counts the assessments made since (inclusive) by ISO week,
 // Monday 00:00 UTC, and outcome. Only weeks and outcomes with assessments
 // appear, ordered by week and then outcome. The first week counts only
@@ -81,8 +89,7 @@ func (s *Store) WeeklyOutcomes(ctx context.Context, since time.Time) ([]assessme
 	// SQLite groups by UTC day (the first ten characters of the stored
 	// time); Go folds the days into weeks, which keeps the week arithmetic
 	// out of SQL.
-	rows, err := s.db.QueryContext(ctx, `SELECT substr(created_at, 1, 10) AS day, outcome, count(*)
-		FROM assessments`+s.d.indexedBy("assessments_desk")+` WHERE created_at >= ? GROUP BY day, outcome`, formatTime(since))
+	rows, err := s.db.QueryContext(ctx, s.weeklyOutcomesSQL(), formatTime(since))
 	if err != nil {
 		return nil, fmt.Errorf("weekly outcomes: %w", err)
 	}
@@ -150,12 +157,14 @@ func insertStepViews(ctx context.Context, q execQueryer, views []assessment.Step
 	return nil
 }
 
+const funnelSQL = `SELECT step, count(*) FROM step_views
+	WHERE created_at >= ? GROUP BY step ORDER BY step`
+
 // Funnel counts, per step, the visitors who first opened it since
 // (inclusive), ordered by step. Steps nobody opened are absent.
 func (s *Store) Funnel(ctx context.Context, since time.Time) ([]assessment.FunnelStep, error) {
 	// (visitor, step) is the primary key, so count(*) counts distinct visitors.
-	rows, err := s.db.QueryContext(ctx, `SELECT step, count(*) FROM step_views
-		WHERE created_at >= ? GROUP BY step ORDER BY step`, formatTime(since))
+	rows, err := s.db.QueryContext(ctx, funnelSQL, formatTime(since))
 	if err != nil {
 		return nil, fmt.Errorf("funnel: %w", err)
 	}

@@ -50,17 +50,13 @@ const exportBatch = 500
 // slow client, and the first row comes after one batch. The row passed to
 // fn is fn's to keep. An error from fn stops the walk and is returned.
 func (s *Store) ExportRows(ctx context.Context, f assessment.Filter, fn func(*assessment.ExportRow) error) error {
-	conds, args := s.d.filterConds(f)
-	from := `assessments`
-	if len(conds) > 0 {
-		from += s.d.indexedBy(filterIndex(f))
-	}
+	from, conds, args := s.exportFrom(f)
 	var after *assessment.ExportRow
 	for {
 		where, batchArgs := conds, args
 		if after != nil {
 			at := formatTime(after.CreatedAt)
-			where = append(where[:len(where):len(where)], `(created_at < ? OR (created_at = ? AND id < ?))`)
+			where = append(where[:len(where):len(where)], exportAfterCond)
 			batchArgs = append(batchArgs[:len(batchArgs):len(batchArgs)], at, at, after.ID)
 		}
 		batch, err := s.exportBatch(ctx, from, where, batchArgs)
@@ -79,14 +75,34 @@ func (s *Store) ExportRows(ctx context.Context, f assessment.Filter, fn func(*as
 	}
 }
 
-func (s *Store) exportBatch(ctx context.Context, from string, where []string, args []any) ([]*assessment.ExportRow, error) {
+// exportBatchSQL reads the next batch of an export from from, under the
+// conditions where; its last argument is the batch's size.
+// exportFrom is the table an export reads, through the index a filter
+// needs, and the filter's conditions and arguments.
+func (s *Store) exportFrom(f assessment.Filter) (string, []string, []any) {
+	conds, args := s.d.filterConds(f)
+	if len(conds) == 0 {
+		return `assessments`, nil, nil
+	}
+	return `assessments` + s.d.indexedBy(filterIndex(f)), conds, args
+}
+
+// exportAfterCond resumes an export after the last row sent; its
+// arguments are that row's time, its time again and its id.
+const exportAfterCond = `(created_at < ? OR (created_at = ? AND id < ?))`
+
+func (s *Store) exportBatchSQL(from string, where []string) string {
 	query := `SELECT id, token, questionnaire_version, outcome, status,
 		contact_name, contact_email, contact_company, contact_role, consent, answers, ` + s.d.criteriaJSON + `, created_at
 		FROM ` + from
 	if len(where) > 0 {
 		query += ` WHERE ` + strings.Join(where, " AND ")
 	}
-	rows, err := s.db.QueryContext(ctx, query+` ORDER BY created_at DESC, id DESC LIMIT ?`, append(args, exportBatch)...)
+	return query + ` ORDER BY created_at DESC, id DESC LIMIT ?`
+}
+
+func (s *Store) exportBatch(ctx context.Context, from string, where []string, args []any) ([]*assessment.ExportRow, error) {
+	rows, err := s.db.QueryContext(ctx, s.exportBatchSQL(from, where), append(args, exportBatch)...)
 	if err != nil {
 		return nil, err
 	}

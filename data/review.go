@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -50,15 +51,10 @@ func (s *Store) ListAssessments(ctx context.Context, f assessment.Filter) ([]ass
 	defer tx.Rollback()
 	from, args := s.listFrom(f)
 	var total int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+from, args...).Scan(&total); err != nil {
+	if err := tx.QueryRowContext(ctx, countSQL(from), args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("list assessments: count: %w", err)
 	}
-	var limit any = f.Limit
-	if f.Limit <= 0 {
-		limit = s.d.noLimit
-	}
-	ids, err := queryIDs(ctx, tx, `SELECT id FROM `+from+` ORDER BY `+orderBy(f.Order)+` LIMIT ? OFFSET ?`,
-		append(args, limit, max(f.Offset, 0))...)
+	ids, err := s.pageIDs(ctx, tx, from, args, f, total)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list assessments: %w", err)
 	}
@@ -102,6 +98,37 @@ func (s *Store) listFrom(f assessment.Filter) (string, []any) {
 		AND ` + match + `))`, append(args, args...)
 }
 
+// countSQL counts the rows of a list's from (see listFrom).
+func countSQL(from string) string { return `SELECT count(*) FROM ` + from }
+
+// pageSQL is the ids of a page of a list's from, in order o; its
+// arguments end with the limit and the offset.
+func pageSQL(from string, o assessment.Order, reverse bool) string {
+	return `SELECT id FROM ` + from + ` ORDER BY ` + orderBy(o, reverse) + ` LIMIT ? OFFSET ?`
+}
+
+// pageIDs is the ids of f's page, of total rows in all. A page past the
+// middle is read from the other end, in the reverse order, and turned
+// round: the rows skipped to reach it are then fewer than half, and the
+// last page reads its own rows and no others.
+func (s *Store) pageIDs(ctx context.Context, tx *txn, from string, args []any, f assessment.Filter, total int) ([]int64, error) {
+	offset := max(f.Offset, 0)
+	if f.Limit <= 0 || offset <= total/2 {
+		var limit any = f.Limit
+		if f.Limit <= 0 {
+			limit = s.d.noLimit
+		}
+		return queryIDs(ctx, tx, pageSQL(from, f.Order, false), append(args, limit, offset)...)
+	}
+	end := min(offset+f.Limit, total)
+	if end <= offset {
+		return nil, nil // past the last page
+	}
+	ids, err := queryIDs(ctx, tx, pageSQL(from, f.Order, true), append(args, end-offset, total-end)...)
+	slices.Reverse(ids)
+	return ids, err
+}
+
 // filterIndex is the index a filtered list reads: the one holding every
 // column it filters and sorts on. The search reads assessments_person,
 // which holds the only assessments with words to search (the consented).
@@ -132,17 +159,22 @@ const (
 		`WHEN 'hire-a-pm' THEN 5 ELSE 6 END`
 )
 
-// orderBy is the ORDER BY clause of a list order.
-func orderBy(o assessment.Order) string {
+// orderBy is the ORDER BY clause of a list order, or with reverse of the
+// same order turned round (which reads the same index backwards).
+func orderBy(o assessment.Order, reverse bool) string {
+	asc, desc := "ASC", "DESC"
+	if reverse {
+		asc, desc = desc, asc
+	}
 	switch o {
 	case assessment.OrderOldest:
-		return `created_at ASC, id ASC`
+		return `created_at ` + asc + `, id ` + asc
 	case assessment.OrderOutcome:
-		return outcomeKey + `, created_at DESC, id DESC`
+		return outcomeKey + ` ` + asc + `, created_at ` + desc + `, id ` + desc
 	case assessment.OrderCallFirst:
-		return callFirstKey + `, created_at DESC, id DESC`
+		return callFirstKey + ` ` + asc + `, created_at ` + desc + `, id ` + desc
 	default:
-		return `created_at DESC, id DESC`
+		return `created_at ` + desc + `, id ` + desc
 	}
 }
 
@@ -168,6 +200,15 @@ func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
 
+// summariesSQL reads n list rows by id, with each one's person.
+func summariesSQL(n int) string {
+	return `SELECT id, token, outcome, status,
+		contact_name, contact_email, contact_company, contact_role, consent,
+		answers, result, created_at, CASE WHEN utm_source != '' THEN utm_source ELSE referrer_host END,
+		possibly_automated, booked_at IS NOT NULL, (SELECT count(*) FROM messages m WHERE m.assessment_id = a.id), person
+		FROM assessments a WHERE id IN (` + placeholders(n) + `)`
+}
+
 // summaries reads the list rows of ids, in that order, and each one's
 // person (empty when anonymous).
 func (s *Store) summaries(ctx context.Context, tx *txn, ids []int64) ([]assessment.Summary, map[int64]string, error) {
@@ -178,11 +219,7 @@ func (s *Store) summaries(ctx context.Context, tx *txn, ids []int64) ([]assessme
 	for i, id := range ids {
 		args[i] = id
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT id, token, outcome, status,
-		contact_name, contact_email, contact_company, contact_role, consent,
-		answers, result, created_at, CASE WHEN utm_source != '' THEN utm_source ELSE referrer_host END,
-		possibly_automated, booked_at IS NOT NULL, (SELECT count(*) FROM messages m WHERE m.assessment_id = a.id), person
-		FROM assessments a WHERE id IN (`+placeholders(len(ids))+`)`, args...)
+	rows, err := tx.QueryContext(ctx, summariesSQL(len(ids)), args...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -251,15 +288,8 @@ func (s *Store) addEarlierTakes(ctx context.Context, tx *txn, list []assessment.
 			keys = append(keys, p)
 		}
 	}
-	conds, args := s.d.filterConds(f)
-	match := ""
-	if len(conds) > 0 {
-		match = " AND " + strings.Join(conds, " AND ")
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT person, id, outcome, status, created_at
-		FROM assessments`+s.d.indexedBy("assessments_person")+`
-		WHERE consent AND person IN (`+placeholders(len(keys))+`)`+match+`
-		ORDER BY created_at DESC, id DESC`, append(keys, args...)...)
+	query, args := s.earlierTakesSQL(f, len(keys))
+	rows, err := tx.QueryContext(ctx, query, append(keys, args...)...)
 	if err != nil {
 		return err
 	}
@@ -282,6 +312,20 @@ func (s *Store) addEarlierTakes(ctx context.Context, tx *txn, list []assessment.
 		list[i].Earlier = append(list[i].Earlier, t)
 	}
 	return rows.Err()
+}
+
+// earlierTakesSQL reads the takes of n persons that match f, newest
+// first; its arguments are the persons, then the filter's.
+func (s *Store) earlierTakesSQL(f assessment.Filter, n int) (string, []any) {
+	conds, args := s.d.filterConds(f)
+	match := ""
+	if len(conds) > 0 {
+		match = " AND " + strings.Join(conds, " AND ")
+	}
+	return `SELECT person, id, outcome, status, created_at
+		FROM assessments` + s.d.indexedBy("assessments_person") + `
+		WHERE consent AND person IN (` + placeholders(n) + `)` + match + `
+		ORDER BY created_at DESC, id DESC`, args
 }
 
 // filterConds turns f into the conditions of a WHERE clause, to be joined
