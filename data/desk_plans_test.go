@@ -11,9 +11,9 @@ import (
 )
 
 // planOf is how the database would run query: SQLite's EXPLAIN QUERY PLAN
-// lines, or PostgreSQL's EXPLAIN lines with sequential scans priced out
-// (so a query that has an index path shows it, whatever a table of a few
-// test rows would make cheapest).
+// lines, or PostgreSQL's EXPLAIN lines with sequential and bitmap scans and
+// sorts priced out, so that a query an index can serve in order shows that
+// index, whatever a table of a few test rows would make cheapest.
 //
 // SQLite plans without statistics (fitcheck never runs ANALYZE), from the
 // schema alone: the plan on a few rows is the plan on 100,000.
@@ -27,8 +27,10 @@ func planOf(t *testing.T, s *Store, query string, args ...any) []string {
 	explain := `EXPLAIN QUERY PLAN `
 	if s.d.postgres() {
 		explain = `EXPLAIN (COSTS OFF) `
-		if _, err := tx.ExecContext(t.Context(), `SET LOCAL enable_seqscan = off`); err != nil {
-			t.Fatal(err)
+		for _, off := range []string{"enable_seqscan", "enable_bitmapscan", "enable_sort"} {
+			if _, err := tx.ExecContext(t.Context(), `SET LOCAL `+off+` = off`); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	rows, err := tx.QueryContext(t.Context(), explain+query, args...)
