@@ -1,0 +1,218 @@
+package data
+
+import (
+	"database/sql"
+	"fmt"
+	"reflect"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"sessionplayer.studio/fitcheck/assessment"
+)
+
+// takeRow is one assessment as the desk's columns store it.
+type takeRow struct {
+	token   string
+	person  string
+	latest  bool
+	created string
+	id      int64
+}
+
+// storedTakes reads every assessment's person and latest mark.
+func storedTakes(t *testing.T, s *Store) []takeRow {
+	t.Helper()
+	rows, err := s.db.QueryContext(t.Context(), `SELECT token, person, latest, created_at, id FROM assessments ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []takeRow
+	for rows.Next() {
+		var (
+			r      takeRow
+			person sql.NullString
+		)
+		if err := rows.Scan(&r.token, &person, &r.latest, &r.created, &r.id); err != nil {
+			t.Fatal(err)
+		}
+		r.person = person.String
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// latestTokens checks the invariant the desk reads (each person's newest
+// take, by time then id, is marked latest and no other; every anonymous
+// take is) and returns the tokens marked latest, in id order.
+func latestTokens(t *testing.T, s *Store) []string {
+	t.Helper()
+	takes := storedTakes(t, s)
+	newest := map[string]takeRow{}
+	for _, r := range takes {
+		if r.person == "" {
+			continue
+		}
+		if n, ok := newest[r.person]; !ok || r.created > n.created || (r.created == n.created && r.id > n.id) {
+			newest[r.person] = r
+		}
+	}
+	var latest []string
+	for _, r := range takes {
+		want := r.person == "" || newest[r.person].id == r.id
+		if r.latest != want {
+			t.Errorf("assessment %s (person %q) latest = %v, want %v", r.token, r.person, r.latest, want)
+		}
+		if r.latest {
+			latest = append(latest, r.token)
+		}
+	}
+	return latest
+}
+
+func mustLatest(t *testing.T, s *Store, want ...string) {
+	t.Helper()
+	got := latestTokens(t, s)
+	slices.Sort(got)
+	slices.Sort(want)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("latest takes = %q, want %q", got, want)
+	}
+}
+
+// TestLatestTakeKeptOnSubmit: a retake becomes its person's latest and the
+// earlier one stops being it, whatever the e-mail's capitals; a take dated
+// before another (a clock behind) does not take the mark; anonymous takes
+// always stand alone.
+func TestLatestTakeKeptOnSubmit(t *testing.T) {
+	s := mustOpenWithQuestionnaire(t)
+	mustAddAssessment(t, s, "ada-1", assessment.HireAPM, contact("Ada", "ada@example.com", ""), day)
+	mustAddAssessment(t, s, "anon-1", assessment.HireAPM, assessment.Contact{}, day.Add(time.Hour))
+	mustLatest(t, s, "ada-1", "anon-1")
+
+	mustAddAssessment(t, s, "ada-2", assessment.BookACall, contact("Ada", "ADA@Example.com", ""), day.Add(2*time.Hour))
+	mustAddAssessment(t, s, "anon-2", assessment.HireAPM, assessment.Contact{}, day.Add(3*time.Hour))
+	mustLatest(t, s, "ada-2", "anon-1", "anon-2")
+
+	// Stored after ada-2 but dated before it.
+	mustAddAssessment(t, s, "ada-0", assessment.BookACall, contact("Ada", "ada@example.com", ""), day.Add(-time.Hour))
+	// Same instant as ada-2: the later id is the newer.
+	mustAddAssessment(t, s, "ada-3", assessment.BookACall, contact("Ada", "ada@example.com", ""), day.Add(2*time.Hour))
+	mustLatest(t, s, "ada-3", "anon-1", "anon-2")
+
+	// Details without consent are not kept, so not a person either.
+	mustAddAssessment(t, s, "no-consent", assessment.HireAPM, assessment.Contact{Email: "ada@example.com"}, day.Add(4*time.Hour))
+	mustLatest(t, s, "ada-3", "anon-1", "anon-2", "no-consent")
+
+	list, total, err := s.ListAssessments(t.Context(), assessment.Filter{GroupByEmail: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total != 4 || len(list) != 4 {
+		t.Fatalf("grouped list = %q (total %d), want 4 rows", tokens(list), total)
+	}
+	for _, row := range list {
+		if row.Token == "ada-3" && len(row.Earlier) != 3 {
+			t.Errorf("ada-3's earlier takes = %+v, want ada-2, ada-1 and ada-0", row.Earlier)
+		}
+	}
+}
+
+// TestLatestTakeKeptOnDelete: deleting a person's latest take makes their
+// newest remaining one latest; deleting another changes nothing.
+func TestLatestTakeKeptOnDelete(t *testing.T) {
+	s := mustOpenWithQuestionnaire(t)
+	first := mustAddAssessment(t, s, "bob-1", assessment.HireAPM, contact("Bob", "bob@example.com", ""), day)
+	mustAddAssessment(t, s, "bob-2", assessment.HireAPM, contact("Bob", "bob@example.com", ""), day.Add(time.Hour))
+	third := mustAddAssessment(t, s, "bob-3", assessment.HireAPM, contact("Bob", "bob@example.com", ""), day.Add(2*time.Hour))
+	mustAddAssessment(t, s, "cat-1", assessment.HireAPM, contact("Cat", "cat@example.com", ""), day)
+
+	if err := s.DeleteAssessment(t.Context(), first.ID); err != nil {
+		t.Fatal(err)
+	}
+	mustLatest(t, s, "bob-3", "cat-1")
+	if err := s.DeleteAssessment(t.Context(), third.ID); err != nil {
+		t.Fatal(err)
+	}
+	mustLatest(t, s, "bob-2", "cat-1")
+
+	list, _, err := s.ListAssessments(t.Context(), assessment.Filter{GroupByEmail: true, Order: assessment.OrderNewest})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := tokens(list); !reflect.DeepEqual(got, []string{"bob-2", "cat-1"}) {
+		t.Errorf("grouped list after deletes = %q, want bob-2 and cat-1", got)
+	}
+}
+
+// TestLatestTakeKeptOnRetention: the retention sweep deletes a person's
+// older takes and keeps their latest, or deletes them all; either way the
+// marks stay right without rewriting any.
+func TestLatestTakeKeptOnRetention(t *testing.T) {
+	s := mustOpenWithQuestionnaire(t)
+	cutoff := day.Add(24 * time.Hour)
+	mustAddAssessment(t, s, "dan-old", assessment.HireAPM, contact("Dan", "dan@example.com", ""), day)
+	mustAddAssessment(t, s, "dan-new", assessment.HireAPM, contact("Dan", "dan@example.com", ""), cutoff.Add(time.Hour))
+	mustAddAssessment(t, s, "eve-1", assessment.HireAPM, contact("Eve", "eve@example.com", ""), day)
+	mustAddAssessment(t, s, "eve-2", assessment.HireAPM, contact("Eve", "eve@example.com", ""), day.Add(time.Hour))
+	mustAddAssessment(t, s, "anon", assessment.HireAPM, assessment.Contact{}, day)
+	mustLatest(t, s, "dan-new", "eve-2", "anon")
+
+	n, err := s.DeleteAssessmentsBefore(t.Context(), cutoff)
+	if err != nil || n != 4 {
+		t.Fatalf("DeleteAssessmentsBefore = %d, %v; want 4 deleted", n, err)
+	}
+	mustLatest(t, s, "dan-new")
+
+	mustAddAssessment(t, s, "eve-3", assessment.HireAPM, contact("Eve", "eve@example.com", ""), cutoff.Add(2*time.Hour))
+	mustLatest(t, s, "dan-new", "eve-3")
+}
+
+// TestLatestTakeUnderConcurrentRetakes: retakes of one person submitted at
+// the same moment (on PostgreSQL, in transactions side by side) leave
+// exactly one latest.
+func TestLatestTakeUnderConcurrentRetakes(t *testing.T) {
+	s := mustOpenWithQuestionnaire(t)
+	const n = 12
+	for i := range n {
+		mustCreateDraft(t, s, newDraft(fmt.Sprintf("draft-%d", i), now.Add(assessment.DraftLifetime)))
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := range n {
+		wg.Go(func() {
+			a := newAssessment(fmt.Sprintf("fay-%d", i), contact("Fay", "fay@example.com", ""))
+			a.CreatedAt = day.Add(time.Duration(i) * time.Second)
+			if _, err := s.SubmitDraft(t.Context(), fmt.Sprintf("draft-%d", i), a); err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatalf("SubmitDraft = %v", err)
+	}
+	mustLatest(t, s, fmt.Sprintf("fay-%d", n-1))
+}
+
+// TestMessageLiftsCallFirst: the call-first order reads messaged, which a
+// founder's first message sets.
+func TestMessageSetsMessaged(t *testing.T) {
+	s := mustOpenWithQuestionnaire(t)
+	a := mustAddAssessment(t, s, "gus", assessment.DifferentConversation, contact("Gus", "gus@example.com", ""), day)
+	for range 2 {
+		if err := s.AddMessage(t.Context(), &assessment.Message{AssessmentID: a.ID, Body: "Hello", CreatedAt: now}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var messaged bool
+	if err := s.db.QueryRowContext(t.Context(), `SELECT messaged FROM assessments WHERE id = ?`, a.ID).Scan(&messaged); err != nil || !messaged {
+		t.Errorf("messaged = %v, %v; want true after a message", messaged, err)
+	}
+}
