@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -214,5 +215,70 @@ func TestMessageSetsMessaged(t *testing.T) {
 	var messaged bool
 	if err := s.db.QueryRowContext(t.Context(), `SELECT messaged FROM assessments WHERE id = ?`, a.ID).Scan(&messaged); err != nil || !messaged {
 		t.Errorf("messaged = %v, %v; want true after a message", messaged, err)
+	}
+}
+
+// TestMigrationBackfillsTheDesk: a database from before migration 0008,
+// with retakes, messages and contacts in any capitals, reads the same
+// after it: persons folded as Go folds them, each person's latest marked,
+// the search finding them, the writers of messages lifted.
+func TestMigrationBackfillsTheDesk(t *testing.T) {
+	path := newTestDB(t)
+	s := mustOpenAt(t, path)
+	if err := s.SaveQuestionnaire(t.Context(), testVersion, []byte("title: test\n"), now); err != nil {
+		t.Fatal(err)
+	}
+	mustAddAssessment(t, s, "zoe-1", assessment.HireAPM, contact("Zoë Ångström", "ZOË@example.com", "Café Ltd"), day)
+	mustAddAssessment(t, s, "zoe-2", assessment.BookACall, contact("Zoë Ångström", "zoë@example.com", "Café Ltd"), day.Add(time.Hour))
+	mustAddAssessment(t, s, "zoe-0", assessment.BookACall, contact("Zoë", "Zoë@Example.com", ""), day.Add(-time.Hour))
+	wrote := mustAddAssessment(t, s, "hal", assessment.DifferentConversation, contact("Hal", "hal@example.com", ""), day)
+	mustAddAssessment(t, s, "anon", assessment.HireAPM, assessment.Contact{}, day)
+	if err := s.AddMessage(t.Context(), &assessment.Message{AssessmentID: wrote.ID, Body: "Hi", CreatedAt: now}); err != nil {
+		t.Fatal(err)
+	}
+	unmigrate0008(t, s)
+	s.Close()
+
+	s = mustOpenAt(t, path)
+	mustLatest(t, s, "zoe-2", "hal", "anon")
+	for _, r := range storedTakes(t, s) {
+		if want := map[string]string{"zoe-0": "zoë@example.com", "zoe-1": "zoë@example.com", "zoe-2": "zoë@example.com", "hal": "hal@example.com"}[r.token]; r.person != want {
+			t.Errorf("person of %s = %q, want %q", r.token, r.person, want)
+		}
+	}
+	list, _, err := s.ListAssessments(t.Context(), assessment.Filter{Search: "ångström", GroupByEmail: true})
+	if err != nil || !reflect.DeepEqual(tokens(list), []string{"zoe-2"}) || len(list[0].Earlier) != 1 {
+		t.Errorf("search after the migration = %q, %v; want zoe-2 with zoe-1 earlier", tokens(list), err)
+	}
+	list, _, err = s.ListAssessments(t.Context(), assessment.Filter{Order: assessment.OrderCallFirst, GroupByEmail: true})
+	if err != nil || !reflect.DeepEqual(tokens(list), []string{"zoe-2", "hal", "anon"}) {
+		t.Errorf("call first after the migration = %q, %v; want zoe-2, then hal (who wrote), then anon", tokens(list), err)
+	}
+}
+
+// unmigrate0008 takes the store back to before migration 0008: its
+// indexes and columns dropped, and the migration not recorded.
+func unmigrate0008(t *testing.T, s *Store) {
+	t.Helper()
+	for _, stmt := range []string{
+		`DROP INDEX assessments_person`, `DROP INDEX assessments_desk`,
+		`DROP INDEX assessments_call_first`, `DROP INDEX assessments_by_outcome`,
+		`ALTER TABLE assessments DROP COLUMN person`, `ALTER TABLE assessments DROP COLUMN latest`,
+		`ALTER TABLE assessments DROP COLUMN messaged`, `ALTER TABLE assessments DROP COLUMN search_text`,
+		`DELETE FROM schema_migrations WHERE version = 8`,
+	} {
+		if s.d.postgres() {
+			stmt = strings.Replace(stmt, "DROP INDEX", "DROP INDEX IF EXISTS", 1)
+		}
+		if _, err := s.wdb.ExecContext(t.Context(), stmt); err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
+	}
+	if s.d.postgres() {
+		for _, stmt := range []string{`DROP INDEX IF EXISTS assessments_status_desk`, `DROP INDEX IF EXISTS assessments_outcome_desk`} {
+			if _, err := s.wdb.ExecContext(t.Context(), stmt); err != nil {
+				t.Fatalf("%s: %v", stmt, err)
+			}
+		}
 	}
 }
