@@ -40,8 +40,9 @@ func (s *Store) ExportAssessments(ctx context.Context, f assessment.Filter) ([]a
 
 // exportBatch is how many rows one of ExportRows' queries reads: enough
 // that the queries cost little beside the rows, few enough that a batch
-// is a few megabytes at most.
-const exportBatch = 500
+// is a few megabytes at most. A variable only so tests can cross batches
+// with a few rows.
+var exportBatch = 500
 
 // ExportRows calls fn with each assessment matching f (not grouped by
 // person), newest first, as the CSV export writes it. It reads in batches,
