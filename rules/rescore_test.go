@@ -3,6 +3,7 @@ package rules_test
 import (
 	"fmt"
 	"reflect"
+	"sync"
 	"testing"
 	"time"
 
@@ -69,5 +70,49 @@ func BenchmarkRescore1000(b *testing.B) {
 		if r := rules.RescoreAll(q, sets); r.Total != 1000 {
 			b.Fatal(fmt.Sprint(r.Total))
 		}
+	}
+}
+
+// TestRescorerAgreesWithEvaluate: sets added from several goroutines at
+// once, in any order, give what scoring each with Evaluate gives, with the
+// changes oldest first and no answers kept.
+func TestRescorerAgreesWithEvaluate(t *testing.T) {
+	q := mustDefault(t)
+	sets := storedHistory(t, q, 60)
+	// Stored under older rules: every third one recorded as another outcome.
+	for i := range sets {
+		if i%3 == 0 {
+			sets[i].Outcome = assessment.HireFullTime
+		}
+	}
+	var wantChanged []int64
+	for _, set := range sets {
+		if rules.Evaluate(q, set.Answers).Outcome != set.Outcome {
+			wantChanged = append(wantChanged, set.ID)
+		}
+	}
+	r := rules.NewRescorer(q)
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Go(func() {
+			for i := len(sets) - 1 - w; i >= 0; i -= 4 { // newest first, interleaved
+				r.Add(sets[i])
+			}
+		})
+	}
+	wg.Wait()
+	got := r.Result()
+	var changed []int64
+	for _, c := range got.Changed {
+		changed = append(changed, c.ID)
+		if c.Set.Answers != nil {
+			t.Errorf("change %d keeps its answers; a re-score must not hold them", c.ID)
+		}
+	}
+	if got.Total != len(sets) || !reflect.DeepEqual(changed, wantChanged) {
+		t.Errorf("Rescorer = total %d, changed %v; want %d and %v (oldest first)", got.Total, changed, len(sets), wantChanged)
+	}
+	if serial := rules.RescoreAll(q, sets); !reflect.DeepEqual(serial.Moves, got.Moves) {
+		t.Errorf("moves = %+v, want %+v as RescoreAll gives", got.Moves, serial.Moves)
 	}
 }
