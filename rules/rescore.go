@@ -67,6 +67,7 @@ func RescoreAll(q *assessment.Questionnaire, sets []assessment.AnswerSet) Rescor
 type Rescorer struct {
 	q        *assessment.Questionnaire
 	required []string
+	outcomes *outcomeScorer
 
 	mu       sync.Mutex
 	total    int
@@ -77,13 +78,14 @@ type Rescorer struct {
 
 // NewRescorer starts a re-score under q.
 func NewRescorer(q *assessment.Questionnaire) *Rescorer {
-	return &Rescorer{q: q, required: requiredQuestions(q), moves: map[[2]string]int{}, unmapped: map[Unmapped]int{}}
+	return &Rescorer{q: q, required: requiredQuestions(q), outcomes: newOutcomeScorer(q),
+		moves: map[[2]string]int{}, unmapped: map[Unmapped]int{}}
 }
 
 // Add re-scores one stored answer set.
 func (r *Rescorer) Add(set assessment.AnswerSet) {
 	gaps := unmappedIn(r.q, set.Answers, r.required)
-	to := outcomeOf(r.q, set.Answers)
+	to := r.outcomes.outcome(set.Answers)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.total++
@@ -132,6 +134,55 @@ func (r *Rescorer) Result() Rescore {
 		return a.Option < b.Option
 	})
 	return out
+}
+
+// outcomeScorer gives the outcome Evaluate would, and nothing else: no
+// explanation, no per-answer contributions, the rules compiled once. A
+// re-score compares outcomes only, over every stored assessment.
+type outcomeScorer struct {
+	q     *assessment.Questionnaire
+	rules []cond
+	index map[string]int // criterion id → position in q.Criteria
+}
+
+func newOutcomeScorer(q *assessment.Questionnaire) *outcomeScorer {
+	index := make(map[string]int, len(q.Criteria))
+	for i, c := range q.Criteria {
+		index[c.ID] = i
+	}
+	return &outcomeScorer{q: q, rules: compileRules(q), index: index}
+}
+
+// outcome scores answers as Score does (an unknown question or option
+// scores nothing, a repeated option counts once) and applies the rules. It
+// is safe to call from several goroutines at once.
+func (s *outcomeScorer) outcome(answers assessment.Answers) string {
+	scores := make([]int, len(s.q.Criteria))
+	for si := range s.q.Steps {
+		for qi := range s.q.Steps[si].Questions {
+			qn := &s.q.Steps[si].Questions[qi]
+			values := answers[qn.ID]
+			for vi, value := range values {
+				opt, ok := qn.Option(value)
+				if !ok || slices.Contains(values[:vi], value) {
+					continue
+				}
+				for crit, points := range opt.Scores {
+					if i, ok := s.index[crit]; ok {
+						scores[i] += points
+					}
+				}
+			}
+		}
+	}
+	for i, c := range s.q.Criteria {
+		scores[i] = levelRank(s.q, c, scores[i])
+	}
+	in := &input{q: s.q, rules: s.rules, ranks: scores, answers: answerView{base: answers}}
+	if i := in.firstRule(); i >= 0 {
+		return s.q.Rules[i].Outcome
+	}
+	return ""
 }
 
 func requiredQuestions(q *assessment.Questionnaire) []string {

@@ -2,6 +2,7 @@ package rules_test
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"reflect"
 	"sync"
 	"testing"
@@ -78,7 +79,7 @@ func BenchmarkRescore1000(b *testing.B) {
 // changes oldest first and no answers kept.
 func TestRescorerAgreesWithEvaluate(t *testing.T) {
 	q := mustDefault(t)
-	sets := storedHistory(t, q, 60)
+	sets := append(storedHistory(t, q, 60), variedHistory(q, 400)...)
 	// Stored under older rules: every third one recorded as another outcome.
 	for i := range sets {
 		if i%3 == 0 {
@@ -115,4 +116,31 @@ func TestRescorerAgreesWithEvaluate(t *testing.T) {
 	if serial := rules.RescoreAll(q, sets); !reflect.DeepEqual(serial.Moves, got.Moves) {
 		t.Errorf("moves = %+v, want %+v as RescoreAll gives", got.Moves, serial.Moves)
 	}
+}
+
+// variedHistory is n answer sets varied from the examples: options moved,
+// repeated, unknown and missing, as old and odd stored answers can be.
+func variedHistory(q *assessment.Questionnaire, n int) []assessment.AnswerSet {
+	r := rand.New(rand.NewPCG(1, 2))
+	day := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	var sets []assessment.AnswerSet
+	for i := range n {
+		ex := q.Examples[r.IntN(len(q.Examples))]
+		a := ex.Answers.Clone()
+		for _, st := range q.Steps {
+			for _, qn := range st.Questions {
+				switch p := r.IntN(10); {
+				case p == 0:
+					delete(a, qn.ID)
+				case p == 1 && len(qn.Options) > 0:
+					o := qn.Options[r.IntN(len(qn.Options))].ID
+					a[qn.ID] = []string{o, o, "no-such-option"}
+				case p < 5 && len(qn.Options) > 0:
+					a[qn.ID] = []string{qn.Options[r.IntN(len(qn.Options))].ID}
+				}
+			}
+		}
+		sets = append(sets, assessment.AnswerSet{ID: int64(1000 + i), Outcome: ex.Expect, Answers: a, CreatedAt: day.Add(time.Duration(i) * time.Minute)})
+	}
+	return sets
 }

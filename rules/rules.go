@@ -46,16 +46,6 @@ func evaluate(q *assessment.Questionnaire, answers assessment.Answers) (assessme
 	}, in
 }
 
-// outcomeOf is the outcome Evaluate would give, without the explanation a
-// stored result carries: all a re-score compares.
-func outcomeOf(q *assessment.Questionnaire, answers assessment.Answers) string {
-	in := newInput(q, Score(q, answers), answers)
-	if i := in.firstRule(); i >= 0 {
-		return q.Rules[i].Outcome
-	}
-	return ""
-}
-
 // Score computes every criterion's score, level and contributing answers,
 // in the order the criteria are declared.
 func Score(q *assessment.Questionnaire, answers assessment.Answers) []assessment.CriterionResult {
