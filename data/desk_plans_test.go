@@ -177,7 +177,7 @@ func TestStreamsReadInOrder(t *testing.T) {
 		after := append(append([]string{}, conds...), exportAfterCond)
 		checkPlan(t, s, "export, next batch", planOf(t, s, s.exportBatchSQL(from, after), append(args, at, at, 7, 500)...), false)
 	}
-	checkPlan(t, s, "re-score batch", planOf(t, s, answerSetBatchSQL, 0, 1000), false, sqliteUses(s, "INTEGER PRIMARY KEY")...)
+	checkPlan(t, s, "re-score batch", planOf(t, s, s.answerSetBatchSQL(), 0, 1000), false, sqliteUses(s, "COVERING INDEX assessments_answer_sets")...)
 }
 
 // TestOrderKeysFollowCallPriority: the list's computed orders rank the

@@ -262,7 +262,7 @@ func unmigrate0008(t *testing.T, s *Store) {
 	t.Helper()
 	for _, stmt := range []string{
 		`DROP INDEX assessments_person`, `DROP INDEX assessments_desk`,
-		`DROP INDEX assessments_call_first`, `DROP INDEX assessments_by_outcome`,
+		`DROP INDEX assessments_call_first`, `DROP INDEX assessments_by_outcome`, `DROP INDEX IF EXISTS assessments_answer_sets`,
 		`ALTER TABLE assessments DROP COLUMN person`, `ALTER TABLE assessments DROP COLUMN latest`,
 		`ALTER TABLE assessments DROP COLUMN messaged`, `ALTER TABLE assessments DROP COLUMN search_text`,
 		`DELETE FROM schema_migrations WHERE version = 8`,

@@ -44,6 +44,14 @@ UPDATE assessments SET messaged = 1 WHERE id IN (SELECT assessment_id FROM messa
 CREATE INDEX assessments_desk ON assessments
     (created_at, id, outcome, status, consent, possibly_automated, messaged, latest, person);
 
+-- What a re-score reads of every assessment (the rules lab, fitcheck
+-- rescore), in id order: the answers come early in a row, but the date
+-- comes after the result, so reading the table walks each row's overflow
+-- pages; this index is a twentieth of the table's size. (PostgreSQL keeps
+-- the result apart, compressed, and its index entries have a size limit a
+-- long text answer could pass: it reads the table.)
+CREATE INDEX assessments_answer_sets ON assessments (id, outcome, created_at, answers);
+
 -- The list's two computed orders over each person's latest take, so a page
 -- of either is read in order. The expressions must read exactly as
 -- data.callFirstKey and data.outcomeKey, or the planner will not match them.
