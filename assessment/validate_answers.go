@@ -155,3 +155,17 @@ func (q *Questionnaire) CheckAll(a Answers) FieldErrors {
 	}
 	return errs
 }
+
+// AnswersAsked keeps only the answers to questions q asks, and only those
+// q accepts, so a draft begun under an older file (or a result retaken
+// under a newer one) carries no stale answers.
+func (q *Questionnaire) AnswersAsked(all Answers) Answers {
+	out := Answers{}
+	for _, step := range q.Steps {
+		accepted, _ := step.CheckStep(all)
+		for k, v := range accepted {
+			out[k] = v
+		}
+	}
+	return out
+}

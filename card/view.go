@@ -84,16 +84,6 @@ var verdicts = map[Family]string{
 	Elsewhere: "A different route",
 }
 
-// groupLabels head the criteria on a card, in the order they are shown.
-var groupLabels = []struct {
-	kind  assessment.CriterionKind
-	label string
-}{
-	{assessment.FitSignal, "Signs for"},
-	{assessment.NotFitSignal, "Signs against"},
-	{assessment.Context, "Context"},
-}
-
 // ResultFor builds a result card from the questionnaire version the result
 // answered and the result itself. It reads the outcome, the criteria's
 // scores and levels, and the content's own wording; nothing else.
@@ -103,10 +93,10 @@ func ResultFor(q *assessment.Questionnaire, r assessment.Result) Result {
 	if o, ok := q.Outcome(r.Outcome); ok && o.Headline != "" {
 		v.Headline = o.Headline
 	}
-	for _, g := range groupLabels {
-		group := Group{Label: g.label, Kind: g.kind}
+	for _, kind := range assessment.CriterionKinds {
+		group := Group{Label: kind.ShortHeading(), Kind: kind}
 		for _, c := range r.Criteria {
-			if c.Kind == g.kind {
+			if c.Kind == kind {
 				group.Bars = append(group.Bars, barFor(q, c))
 			}
 		}

@@ -76,21 +76,11 @@ func (n *Notice) Company() string {
 // free-text questions; nil falls back to the outcome id) and, for a message,
 // the message. baseURL is -base-url; without it the admin link is relative.
 func NewNotice(ev assessment.Event, a *assessment.Assessment, q *assessment.Questionnaire, m *assessment.Message, baseURL string) *Notice {
-	n := &Notice{
-		Type:         ev.Type,
-		WebhookID:    ev.WebhookID,
-		CreatedAt:    ev.CreatedAt,
-		AssessmentID: a.ID,
-		Outcome:      a.Result.Outcome,
-		Headline:     a.Result.Outcome,
-		Reason:       a.Result.Reason,
-		Source:       a.Source,
-		AdminURL:     fmt.Sprintf("%s/admin/a/%d", strings.TrimRight(baseURL, "/"), a.ID),
-	}
+	n := newNotice(ev, a, q)
+	n.Reason = a.Result.Reason
+	n.Source = a.Source
+	n.AdminURL = fmt.Sprintf("%s/admin/a/%d", strings.TrimRight(baseURL, "/"), a.ID)
 	if q != nil {
-		if o, ok := q.Outcome(a.Result.Outcome); ok && o.Headline != "" {
-			n.Headline = o.Headline
-		}
 		n.Words = q.Words(a.Answers)
 	}
 	n.Decisive = decisiveReasons(a.Result, q)
@@ -107,11 +97,10 @@ func NewNotice(ev assessment.Event, a *assessment.Assessment, q *assessment.Ques
 	return n
 }
 
-// NewLinkNotice builds the e-mail of a result.link event: the outcome's
-// headline and the absolute share link, signed by the owner. It carries
-// nothing else of the assessment. q may be nil (the headline falls back to
-// the outcome id, the signature to "fitcheck").
-func NewLinkNotice(ev assessment.Event, a *assessment.Assessment, q *assessment.Questionnaire, baseURL string) *Notice {
+// newNotice is what every notice says of its event and assessment: which
+// event, which assessment, and its outcome in the words of q (the outcome
+// id when q is nil or has no headline for it).
+func newNotice(ev assessment.Event, a *assessment.Assessment, q *assessment.Questionnaire) *Notice {
 	n := &Notice{
 		Type:         ev.Type,
 		WebhookID:    ev.WebhookID,
@@ -119,17 +108,26 @@ func NewLinkNotice(ev assessment.Event, a *assessment.Assessment, q *assessment.
 		AssessmentID: a.ID,
 		Outcome:      a.Result.Outcome,
 		Headline:     a.Result.Outcome,
-		Link: &LinkNotice{To: ev.Recipient, Owner: "fitcheck",
-			// The result page's address, as web/page.ResultURL makes it.
-			ShareURL: strings.TrimRight(baseURL, "/") + "/r/" + a.Token},
 	}
 	if q != nil {
 		if o, ok := q.Outcome(a.Result.Outcome); ok && o.Headline != "" {
 			n.Headline = o.Headline
 		}
-		if name := q.Owner.FirstName(); name != "" {
-			n.Link.Owner = name
-		}
+	}
+	return n
+}
+
+// NewLinkNotice builds the e-mail of a result.link event: the outcome's
+// headline and the absolute share link, signed by the owner. It carries
+// nothing else of the assessment. q may be nil (the headline falls back to
+// the outcome id, the signature to "fitcheck").
+func NewLinkNotice(ev assessment.Event, a *assessment.Assessment, q *assessment.Questionnaire, baseURL string) *Notice {
+	n := newNotice(ev, a, q)
+	n.Link = &LinkNotice{To: ev.Recipient, Owner: "fitcheck",
+		// The result page's address, as web/page.ResultURL makes it.
+		ShareURL: strings.TrimRight(baseURL, "/") + "/r/" + a.Token}
+	if q != nil && q.Owner.FirstName() != "" {
+		n.Link.Owner = q.Owner.FirstName()
 	}
 	return n
 }

@@ -109,7 +109,9 @@ var pdfPage = regexp.MustCompile(`/Type\s*/Page[^s]`)
 // printedPages prints the page to A4 and counts the pages.
 func (tb *tab) printedPages() int {
 	tb.t.Helper()
-	pdf, err := chromedp.Run(tb.ctx, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4)))
+	ctx, cancel := tb.step()
+	defer cancel()
+	pdf, err := chromedp.Run(ctx, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4)))
 	if err != nil || !bytes.HasPrefix(pdf, []byte("%PDF")) {
 		tb.t.Fatalf("print to PDF: %v", err)
 	}

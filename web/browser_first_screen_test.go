@@ -47,14 +47,16 @@ func TestBrowserShareRowCopies(t *testing.T) {
 	mustBrowser(t)
 	s := mustStart(t)
 	tb := newTab(t, s, desktopMode)
+	ctx, cancel := tb.step()
+	defer cancel()
 	bcID := chromedp.FromContext(tb.ctx).BrowserContextID
-	if _, err := chromedp.CallBrowser(tb.ctx, browser.SetPermission, browser.SetPermissionParams{
+	if _, err := chromedp.CallBrowser(ctx, browser.SetPermission, browser.SetPermissionParams{
 		Permission: &browser.PermissionDescriptor{Name: "clipboard-read"}, Setting: browser.PermissionSettingGranted,
 		Origin: s.srv.URL, BrowserContextID: bcID,
 	}); err != nil {
 		t.Fatalf("grant clipboard-read: %v", err)
 	}
-	if _, err := chromedp.CallBrowser(tb.ctx, browser.SetPermission, browser.SetPermissionParams{
+	if _, err := chromedp.CallBrowser(ctx, browser.SetPermission, browser.SetPermissionParams{
 		Permission: &browser.PermissionDescriptor{Name: "clipboard-write"}, Setting: browser.PermissionSettingGranted,
 		Origin: s.srv.URL, BrowserContextID: bcID,
 	}); err != nil {
@@ -73,7 +75,9 @@ func TestBrowserShareRowCopies(t *testing.T) {
 	if !tb.waitFor(`document.querySelector('.share-link [data-copy]').textContent === 'Copied'`) {
 		t.Fatalf("after Copy link the button reads %q, want Copied", tb.text(`.share-link [data-copy]`))
 	}
-	got, err := chromedp.Run(tb.ctx, chromedp.Evaluate[string](`navigator.clipboard.readText()`, chromedp.EvalAwaitPromise))
+	read, cancelRead := tb.step()
+	defer cancelRead()
+	got, err := chromedp.Run(read, chromedp.Evaluate[string](`navigator.clipboard.readText()`, chromedp.EvalAwaitPromise))
 	if err != nil {
 		t.Fatalf("read the clipboard: %v", err)
 	}

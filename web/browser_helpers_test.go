@@ -45,9 +45,19 @@ const (
 // axeTags are the rule sets a page must pass: WCAG 2.0, 2.1 and 2.2, A and AA.
 var axeTags = []string{"wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"}
 
-// browserTimeout bounds one journey, so a hung page fails the test instead
-// of the whole binary.
-const browserTimeout = 90 * time.Second
+// stepTimeout bounds one browser step: a navigation, a click and the page
+// it loads, one script, one axe-core run. A journey has no limit of its own:
+// on a loaded machine (a load average of 20 on two cores) a step can take
+// many times its usual fraction of a second, and a long journey many
+// minutes, so only a step that hangs fails, and it fails the test with
+// where it hung, not the whole binary.
+const stepTimeout = 3 * time.Minute
+
+// settleTimeout bounds the wait for what a page does by itself after a
+// step: focus moving to an error summary, the skip link sliding in,
+// "Copied" appearing. Generous for the same reason; a condition that
+// holds is seen at once, so only a failing test waits this long.
+const settleTimeout = 30 * time.Second
 
 // shared is the one browser of this test binary, started on first use.
 var shared struct {
@@ -191,8 +201,6 @@ func newTab(t *testing.T, s *site, m mode) *tab {
 	if err := chromedp.Do(ctx); err != nil { // opens the tab
 		t.Fatalf("open a tab: %v", err)
 	}
-	ctx, cancelTimeout := context.WithTimeout(ctx, browserTimeout)
-	t.Cleanup(cancelTimeout)
 	tb := &tab{t: t, ctx: ctx, site: s, mode: m}
 	// Screenshots show the pages at desktop and phone sizes, and in dark
 	// mode; with JavaScript off they look the same.
@@ -246,16 +254,25 @@ func scriptsDisabled(off bool) chromedp.Action[chromedp.Void] {
 	return call(emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: off})
 }
 
+// step is the context of one browser step, with its own deadline.
+func (tb *tab) step() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(tb.ctx, stepTimeout)
+}
+
 func (tb *tab) do(actions ...chromedp.Action[chromedp.Void]) {
 	tb.t.Helper()
-	if err := chromedp.Do(tb.ctx, actions...); err != nil {
+	ctx, cancel := tb.step()
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
 		tb.t.Fatalf("%s: %v (at %s)", tb.mode.name, err, tb.where())
 	}
 }
 
 // where is the current address, for messages.
 func (tb *tab) where() string {
-	loc, err := chromedp.Run(tb.ctx, chromedp.Location())
+	ctx, cancel := tb.step()
+	defer cancel()
+	loc, err := chromedp.Run(ctx, chromedp.Location())
 	if err != nil {
 		return "?"
 	}
@@ -266,7 +283,9 @@ func (tb *tab) where() string {
 // scripts disabled too: DevTools evaluation is not page script.
 func eval[T any](tb *tab, js string) T {
 	tb.t.Helper()
-	v, err := chromedp.Run(tb.ctx, chromedp.Evaluate[T](js))
+	ctx, cancel := tb.step()
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
 	if err != nil {
 		tb.t.Fatalf("%s: evaluate %.60q: %v (at %s)", tb.mode.name, js, err, tb.where())
 	}
@@ -299,7 +318,9 @@ func (tb *tab) path() string {
 // next page to load.
 func (tb *tab) loads(trigger chromedp.Action[chromedp.Void]) {
 	tb.t.Helper()
-	if _, err := chromedp.Run(tb.ctx, chromedp.WaitEvent(cdppage.LoadEventFired, nil, trigger)); err != nil {
+	ctx, cancel := tb.step()
+	defer cancel()
+	if _, err := chromedp.Run(ctx, chromedp.WaitEvent(cdppage.LoadEventFired, nil, trigger)); err != nil {
 		tb.t.Fatalf("%s: waiting for the next page: %v (at %s)", tb.mode.name, err, tb.where())
 	}
 }
@@ -441,32 +462,43 @@ const focusJS = `(() => {
 })()`
 
 // assertFocusVisible fails when the focused element shows no focus
-// indicator or is off screen. It allows half a second for the indicator to
-// appear, since the skip link slides in.
+// indicator or is off screen. It allows the indicator time to appear
+// (settleTimeout), since the skip link slides in.
 func (tb *tab) assertFocusVisible() focusState {
 	tb.t.Helper()
 	var f focusState
-	for range 10 {
-		if f = eval[focusState](tb, focusJS); f.Left || f.Visible && f.InView {
-			return f
-		}
-		time.Sleep(50 * time.Millisecond)
+	settled := func() bool {
+		f = eval[focusState](tb, focusJS)
+		return f.Left || f.Visible && f.InView
+	}
+	if poll(settled) {
+		return f
 	}
 	tb.t.Errorf("%s: focus on %s at %s has no visible focus indicator (indicator drawn=%v, on screen=%v)", tb.mode.name, f.Desc, tb.where(), f.Visible, f.InView)
 	return f
 }
 
-// waitFor polls a JavaScript condition for up to 3 s. It polls from Go, so
-// it works with page scripts off.
+// waitFor polls a JavaScript condition the page should soon make true,
+// for up to settleTimeout. It polls from Go, so it works with page scripts
+// off.
 func (tb *tab) waitFor(js string) bool {
 	tb.t.Helper()
-	for range 60 {
-		if eval[bool](tb, js) {
+	return poll(func() bool { return eval[bool](tb, js) })
+}
+
+// poll checks cond every 50 ms until it holds (true) or settleTimeout
+// passes (false).
+func poll(cond func() bool) bool {
+	deadline := time.Now().Add(settleTimeout)
+	for {
+		if cond() {
 			return true
+		}
+		if time.Now().After(deadline) {
+			return false
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	return false
 }
 
 // text is the visible text of the first element matching sel, "" if none.
@@ -564,7 +596,7 @@ func (tb *tab) axeViolations() []axeViolation {
 	js := `axe.run(document, {runOnly: {type: 'tag', values: ` + string(tags) + `}, resultTypes: ['violations']})
 	  .then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
 	    nodes: v.nodes.map(n => ({target: n.target, summary: n.failureSummary}))})))`
-	ctx, cancel := context.WithTimeout(tb.ctx, 20*time.Second)
+	ctx, cancel := tb.step()
 	defer cancel()
 	vs, err := chromedp.Run(ctx, chromedp.Evaluate[[]axeViolation](js, chromedp.EvalAwaitPromise))
 	if err != nil {
@@ -579,7 +611,9 @@ func (tb *tab) screenshot(name string) {
 	if tb.shots == "" {
 		return
 	}
-	png, err := chromedp.Call(tb.ctx, cdppage.CaptureScreenshot, cdppage.CaptureScreenshotParams{
+	ctx, cancel := tb.step()
+	defer cancel()
+	png, err := chromedp.Call(ctx, cdppage.CaptureScreenshot, cdppage.CaptureScreenshotParams{
 		Format: cdppage.CaptureScreenshotFormatPng, CaptureBeyondViewport: new(true), FromSurface: new(true),
 		OptimizeForSpeed: new(true), // a faster PNG encoder; the suite takes dozens
 	})
@@ -610,15 +644,15 @@ func (tb *tab) screenshot(name string) {
 func (tb *tab) download(trigger chromedp.Action[chromedp.Void]) []byte {
 	tb.t.Helper()
 	dir := tb.t.TempDir()
+	ctx, cancel := tb.step()
+	defer cancel()
 	bcID := chromedp.FromContext(tb.ctx).BrowserContextID
-	if _, err := chromedp.CallBrowser(tb.ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+	if _, err := chromedp.CallBrowser(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
 		Behavior: browser.SetDownloadBehaviorBehaviorAllowAndName, BrowserContextID: bcID,
 		DownloadPath: dir, EventsEnabled: new(true),
 	}); err != nil {
 		tb.t.Fatalf("allow downloads: %v", err)
 	}
-	ctx, cancel := context.WithTimeout(tb.ctx, 15*time.Second)
-	defer cancel()
 	progress := chromedp.BrowserEvents(ctx, browser.DownloadProgress)
 	tb.do(trigger)
 	for ev, err := range progress {

@@ -186,7 +186,9 @@ func (tb *tab) assertPrintable() {
 	if len(hidden) > 0 || !shown {
 		tb.t.Errorf("printed result: still shown %v; verdict and criteria shown = %v", hidden, shown)
 	}
-	pdf, err := chromedp.Run(tb.ctx, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4)))
+	ctx, cancel := tb.step()
+	defer cancel()
+	pdf, err := chromedp.Run(ctx, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4)))
 	if err != nil || !bytes.HasPrefix(pdf, []byte("%PDF")) {
 		tb.t.Errorf("print the result to PDF: %v", err)
 	}

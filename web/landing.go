@@ -1,35 +1,67 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 
+	"sessionplayer.studio/fitcheck/assessment"
+	"sessionplayer.studio/fitcheck/card"
+	"sessionplayer.studio/fitcheck/web/httpx"
 	"sessionplayer.studio/fitcheck/web/page"
+	"sessionplayer.studio/fitcheck/web/visitor"
 )
 
+// landingPages keeps the landing page as seen without a session, rendered
+// once (it depends only on the questionnaire in force and the address the
+// site is reached at), and its link-preview card.
+type landingPages struct {
+	pages *httpx.Kept[landingKey]
+	card  *httpx.Kept[string]
+}
+
+func newLandingPages() landingPages {
+	return landingPages{pages: httpx.NewKept[landingKey](4), card: httpx.NewKept[string](1)}
+}
+
+// landingKey is the landing page as seen without a session: one page per
+// address the site is reached at (its link preview names that address when
+// there is no -base-url).
+type landingKey struct{ base string }
+
+// landing serves GET /.
 func (s *Server) landing(w http.ResponseWriter, r *http.Request) error {
 	deleted := r.URL.RawQuery != "" && r.URL.Query().Get("done") == "deleted"
-	source := s.attributionFrom(r)
-	if !deleted && !hasSession(r) && source.IsZero() {
+	source := visitor.LandingSource(r)
+	if !deleted && !s.drafts.HasSession(r) && source.IsZero() {
 		// Without a session there is nothing to resume, and without a
 		// tagged link nothing to carry: everyone sees the same page,
 		// rendered once.
-		return s.serveLanding(w, r)
+		return s.serveKeptLanding(w, r)
 	}
 	v := s.landingView(r, deleted)
-	v.Source = attributionInputs(source)
+	v.Source = visitor.SourceInputs(source)
 	q := s.forms.Current()
-	d, err := s.findDraft(r)
+	d, err := s.drafts.Find(r)
 	switch {
 	case err == nil && d.AssessmentToken != "":
 		v.Resume = &resumeView{ResultURL: page.ResultURL(d.AssessmentToken)}
 	case err == nil && len(d.Answers) > 0:
 		next := q.FirstIncompleteStep(d.Answers) + 1
-		v.Resume = &resumeView{StepURL: stepURL(next), Step: next, Total: v.Steps}
-	case err != nil && !isNotFound(err):
+		v.Resume = &resumeView{StepURL: page.StepURL(next), Step: next, Total: v.Steps}
+	case err != nil && !errors.Is(err, assessment.ErrNotFound):
 		return err
 	}
 	s.pages.Render(w, r, http.StatusOK, landingPage(v))
 	return nil
+}
+
+// serveKeptLanding sends the landing page as everyone without a session
+// sees it.
+func (s *Server) serveKeptLanding(w http.ResponseWriter, r *http.Request) error {
+	key := landingKey{base: httpx.AbsoluteURL(s.cfg.BaseURL, r, "")}
+	return page.ServeKept(w, r, s.kept.pages, key, true, func() (*httpx.Page, error) {
+		return page.Kept(r.Context(), landingPage(s.landingView(r, false)), false)
+	})
 }
 
 func (s *Server) landingView(r *http.Request, deleted bool) landingView {
@@ -42,8 +74,8 @@ func (s *Server) landingView(r *http.Request, deleted bool) landingView {
 		Questions: q.QuestionCount(),
 		Steps:     len(q.Steps),
 		Deleted:   deleted,
-		Preview:   s.preview(r, "/", "/card.png", q.Title, firstOr(summary, q.Title)),
-		Owner:     s.owner(),
+		Preview:   page.NewPreview(s.cfg.BaseURL, r, "/", "/card.png", q.Title, page.FirstOr(summary, q.Title)),
+		Owner:     page.OwnerOf(q.Owner, s.avatar.URL()),
 	}
 	if len(summary) > 1 {
 		v.More = summary[1:]
@@ -62,8 +94,8 @@ type landingView struct {
 	Deleted   bool
 	Preview   page.Preview
 	Owner     page.OwnerView
-	More      []string      // the summary's paragraphs after the lead
-	Source    []hiddenInput // where the founder came from, carried by Start
+	More      []string              // the summary's paragraphs after the lead
+	Source    []visitor.HiddenInput // where the founder came from, carried by Start
 }
 
 type resumeView struct {
@@ -73,18 +105,10 @@ type resumeView struct {
 	ResultURL string
 }
 
-// owner is the owner block's view of the content's owner.
-func (s *Server) owner() page.OwnerView {
-	return page.OwnerOf(s.forms.Current().Owner, s.avatarURL)
-}
-
-// serveAvatar serves the owner's photo. Its address carries its content's
-// hash, so it is cached for good.
-func (s *Server) serveAvatar(w http.ResponseWriter, r *http.Request) {
-	if s.avatar == nil || r.URL.Path != s.avatarURL {
-		s.notFound(w, r)
-		return
-	}
-	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-	s.avatar.ServeHTTP(w, r)
+// landingCard serves GET /card.png, the landing page's link preview.
+func (s *Server) landingCard(w http.ResponseWriter, r *http.Request) error {
+	q := s.forms.Current()
+	v := card.LandingFor(q)
+	v.OwnerName, v.OwnerTitle = q.Owner.Name, q.Owner.Title
+	return page.ServeCard(w, r, s.kept.card, "landing", func() ([]byte, error) { return card.RenderLanding(v) })
 }

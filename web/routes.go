@@ -9,7 +9,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
-	"sessionplayer.studio/fitcheck/web/admin"
+	"sessionplayer.studio/fitcheck/web/admin/insight"
 	"sessionplayer.studio/fitcheck/web/httpx"
 	"sessionplayer.studio/fitcheck/web/page"
 )
@@ -26,9 +26,10 @@ const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 
 	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
 // Handler is the whole surface of the site, listed in one place: every
-// route and the handler that answers it (the review area's in web/admin).
+// route and the handler that answers it. Each flow's handlers are in its
+// package: steps in web/answer, results in web/result, review in web/admin (account, desk, insight).
 func (s *Server) Handler() http.Handler {
-	serve, review := s.pages.Serve, s.admin
+	serve, steps, results, hooks := s.pages.Serve, s.answers, s.results, s.results.BookingHooks()
 	r := chi.NewRouter()
 	var observe func(string, string, int, time.Duration)
 	if s.cfg.Metrics != nil {
@@ -48,54 +49,56 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/readyz", serve(s.ready))
 	r.Get("/robots.txt", serveRobots)
 	r.Get("/static/{file}", page.Assets.Handler(s.notFound))
-	r.Get("/avatar/{file}", s.serveAvatar)
+	r.Get("/avatar/{file}", s.avatar.Handler(s.notFound))
 
 	r.Get("/", serve(s.landing))
 	r.Get("/card.png", serve(s.landingCard))
 	r.Group(func(r chi.Router) {
 		r.Use(httpx.LimitPosts(cmp.Or(s.cfg.PublicPostsPerMinute, 120), s.tooManyPosts))
-		r.Post("/start", serve(s.start))
-		r.Get("/step/{n}", serve(s.showStep))
-		r.Post("/step/{n}", serve(s.saveStep))
-		r.Post(stepURL(len(s.forms.Current().Steps)+1), serve(s.submit)) // the contact step's post submits
-		r.Post("/r/{token}/delete", serve(s.deleteOwnResult))
-		r.Post("/r/{token}/message", serve(s.sendMessage))
-		r.Post("/r/{token}/email-link", serve(s.sendResultLink))
-		r.Post("/r/{token}/retake", serve(s.retake))
+		r.Post("/start", serve(steps.Start))
+		r.Get("/step/{n}", serve(steps.ShowStep))
+		r.Post("/step/{n}", serve(steps.SaveStep))
+		r.Post(page.StepURL(len(s.forms.Current().Steps)+1), serve(steps.Submit)) // the contact step's post submits
+		r.Post("/r/{token}/delete", serve(results.DeleteOwn))
+		r.Post("/r/{token}/message", serve(results.SendMessage))
+		r.Post("/r/{token}/email-link", serve(results.SendLink))
+		r.Post("/r/{token}/retake", serve(results.Retake))
 	})
-	r.Get("/r/{token}", serve(s.result)) // and /r/{token}.json
-	r.Get("/r/{token}/card.png", serve(s.resultCard))
-	r.Get("/r/{token}/book", serve(s.book))
-	r.Get("/r/{token}/checklist", serve(s.checklist))
+	r.Get("/r/{token}", serve(results.Show)) // and /r/{token}.json
+	r.Get("/r/{token}/card.png", serve(results.Card))
+	r.Get("/r/{token}/book", serve(results.Book))
+	r.Get("/r/{token}/checklist", serve(results.Checklist))
 	r.Route("/hooks", func(r chi.Router) { // server to server: signed, and exempt from the cross-origin check
-		r.Post("/cal", s.calHook)
-		r.Post("/calendly", s.calendlyHook)
+		r.Post("/cal", hooks.CalHook)
+		r.Post("/calendly", hooks.CalendlyHook)
 	})
 
+	// The review area, by job: the owner's account (web/admin/account), the
+	// desk (web/admin/desk) and insight (web/admin/insight).
 	r.Route("/admin", func(r chi.Router) {
 		r.Use(middleware.GetHead) // the mount matches HEAD before the top-level GetHead can turn it into GET
-		r.Get("/setup", serve(review.ShowSetup))
-		r.Post("/setup", serve(review.Setup))
-		r.Get("/signin", serve(review.ShowSignIn))
-		r.Post("/signin", serve(review.SignIn))
-		r.Post("/signout", serve(review.SignOut))
+		r.Get("/setup", serve(s.account.ShowSetup))
+		r.Post("/setup", serve(s.account.Setup))
+		r.Get("/signin", serve(s.account.ShowSignIn))
+		r.Post("/signin", serve(s.account.SignIn))
+		r.Post("/signout", serve(s.account.SignOut))
 		r.Group(func(r chi.Router) {
-			r.Use(review.RequireOwner)
-			r.Get("/", serve(review.List))
-			r.Get("/dashboard", serve(review.Dashboard))
-			r.Get("/export.csv", serve(review.Export))
-			r.Get("/lab", serve(review.ShowLab))
-			r.Post("/lab", serve(review.Lab))
-			r.Post("/signout-everywhere", serve(review.SignOutEverywhere))
-			r.Get("/a/{id}", serve(review.Detail))
-			r.Get("/a/{id}/brief.txt", serve(review.BriefText))
-			r.Post("/a/{id}/status", serve(review.SetStatus))
-			r.Post("/a/{id}/calibration", serve(review.Calibrate))
-			r.Post("/a/{id}/notes", serve(review.AddNote))
-			r.Get("/a/{id}/delete", serve(review.ConfirmDelete))
-			r.Post("/a/{id}/delete", serve(review.Delete))
-			r.Post("/a/{id}/deliveries/{d}/redeliver", serve(review.Redeliver))
-			r.Post("/test-notification", serve(review.SendTest))
+			r.Use(s.account.RequireOwner)
+			r.Get("/", serve(s.desk.List))
+			r.Get("/dashboard", serve(s.insight.Dashboard))
+			r.Get("/export.csv", serve(s.desk.Export))
+			r.Get("/lab", serve(s.insight.ShowLab))
+			r.Post("/lab", serve(s.insight.Lab))
+			r.Post("/signout-everywhere", serve(s.account.SignOutEverywhere))
+			r.Get("/a/{id}", serve(s.desk.Detail))
+			r.Get("/a/{id}/brief.txt", serve(s.desk.BriefText))
+			r.Post("/a/{id}/status", serve(s.desk.SetStatus))
+			r.Post("/a/{id}/calibration", serve(s.desk.Calibrate))
+			r.Post("/a/{id}/notes", serve(s.desk.AddNote))
+			r.Get("/a/{id}/delete", serve(s.desk.ConfirmDelete))
+			r.Post("/a/{id}/delete", serve(s.desk.Delete))
+			r.Post("/a/{id}/deliveries/{d}/redeliver", serve(s.desk.Redeliver))
+			r.Post("/test-notification", serve(s.insight.SendTest))
 		})
 	})
 
@@ -106,12 +109,12 @@ func (s *Server) Handler() http.Handler {
 
 // limitBody bounds every request body to maxFormBytes, except a post to
 // the rules lab, which carries a whole content file, and the booking
-// providers' webhooks, which set their own bound (maxHookBytes).
+// providers' webhooks, which set their own bound (web/result's maxHookBytes).
 func limitBody(next http.Handler) http.Handler {
-	forms, lab := httpx.LimitBody(maxFormBytes)(next), httpx.LimitBody(admin.MaxLabBytes)(next)
+	forms, lab := httpx.LimitBody(maxFormBytes)(next), httpx.LimitBody(insight.MaxLabBytes)(next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
-		case r.URL.Path == admin.LabPath:
+		case r.URL.Path == insight.LabPath:
 			lab.ServeHTTP(w, r)
 		case strings.HasPrefix(r.URL.Path, "/hooks/"):
 			next.ServeHTTP(w, r)

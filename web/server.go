@@ -1,57 +1,38 @@
-// Package web serves fitcheck over HTTP: the route table of the whole site,
-// and the pages a founder sees: the landing page, the steps, the submit and
-// the result. The review area is web/admin; the shared frame web/page.
+// Package web serves fitcheck over HTTP: the route table of the whole site
+// (routes.go), the wiring of the flows that answer it (this file), and the
+// landing page and health checks. Each flow is a package of its own: the
+// visitor's session and draft (web/visitor), answering the steps
+// (web/answer), the result and what hangs off it (web/result), the review
+// area (web/admin); web/page is the shared frame and web/httpx the plumbing.
+// arch_test.go holds the map of who may import whom.
 package web
 
 import (
 	"context"
 	"crypto/hkdf"
 	"crypto/sha256"
-	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"strings"
 	"time"
 
-	"github.com/gorilla/sessions"
-
 	"sessionplayer.studio/fitcheck/addrhash"
 	"sessionplayer.studio/fitcheck/assessment"
+	"sessionplayer.studio/fitcheck/data"
 	"sessionplayer.studio/fitcheck/metrics"
-	"sessionplayer.studio/fitcheck/web/admin"
-	"sessionplayer.studio/fitcheck/web/httpx"
+	"sessionplayer.studio/fitcheck/web/admin/account"
+	"sessionplayer.studio/fitcheck/web/admin/desk"
+	"sessionplayer.studio/fitcheck/web/admin/frame"
+	"sessionplayer.studio/fitcheck/web/admin/insight"
+	"sessionplayer.studio/fitcheck/web/answer"
 	"sessionplayer.studio/fitcheck/web/page"
+	"sessionplayer.studio/fitcheck/web/result"
+	"sessionplayer.studio/fitcheck/web/visitor"
 )
-
-// Store is what the site needs from storage: the visitor pages' part, and
-// the review area's.
-type Store interface {
-	visitorStore
-	admin.Store
-	DeleteAssessmentsBefore(ctx context.Context, cutoff time.Time) (int64, error)
-}
-
-// visitorStore is what the visitor pages need.
-type visitorStore interface {
-	Ping(ctx context.Context) error
-	Ready(ctx context.Context) error
-	SaveQuestionnaire(ctx context.Context, version string, source []byte, now time.Time) error
-	FindQuestionnaire(ctx context.Context, version string) ([]byte, error)
-	CreateDraftWithin(ctx context.Context, d *assessment.Draft, maxOpen int, now time.Time) error
-	FindDraft(ctx context.Context, id string, now time.Time) (*assessment.Draft, error)
-	UpdateDraftWith(ctx context.Context, d *assessment.Draft, now time.Time, change func(*assessment.Draft) error) (*assessment.Draft, error)
-	SubmitDraft(ctx context.Context, draftID string, a *assessment.Assessment, views ...assessment.StepView) (string, error)
-	FindAssessment(ctx context.Context, token string) (*assessment.Assessment, error)
-	RecordStepView(ctx context.Context, visitor string, step int, now time.Time) error
-	bookingStore
-	messageStore
-	linkStore
-}
 
 // Notifier is the delivery worker as the site uses it: the channels
 // configured, and a signed test sent to one.
-type Notifier = admin.Notifier
+type Notifier = insight.Notifier
 
 // Config is what the server needs to know about its deployment.
 type Config struct {
@@ -104,85 +85,104 @@ type Config struct {
 	TimeZone *time.Location
 }
 
-// Server handles every request of the site.
+// Server handles every request of the site: it holds the flows the route
+// table names, and the landing page's own few things.
 type Server struct {
-	cfg      Config
-	store    visitorStore
-	forms    *questionnaires
-	sessions *sessions.CookieStore
-	// cookieName is the visitor cookie's name: __Host- under https.
-	cookieName string
-	pages      page.Renderer
-	audit      page.Audit
-	addrs      *addrhash.Hasher // pseudonyms of client addresses and networks
-	linkKey    []byte           // keys the pseudonyms of "Email me the link" addresses
-	avatar     *httpx.Page      // the owner's photo, or nil
-	bookingKey []byte           // signs the assessment reference booking links carry
-	avatarURL  string           // its address, which changes with the photo
-	log        *slog.Logger
-	now        func() time.Time
-	kept       *keptPages
-	deletes    forgettingStore // every delete goes through it
-	admin      *admin.Handler
+	cfg     Config
+	store   *data.Store
+	forms   *page.Questionnaires
+	pages   page.Renderer
+	log     *slog.Logger
+	avatar  *page.Avatar
+	kept    landingPages
+	drafts  *visitor.Drafts
+	answers *answer.Handler
+	results *result.Handler
+	// The review area, by job: the owner's account (setup, sign-in, the
+	// gate), the desk (the assessments), insight (dashboard, rules lab).
+	account *account.Handler
+	desk    *desk.Handler
+	insight *insight.Handler
 }
 
 // NewServer builds the server around the questionnaire currently in force,
 // and records that questionnaire's version.
-func NewServer(cfg Config, store Store, current *assessment.Questionnaire, log *slog.Logger) (*Server, error) {
-	if len(cfg.SessionHashKey) < 32 || len(cfg.SessionBlockKey) != 32 {
-		return nil, errors.New("session keys: need a hash key of at least 32 bytes and a 32-byte block key")
-	}
-	cookies := sessions.NewCookieStore(cfg.SessionHashKey, cfg.SessionBlockKey)
-	cookies.Options = &sessions.Options{
-		Path:     "/",
-		MaxAge:   int(assessment.DraftLifetime / time.Second),
-		HttpOnly: true,
-		SameSite: http.SameSiteLaxMode,
-		Secure:   strings.HasPrefix(cfg.BaseURL, "https://"),
-	}
-	compactSessions(cookies)
+func NewServer(cfg Config, store *data.Store, current *assessment.Questionnaire, log *slog.Logger) (*Server, error) {
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	s := &Server{cfg: cfg, store: store, forms: newQuestionnaires(current, store, log), sessions: cookies,
-		pages: page.Renderer{Log: log}, log: log, now: time.Now, kept: newKeptPages(cfg.SharedResultLifetime, time.Now)}
-	s.deletes = forgettingStore{Store: store, kept: s.kept}
-	if cfg.OwnerPhoto != nil {
-		s.avatar = httpx.NewPageUncompressed("image/png", cfg.OwnerPhoto)
-		s.avatarURL = "/avatar/" + strings.Trim(httpx.ETag(cfg.OwnerPhoto), `"`)[:16] + ".png"
-	}
-	s.cookieName = sessionName
-	if cookies.Options.Secure {
-		s.cookieName = secureSessionName
-	}
-	if err := store.SaveQuestionnaire(context.Background(), current.Version, current.Source, s.now()); err != nil {
-		return nil, fmt.Errorf("record questionnaire version: %w", err)
-	}
 	addrs, err := addrhash.New(derivedKey(cfg.SessionHashKey, "fitcheck client address pseudonym"))
 	if err != nil {
 		return nil, fmt.Errorf("client pseudonyms: %w", err)
 	}
-	s.addrs = addrs
-	s.bookingKey = derivedKey(cfg.SessionHashKey, "fitcheck booking reference")
-	s.linkKey = derivedKey(cfg.SessionHashKey, "fitcheck result link recipient")
-	s.audit = page.Audit{Log: log, Addrs: addrs}
-	review, err := admin.New(admin.Config{BaseURL: cfg.BaseURL, SignInFailureDelay: cfg.SignInFailureDelay, Addrs: addrs, TimeZone: cfg.TimeZone, Notifier: cfg.Notifier},
-		s.deletes, s.forms, log)
+	forms := page.NewQuestionnaires(current, store, log)
+	drafts, err := visitor.New(visitor.Config{HashKey: cfg.SessionHashKey, BlockKey: cfg.SessionBlockKey,
+		Secure: strings.HasPrefix(cfg.BaseURL, "https://"), MaxOpenDrafts: cfg.MaxOpenDrafts, Addrs: addrs}, store, forms, log)
 	if err != nil {
 		return nil, err
 	}
-	s.admin = review
+	if err := store.SaveQuestionnaire(context.Background(), current.Version, current.Source, time.Now()); err != nil {
+		return nil, fmt.Errorf("record questionnaire version: %w", err)
+	}
+	s := &Server{cfg: cfg, store: store, forms: forms, pages: page.Renderer{Log: log}, log: log,
+		avatar: page.NewAvatar(cfg.OwnerPhoto), kept: newLandingPages(), drafts: drafts}
+	s.answers = answer.New(answer.Config{MinCompletionTime: cfg.MinCompletionTime, Metrics: cfg.Metrics}, store, drafts, forms, s.pages)
+	s.results = result.New(result.Config{
+		BaseURL: cfg.BaseURL, BookingURL: cfg.BookingURL, EmailResults: cfg.EmailResults,
+		SharedResultLifetime: cfg.SharedResultLifetime,
+		CalComWebhookSecret:  cfg.CalComWebhookSecret, CalendlySigningKey: cfg.CalendlySigningKey,
+		BookingKey: derivedKey(cfg.SessionHashKey, "fitcheck booking reference"),
+		LinkKey:    derivedKey(cfg.SessionHashKey, "fitcheck result link recipient"),
+		AvatarURL:  s.avatar.URL(), Audit: page.Audit{Log: log, Addrs: addrs},
+	}, store, drafts, forms, s.pages, log)
+	review := reviewStore{Store: store, results: s.results}
+	if s.account, s.desk, s.insight, err = newReviewArea(cfg, addrs, review, forms, log); err != nil {
+		return nil, err
+	}
 	return s, nil
+}
+
+// newReviewArea makes the review area's three parts around their shared
+// frame. Each reads and writes through store, whose deletes go through the
+// result flow, so a delete from the desk forgets the kept pages of what it
+// deletes.
+func newReviewArea(cfg Config, addrs *addrhash.Hasher, store reviewStore, forms frame.Questionnaires, log *slog.Logger) (
+	*account.Handler, *desk.Handler, *insight.Handler, error) {
+	area, err := frame.New(frame.Config{BaseURL: cfg.BaseURL, Addrs: addrs, TimeZone: cfg.TimeZone}, forms, log)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	signIn, err := account.New(area, store, cfg.SignInFailureDelay)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	assessments, err := desk.New(area, store)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	overview, err := insight.New(area, store, cfg.Notifier)
+	return signIn, assessments, overview, err
+}
+
+// reviewStore is the store as the review area gets it: its deletes go
+// through the result flow, which forgets the pages kept of a result.
+type reviewStore struct {
+	*data.Store
+	results *result.Handler
+}
+
+func (s reviewStore) DeleteAssessment(ctx context.Context, id int64) error {
+	return s.results.DeleteAssessment(ctx, id)
 }
 
 // SetupURL returns the one-time link for creating the first owner account,
 // or "" when an owner exists already.
 func (s *Server) SetupURL(ctx context.Context) (string, error) {
-	return s.admin.SetupURL(ctx)
+	return s.account.SetupURL(ctx)
 }
 
 // ApplyRetention deletes assessments created before cutoff (the owner's
 // retention policy), and every page kept of them.
 func (s *Server) ApplyRetention(ctx context.Context, cutoff time.Time) (int64, error) {
-	return s.deletes.DeleteAssessmentsBefore(ctx, cutoff)
+	return s.results.DeleteAssessmentsBefore(ctx, cutoff)
 }
 
 // derivedKey is a key for one purpose, made from the session secret, so the

@@ -19,7 +19,6 @@ import (
 	"sessionplayer.studio/fitcheck/assessment"
 	"sessionplayer.studio/fitcheck/data"
 	"sessionplayer.studio/fitcheck/rules"
-	"sessionplayer.studio/fitcheck/web/httpx"
 )
 
 // fillOptions is what `fitcheck-bench fill` can be told.
@@ -267,12 +266,12 @@ func (g *fillGenerator) next(i int) *fillSpec {
 	answers := g.answers()
 	s := &fillSpec{status: assessment.StatusNew}
 	s.draft = assessment.Draft{
-		ID: randomHex(16), QuestionnaireVersion: g.q.Version, Answers: answers, Reached: len(g.q.Steps),
+		ID: assessment.NewDraftID(), QuestionnaireVersion: g.q.Version, Answers: answers, Reached: len(g.q.Steps),
 		ClientNetwork: fmt.Sprintf("bench-%d", i%256), Source: g.source(),
 		CreatedAt: at.Add(-4 * time.Minute), UpdatedAt: at.Add(-time.Minute), ExpiresAt: at.Add(assessment.DraftLifetime),
 	}
 	s.a = assessment.Assessment{
-		Token: httpx.RandomToken(18), QuestionnaireVersion: g.q.Version, Answers: answers,
+		Token: assessment.NewShareToken(), QuestionnaireVersion: g.q.Version, Answers: answers,
 		Result: rules.EvaluateWithNearMiss(g.q, answers), Contact: g.contact(), Source: s.draft.Source,
 		PossiblyAutomated: g.chance(automatedShare), CreatedAt: at,
 	}

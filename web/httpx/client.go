@@ -1,8 +1,6 @@
 package httpx
 
 import (
-	"crypto/rand"
-	"encoding/base64"
 	"net"
 	"net/http"
 	"net/netip"
@@ -89,14 +87,6 @@ func LimitPosts(perMinute int, refused http.HandlerFunc) func(http.Handler) http
 			next.ServeHTTP(w, r)
 		})
 	}
-}
-
-// RandomToken is n bytes from crypto/rand, URL-safe. 18 bytes (144 bits)
-// are beyond guessing.
-func RandomToken(n int) string {
-	b := make([]byte, n)
-	rand.Read(b) // never fails: crypto/rand panics rather than return an error
-	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 // AbsoluteURL makes a link someone can paste elsewhere: on base when it is

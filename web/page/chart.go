@@ -67,16 +67,6 @@ type ChartRect struct {
 	H       string
 }
 
-// chartGroups orders the criteria under their headings.
-var chartGroups = []struct {
-	kind    assessment.CriterionKind
-	heading string
-}{
-	{assessment.FitSignal, "Signs for a fractional leader"},
-	{assessment.NotFitSignal, "Signs against"},
-	{assessment.Context, "Context"},
-}
-
 // NewChart draws the criteria of res, grouped by kind, each over its own
 // level zones from q, with the decisive ones marked.
 func NewChart(q *assessment.Questionnaire, res assessment.Result) ChartView {
@@ -90,14 +80,14 @@ func NewChart(q *assessment.Questionnaire, res assessment.Result) ChartView {
 	}
 	var desc []string
 	y := 0
-	for _, g := range chartGroups {
+	for _, kind := range assessment.CriterionKinds {
 		heading := false
 		for _, cr := range res.Criteria {
-			if cr.Kind != g.kind {
+			if cr.Kind != kind {
 				continue
 			}
 			if !heading {
-				c.Rows = append(c.Rows, ChartRow{Heading: g.heading, Y: strconv.Itoa(y + 18)})
+				c.Rows = append(c.Rows, ChartRow{Heading: kind.Heading(), Y: strconv.Itoa(y + 18)})
 				y += chartHeading
 				heading = true
 			}

@@ -23,19 +23,12 @@ type CriterionView struct {
 	MovedBy     []assessment.Contribution
 }
 
-// kindLabels say in plain words which way a criterion points.
-var kindLabels = map[assessment.CriterionKind]string{
-	assessment.FitSignal:    "Points towards a fractional leader",
-	assessment.NotFitSignal: "Points elsewhere",
-	assessment.Context:      "Context",
-}
-
 // CriterionViews orders criteria as the content declares them, fit signals first.
 func CriterionViews(q *assessment.Questionnaire, res assessment.Result) []CriterionView {
 	out := make([]CriterionView, 0, len(res.Criteria))
 	for _, c := range res.Criteria {
 		cv := CriterionView{
-			ID: c.ID, Label: c.Label, Kind: string(c.Kind), KindLabel: kindLabels[c.Kind],
+			ID: c.ID, Label: c.Label, Kind: string(c.Kind), KindLabel: c.Kind.Direction(),
 			Level: c.Level, LevelLabel: c.LevelLabel, Score: c.Score, Max: c.Max, MovedBy: c.MovedBy,
 		}
 		if def, ok := q.Criterion(c.ID); ok {
@@ -43,8 +36,9 @@ func CriterionViews(q *assessment.Questionnaire, res assessment.Result) []Criter
 		}
 		out = append(out, cv)
 	}
-	rank := map[string]int{string(assessment.FitSignal): 0, string(assessment.NotFitSignal): 1, string(assessment.Context): 2}
-	sort.SliceStable(out, func(i, j int) bool { return rank[out[i].Kind] < rank[out[j].Kind] })
+	sort.SliceStable(out, func(i, j int) bool {
+		return assessment.CriterionKind(out[i].Kind).Rank() < assessment.CriterionKind(out[j].Kind).Rank()
+	})
 	return out
 }
 

@@ -112,3 +112,17 @@ func MethodNotAllowed() *Error {
 		Link:    HomeLink,
 	}
 }
+
+// SessionExpired is the page for a visitor who posts a step without a
+// draft: their cookie is gone, blocked, or older than thirty days, or the
+// draft went (expired, or deleted with its result) while they answered.
+func SessionExpired() *Error {
+	return &Error{
+		Status: http.StatusBadRequest,
+		Title:  "We couldn't find your answers",
+		Message: "Your session may have expired, or your browser may be blocking cookies. " +
+			"fitcheck keeps your answers on our server and needs one cookie to find them again. " +
+			"Please start again; it takes about three minutes.",
+		Link: HomeLink,
+	}
+}

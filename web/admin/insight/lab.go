@@ -1,0 +1,172 @@
+package insight
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"sessionplayer.studio/fitcheck/assessment"
+	"sessionplayer.studio/fitcheck/rules"
+	"sessionplayer.studio/fitcheck/web/admin/frame"
+	"sessionplayer.studio/fitcheck/web/page"
+)
+
+// LabPath is the rules lab's address; the route table gives its posts a
+// larger body limit, since a whole content file is sent.
+const LabPath = "/admin/lab"
+
+// MaxLabBytes bounds a candidate content file: the default is under 40 KB,
+// and pasting it form-encoded can double that.
+const MaxLabBytes = 1 << 20
+
+// labView is the rules lab: the candidate file and, once checked, what it would change.
+type labView struct {
+	frame.Chrome
+	Content      string
+	Checked      bool
+	Problems     []assessment.Problem
+	Version      string
+	Examples     []exampleRow
+	Failures     int
+	Steps        []previewStep
+	Total        int
+	ChangedCount int
+	Moves        []moveRow
+	Changed      []changeRow
+	Unmapped     []unmappedRow
+}
+
+type exampleRow struct {
+	Name, Expect, Got, Detail string
+	Pass                      bool
+}
+
+type previewStep struct {
+	Title, Intro string
+	Questions    []previewQuestion
+}
+
+type previewQuestion struct {
+	ID, Prompt, Help, Type string
+	Required               bool
+	Options                []string
+}
+
+type moveRow struct {
+	From, FromID, To, ToID string
+	Count                  int
+}
+
+type changeRow struct {
+	URL, ID, Date, From, FromID, To, ToID string
+	Unmapped                              bool
+}
+
+type unmappedRow struct {
+	Text  string
+	Count int
+}
+
+// ShowLab is the rules lab's empty form, with the file in force to start from.
+func (h *Handler) ShowLab(w http.ResponseWriter, r *http.Request) error {
+	v := labView{Chrome: h.area.Chrome(r, "lab"), Content: string(h.area.Forms.Current().Source)}
+	h.area.Pages.Render(w, r, http.StatusOK, labPage(v))
+	return nil
+}
+
+// Lab checks a candidate questionnaire as `fitcheck validate` does, runs its
+// examples, previews its steps and re-scores every stored assessment under
+// it. Nothing is stored or changed: the candidate lives for this response.
+func (h *Handler) Lab(w http.ResponseWriter, r *http.Request) error {
+	content, err := labContent(r)
+	if err != nil {
+		return err
+	}
+	v := labView{Chrome: h.area.Chrome(r, "lab"), Content: content, Checked: true}
+	q, err := assessment.Parse([]byte(content))
+	var ce *assessment.ContentError
+	switch {
+	case errors.As(err, &ce):
+		v.Problems = ce.Problems
+		h.area.Pages.Render(w, r, http.StatusUnprocessableEntity, labPage(v))
+		return nil
+	case err != nil:
+		return err
+	}
+	sets, err := h.store.ListAnswerSets(r.Context())
+	if err != nil {
+		return err
+	}
+	h.fillLab(&v, q, rules.CheckExamples(q), rules.RescoreAll(q, sets))
+	h.area.Pages.Render(w, r, http.StatusOK, labPage(v))
+	return nil
+}
+
+// labContent reads the candidate: an uploaded file wins over pasted text.
+func labContent(r *http.Request) (string, error) {
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		if err := r.ParseMultipartForm(MaxLabBytes); err != nil {
+			return "", page.BadForm(err)
+		}
+		if f, _, err := r.FormFile("file"); err == nil {
+			defer f.Close()
+			b, err := io.ReadAll(f)
+			if err != nil {
+				return "", page.BadForm(err)
+			}
+			if len(b) > 0 {
+				return string(b), nil
+			}
+		}
+	} else if err := r.ParseForm(); err != nil {
+		return "", page.BadForm(err)
+	}
+	content := r.PostFormValue("content")
+	if strings.TrimSpace(content) == "" {
+		return "", &page.Error{Status: http.StatusUnprocessableEntity, Title: "There was no questionnaire to check",
+			Message: "Paste a content file into the box, or choose one to upload, and check it again.",
+			Link:    page.Link{Href: LabPath, Label: "Back to the rules lab"}}
+	}
+	return content, nil
+}
+
+func (h *Handler) fillLab(v *labView, q *assessment.Questionnaire, failures []rules.ExampleFailure, rs rules.Rescore) {
+	failed := map[string]rules.ExampleFailure{}
+	for _, f := range failures {
+		failed[f.Name] = f
+	}
+	name := q.OutcomeLabel
+	for _, ex := range q.Examples {
+		row := exampleRow{Name: ex.Name, Expect: name(ex.Expect), Got: name(ex.Expect), Pass: true}
+		if f, ok := failed[ex.Name]; ok {
+			row.Got, row.Pass, row.Detail = name(f.Result.Outcome), false, f.String()
+		}
+		v.Examples = append(v.Examples, row)
+	}
+	v.Failures = len(failures)
+	v.Version = q.Version[:12]
+	for _, s := range q.Steps {
+		sv := previewStep{Title: s.Title, Intro: s.Intro}
+		for _, qn := range s.Questions {
+			pq := previewQuestion{ID: qn.ID, Prompt: qn.Prompt, Help: qn.Help, Type: string(qn.Type), Required: qn.Required}
+			for _, o := range qn.Options {
+				pq.Options = append(pq.Options, o.Label)
+			}
+			sv.Questions = append(sv.Questions, pq)
+		}
+		v.Steps = append(v.Steps, sv)
+	}
+	v.Total, v.ChangedCount = rs.Total, len(rs.Changed)
+	for _, m := range rs.Moves {
+		v.Moves = append(v.Moves, moveRow{From: name(m.From), FromID: m.From, To: name(m.To), ToID: m.To, Count: m.Count})
+	}
+	for _, c := range rs.Changed {
+		v.Changed = append(v.Changed, changeRow{URL: "/admin/a/" + strconv.FormatInt(c.ID, 10), ID: strconv.FormatInt(c.ID, 10),
+			Date: h.area.ShortTime(c.Set.CreatedAt), From: name(c.From), FromID: c.From, To: name(c.To), ToID: c.To, Unmapped: c.Unmapped})
+	}
+	for _, u := range rs.Unmapped {
+		v.Unmapped = append(v.Unmapped, unmappedRow{Text: u.String(), Count: u.Count})
+	}
+}

@@ -1,0 +1,130 @@
+package result
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/mail"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"sessionplayer.studio/fitcheck/assessment"
+	"sessionplayer.studio/fitcheck/web/page"
+)
+
+// "Email me the link": on their own result page, where SMTP is configured
+// (Config.EmailResults), a founder can have the share link e-mailed to
+// them. The request is a result.link outbox event, stored in one commit
+// and delivered by the worker (data.RequestResultLink); this handler never
+// waits on the mail server. The address leaves the database once the
+// e-mail is settled.
+
+// linkEmailsPerAddress caps the link e-mails one address gets in a day
+// (assessment.LinkRequestWindow), over every result: the form cannot be
+// used to fill someone's inbox. Counted in the database, so it holds across
+// instances and restarts; the per-client cap is the public posts' limit.
+const linkEmailsPerAddress = 3
+
+// maxEmailChars is the longest address mail servers accept (RFC 5321).
+const maxEmailChars = 254
+
+// linkSentKey holds, in the session, the address the link just went to,
+// until the page that says so has shown it once: the address is not put in
+// the URL, where logs and history would keep it.
+const linkSentKey = "link-to"
+
+// linkForm is the "Email me the link" form as posted.
+type linkForm struct {
+	On     bool   // shown: SMTP is configured and this is the founder's own view
+	Email  string // as typed
+	Error  string
+	SentTo string // the link was queued for this address: say so
+	Sent   bool
+}
+
+// check sets Error when the address cannot be written to.
+func (f *linkForm) check() {
+	if len(f.Email) > maxEmailChars || !plausibleEmail(f.Email) {
+		f.Error = "Type the email to send the link to, like name@company.com."
+	}
+}
+
+// plausibleEmail is an address the mail library will take: one bare
+// address, with a dot in its domain.
+func plausibleEmail(s string) bool {
+	addr, err := mail.ParseAddress(s)
+	return s != "" && err == nil && addr.Address == s && strings.Contains(s, ".")
+}
+
+// recipientKey is the keyed pseudonym of an address that counts its link
+// e-mails: the same for the same address however it is capitalised, and not
+// readable back without the server's secret.
+func (h *Handler) recipientKey(email string) string {
+	mac := hmac.New(sha256.New, h.cfg.LinkKey)
+	mac.Write([]byte(strings.ToLower(email)))
+	return hex.EncodeToString(mac.Sum(nil)[:16])
+}
+
+// SendLink serves POST /r/{token}/email-link.
+func (h *Handler) SendLink(w http.ResponseWriter, r *http.Request) error {
+	token := chi.URLParam(r, "token")
+	if !h.cfg.EmailResults || !tokenPattern.MatchString(token) {
+		return page.NotFound()
+	}
+	if err := r.ParseForm(); err != nil {
+		return page.BadForm(err)
+	}
+	a, err := h.store.FindAssessment(r.Context(), token)
+	if err != nil {
+		return err
+	}
+	if !h.ownsResult(r, a) {
+		return &page.Error{Status: http.StatusForbidden, Title: "Only the person who took this assessment can have its link e-mailed",
+			Message: "Copy the link from the address bar instead.", Link: page.Link{Href: page.ResultURL(token), Label: "Back to the result"}}
+	}
+	form := linkForm{On: true, Email: assessment.CleanText(r.PostForm.Get("email"))}
+	form.check()
+	if form.Error != "" {
+		return h.renderLinkForm(w, r, a, form, http.StatusUnprocessableEntity)
+	}
+	req := &assessment.LinkRequest{AssessmentID: a.ID, Recipient: form.Email, RecipientKey: h.recipientKey(form.Email), CreatedAt: h.now().UTC()}
+	err = h.store.RequestResultLink(r.Context(), req, linkEmailsPerAddress)
+	if errors.Is(err, assessment.ErrTooMany) {
+		form.Error = fmt.Sprintf("That address has had the link %d times today, the most we send to one address in a day. "+
+			"Copy the link above instead, or try again tomorrow.", linkEmailsPerAddress)
+		return h.renderLinkForm(w, r, a, form, http.StatusTooManyRequests)
+	}
+	if err != nil {
+		return fmt.Errorf("store link request: %w", err)
+	}
+	if err := h.drafts.PutFlash(w, r, linkSentKey, form.Email); err != nil {
+		return err
+	}
+	http.Redirect(w, r, page.ResultURL(token)+"?sent=link#email-link", http.StatusSeeOther)
+	return nil
+}
+
+// renderLinkForm shows the founder's result with the form as they sent it.
+func (h *Handler) renderLinkForm(w http.ResponseWriter, r *http.Request, a *assessment.Assessment, form linkForm, status int) error {
+	q := h.forms.Find(r.Context(), a.QuestionnaireVersion)
+	v := h.resultView(r, q, a, true)
+	v.EmailLink = form
+	noIndex(w)
+	h.pages.Render(w, r, status, resultPage(v))
+	return nil
+}
+
+// linkSent is the address the link was just queued for, taken out of the
+// session so it is shown once. "" when there is none (the page reloaded).
+func (h *Handler) linkSent(w http.ResponseWriter, r *http.Request) string {
+	to, err := h.drafts.TakeFlash(w, r, linkSentKey)
+	if err != nil {
+		h.log.WarnContext(r.Context(), "forget the address a result link went to", slog.Any("error", err))
+	}
+	return to
+}

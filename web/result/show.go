@@ -1,0 +1,218 @@
+package result
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"sessionplayer.studio/fitcheck/assessment"
+	"sessionplayer.studio/fitcheck/card"
+	"sessionplayer.studio/fitcheck/web/httpx"
+	"sessionplayer.studio/fitcheck/web/page"
+)
+
+// Show serves GET /r/{token} and its JSON twin, /r/{token}.json.
+func (h *Handler) Show(w http.ResponseWriter, r *http.Request) error {
+	token, asJSON := strings.CutSuffix(chi.URLParam(r, "token"), ".json")
+	if !tokenPattern.MatchString(token) {
+		return page.NotFound()
+	}
+	if !h.drafts.HasSession(r) {
+		// Whoever has no session cannot own the result: they get the
+		// shared page, rendered once and kept (kept.go).
+		httpx.NoStore(w)
+		w.Header().Set("X-Robots-Tag", "noindex")
+		return h.serveSharedResult(w, r, token, asJSON)
+	}
+	a, err := h.store.FindAssessment(r.Context(), token)
+	if err != nil {
+		return err
+	}
+	httpx.NoStore(w)
+	w.Header().Set("X-Robots-Tag", "noindex")
+	if asJSON {
+		return h.pages.WriteJSON(w, r, http.StatusOK, resultJSON(a))
+	}
+	q := h.forms.Find(r.Context(), a.QuestionnaireVersion)
+	v := h.resultView(r, q, a, h.ownsResult(r, a))
+	v.Message.Sent = r.URL.Query().Get("sent") == "message"
+	if v.EmailLink.On && r.URL.Query().Get("sent") == "link" {
+		v.EmailLink.Sent, v.EmailLink.SentTo = true, h.linkSent(w, r)
+	}
+	h.pages.Render(w, r, http.StatusOK, resultPage(v))
+	return nil
+}
+
+// resultView is a result's page; own is whether the visitor made it. A
+// page for someone else (own false) is the shared view, the same for
+// everyone with the link, and may be kept (kept.go).
+func (h *Handler) resultView(r *http.Request, q *assessment.Questionnaire, a *assessment.Assessment, own bool) resultView {
+	path := page.ResultURL(a.Token)
+	family := card.FamilyOf(a.Result.Outcome)
+	v := resultView{
+		Token:        a.Token,
+		Path:         path,
+		ShareURL:     httpx.AbsoluteURL(h.cfg.BaseURL, r, path),
+		JSONURL:      path + ".json",
+		Family:       string(family),
+		Verdict:      family.Verdict(),
+		Reason:       a.Result.Reason,
+		Criteria:     page.CriterionViews(q, a.Result),
+		Chart:        page.NewChart(q, a.Result),
+		Decisive:     decisiveViews(a.Result),
+		NearMiss:     nearMissViews(q, a.Result),
+		Computed:     a.Result.NearMiss != nil,
+		CreatedAt:    a.CreatedAt.Format("2 January 2006"),
+		CreatedAtISO: a.CreatedAt.UTC().Format(time.RFC3339),
+		Version:      a.QuestionnaireVersion,
+		IsOwn:        own,
+		Owner:        h.owner(),
+		OwnerName:    q.Owner.FirstName(),
+	}
+	if o, ok := q.Outcome(a.Result.Outcome); ok {
+		v.Headline = o.Headline
+		v.Summary = page.Paragraphs(o.Summary)
+		v.NextStep = o.NextStep
+		v.NextBody = page.Paragraphs(o.NextStep.Body)
+		v.Primary = h.actionView(path, o.NextStep.Action, o.NextStep.ActionLabel, v.OwnerName)
+		for _, also := range o.NextStep.Also {
+			v.Also = append(v.Also, h.actionView(path, also.Action, also.Label, v.OwnerName))
+		}
+	}
+	if !own {
+		// Whoever opens a shared link is invited to take it themselves.
+		v.Primary = actionView{Kind: "link", URL: "/", Label: "Take it yourself"}
+		v.Also = nil
+	}
+	v.EmailLink.On = own && h.cfg.EmailResults
+	v.WantsMessage = v.Primary.Kind == "message" || slices.ContainsFunc(v.Also, func(a actionView) bool { return a.Kind == "message" })
+	v.Share = shareLinks(v.ShareURL, v.Headline)
+	// The preview is written for whoever the link is shared with.
+	v.Preview = page.NewPreview(h.cfg.BaseURL, r, path, path+"/card.png",
+		"A fitcheck result: "+v.Headline+", with the criteria behind it as bars",
+		"A fitcheck result: "+v.Headline+". "+a.Result.Reason)
+	return v
+}
+
+// actionView is one thing the result page offers: a link, a form button
+// (retake), or the way to the message form.
+type actionView struct {
+	Kind  string // "link", "retake" (a form posting to URL) or "message" (a link to the form)
+	URL   string
+	Label string
+}
+
+// actionView is where an outcome's action leads for the result at path.
+// The booking page goes through /book, which records the click and
+// pre-fills it; without one, the founder can still write.
+func (h *Handler) actionView(path string, a assessment.Action, label, owner string) actionView {
+	switch {
+	case a.Is(assessment.ActionBook) && h.cfg.BookingURL != "":
+		return actionView{Kind: "link", URL: path + "/book", Label: label}
+	case a.Is(assessment.ActionBook):
+		return actionView{Kind: "message", URL: "#message", Label: "Write to " + owner}
+	case a.Is(assessment.ActionMessage):
+		return actionView{Kind: "message", URL: "#message", Label: label}
+	case a.Is(assessment.ActionChecklist):
+		return actionView{Kind: "link", URL: path + "/checklist", Label: label}
+	case a.Is(assessment.ActionRetake):
+		return actionView{Kind: "retake", URL: path + "/retake", Label: label}
+	}
+	return actionView{}
+}
+
+// decisiveView is one criterion that decided the verdict, in words.
+type decisiveView struct {
+	Label   string
+	Level   string
+	Answers []string
+}
+
+func decisiveViews(res assessment.Result) []decisiveView {
+	var out []decisiveView
+	for _, d := range res.Decisive {
+		dv := decisiveView{Label: d.Label}
+		if c, ok := res.Criterion(d.Criterion); ok {
+			dv.Level = c.LevelLabel
+		}
+		for _, a := range d.Answers {
+			dv.Answers = append(dv.Answers, a.Answer)
+		}
+		out = append(out, dv)
+	}
+	return out
+}
+
+// nearMissView is one answer that, changed, would change the verdict.
+type nearMissView struct {
+	Prompt  string
+	Answer  string
+	Removed bool // the change unticks Answer rather than picking it
+	Outcome string
+}
+
+func nearMissViews(q *assessment.Questionnaire, res assessment.Result) []nearMissView {
+	var out []nearMissView
+	for _, n := range res.NearMiss {
+		nv := nearMissView{Prompt: n.Prompt, Answer: n.Answer, Removed: len(n.To) < len(n.From), Outcome: n.Outcome}
+		if o, ok := q.Outcome(n.Outcome); ok {
+			nv.Outcome = o.Headline
+		}
+		out = append(out, nv)
+	}
+	return out
+}
+
+// shareView is the share row's ready-made links.
+type shareView struct {
+	MailTo   string
+	LinkedIn string
+	Slack    string // a line to paste into Slack
+}
+
+func shareLinks(shareURL, headline string) shareView {
+	subject := "Our fitcheck result"
+	body := headline + ": " + shareURL
+	return shareView{
+		MailTo:   "mailto:?subject=" + url.PathEscape(subject) + "&body=" + url.PathEscape(body),
+		LinkedIn: "https://www.linkedin.com/sharing/share-offsite/?url=" + url.QueryEscape(shareURL),
+		Slack:    "fitcheck says: " + headline + " " + shareURL,
+	}
+}
+
+// resultView is a result page.
+type resultView struct {
+	Token        string
+	Path         string
+	ShareURL     string
+	JSONURL      string
+	Preview      page.Preview
+	Family       string // fit, explore or elsewhere: the badge's look
+	Verdict      string // the badge's words
+	Headline     string
+	Summary      []string
+	Reason       string
+	Primary      actionView
+	Also         []actionView
+	WantsMessage bool // the message form is one of the page's actions
+	Message      messageForm
+	EmailLink    linkForm // "Email me the link", on the founder's own view where SMTP is configured
+	Decisive     []decisiveView
+	NearMiss     []nearMissView
+	Computed     bool // the near-miss was computed (results stored before it was not)
+	Criteria     []page.CriterionView
+	Chart        page.ChartView
+	NextStep     assessment.NextStep
+	NextBody     []string
+	Share        shareView
+	CreatedAt    string
+	CreatedAtISO string
+	IsOwn        bool
+	Owner        page.OwnerView
+	OwnerName    string
+	Version      string
+}
