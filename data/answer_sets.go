@@ -1,39 +1,14 @@
 package data
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"runtime"
-	"slices"
 	"sync"
 
 	"sessionplayer.studio/fitcheck/assessment"
 )
-
-// ListAnswerSets returns every stored assessment's answers and stored
-// outcome, oldest first, for a re-score under a candidate questionnaire.
-//
-// Deprecated: it holds every answer set in memory at once; a re-score
-// streams them with EachAnswerSet. It stays until the rules lab has moved.
-func (s *Store) ListAnswerSets(ctx context.Context) ([]assessment.AnswerSet, error) {
-	var (
-		mu  sync.Mutex
-		out []assessment.AnswerSet
-	)
-	err := s.EachAnswerSet(ctx, func(a assessment.AnswerSet) error {
-		mu.Lock()
-		defer mu.Unlock()
-		out = append(out, a)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	sortAnswerSets(out)
-	return out, nil
-}
 
 // answerSetBatch is how many stored answer sets one query reads. A
 // variable only so tests can cross batches with a few rows.
@@ -144,11 +119,4 @@ func (s *Store) answerSetBatch(ctx context.Context, after int64) ([]storedAnswer
 		batch = append(batch, r)
 	}
 	return batch, rows.Err()
-}
-
-// sortAnswerSets puts sets oldest first, as ListAnswerSets promises.
-func sortAnswerSets(sets []assessment.AnswerSet) {
-	slices.SortFunc(sets, func(a, b assessment.AnswerSet) int {
-		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
-	})
 }

@@ -11,15 +11,6 @@ import (
 	"sessionplayer.studio/fitcheck/assessment"
 )
 
-// CountOutcomes counts the assessments made since (inclusive), by outcome.
-func (s *Store) CountOutcomes(ctx context.Context, since time.Time) (map[string]int, error) {
-	counts, err := s.CountOutcomesSince(ctx, since)
-	if err != nil {
-		return nil, err
-	}
-	return counts[0], nil
-}
-
 // countOutcomesSQL counts by outcome in n windows: its arguments are each
 // window's start, then the earliest.
 func (s *Store) countOutcomesSQL(n int) string {

@@ -10,34 +10,6 @@ import (
 	"sessionplayer.studio/fitcheck/assessment"
 )
 
-// ExportAssessments returns every assessment matching f in full, newest
-// first, in one query.
-//
-// Deprecated: it holds the whole history in memory at once; the export
-// streams with ExportRows. It stays until the review area's export has
-// moved.
-func (s *Store) ExportAssessments(ctx context.Context, f assessment.Filter) ([]assessment.Assessment, error) {
-	where, args := s.d.filterWhere(f)
-	rows, err := s.db.QueryContext(ctx, `SELECT `+assessmentColumns+` FROM assessments`+where+
-		` ORDER BY created_at DESC, id DESC`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("export assessments: %w", err)
-	}
-	defer rows.Close()
-	var out []assessment.Assessment
-	for rows.Next() {
-		a, err := scanAssessment(rows)
-		if err != nil {
-			return nil, fmt.Errorf("export assessments: %w", err)
-		}
-		out = append(out, *a)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("export assessments: %w", err)
-	}
-	return out, nil
-}
-
 // exportBatch is how many rows one of ExportRows' queries reads: enough
 // that the queries cost little beside the rows, few enough that a batch
 // is a few megabytes at most. A variable only so tests can cross batches
