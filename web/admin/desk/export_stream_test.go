@@ -2,6 +2,7 @@ package desk
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -157,4 +158,58 @@ func firstDifference(a, b []byte) int {
 		}
 	}
 	return min(len(a), len(b))
+}
+
+// slowExport is the store with an export that pauses before every
+// exportFlushRows-th row, as a large history's export takes its time.
+type slowExport struct {
+	*data.Store
+	pause time.Duration
+}
+
+func (s slowExport) ExportRows(ctx context.Context, f assessment.Filter, fn func(*assessment.ExportRow) error) error {
+	n := 0
+	return s.Store.ExportRows(ctx, f, func(row *assessment.ExportRow) error {
+		if n++; n%exportFlushRows == 0 {
+			time.Sleep(s.pause)
+		}
+		return fn(row)
+	})
+}
+
+// TestExportOutlastsTheWriteTimeout: an export that takes longer than the
+// server's write timeout is still sent whole, because each flush moves the
+// deadline on; the server's own timeout would otherwise cut it off.
+func TestExportOutlastsTheWriteTimeout(t *testing.T) {
+	store, err := data.Open(t.Context(), filepath.Join(t.TempDir(), "fitcheck.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	q := reviewtest.Questionnaire(t, store)
+	area := reviewtest.Area(t, q, nil)
+	const timeout = 300 * time.Millisecond
+	h, err := New(area, slowExport{store, timeout})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seedExportHistory(t, store, q, 2*exportFlushRows+10)
+	owner := reviewtest.Owner(t, store, "greg@example.com")
+	r := chi.NewRouter()
+	r.With(func(next http.Handler) http.Handler { return reviewtest.SignedIn(owner, next) }).
+		Get("/admin/export.csv", area.Pages.Serve(h.Export))
+	srv := httptest.NewUnstartedServer(r)
+	srv.Config.WriteTimeout = timeout
+	srv.Start()
+	t.Cleanup(srv.Close)
+
+	resp, err := http.Get(srv.URL + "/admin/export.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	records, err := csv.NewReader(resp.Body).ReadAll()
+	if err != nil || len(records) != 1+2*exportFlushRows+10 {
+		t.Errorf("export past the write timeout = %d records, %v; want the header and all %d rows", len(records), err, 2*exportFlushRows+10)
+	}
 }
