@@ -98,11 +98,12 @@ func scanExportRow(rows *sql.Rows) (*assessment.ExportRow, error) {
 		criteria         sql.NullString
 	)
 	c := &r.Contact
-	if err := rows.Scan(&r.ID, &r.Token, &r.QuestionnaireVersion, &r.Outcome, &r.Status,
-		&c.Name, &c.Email, &c.Company, &c.Role, &c.Consent, &answers, &criteria, &created); err != nil {
+	err := rows.Scan(&r.ID, &r.Token, &r.QuestionnaireVersion, &r.Outcome, &r.Status,
+		&c.Name, &c.Email, &c.Company, &c.Role, &c.Consent, &answers, &criteria, &created)
+	if err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal([]byte(answers), &r.Answers); err != nil {
+	if r.Answers, err = decodeAnswers(answers); err != nil {
 		return nil, fmt.Errorf("decode answers of assessment %d: %w", r.ID, err)
 	}
 	if criteria.Valid {
@@ -110,7 +111,6 @@ func scanExportRow(rows *sql.Rows) (*assessment.ExportRow, error) {
 			return nil, fmt.Errorf("decode criteria of assessment %d: %w", r.ID, err)
 		}
 	}
-	var err error
 	if r.CreatedAt, err = parseTime(created); err != nil {
 		return nil, err
 	}
