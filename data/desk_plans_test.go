@@ -173,9 +173,8 @@ func TestStreamsReadInOrder(t *testing.T) {
 	} {
 		from, conds, args := s.exportFrom(f)
 		checkPlan(t, s, "export", planOf(t, s, s.exportBatchSQL(from, conds), append(args, 500)...), false)
-		at := formatTime(year)
 		after := append(append([]string{}, conds...), exportAfterCond)
-		checkPlan(t, s, "export, next batch", planOf(t, s, s.exportBatchSQL(from, after), append(args, at, at, 7, 500)...), false)
+		checkPlan(t, s, "export, next batch", planOf(t, s, s.exportBatchSQL(from, after), append(args, formatTime(year), 7, 500)...), false)
 	}
 	checkPlan(t, s, "re-score batch", planOf(t, s, s.answerSetBatchSQL(), 0, 1000), false, sqliteUses(s, "COVERING INDEX assessments_answer_sets")...)
 }

@@ -28,9 +28,8 @@ func (s *Store) ExportRows(ctx context.Context, f assessment.Filter, fn func(*as
 	for {
 		where, batchArgs := conds, args
 		if after != nil {
-			at := formatTime(after.CreatedAt)
 			where = append(where[:len(where):len(where)], exportAfterCond)
-			batchArgs = append(batchArgs[:len(batchArgs):len(batchArgs)], at, at, after.ID)
+			batchArgs = append(batchArgs[:len(batchArgs):len(batchArgs)], formatTime(after.CreatedAt), after.ID)
 		}
 		batch, err := s.exportBatch(ctx, from, where, batchArgs)
 		if err != nil {
@@ -61,12 +60,15 @@ func (s *Store) exportFrom(f assessment.Filter) (string, []string, []any) {
 }
 
 // exportAfterCond resumes an export after the last row sent; its
-// arguments are that row's time, its time again and its id.
-const exportAfterCond = `(created_at < ? OR (created_at = ? AND id < ?))`
+// arguments are that row's time and id. Written as a row value, both
+// databases read it as a range of the date index: PostgreSQL reads
+// "created_at < ? OR (created_at = ? AND id < ?)" as a filter, scanning
+// every row already sent again for each batch.
+const exportAfterCond = `(created_at, id) < (?, ?)`
 
 func (s *Store) exportBatchSQL(from string, where []string) string {
 	query := `SELECT id, token, questionnaire_version, outcome, status,
-		contact_name, contact_email, contact_company, contact_role, consent, answers, ` + s.d.criteriaJSON + `, created_at
+		contact_name, contact_email, contact_company, contact_role, consent, answers, result, created_at
 		FROM ` + from
 	if len(where) > 0 {
 		query += ` WHERE ` + strings.Join(where, " AND ")
@@ -93,24 +95,29 @@ func (s *Store) exportBatch(ctx context.Context, from string, where []string, ar
 
 func scanExportRow(rows *sql.Rows) (*assessment.ExportRow, error) {
 	var (
-		r                assessment.ExportRow
-		answers, created string
-		criteria         sql.NullString
+		r                            assessment.ExportRow
+		answers, resultText, created string
 	)
 	c := &r.Contact
 	err := rows.Scan(&r.ID, &r.Token, &r.QuestionnaireVersion, &r.Outcome, &r.Status,
-		&c.Name, &c.Email, &c.Company, &c.Role, &c.Consent, &answers, &criteria, &created)
+		&c.Name, &c.Email, &c.Company, &c.Role, &c.Consent, &answers, &resultText, &created)
 	if err != nil {
 		return nil, err
 	}
 	if r.Answers, err = decodeAnswers(answers); err != nil {
 		return nil, fmt.Errorf("decode answers of assessment %d: %w", r.ID, err)
 	}
-	if criteria.Valid {
-		if err := json.Unmarshal([]byte(criteria.String), &r.Criteria); err != nil {
-			return nil, fmt.Errorf("decode criteria of assessment %d: %w", r.ID, err)
-		}
+	// Of the result, only each criterion's id, score and level: decoding
+	// into this skips the rest. (Asking the database for the criteria
+	// alone costs more: PostgreSQL parses the whole result to find them,
+	// which took most of an export's time there.)
+	var result struct {
+		Criteria []assessment.CriterionScore `json:"criteria"`
 	}
+	if err := json.Unmarshal([]byte(resultText), &result); err != nil {
+		return nil, fmt.Errorf("decode criteria of assessment %d: %w", r.ID, err)
+	}
+	r.Criteria = result.Criteria
 	if r.CreatedAt, err = parseTime(created); err != nil {
 		return nil, err
 	}

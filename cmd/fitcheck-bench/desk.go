@@ -583,10 +583,37 @@ func (m cpuMeter) read() (cpuSample, error) {
 	}
 	for _, pid := range append(childrenOf(m.postmaster), m.postmaster) {
 		if d, err := threadsCPU(pid); err == nil {
-			c.database += d // a backend that ended meanwhile is skipped
+			c.database += d // a backend that ended meanwhile is counted below
 		}
 	}
+	// Backends that have ended (a command's connections when it exits)
+	// are counted in the postmaster's children's time once it reaps them.
+	reaped, err := reapedCPU(m.postmaster)
+	if err != nil {
+		return c, err
+	}
+	c.database += reaped
 	return c, nil
+}
+
+// reapedCPU is the CPU time of a process's children that have ended and
+// been waited for (cutime + cstime in /proc/PID/stat, in clock ticks).
+func reapedCPU(pid int) (time.Duration, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	s := string(b)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(f) < 15 {
+		return 0, fmt.Errorf("parse /proc/%d/stat", pid)
+	}
+	cutime, err1 := strconv.ParseInt(f[13], 10, 64)
+	cstime, err2 := strconv.ParseInt(f[14], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, fmt.Errorf("parse /proc/%d/stat", pid)
+	}
+	return time.Duration(cutime+cstime) * time.Second / clockTicks, nil
 }
 
 // since is the CPU used between two samples.
