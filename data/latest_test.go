@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -261,24 +260,15 @@ func TestMigrationBackfillsTheDesk(t *testing.T) {
 func unmigrate0008(t *testing.T, s *Store) {
 	t.Helper()
 	for _, stmt := range []string{
-		`DROP INDEX assessments_person`, `DROP INDEX assessments_desk`,
-		`DROP INDEX assessments_call_first`, `DROP INDEX assessments_by_outcome`, `DROP INDEX IF EXISTS assessments_answer_sets`,
+		`DROP INDEX assessments_person`, `DROP INDEX assessments_desk`, `DROP INDEX assessments_call_first`,
+		`DROP INDEX assessments_by_outcome`, `DROP INDEX IF EXISTS assessments_answer_sets`,
+		`DROP INDEX IF EXISTS assessments_status_desk`, `DROP INDEX IF EXISTS assessments_outcome_desk`,
 		`ALTER TABLE assessments DROP COLUMN person`, `ALTER TABLE assessments DROP COLUMN latest`,
 		`ALTER TABLE assessments DROP COLUMN messaged`, `ALTER TABLE assessments DROP COLUMN search_text`,
 		`DELETE FROM schema_migrations WHERE version = 8`,
 	} {
-		if s.d.postgres() {
-			stmt = strings.Replace(stmt, "DROP INDEX", "DROP INDEX IF EXISTS", 1)
-		}
 		if _, err := s.wdb.ExecContext(t.Context(), stmt); err != nil {
 			t.Fatalf("%s: %v", stmt, err)
-		}
-	}
-	if s.d.postgres() {
-		for _, stmt := range []string{`DROP INDEX IF EXISTS assessments_status_desk`, `DROP INDEX IF EXISTS assessments_outcome_desk`} {
-			if _, err := s.wdb.ExecContext(t.Context(), stmt); err != nil {
-				t.Fatalf("%s: %v", stmt, err)
-			}
 		}
 	}
 }

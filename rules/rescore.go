@@ -140,9 +140,11 @@ func (r *Rescorer) Result() Rescore {
 // explanation, no per-answer contributions, the rules compiled once. A
 // re-score compares outcomes only, over every stored assessment.
 type outcomeScorer struct {
-	q     *assessment.Questionnaire
-	rules []cond
-	index map[string]int // criterion id → position in q.Criteria
+	q        *assessment.Questionnaire
+	rules    []cond
+	tensions []tension
+	setters  int            // as input.setters
+	index    map[string]int // criterion id → position in q.Criteria
 }
 
 func newOutcomeScorer(q *assessment.Questionnaire) *outcomeScorer {
@@ -150,12 +152,16 @@ func newOutcomeScorer(q *assessment.Questionnaire) *outcomeScorer {
 	for i, c := range q.Criteria {
 		index[c.ID] = i
 	}
-	return &outcomeScorer{q: q, rules: compileRules(q), index: index}
+	// The compiled rules and tensions, as newInput makes them for one
+	// evaluation, made once for all.
+	in := newInput(q, nil, nil)
+	return &outcomeScorer{q: q, rules: in.rules, tensions: in.tensions, setters: in.setters, index: index}
 }
 
 // outcome scores answers as Score does (an unknown question or option
-// scores nothing, a repeated option counts once) and applies the rules. It
-// is safe to call from several goroutines at once.
+// scores nothing, a repeated option counts once) and applies the rules and
+// tensions as Evaluate does. It is safe to call from several goroutines at
+// once.
 func (s *outcomeScorer) outcome(answers assessment.Answers) string {
 	scores := make([]int, len(s.q.Criteria))
 	for si := range s.q.Steps {
@@ -178,7 +184,7 @@ func (s *outcomeScorer) outcome(answers assessment.Answers) string {
 	for i, c := range s.q.Criteria {
 		scores[i] = levelRank(s.q, c, scores[i])
 	}
-	in := &input{q: s.q, rules: s.rules, ranks: scores, answers: answerView{base: answers}}
+	in := &input{q: s.q, rules: s.rules, tensions: s.tensions, setters: s.setters, ranks: scores, answers: answerView{base: answers}}
 	if i := in.firstRule(); i >= 0 {
 		return s.q.Rules[i].Outcome
 	}

@@ -1,3 +1,4 @@
+-- fitcheck:compatible
 -- The PostgreSQL twin of sqlite/0008_desk_at_scale.sql: the same columns
 -- and indexes, with INCLUDE where SQLite lists the extra columns as keys,
 -- so the list's scans stay index-only.

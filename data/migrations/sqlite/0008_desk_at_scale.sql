@@ -1,3 +1,4 @@
+-- fitcheck:compatible
 -- The review desk as history grows: what its list, search, filters and
 -- dashboard read, kept where an index can serve it, so a page reads tens of
 -- index entries rather than every assessment (docs/performance.md, "The

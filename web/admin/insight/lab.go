@@ -36,6 +36,7 @@ type labView struct {
 	Moves        []moveRow
 	Changed      []changeRow
 	Unmapped     []unmappedRow
+	Publish      publishView
 }
 
 type exampleRow struct {
@@ -106,6 +107,7 @@ func (h *Handler) Lab(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	h.fillLab(&v, q, rules.CheckExamples(q), rs.Result())
+	v.Publish = publishable(q, v.Failures, h.area.Forms.Current())
 	h.area.Pages.Render(w, r, http.StatusOK, labPage(v))
 	return nil
 }
@@ -148,6 +150,11 @@ func (h *Handler) fillLab(v *labView, q *assessment.Questionnaire, failures []ru
 		row := exampleRow{Name: ex.Name, Expect: name(ex.Expect), Got: name(ex.Expect), Pass: true}
 		if f, ok := failed[ex.Name]; ok {
 			row.Got, row.Pass, row.Detail = name(f.Result.Outcome), false, f.String()
+			if f.Result.Outcome == ex.Expect {
+				// The outcome held; the tension it shows is what differs.
+				row.Expect += ", tension " + ex.Tension
+				row.Got += ", tension " + shownTension(f.Result)
+			}
 		}
 		v.Examples = append(v.Examples, row)
 	}
@@ -175,4 +182,12 @@ func (h *Handler) fillLab(v *labView, q *assessment.Questionnaire, failures []ru
 	for _, u := range rs.Unmapped {
 		v.Unmapped = append(v.Unmapped, unmappedRow{Text: u.String(), Count: u.Count})
 	}
+}
+
+// shownTension is the id of the tension a result shows, or "none".
+func shownTension(res assessment.Result) string {
+	if res.Tension == nil {
+		return assessment.NoTension
+	}
+	return res.Tension.ID
 }
