@@ -82,3 +82,108 @@ func settleLatest(ctx context.Context, q execQueryer, person sql.NullString) err
 	}
 	return nil
 }
+
+// CatchUpDesk fills in what migration 0008 keeps for the review desk on
+// assessments an older fitcheck changed during a rolling upgrade (0008 is
+// compatible: that release keeps serving beside this one). It stores
+// consented assessments without a person or search text, deletes a
+// person's latest take without marking the next, and adds messages
+// without setting messaged. The hourly sweep runs this; it reports how
+// many persons and assessments it put right. On a database only this
+// release writes, it finds nothing.
+func (s *Store) CatchUpDesk(ctx context.Context) (int64, error) {
+	persons, err := s.personsToSettle(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("catch up the desk: %w", err)
+	}
+	var n int64
+	for _, person := range persons {
+		if err := s.settlePerson(ctx, person); err != nil {
+			return n, fmt.Errorf("catch up the desk: %w", err)
+		}
+		n++
+	}
+	res, err := s.wdb.ExecContext(ctx, `UPDATE assessments SET messaged = TRUE
+		WHERE id IN (SELECT assessment_id FROM messages) AND NOT messaged`)
+	if err != nil {
+		return n, fmt.Errorf("catch up the desk: messaged: %w", err)
+	}
+	messaged, err := res.RowsAffected()
+	return n + messaged, err
+}
+
+// personsToSettle fills in person and search_text where an older release
+// left them empty (every consented assessment this release stores has its
+// e-mail in search_text) and lists those persons, with every person whose
+// takes are not marked with exactly one latest.
+func (s *Store) personsToSettle(ctx context.Context) ([]sql.NullString, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, contact_name, contact_email, contact_company
+		FROM assessments`+s.d.indexedBy("assessments_person")+` WHERE consent AND search_text = ''`)
+	if err != nil {
+		return nil, err
+	}
+	type unfilled struct {
+		id int64
+		c  assessment.Contact
+	}
+	var found []unfilled
+	for rows.Next() {
+		u := unfilled{c: assessment.Contact{Consent: true}}
+		if err := rows.Scan(&u.id, &u.c.Name, &u.c.Email, &u.c.Company); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		found = append(found, u)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var persons []sql.NullString
+	for _, u := range found {
+		person := personOf(u.c)
+		if _, err := s.wdb.ExecContext(ctx, `UPDATE assessments SET person = ?, search_text = ? WHERE id = ?`,
+			person, searchTextOf(u.c), u.id); err != nil {
+			return nil, err
+		}
+		if person.Valid && !seen[person.String] {
+			seen[person.String] = true
+			persons = append(persons, person)
+		}
+	}
+	marked, err := s.db.QueryContext(ctx, `SELECT person FROM assessments`+s.d.indexedBy("assessments_person")+`
+		WHERE consent AND person IS NOT NULL GROUP BY person HAVING sum(CASE WHEN latest THEN 1 ELSE 0 END) <> 1`)
+	if err != nil {
+		return nil, err
+	}
+	defer marked.Close()
+	for marked.Next() {
+		var p sql.NullString
+		if err := marked.Scan(&p); err != nil {
+			return nil, err
+		}
+		if !seen[p.String] {
+			seen[p.String] = true
+			persons = append(persons, p)
+		}
+	}
+	return persons, marked.Err()
+}
+
+// settlePerson marks a person's newest take latest in a write of its own,
+// as a submit would.
+func (s *Store) settlePerson(ctx context.Context, person sql.NullString) error {
+	tx, err := s.wdb.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := lockPerson(ctx, s.d, tx, person); err != nil {
+		return err
+	}
+	if err := settleLatest(ctx, tx, person); err != nil {
+		return err
+	}
+	return tx.Commit()
+}

@@ -272,3 +272,51 @@ func unmigrate0008(t *testing.T, s *Store) {
 		}
 	}
 }
+
+// TestCatchUpDeskAfterAnOlderRelease: what a release before 0008 does on a
+// database that has it, during a rolling upgrade (store a retake with no
+// person or search text, delete a latest take without marking the next, add
+// a message without setting messaged), the sweep's CatchUpDesk puts right.
+func TestCatchUpDeskAfterAnOlderRelease(t *testing.T) {
+	s := mustOpenWithQuestionnaire(t)
+	ctx := t.Context()
+	mustAddAssessment(t, s, "ivy-1", assessment.HireAPM, contact("Ivy", "ivy@example.com", "Orchard"), day)
+	mustAddAssessment(t, s, "jon-1", assessment.HireAPM, contact("Jon", "jon@example.com", ""), day)
+	jon2 := mustAddAssessment(t, s, "jon-2", assessment.HireAPM, contact("Jon", "jon@example.com", ""), day.Add(time.Hour))
+	kit := mustAddAssessment(t, s, "kit", assessment.DifferentConversation, contact("Kit", "kit@example.com", ""), day)
+	if n, err := s.CatchUpDesk(ctx); err != nil || n != 0 {
+		t.Fatalf("CatchUpDesk on what this release wrote = %d, %v; want nothing to do", n, err)
+	}
+
+	older := []string{
+		// Ivy's retake, stored by the older release: no person, no search text.
+		`INSERT INTO assessments (token, questionnaire_version, outcome, answers, result, contact_name, contact_email,
+			contact_company, consent, created_at, updated_at) SELECT 'ivy-2', questionnaire_version, outcome, answers, result,
+			'Ivy', 'IVY@example.com', 'Orchard', consent, '2026-11-02T09:00:00.000000000Z', '2026-11-02T09:00:00.000000000Z'
+			FROM assessments WHERE token = 'ivy-1'`,
+		// Jon's latest deleted, the earlier not marked.
+		fmt.Sprintf(`DELETE FROM assessments WHERE id = %d`, jon2.ID),
+		// Kit wrote from the result page.
+		fmt.Sprintf(`INSERT INTO messages (assessment_id, email, body, created_at) VALUES (%d, '', 'Hello', '2026-11-02T09:00:00.000000000Z')`, kit.ID),
+	}
+	for _, stmt := range older {
+		if _, err := s.wdb.ExecContext(ctx, stmt); err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
+	}
+	if n, err := s.CatchUpDesk(ctx); err != nil || n != 3 {
+		t.Errorf("CatchUpDesk = %d, %v; want Ivy, Jon and Kit put right", n, err)
+	}
+	mustLatest(t, s, "ivy-2", "jon-1", "kit")
+	list, _, err := s.ListAssessments(ctx, assessment.Filter{Search: "orchard", GroupByEmail: true})
+	if err != nil || !reflect.DeepEqual(tokens(list), []string{"ivy-2"}) || len(list[0].Earlier) != 1 {
+		t.Errorf("search for Ivy after the catch-up = %q, %v; want her retake with the first take earlier", tokens(list), err)
+	}
+	var messaged bool
+	if err := s.db.QueryRowContext(ctx, `SELECT messaged FROM assessments WHERE id = ?`, kit.ID).Scan(&messaged); err != nil || !messaged {
+		t.Errorf("Kit's messaged = %v, %v; want true", messaged, err)
+	}
+	if n, err := s.CatchUpDesk(ctx); err != nil || n != 0 {
+		t.Errorf("CatchUpDesk again = %d, %v; want nothing left to do", n, err)
+	}
+}

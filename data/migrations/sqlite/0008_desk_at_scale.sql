@@ -12,7 +12,10 @@
 -- messaged says the founder wrote from their result (the call-first order
 -- lifts those). search_text is name, e-mail and company, case-folded, one
 -- per line, what the review search matches. The store sets all four when
--- it writes; contact details never change after a submit.
+-- it writes; contact details never change after a submit. A release from
+-- before this migration keeps working beside it (it neither reads nor
+-- writes these); what it changes meanwhile, the next release's hourly
+-- sweep marks (data.Store.CatchUpDesk).
 ALTER TABLE assessments ADD COLUMN person TEXT;
 ALTER TABLE assessments ADD COLUMN latest INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE assessments ADD COLUMN messaged INTEGER NOT NULL DEFAULT 0;
