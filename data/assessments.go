@@ -41,8 +41,8 @@ const (
 	markDraftSubmittedSQL = `UPDATE drafts SET assessment_token = ?, updated_at = ? WHERE id = ?`
 	insertAssessmentSQL   = `INSERT INTO assessments (token, questionnaire_version, outcome, answers, result,
 		contact_name, contact_email, contact_company, contact_role, consent, status, created_at, updated_at,
-		utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer_host, possibly_automated, person, search_text)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer_host, possibly_automated, person, search_text, rule_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 )
 
 // submitInTx stores the assessment made from a draft and marks the draft
@@ -95,7 +95,7 @@ func insertAssessment(ctx context.Context, d *dialect, tx execQueryer, a *assess
 		c.Name, c.Email, c.Company, c.Role, c.Consent, string(assessment.StatusNew),
 		formatTime(a.CreatedAt), formatTime(a.CreatedAt),
 		src.UTMSource, src.UTMMedium, src.UTMCampaign, src.UTMTerm, src.UTMContent, src.ReferrerHost, a.PossiblyAutomated,
-		person, searchTextOf(c))
+		person, searchTextOf(c), a.Result.Rule)
 	if isUniqueViolation(err) {
 		return fmt.Errorf("insert assessment: token taken: %w", assessment.ErrConflict)
 	}

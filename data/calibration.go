@@ -15,7 +15,12 @@ func (s *Store) RecordCalibration(ctx context.Context, c assessment.Calibration)
 	if err := c.Check(); err != nil {
 		return fmt.Errorf("record calibration of assessment %d: %w", c.AssessmentID, err)
 	}
-	res, err := s.wdb.ExecContext(ctx, `INSERT INTO calibrations (assessment_id, verdict, needed, recorded_at)
+	tx, err := s.wdb.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("record calibration of assessment %d: %w", c.AssessmentID, err)
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `INSERT INTO calibrations (assessment_id, verdict, needed, recorded_at)
 		SELECT id, ?, ?, ? FROM assessments WHERE id = ?
 		ON CONFLICT (assessment_id) DO UPDATE SET verdict = excluded.verdict, needed = excluded.needed, recorded_at = excluded.recorded_at`,
 		string(c.Verdict), c.Needed, formatTime(c.RecordedAt), c.AssessmentID)
@@ -27,7 +32,21 @@ func (s *Store) RecordCalibration(ctx context.Context, c assessment.Calibration)
 	} else if n == 0 {
 		return fmt.Errorf("record calibration of assessment %d: %w", c.AssessmentID, assessment.ErrNotFound)
 	}
+	// The dashboard's per-rule table reads rule_id; an assessment stored
+	// before migration 0008 has none until it is calibrated.
+	if _, err := tx.ExecContext(ctx, fillRuleIDSQL(s.d)+` WHERE id = ? AND rule_id IS NULL`, c.AssessmentID); err != nil {
+		return fmt.Errorf("record calibration of assessment %d: rule: %w", c.AssessmentID, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("record calibration of assessment %d: commit: %w", c.AssessmentID, err)
+	}
 	return nil
+}
+
+// fillRuleIDSQL sets rule_id from the stored result; the caller adds which
+// rows.
+func fillRuleIDSQL(d *dialect) string {
+	return `UPDATE assessments SET rule_id = ` + d.ruleOfResult()
 }
 
 // FindCalibration returns an assessment's calibration, or

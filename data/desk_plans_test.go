@@ -152,7 +152,9 @@ func TestDashboardPlansReadIndexes(t *testing.T) {
 	checkPlan(t, s, "outcome counts", planOf(t, s, s.countOutcomesSQL(3), at, at, at, at), true, sqliteUses(s, "COVERING INDEX assessments_desk")...)
 	checkPlan(t, s, "weekly outcomes", planOf(t, s, s.weeklyOutcomesSQL(), at), true, sqliteUses(s, "COVERING INDEX assessments_desk")...)
 	checkPlan(t, s, "waiting", planOf(t, s, s.countWaitingSQL()), false, sqliteUses(s, "COVERING INDEX assessments_person")...)
-	checkPlan(t, s, "calibrations", planOf(t, s, countCalibrationsSQL), true, sqliteUses(s, "SCAN c", "SEARCH a USING INTEGER PRIMARY KEY")...)
+	checkPlan(t, s, "calibrations", planOf(t, s, countCalibrationsSQL), true, sqliteUses(s, "SCAN c", "SEARCH a USING")...)
+	checkPlan(t, s, "calibrations by rule", planOf(t, s, s.countCalibrationsByRuleSQL()), true,
+		sqliteUses(s, "SCAN c", "SEARCH a USING COVERING INDEX assessments_answer_sets (id=?)")...)
 	checkPlan(t, s, "bookings", planOf(t, s, s.countBookingsSQL(), "clicked", "booked", at, at), true,
 		sqliteUses(s, "SCAN e", "SEARCH a USING INTEGER PRIMARY KEY")...)
 	checkPlan(t, s, "funnel", planOf(t, s, funnelSQL, at), true, sqliteUses(s, "COVERING INDEX step_views_created_at")...)

@@ -87,8 +87,8 @@ func settleLatest(ctx context.Context, q execQueryer, person sql.NullString) err
 // assessments an older fitcheck changed during a rolling upgrade (0008 is
 // compatible: that release keeps serving beside this one). It stores
 // consented assessments without a person or search text, deletes a
-// person's latest take without marking the next, and adds messages
-// without setting messaged. The hourly sweep runs this; it reports how
+// person's latest take without marking the next, adds messages without
+// setting messaged, and calibrates without filling in rule_id. The hourly sweep runs this; it reports how
 // many persons and assessments it put right. On a database only this
 // release writes, it finds nothing.
 func (s *Store) CatchUpDesk(ctx context.Context) (int64, error) {
@@ -103,13 +103,21 @@ func (s *Store) CatchUpDesk(ctx context.Context) (int64, error) {
 		}
 		n++
 	}
-	res, err := s.wdb.ExecContext(ctx, `UPDATE assessments SET messaged = TRUE
-		WHERE id IN (SELECT assessment_id FROM messages) AND NOT messaged`)
-	if err != nil {
-		return n, fmt.Errorf("catch up the desk: messaged: %w", err)
+	for _, fill := range []struct{ what, query string }{
+		{"messaged", `UPDATE assessments SET messaged = TRUE WHERE id IN (SELECT assessment_id FROM messages) AND NOT messaged`},
+		{"rule", fillRuleIDSQL(s.d) + ` WHERE id IN (SELECT assessment_id FROM calibrations) AND rule_id IS NULL`},
+	} {
+		res, err := s.wdb.ExecContext(ctx, fill.query)
+		if err != nil {
+			return n, fmt.Errorf("catch up the desk: %s: %w", fill.what, err)
+		}
+		filled, err := res.RowsAffected()
+		if err != nil {
+			return n, fmt.Errorf("catch up the desk: %s: %w", fill.what, err)
+		}
+		n += filled
 	}
-	messaged, err := res.RowsAffected()
-	return n + messaged, err
+	return n, nil
 }
 
 // personsToSettle fills in person and search_text where an older release

@@ -235,6 +235,9 @@ func TestMigrationBackfillsTheDesk(t *testing.T) {
 	if err := s.AddMessage(t.Context(), &assessment.Message{AssessmentID: wrote.ID, Body: "Hi", CreatedAt: now}); err != nil {
 		t.Fatal(err)
 	}
+	if err := s.RecordCalibration(t.Context(), assessment.Calibration{AssessmentID: wrote.ID, Verdict: assessment.VerdictFit, RecordedAt: now}); err != nil {
+		t.Fatal(err)
+	}
 	unmigrate0008(t, s)
 	s.Close()
 
@@ -253,6 +256,32 @@ func TestMigrationBackfillsTheDesk(t *testing.T) {
 	if err != nil || !reflect.DeepEqual(tokens(list), []string{"zoe-2", "hal", "anon"}) {
 		t.Errorf("call first after the migration = %q, %v; want zoe-2, then hal (who wrote), then anon", tokens(list), err)
 	}
+	// Hal's calibration, recorded before, and Zoë's, recorded after: both
+	// counted under the rule their results name.
+	zoe := storedTakes(t, s)[2]
+	if err := s.RecordCalibration(t.Context(), assessment.Calibration{AssessmentID: zoe.id, Verdict: assessment.VerdictNoCall, RecordedAt: now}); err != nil {
+		t.Fatal(err)
+	}
+	mustCalibrationRules(t, s, "strong-fit", "strong-fit")
+}
+
+// mustCalibrationRules checks the rule each recorded calibration is counted
+// under, in CountCalibrationsByRule's order.
+func mustCalibrationRules(t *testing.T, s *Store, want ...string) {
+	t.Helper()
+	counts, err := s.CountCalibrationsByRule(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range counts {
+		for range c.Count {
+			got = append(got, c.Rule)
+		}
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("calibrations counted under rules %q, want %q", got, want)
+	}
 }
 
 // unmigrate0008 takes the store back to before migration 0008: its
@@ -265,6 +294,7 @@ func unmigrate0008(t *testing.T, s *Store) {
 		`DROP INDEX IF EXISTS assessments_status_desk`, `DROP INDEX IF EXISTS assessments_outcome_desk`,
 		`ALTER TABLE assessments DROP COLUMN person`, `ALTER TABLE assessments DROP COLUMN latest`,
 		`ALTER TABLE assessments DROP COLUMN messaged`, `ALTER TABLE assessments DROP COLUMN search_text`,
+		`ALTER TABLE assessments DROP COLUMN rule_id`,
 		`DELETE FROM schema_migrations WHERE version = 8`,
 	} {
 		if _, err := s.wdb.ExecContext(t.Context(), stmt); err != nil {
@@ -296,17 +326,21 @@ func TestCatchUpDeskAfterAnOlderRelease(t *testing.T) {
 			FROM assessments WHERE token = 'ivy-1'`,
 		// Jon's latest deleted, the earlier not marked.
 		fmt.Sprintf(`DELETE FROM assessments WHERE id = %d`, jon2.ID),
-		// Kit wrote from the result page.
+		// Kit wrote from the result page, and the owner calibrated Kit's
+		// assessment, stored before 0008 (no rule_id).
 		fmt.Sprintf(`INSERT INTO messages (assessment_id, email, body, created_at) VALUES (%d, '', 'Hello', '2026-11-02T09:00:00.000000000Z')`, kit.ID),
+		fmt.Sprintf(`UPDATE assessments SET rule_id = NULL WHERE id = %d`, kit.ID),
+		fmt.Sprintf(`INSERT INTO calibrations (assessment_id, verdict, needed, recorded_at) VALUES (%d, 'fit', '', '2026-11-02T09:00:00.000000000Z')`, kit.ID),
 	}
 	for _, stmt := range older {
 		if _, err := s.wdb.ExecContext(ctx, stmt); err != nil {
 			t.Fatalf("%s: %v", stmt, err)
 		}
 	}
-	if n, err := s.CatchUpDesk(ctx); err != nil || n != 3 {
-		t.Errorf("CatchUpDesk = %d, %v; want Ivy, Jon and Kit put right", n, err)
+	if n, err := s.CatchUpDesk(ctx); err != nil || n != 4 {
+		t.Errorf("CatchUpDesk = %d, %v; want Ivy, Jon and Kit (messaged, rule) put right", n, err)
 	}
+	mustCalibrationRules(t, s, "strong-fit")
 	mustLatest(t, s, "ivy-2", "jon-1", "kit")
 	list, _, err := s.ListAssessments(ctx, assessment.Filter{Search: "orchard", GroupByEmail: true})
 	if err != nil || !reflect.DeepEqual(tokens(list), []string{"ivy-2"}) || len(list[0].Earlier) != 1 {

@@ -6,6 +6,7 @@ ALTER TABLE assessments ADD COLUMN person TEXT;
 ALTER TABLE assessments ADD COLUMN latest BOOLEAN NOT NULL DEFAULT TRUE;
 ALTER TABLE assessments ADD COLUMN messaged BOOLEAN NOT NULL DEFAULT FALSE;
 ALTER TABLE assessments ADD COLUMN search_text TEXT NOT NULL DEFAULT '';
+ALTER TABLE assessments ADD COLUMN rule_id TEXT;
 
 UPDATE assessments SET
     person = CASE WHEN contact_email <> '' THEN lower(contact_email) END,
@@ -23,6 +24,8 @@ UPDATE assessments SET latest = FALSE
       AND (b.created_at > assessments.created_at OR (b.created_at = assessments.created_at AND b.id > assessments.id)));
 
 UPDATE assessments SET messaged = TRUE WHERE id IN (SELECT assessment_id FROM messages);
+UPDATE assessments SET rule_id = coalesce(result::json ->> 'rule', '')
+  WHERE id IN (SELECT assessment_id FROM calibrations);
 
 CREATE INDEX assessments_desk ON assessments (created_at, id)
     INCLUDE (outcome, status, consent, possibly_automated, messaged, latest, person);

@@ -11,7 +11,11 @@
 -- anonymous); the store keeps it right on submit, delete and retention.
 -- messaged says the founder wrote from their result (the call-first order
 -- lifts those). search_text is name, e-mail and company, case-folded, one
--- per line, what the review search matches. The store sets all four when
+-- per line, what the review search matches. rule_id is the id of the rule
+-- that decided (the result's "rule"), which the dashboard's per-rule
+-- calibration table reads: parsing each calibrated result for it cost more
+-- than the rest of the dashboard at 100,000. The store sets it on every new
+-- assessment and, when an older one is calibrated, on that one. The store sets all four when
 -- it writes; contact details never change after a submit. A release from
 -- before this migration keeps working beside it (it neither reads nor
 -- writes these); what it changes meanwhile, the next release's hourly
@@ -20,6 +24,7 @@ ALTER TABLE assessments ADD COLUMN person TEXT;
 ALTER TABLE assessments ADD COLUMN latest INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE assessments ADD COLUMN messaged INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE assessments ADD COLUMN search_text TEXT NOT NULL DEFAULT '';
+ALTER TABLE assessments ADD COLUMN rule_id TEXT;
 
 UPDATE assessments SET
     person = CASE WHEN contact_email <> '' THEN unicode_lower(contact_email) END,
@@ -41,6 +46,8 @@ UPDATE assessments SET latest = 0
       AND (b.created_at > assessments.created_at OR (b.created_at = assessments.created_at AND b.id > assessments.id)));
 
 UPDATE assessments SET messaged = 1 WHERE id IN (SELECT assessment_id FROM messages);
+UPDATE assessments SET rule_id = coalesce(json_extract(result, '$.rule'), '')
+  WHERE id IN (SELECT assessment_id FROM calibrations);
 
 -- Every assessment by date with the small columns the list filters and
 -- sorts on: the assessments table keeps them after the answers and the
@@ -53,8 +60,9 @@ CREATE INDEX assessments_desk ON assessments
 -- comes after the result, so reading the table walks each row's overflow
 -- pages; this index is a twentieth of the table's size. (PostgreSQL keeps
 -- the result apart, compressed, and its index entries have a size limit a
--- long text answer could pass: it reads the table.)
-CREATE INDEX assessments_answer_sets ON assessments (id, outcome, created_at, answers);
+-- long text answer could pass: it reads the table.) The dashboard's
+-- calibration tables look their assessments' outcome and rule up in it.
+CREATE INDEX assessments_answer_sets ON assessments (id, outcome, rule_id, created_at, answers);
 
 -- The list's two computed orders over each person's latest take, so a page
 -- of either is read in order. The expressions must read exactly as
