@@ -39,3 +39,26 @@ var secondPerson = regexp.MustCompile(`(?i)\byou(?:r|rs|rself|'re|’re|'ve|’v
 
 // AddressesReader reports whether s speaks to its reader as "you".
 func AddressesReader(s string) bool { return secondPerson.MatchString(s) }
+
+// defaultBadges are each outcome's few words at a glance, for a file that
+// gives none (every file written before the field).
+var defaultBadges = map[string]string{
+	BookACall:             "Strong fit",
+	WorthAConversation:    "Worth a conversation",
+	NarrowScope:           "Scope it first",
+	HireAPM:               "Hire a PM first",
+	DifferentConversation: "A different conversation",
+	HireFullTime:          "Ready to hire",
+}
+
+// BadgeOf is the words on an outcome's badge: the file's own, else the
+// built-in ones.
+func (q *Questionnaire) BadgeOf(outcome string) string {
+	if o, ok := q.Outcome(outcome); ok && o.Badge != "" {
+		return o.Badge
+	}
+	if b, ok := defaultBadges[outcome]; ok {
+		return b
+	}
+	return q.OutcomeLabel(outcome)
+}

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"sessionplayer.studio/fitcheck/assessment"
+	"sessionplayer.studio/fitcheck/booking"
 	"sessionplayer.studio/fitcheck/data"
 	"sessionplayer.studio/fitcheck/metrics"
 	"sessionplayer.studio/fitcheck/web"
@@ -101,6 +102,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	}
 	srv, err := web.NewServer(web.Config{
 		BookingURL:           cfg.BookingURL,
+		BookingInline:        cfg.BookingInline,
 		BaseURL:              cfg.BaseURL,
 		SessionHashKey:       hashKey,
 		SessionBlockKey:      blockKey,
@@ -122,6 +124,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if cfg.BookingURL == "" {
 		log.Warn("-booking-url is not set: results that would offer a booking offer a message to you instead; " +
 			"set -booking-url (FITCHECK_BOOKING_URL) to your Cal.com, Calendly or other booking page")
+	}
+	if cfg.BookingInline && !booking.Inline(cfg.BookingURL) {
+		log.Warn("-booking-inline is set, but the booking page cannot be shown inline: only Calendly's pages work in a plain frame " +
+			"(Cal.com's refuse to be framed without its own script); results link to the booking page instead")
 	}
 	if cfg.BaseURL == "" {
 		log.Warn("-base-url is not set: share links and link previews (Slack, LinkedIn) use whatever host a request names; " +

@@ -54,19 +54,17 @@ type fieldErrorView struct {
 }
 
 type contactView struct {
-	// AskConsent asks whether to keep details typed without the consent
-	// box ticked, with a button for each answer.
-	AskConsent   bool
 	Owner        string // the owner's first name
 	Intro        string
 	Fields       []contactFieldView
-	Consent      bool
-	ConsentLabel string
+	ConsentLabel string // what sending the details agrees to, by the send button
 }
 
 type contactFieldView struct {
 	Name         string
 	Label        string
+	Optional     bool // said in the label; the others are needed only to send
+	Wide         bool // a whole row on a phone
 	Type         string
 	Autocomplete string
 	Value        string
@@ -115,20 +113,21 @@ func (h *Handler) questionStepView(idx int, form url.Values, errs assessment.Fie
 	return v
 }
 
+// contactFieldDefs are the contact step's fields: what the owner needs to
+// follow up (an email and the company), then what helps (name and role).
 var contactFieldDefs = []contactFieldView{
-	{Name: "name", Label: "Your name", Type: "text", Autocomplete: "name"},
-	{Name: "email", Label: "Email", Type: "email", Autocomplete: "email"},
-	{Name: "company", Label: "Company", Type: "text", Autocomplete: "organization"},
-	{Name: "role", Label: "Your role", Type: "text", Autocomplete: "organization-title"},
+	{Name: "email", Label: "Work email", Type: "email", Autocomplete: "email", Wide: true},
+	{Name: "company", Label: "Company", Type: "text", Autocomplete: "organization", Wide: true},
+	{Name: "name", Label: "Your name", Type: "text", Autocomplete: "name", Optional: true},
+	{Name: "role", Label: "Role", Type: "text", Autocomplete: "organization-title", Optional: true},
 }
 
 func (h *Handler) contactStepView(c assessment.Contact, errs assessment.FieldErrors) stepView {
 	q := h.forms.Current()
 	n := len(q.Steps) + 1
-	cv := &contactView{Intro: q.Contact.Intro, Consent: c.Consent, ConsentLabel: q.Contact.ConsentLabel,
-		Owner: q.Owner.FirstName()}
+	cv := &contactView{Intro: q.Contact.Intro, ConsentLabel: q.Contact.ConsentLabel, Owner: q.Owner.FirstName()}
 	values := map[string]string{"name": c.Name, "email": c.Email, "company": c.Company, "role": c.Role}
-	v := stepView{Title: q.Contact.Title, Number: n, Total: len(q.Steps), Optional: true, Action: page.StepURL(n), SubmitText: "See my result", Contact: cv}
+	v := stepView{Title: q.Contact.Title, Number: n, Total: len(q.Steps), Optional: true, Action: page.StepURL(n), SubmitText: "Send and see my result", Contact: cv}
 	for _, f := range contactFieldDefs {
 		f.Value = values[f.Name]
 		f.Error = errs[f.Name]
@@ -138,7 +137,7 @@ func (h *Handler) contactStepView(c assessment.Contact, errs assessment.FieldErr
 		}
 	}
 	if msg := errs[formError]; msg != "" {
-		v.Errors = append(v.Errors, fieldErrorView{FieldID: "c-name", Label: "Your details", Message: msg})
+		v.Errors = append(v.Errors, fieldErrorView{FieldID: "c-email", Label: "Your details", Message: msg})
 	}
 	return v
 }
