@@ -31,13 +31,9 @@ func (c Contact) Check(owner string) FieldErrors {
 			errs["email"] = "Please enter an email address like name@company.com."
 		}
 	}
-	// Details sent to the owner need a way to reach them and who they are;
-	// skipping needs neither.
+	// Details sent to the owner need a way to reach them; skipping needs none.
 	if c.Consent && c.Email == "" && errs["email"] == "" {
 		errs["email"] = "Add your email so " + owner + " can reach you, or skip to see your result."
-	}
-	if c.Consent && c.Company == "" && errs["company"] == "" {
-		errs["company"] = "Add your company, so " + owner + " knows who you are, or skip to see your result."
 	}
 	return errs
 }

@@ -67,6 +67,7 @@ func (s *Server) Handler() http.Handler {
 
 	r.Get("/", serve(s.landing))
 	r.Get("/card.png", serve(s.landingCard))
+	r.Get("/sample.png", serve(s.sampleCard))
 	r.Group(func(r chi.Router) {
 		r.Use(httpx.LimitPosts(cmp.Or(s.cfg.PublicPostsPerMinute, 120), s.tooManyPosts))
 		r.Post("/start", serve(steps.Start))

@@ -63,7 +63,6 @@ type contactView struct {
 type contactFieldView struct {
 	Name         string
 	Label        string
-	Optional     bool // said in the label; the others are needed only to send
 	Wide         bool // a whole row on a phone
 	Type         string
 	Autocomplete string
@@ -114,12 +113,13 @@ func (h *Handler) questionStepView(idx int, form url.Values, errs assessment.Fie
 }
 
 // contactFieldDefs are the contact step's fields: what the owner needs to
-// follow up (an email and the company), then what helps (name and role).
+// follow up (an email; the company, to know who is asking), then what
+// helps (name and role). Only the email is needed to send them.
 var contactFieldDefs = []contactFieldView{
 	{Name: "email", Label: "Work email", Type: "email", Autocomplete: "email", Wide: true},
 	{Name: "company", Label: "Company", Type: "text", Autocomplete: "organization", Wide: true},
-	{Name: "name", Label: "Your name", Type: "text", Autocomplete: "name", Optional: true},
-	{Name: "role", Label: "Role", Type: "text", Autocomplete: "organization-title", Optional: true},
+	{Name: "name", Label: "Your name", Type: "text", Autocomplete: "name"},
+	{Name: "role", Label: "Role", Type: "text", Autocomplete: "organization-title"},
 }
 
 func (h *Handler) contactStepView(c assessment.Contact, errs assessment.FieldErrors) stepView {

@@ -41,6 +41,7 @@ type ChartView struct {
 	Levels []string // the parts' names, lowest first, for the legend
 	Kinds  []ChartKind
 	Paths  []ChartPath
+	Dash   string // the stroke-dasharray that cuts tracks and bars into one part per level
 }
 
 // ChartKind is a kind of criterion the chart shows, for the legend.
@@ -49,7 +50,7 @@ type ChartKind struct {
 	Label string
 }
 
-// ChartPath is the path data of every shape of one class.
+// ChartPath is the path data of every line of one class.
 type ChartPath struct {
 	Class string // "track", or "bar kind-…" with " quiet" for rows that did not decide
 	D     string
@@ -102,6 +103,7 @@ func NewChart(q *assessment.Questionnaire, res assessment.Result) ChartView {
 	c.Height = strconv.Itoa(y)
 	c.Desc = strings.Join(desc, "; ") + "."
 	c.Paths = chartPaths(c.Rows)
+	c.Dash = chartDash(len(q.Levels))
 	return c
 }
 
@@ -162,56 +164,51 @@ func levelStarts(q *assessment.Questionnaire, id string, most int) []int {
 	return starts
 }
 
-// chartPaths gathers the rows' shapes into one path per class: the track's
-// parts first, then the bars over them, strong for the rows that decided
-// the verdict and quiet for the rest. A bar is cut where the track is, so
-// the parts stay readable under it.
+// chartPaths gathers the rows' lines into one path per class: the tracks
+// first, then the bars over them, strong for the rows that decided the
+// verdict and quiet for the rest. Tracks and bars are stroked lines cut
+// into the row's equal parts by the same dash pattern (ChartView.Dash), so
+// the parts stay readable under a bar, and the markup stays a few bytes a
+// row.
 func chartPaths(rows []ChartRow) []ChartPath {
 	d := map[string]*strings.Builder{}
-	var order []string
-	add := func(class string, x0, x1 float64, y int) {
-		if x1-x0 < 0.5 {
-			return
-		}
+	order := []string{"track"}
+	add := func(class string, y int, length float64) {
 		if d[class] == nil {
 			d[class] = &strings.Builder{}
-			order = append(order, class)
+			if class != "track" {
+				order = append(order, class)
+			}
 		}
-		fmt.Fprintf(d[class], "M%s %dh%sv%dh-%sz", shortFloat(x0), y, shortFloat(x1-x0), chartBar, shortFloat(x1-x0))
+		fmt.Fprintf(d[class], "M0 %dh%s", y+chartBar/2, shortFloat(length))
 	}
 	for _, row := range rows {
 		if row.Heading != "" {
 			continue
 		}
-		part := float64(ChartWidth) / float64(row.Parts)
-		bar := "bar kind-" + row.Kind
-		if !row.Decisive {
-			bar += " quiet"
-		}
-		for i := range row.Parts {
-			x0, x1 := part*float64(i), part*float64(i+1)
-			if i > 0 {
-				x0 += chartGap / 2.0
+		add("track", row.BarY, ChartWidth)
+		if row.End > 0 {
+			bar := "bar kind-" + row.Kind
+			if !row.Decisive {
+				bar += " quiet"
 			}
-			if i+1 < row.Parts {
-				x1 -= chartGap / 2.0
-			}
-			add("track", x0, x1, row.BarY)
-			if row.End > x0 {
-				add(bar, x0, min(row.End, x1), row.BarY)
-			}
+			add(bar, row.BarY, row.End)
 		}
 	}
-	// The track first, so every bar lies on top of it.
-	out := []ChartPath{}
+	var out []ChartPath
 	for _, class := range order {
-		if class == "track" {
-			out = append([]ChartPath{{Class: class, D: d[class].String()}}, out...)
-			continue
+		if b := d[class]; b != nil {
+			out = append(out, ChartPath{Class: class, D: b.String()})
 		}
-		out = append(out, ChartPath{Class: class, D: d[class].String()})
 	}
 	return out
+}
+
+// chartDash is the dash pattern that cuts a row into parts equal parts:
+// each part's length less the gap, then the gap.
+func chartDash(parts int) string {
+	part := float64(ChartWidth) / float64(max(parts, 1))
+	return shortFloat(part-chartGap) + " " + strconv.Itoa(chartGap)
 }
 
 // chartLead says in one line what decided the verdict and what it

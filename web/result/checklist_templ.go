@@ -265,7 +265,7 @@ func checklistPage(v checklistView) templ.Component {
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = page.Layout(page.Meta{Title: v.Title + " · fitcheck", Description: v.Title, NoIndex: true, NoForm: true, Result: true, Script: true}).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = page.Layout(page.Meta{Title: v.Title + " · fitcheck", Description: v.Title, NoIndex: true, NoForm: true, Result: true, Guide: true, Script: true}).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
