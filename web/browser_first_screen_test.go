@@ -24,14 +24,15 @@ func (tb *tab) inFirstScreen(selectors ...string) map[string]bool {
 }
 
 // TestBrowserLandingFirstScreen: on a 375×812 phone the landing page shows
-// the promise, who is behind it and the Start button without scrolling.
+// the promise, who is behind it (face, name, title) and the Start button
+// without scrolling.
 func TestBrowserLandingFirstScreen(t *testing.T) {
 	mustBrowser(t)
 	s := mustStart(t)
 	for _, m := range []mode{mobileMode, {name: "desktop-800", width: 1280, height: 800}} {
 		tb := newTab(t, s, m)
 		tb.open("/")
-		for sel, ok := range tb.inFirstScreen("h1", ".hero .lead", "[data-testid=owner]", "[data-testid=start]") {
+		for sel, ok := range tb.inFirstScreen("h1", ".hero .lead", "[data-testid=owner] .owner-id", "[data-testid=start]") {
 			if !ok {
 				t.Errorf("%s: %s is not on the first screen", m.name, sel)
 			}

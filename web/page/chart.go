@@ -212,8 +212,8 @@ func chartDash(parts int) string {
 }
 
 // chartLead says in one line what decided the verdict and what it
-// outweighed: the decisive criteria, and the clear signs of another kind
-// that did not carry the day. It names no one ("you"), so a shared link
+// outweighed: the decisive criteria, and how many clear signs of the other
+// side did not carry the day. It names no one ("you"), so a shared link
 // reads it too.
 func chartLead(q *assessment.Questionnaire, res assessment.Result) string {
 	if len(res.Decisive) == 0 {
@@ -223,7 +223,7 @@ func chartLead(q *assessment.Questionnaire, res assessment.Result) string {
 	var names []string
 	for _, d := range res.Decisive {
 		decisive[d.Criterion] = true
-		names = append(names, d.Label)
+		names = append(names, "“"+d.Label+"”")
 		if cr, ok := res.Criterion(d.Criterion); ok {
 			kinds[cr.Kind] = true
 		}
@@ -232,16 +232,41 @@ func chartLead(q *assessment.Questionnaire, res assessment.Result) string {
 		return listWords(names) + " decided it together."
 	}
 	top := len(q.Levels) - 1
-	var outweighed []string
+	outweighed := map[assessment.CriterionKind]int{}
 	for _, cr := range res.Criteria {
 		if !decisive[cr.ID] && cr.LevelRank == top && !kinds[cr.Kind] && cr.Kind != assessment.Context {
-			outweighed = append(outweighed, cr.Label)
+			outweighed[cr.Kind]++
 		}
 	}
-	if len(outweighed) > 0 {
-		return listWords(names) + " outweighed " + listWords(outweighed) + "."
+	var against []string
+	for _, kind := range assessment.CriterionKinds {
+		if n := outweighed[kind]; n > 0 {
+			against = append(against, countWords(n, "clear sign")+" "+kindSide[kind])
+		}
+	}
+	if len(against) > 0 {
+		return listWords(names) + " outweighed " + listWords(against) + "."
 	}
 	return listWords(names) + " decided it, and no clear sign pointed the other way."
+}
+
+// kindSide says which side a criterion's kind argues, after "clear signs".
+var kindSide = map[assessment.CriterionKind]string{
+	assessment.FitSignal:    "for a fractional leader",
+	assessment.NotFitSignal: "against one",
+}
+
+// countWords is n things in words: "one clear sign", "three clear signs".
+func countWords(n int, thing string) string {
+	numbers := []string{"no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"}
+	word := strconv.Itoa(n)
+	if n < len(numbers) {
+		word = numbers[n]
+	}
+	if n != 1 {
+		thing += "s"
+	}
+	return word + " " + thing
 }
 
 // listWords joins words as a sentence lists them: "a", "a and b", "a, b and c".
