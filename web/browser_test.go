@@ -453,6 +453,12 @@ func TestBrowserOutcomes(t *testing.T) {
 					mu.Unlock()
 				}
 				tb.assertPrintsOnOnePage(c.name)
+				if href := eval[string](tb, `document.querySelector('[data-testid=primary-action]').getAttribute('href') || ''`); strings.HasSuffix(href, "/checklist") {
+					guide := newTab(t, s, desktopMode)
+					guide.shotPrefix = "guide-"
+					guide.open(href)
+					guide.assertFirstScreens(c.name, []string{"h1", "[data-testid=checklist] .lead"})
+				}
 
 				shared := newTab(t, s, desktopMode)
 				shared.shotPrefix = "shared-"
