@@ -25,9 +25,9 @@ func newLandingPages() landingPages {
 }
 
 // landingKey is the landing page as seen without a session: one page per
-// address the site is reached at (its link preview names that address when
-// there is no -base-url).
-type landingKey struct{ base string }
+// questionnaire version in force and address the site is reached at (its
+// link preview names that address when there is no -base-url).
+type landingKey struct{ version, base string }
 
 // landing serves GET /.
 func (s *Server) landing(w http.ResponseWriter, r *http.Request) error {
@@ -39,16 +39,16 @@ func (s *Server) landing(w http.ResponseWriter, r *http.Request) error {
 		// rendered once.
 		return s.serveKeptLanding(w, r)
 	}
-	v := s.landingView(r, deleted)
+	v := s.landingView(r, s.forms.Current(), deleted)
 	v.Source = visitor.SourceInputs(source)
-	q := s.forms.Current()
 	d, err := s.drafts.Find(r)
 	switch {
 	case err == nil && d.AssessmentToken != "":
 		v.Resume = &resumeView{ResultURL: page.ResultURL(d.AssessmentToken)}
 	case err == nil && len(d.Answers) > 0:
+		q := s.forms.Find(r.Context(), d.QuestionnaireVersion) // a draft finishes under its own version
 		next := q.FirstIncompleteStep(d.Answers) + 1
-		v.Resume = &resumeView{StepURL: page.StepURL(next), Step: next, Total: v.Steps}
+		v.Resume = &resumeView{StepURL: page.StepURL(next), Step: next, Total: len(q.Steps)}
 	case err != nil && !errors.Is(err, assessment.ErrNotFound):
 		return err
 	}
@@ -59,14 +59,15 @@ func (s *Server) landing(w http.ResponseWriter, r *http.Request) error {
 // serveKeptLanding sends the landing page as everyone without a session
 // sees it.
 func (s *Server) serveKeptLanding(w http.ResponseWriter, r *http.Request) error {
-	key := landingKey{base: httpx.AbsoluteURL(s.cfg.BaseURL, r, "")}
+	q := s.forms.Current()
+	key := landingKey{version: q.Version, base: httpx.AbsoluteURL(s.cfg.BaseURL, r, "")}
 	return page.ServeKept(w, r, s.kept.pages, key, true, func() (*httpx.Page, error) {
-		return page.Kept(r.Context(), landingPage(s.landingView(r, false)), false)
+		return page.Kept(r.Context(), landingPage(s.landingView(r, q, false)), false)
 	})
 }
 
-func (s *Server) landingView(r *http.Request, deleted bool) landingView {
-	q := s.forms.Current()
+// landingView is the landing page of q, the questionnaire in force.
+func (s *Server) landingView(r *http.Request, q *assessment.Questionnaire, deleted bool) landingView {
 	summary := page.Paragraphs(q.Summary)
 	v := landingView{
 		Title:     q.Title,
@@ -126,7 +127,7 @@ func (s *Server) landingCard(w http.ResponseWriter, r *http.Request) error {
 	q := s.forms.Current()
 	v := card.LandingFor(q)
 	v.OwnerName, v.OwnerTitle = q.Owner.Name, q.Owner.Title
-	return page.ServeCard(w, r, s.kept.card, "landing", func() ([]byte, error) { return card.RenderLanding(v) })
+	return page.ServeCard(w, r, s.kept.card, q.Version, func() ([]byte, error) { return card.RenderLanding(v) })
 }
 
 // sampleResult is the result the landing page shows as a sample: the first

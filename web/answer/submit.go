@@ -41,18 +41,10 @@ func contactToKeep(r *http.Request) assessment.Contact {
 	return c
 }
 
-// Submit is the contact step's post: it runs the rules on the complete
-// draft, stores the result once, and sends the visitor to it.
-func (h *Handler) Submit(w http.ResponseWriter, r *http.Request) error {
-	d, done, err := h.postedDraft(w, r)
-	if done || err != nil {
-		return err
-	}
-	return h.submitDraft(w, r, d)
-}
-
-func (h *Handler) submitDraft(w http.ResponseWriter, r *http.Request, d *assessment.Draft) error {
-	q := h.forms.Current()
+// submitDraft is the contact step's post (SaveStep sends it here): it runs
+// the rules of the draft's questionnaire on the complete draft, stores the
+// result once, and sends the visitor to it.
+func (h *Handler) submitDraft(w http.ResponseWriter, r *http.Request, d *assessment.Draft, q *assessment.Questionnaire) error {
 	if r.PostForm.Get(navField) == "back" {
 		http.Redirect(w, r, page.StepURL(len(q.Steps)), http.StatusSeeOther)
 		return nil
@@ -67,11 +59,11 @@ func (h *Handler) submitDraft(w http.ResponseWriter, r *http.Request, d *assessm
 		// A form from before the send button was the consent (a tab open
 		// across an upgrade): its box was left unticked. Ask again, once.
 		errs := assessment.FieldErrors{formError: "Send them to " + q.Owner.FirstName() + " with the button below, or skip to see your result without them."}
-		h.pages.Render(w, r, http.StatusUnprocessableEntity, stepPage(h.contactStepView(contact, errs)))
+		h.pages.Render(w, r, http.StatusUnprocessableEntity, stepPage(contactStepView(q, contact, errs)))
 		return nil
 	}
 	if errs := contact.Check(q.Owner.FirstName()); len(errs) > 0 {
-		h.pages.Render(w, r, http.StatusUnprocessableEntity, stepPage(h.contactStepView(contact, errs)))
+		h.pages.Render(w, r, http.StatusUnprocessableEntity, stepPage(contactStepView(q, contact, errs)))
 		return nil
 	}
 	answers := q.AnswersAsked(d.Answers)

@@ -183,8 +183,10 @@ func (d *Drafts) noteReached(r *http.Request, draft *assessment.Draft, idx int) 
 	return err
 }
 
-// newDraft is a draft as Start makes it: no answers yet, and its times
-// counted from when Start was pressed.
+// newDraft is a draft as Start makes it: no answers yet, under the
+// questionnaire in force, and its times counted from when Start was
+// pressed. It is stored under that version with its first answers, and
+// keeps it to the end.
 func (d *Drafts) newDraft(id string, started time.Time) *assessment.Draft {
 	return &assessment.Draft{
 		ID:                   id,
@@ -256,7 +258,8 @@ func (d *Drafts) update(r *http.Request, draft *assessment.Draft, change func(*a
 		if err := change(draft); err != nil {
 			return err
 		}
-		draft.QuestionnaireVersion = d.forms.Current().Version
+		// The draft keeps the questionnaire version it was stored under: a
+		// version published meanwhile applies to drafts started after it.
 		draft.UpdatedAt = now
 		draft.ExpiresAt = now.Add(assessment.DraftLifetime)
 		return nil

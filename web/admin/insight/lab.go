@@ -36,6 +36,7 @@ type labView struct {
 	Moves        []moveRow
 	Changed      []changeRow
 	Unmapped     []unmappedRow
+	Publish      publishView
 }
 
 type exampleRow struct {
@@ -100,6 +101,7 @@ func (h *Handler) Lab(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	h.fillLab(&v, q, rules.CheckExamples(q), rules.RescoreAll(q, sets))
+	v.Publish = publishable(q, v.Failures, h.area.Forms.Current())
 	h.area.Pages.Render(w, r, http.StatusOK, labPage(v))
 	return nil
 }
