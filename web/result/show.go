@@ -111,7 +111,7 @@ func (h *Handler) resultView(r *http.Request, q *assessment.Questionnaire, a *as
 		// does not ask again.
 		v.Message.KnownEmail = a.Contact.Email
 	}
-	if own && h.inlineBooking() && v.Primary.Kind == "link" && strings.HasSuffix(v.Primary.URL, "/book") {
+	if own && h.inlineBooking() && v.Primary.Kind == "book" {
 		if v.Scheduler = h.scheduler(r, a, v.OwnerName); v.Scheduler != nil {
 			v.Primary.URL = "#schedule"
 		}
@@ -138,22 +138,17 @@ func sharedView(v *resultView, q *assessment.Questionnaire, neutral string) {
 	}
 	take := actionView{Kind: "link", URL: "/", Label: "Take it yourself"}
 	takeNote := fmt.Sprintf("%d questions · about %d minutes · contact details optional", q.QuestionCount(), q.Minutes)
-	var guide *actionView
-	for _, a := range append([]actionView{v.Primary}, v.Also...) {
-		if strings.HasSuffix(a.URL, "/checklist") {
-			guide = &a
-			break
-		}
+	// The outcome's guide, if it has one, is for the colleague too.
+	guide, actions := actionView{}, append([]actionView{v.Primary}, v.Also...)
+	if i := slices.IndexFunc(actions, func(a actionView) bool { return a.Kind == "guide" }); i >= 0 {
+		guide = actions[i]
 	}
 	v.Also = nil
-	if v.Primary.Kind == "link" && strings.HasSuffix(v.Primary.URL, "/book") {
-		v.Primary = actionView{Kind: "link", URL: v.Primary.URL, Label: "Talk it through with " + v.OwnerName}
+	if v.Primary.Kind == "book" {
+		v.Primary = actionView{Kind: "book", URL: v.Primary.URL, Label: "Talk it through with " + v.OwnerName}
 		v.Second = take
 	} else {
-		v.Primary, v.Reassurance, v.Second = take, takeNote, actionView{}
-		if guide != nil {
-			v.Second = *guide
-		}
+		v.Primary, v.Reassurance, v.Second = take, takeNote, guide
 	}
 }
 
@@ -170,7 +165,10 @@ func (h *Handler) reassurance(primary actionView, ns assessment.NextStep) string
 // actionView is one thing the result page offers: a link, a form button
 // (retake), or the way to the message form.
 type actionView struct {
-	Kind  string // "link", "retake" (a form posting to URL) or "message" (a link to the form)
+	// Kind is "book" (the booking page, through /book), "guide" (the
+	// printable guide or checklist), "link", "retake" (a form posting to
+	// URL) or "message" (a link to the form).
+	Kind  string
 	URL   string
 	Label string
 }
@@ -181,13 +179,13 @@ type actionView struct {
 func (h *Handler) actionView(path string, a assessment.Action, label, owner string) actionView {
 	switch {
 	case a.Is(assessment.ActionBook) && h.cfg.BookingURL != "":
-		return actionView{Kind: "link", URL: path + "/book", Label: label}
+		return actionView{Kind: "book", URL: path + "/book", Label: label}
 	case a.Is(assessment.ActionBook):
 		return actionView{Kind: "message", URL: "#message", Label: "Write to " + owner}
 	case a.Is(assessment.ActionMessage):
 		return actionView{Kind: "message", URL: "#message", Label: label}
 	case a.Is(assessment.ActionChecklist):
-		return actionView{Kind: "link", URL: path + "/checklist", Label: label}
+		return actionView{Kind: "guide", URL: path + "/checklist", Label: label}
 	case a.Is(assessment.ActionRetake):
 		return actionView{Kind: "retake", URL: path + "/retake", Label: label}
 	}
