@@ -54,7 +54,6 @@ type fieldErrorView struct {
 }
 
 type contactView struct {
-	Owner        string // the owner's first name
 	Intro        string
 	Fields       []contactFieldView
 	ConsentLabel string // what sending the details agrees to, by the send button
@@ -125,7 +124,7 @@ var contactFieldDefs = []contactFieldView{
 // contactStepView is q's contact step, filled in with c, and errs.
 func contactStepView(q *assessment.Questionnaire, c assessment.Contact, errs assessment.FieldErrors) stepView {
 	n := len(q.Steps) + 1
-	cv := &contactView{Intro: q.Contact.Intro, ConsentLabel: q.Contact.ConsentLabel, Owner: q.Owner.FirstName()}
+	cv := &contactView{Intro: q.Contact.Intro, ConsentLabel: q.Contact.ConsentLabel}
 	values := map[string]string{"name": c.Name, "email": c.Email, "company": c.Company, "role": c.Role}
 	v := stepView{Title: q.Contact.Title, Number: n, Total: len(q.Steps), Optional: true, Action: page.StepURL(n), SubmitText: "Send and see my result", Contact: cv}
 	for _, f := range contactFieldDefs {
