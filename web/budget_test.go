@@ -21,19 +21,22 @@ import (
 // machine. Timings live in the benchmark (go run ./cmd/fitcheck-bench).
 const (
 	// pageBudget bounds a visitor page's HTML plus the CSS it links,
-	// before compression; pageGzipBudget the same, gzipped. The heaviest
-	// is a result (eight criteria with their reasons, and the chart): it
-	// fits because it links only style.css, not the questions' form.css,
-	// and draws its chart's bars as a few paths.
+	// before compression; pageGzipBudget the same, gzipped. A result page,
+	// the heaviest, has bounds of its own below; it links only style.css
+	// and result.css, not the questions' form.css, and draws its chart as a
+	// few dashed lines.
 	pageBudget     = 20 << 10
 	pageGzipBudget = 8 << 10
-	// resultPageBudget is the result's own, higher bound before
-	// compression: the page carries the verdict and its next step, what
-	// decided it, what would change it, the chart over each criterion's
-	// levels and the folded per-answer breakdown, and links result.css as
-	// well as style.css. Gzipped, it still fits pageGzipBudget like every
-	// page, which is what a visitor waits for.
-	resultPageBudget = 26 << 10
+	// resultPageBudget and resultPageGzipBudget are the result's own,
+	// higher bounds: the page carries the verdict in its outcome's own look
+	// (six palettes, light and dark) with the owner and a line of
+	// reassurance by its first action, what decided it, the chart in equal
+	// parts per level under the line saying what outweighed what, what would
+	// change it, the next step, the folded per-answer breakdown and the
+	// rules that print it on one page, and links result.css as well as
+	// style.css. docs/performance.md has the measurement behind the raise.
+	resultPageBudget     = 28 << 10
+	resultPageGzipBudget = 9 << 10
 	// jsBudget bounds a page's JavaScript, linked (none may be inline).
 	// Every form works with JavaScript off; the result page's copy and
 	// print buttons are its only script.
@@ -132,15 +135,15 @@ func TestPageWeightBudget(t *testing.T) {
 			return true
 		})
 		fmt.Fprintf(&report, "%-24s %8d %8d %8d %8d\n", vp.name, html, html+css, gz, js)
-		budget := pageBudget
+		budget, gzBudget := pageBudget, pageGzipBudget
 		if strings.HasPrefix(vp.name, "result") {
-			budget = resultPageBudget
+			budget, gzBudget = resultPageBudget, resultPageGzipBudget
 		}
 		if html+css > budget {
 			t.Errorf("%s: HTML %d + CSS %d = %d bytes, over the budget (%d)", vp.name, html, css, html+css, budget)
 		}
-		if gz > pageGzipBudget {
-			t.Errorf("%s: %d bytes gzipped, over the budget (%d)", vp.name, gz, pageGzipBudget)
+		if gz > gzBudget {
+			t.Errorf("%s: %d bytes gzipped, over the budget (%d)", vp.name, gz, gzBudget)
 		}
 		if scripts > 1 || scripts == 1 && !strings.HasPrefix(vp.name, "result") {
 			t.Errorf("%s has %d script elements; only a result page has one", vp.name, scripts)
@@ -149,7 +152,8 @@ func TestPageWeightBudget(t *testing.T) {
 			t.Errorf("%s: %d bytes of JavaScript, budget %d", vp.name, js, jsBudget)
 		}
 	}
-	t.Logf("page weights in bytes (budgets: %d, %d gzipped, %d JS):\n%s", pageBudget, pageGzipBudget, jsBudget, report.String())
+	t.Logf("page weights in bytes (budgets: %d, %d gzipped, %d JS; a result %d, %d gzipped):\n%s", pageBudget, pageGzipBudget, jsBudget,
+		resultPageBudget, resultPageGzipBudget, report.String())
 }
 
 // gzipLen is the size of s gzipped at the default level.

@@ -9,6 +9,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
+	"sessionplayer.studio/fitcheck/booking"
 	"sessionplayer.studio/fitcheck/web/admin/insight"
 	"sessionplayer.studio/fitcheck/web/httpx"
 	"sessionplayer.studio/fitcheck/web/page"
@@ -25,6 +26,19 @@ const maxFormBytes = 64 << 10
 const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
 	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
+// csp is the site's Content-Security-Policy: contentSecurityPolicy, and
+// with -booking-inline the one booking host a result may frame (frame-src;
+// default-src 'none' frames nothing else).
+func (s *Server) csp() string {
+	if !s.cfg.BookingInline {
+		return contentSecurityPolicy
+	}
+	if src := booking.FrameSource(s.cfg.BookingURL); src != "" {
+		return contentSecurityPolicy + "; frame-src " + src
+	}
+	return contentSecurityPolicy
+}
+
 // Handler is the whole surface of the site, listed in one place: every
 // route and the handler that answers it. Each flow's handlers are in its
 // package: steps in web/answer, results in web/result, review in web/admin (account, desk, insight).
@@ -37,7 +51,7 @@ func (s *Server) Handler() http.Handler {
 	}
 	r.Use(httpx.LogRequests(s.log, observe, "/healthz", "/readyz"))
 	r.Use(httpx.Recover(s.pages.Error))
-	r.Use(httpx.SecurityHeaders(contentSecurityPolicy, s.isTLS))
+	r.Use(httpx.SecurityHeaders(s.csp(), s.isTLS))
 	r.Use(httpx.ClientAddress(s.cfg.TrustedProxies, s.warnUntrustedProxy))
 	r.Use(limitBody)
 	r.Use(httpx.HonourGzipRefusal)
@@ -53,6 +67,7 @@ func (s *Server) Handler() http.Handler {
 
 	r.Get("/", serve(s.landing))
 	r.Get("/card.png", serve(s.landingCard))
+	r.Get("/sample.png", serve(s.sampleCard))
 	r.Group(func(r chi.Router) {
 		r.Use(httpx.LimitPosts(cmp.Or(s.cfg.PublicPostsPerMinute, 120), s.tooManyPosts))
 		r.Post("/start", serve(steps.Start))

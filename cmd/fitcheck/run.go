@@ -114,6 +114,7 @@ func serveWith(ctx context.Context, cfg *config, log *slog.Logger) error {
 	}
 	srv, err := web.NewServer(web.Config{
 		BookingURL:           cfg.BookingURL,
+		BookingInline:        cfg.BookingInline,
 		BaseURL:              cfg.BaseURL,
 		SessionHashKey:       hashKey,
 		SessionBlockKey:      blockKey,
