@@ -69,6 +69,7 @@ func (c *checker) check() {
 	if c.q.Minutes <= 0 {
 		c.add([]any{"minutes"}, "minutes must be a positive number (how long the assessment takes)")
 	}
+	c.checkOwner()
 	c.checkLevels()
 	c.checkCriteria()
 	c.checkSteps()
@@ -218,8 +219,21 @@ func (c *checker) checkOutcomes() {
 		}
 		c.id(p, "outcome", o.ID, seen)
 		c.required(p, "headline", o.Headline)
-		c.required(p, "summary", o.Summary)
+		if o.Why == "" {
+			// The summary explains the verdict where no short why does.
+			c.required(p, "summary", o.Summary)
+		}
+		c.why(p, o.Why, o.WhyNeutral)
+		if n := len([]rune(o.Badge)); n > maxBadgeChars {
+			c.add(at(p, "badge"), "outcome %q: badge has %d characters; keep it to %d, a few words at a glance", o.ID, n, maxBadgeChars)
+		}
 		np := at(p, "next_step")
+		if n := len([]rune(o.NextStep.Reassurance)); n > maxReassuranceChars {
+			c.add(at(np, "reassurance"), "outcome %q: reassurance has %d characters; keep it to one line of %d", o.ID, n, maxReassuranceChars)
+		}
+		if o.Guide != nil {
+			c.checkGuide(at(p, "guide"), o.ID, o.Guide)
+		}
 		c.required(np, "title", o.NextStep.Title)
 		c.required(np, "body", o.NextStep.Body)
 		switch o.NextStep.Action {
@@ -258,6 +272,7 @@ func (c *checker) checkRules() {
 		p := []any{"rules", i}
 		c.id(p, "rule", r.ID, seen)
 		c.required(p, "reason", r.Reason)
+		c.why(p, r.Why, r.WhyNeutral)
 		if _, ok := c.q.Outcome(r.Outcome); !ok {
 			c.add(at(p, "outcome"), "rule %q leads to unknown outcome %q", r.ID, r.Outcome)
 		}
@@ -318,6 +333,66 @@ func (c *checker) checkCondition(p []any, cond *Condition) {
 	}
 	if forms != 1 {
 		c.add(p, "a condition needs exactly one of: criterion, question, all, any, not, count+of")
+	}
+}
+
+// Limits on the short copy of an outcome.
+const (
+	maxBadgeChars       = 32
+	maxReassuranceChars = 80
+)
+
+// why checks a short why and its neutral twin: each at most MaxWhyWords
+// words, the neutral one without "you" (a colleague reads it), and never
+// a neutral one alone.
+func (c *checker) why(p []any, why, neutral string) {
+	for _, f := range []struct{ key, text string }{{"why", why}, {"why_neutral", neutral}} {
+		if n := WordCount(f.text); n > MaxWhyWords {
+			c.add(at(p, f.key), "%s has %d words; the first screen's sentence of why keeps to %d", dotted(at(p, f.key)), n, MaxWhyWords)
+		}
+	}
+	if neutral != "" && AddressesReader(neutral) {
+		c.add(at(p, "why_neutral"), "%s is shown to whoever opens a shared link: write it without \"you\"", dotted(at(p, "why_neutral")))
+	}
+	if neutral != "" && why == "" {
+		c.add(at(p, "why_neutral"), "%s has no why beside it: write the founder's sentence as why", dotted(p))
+	}
+}
+
+// checkGuide checks an outcome's printable guide: a title, and sections
+// that each say something under a heading.
+func (c *checker) checkGuide(p []any, outcome string, g *Guide) {
+	c.required(p, "title", g.Title)
+	if len(g.Sections) == 0 {
+		c.add(at(p, "sections"), "outcome %q: the guide has no sections", outcome)
+	}
+	for i, s := range g.Sections {
+		sp := at(p, "sections", i)
+		c.required(sp, "title", s.Title)
+		if s.Body == "" && len(s.Points) == 0 {
+			c.add(sp, "outcome %q: guide section %q needs a body or points", outcome, s.Title)
+		}
+	}
+}
+
+// checkOwner checks the owner's optional proof: a glance, not a wall of
+// testimonials.
+func (c *checker) checkOwner() {
+	p := []any{"owner"}
+	o := c.q.Owner
+	if len(o.Quotes) > MaxOwnerQuotes {
+		c.add(at(p, "quotes"), "owner.quotes has %d quotes; keep it to %d", len(o.Quotes), MaxOwnerQuotes)
+	}
+	for i, q := range o.Quotes {
+		qp := at(p, "quotes", i)
+		c.required(qp, "text", q.Text)
+		c.required(qp, "name", q.Name)
+		if n := WordCount(q.Text); n > MaxOwnerQuoteWords {
+			c.add(at(qp, "text"), "%s has %d words; keep a quote to %d", dotted(at(qp, "text")), n, MaxOwnerQuoteWords)
+		}
+	}
+	if len(o.Clients) > MaxOwnerClients {
+		c.add(at(p, "clients"), "owner.clients has %d names; keep it to %d", len(o.Clients), MaxOwnerClients)
 	}
 }
 

@@ -279,6 +279,36 @@ func TestParseReportsProblemWithLine(t *testing.T) {
 			line: "tension: confirm-yet-shifted", msg: `example "Looking for a sign-off" expects unknown tension "confirm-yet-shifted"`,
 		},
 		{
+			name: "a why over twenty words",
+			old:  "    headline: A good fit\n", new: "    headline: A good fit\n    why: " + strings.Repeat("word ", 21) + "\n",
+			line: "why: word", msg: "outcomes[0].why has 21 words",
+		},
+		{
+			name: "a neutral why that speaks to the founder",
+			old:  "    headline: A good fit\n", new: "    headline: A good fit\n    why: Your team can build.\n    why_neutral: Your team can build.\n",
+			line: "why_neutral: Your", msg: "outcomes[0].why_neutral is shown to whoever opens a shared link",
+		},
+		{
+			name: "a neutral why without a why",
+			old:  "    reason: A capable team with unsettled direction.\n", new: "    reason: A capable team with unsettled direction.\n    why_neutral: The team can build.\n",
+			line: "why_neutral: The team", msg: "has no why beside it",
+		},
+		{
+			name: "a guide section with nothing in it",
+			old:  "    headline: Hire a product manager\n", new: "    headline: Hire a product manager\n    guide: {title: Hiring a PM, sections: [{title: Empty}]}\n",
+			line: "guide: {title", msg: `guide section "Empty" needs a body or points`,
+		},
+		{
+			name: "a badge too long to read at a glance",
+			old:  "    headline: Worth a conversation\n", new: "    headline: Worth a conversation\n    badge: " + strings.Repeat("long ", 8) + "\n",
+			line: "badge: long", msg: "keep it to 32",
+		},
+		{
+			name: "an outcome with neither why nor summary",
+			old:  "    summary: Book a call.\n", new: "",
+			line: "- id: book-a-call", msg: "outcomes[0].summary is missing",
+		},
+		{
 			name: "example expects an unknown outcome",
 			old:  "expect: hire-a-pm", new: "expect: hire-pm",
 			line: "expect: hire-pm", msg: `example "Nobody ships what is agreed" expects unknown outcome "hire-pm"`,

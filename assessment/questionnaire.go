@@ -49,13 +49,34 @@ type Questionnaire struct {
 // OwnerProfile is the person behind the site, as the landing page and the
 // result introduce them: who a founder would be talking to.
 type OwnerProfile struct {
-	Name     string      `yaml:"name"`
-	Title    string      `yaml:"title"`    // one line, e.g. "Fractional Head of Product"
-	Bio      string      `yaml:"bio"`      // a sentence or two
-	Photo    string      `yaml:"photo"`    // optional: an image file beside the content file
-	Location string      `yaml:"location"` // e.g. "Nashville · works anywhere"
-	Links    []OwnerLink `yaml:"links"`
+	Name  string `yaml:"name"`  // the full name, as founders should know them
+	Title string `yaml:"title"` // one line, e.g. "Fractional Head of Product"
+	// Credentials is one line of track record under the title ("Led
+	// product at …"); optional.
+	Credentials string      `yaml:"credentials"`
+	Bio         string      `yaml:"bio"`      // a sentence or two
+	Photo       string      `yaml:"photo"`    // optional: an image file beside the content file
+	Location    string      `yaml:"location"` // e.g. "Nashville · works anywhere"
+	Links       []OwnerLink `yaml:"links"`
+	// Quotes and Clients are optional proof: one or two short quotes from
+	// people worked with, and a row of client names.
+	Quotes  []OwnerQuote `yaml:"quotes"`
+	Clients []string     `yaml:"clients"`
 }
+
+// OwnerQuote is a short quote from someone the owner worked with.
+type OwnerQuote struct {
+	Text string `yaml:"text"`
+	Name string `yaml:"name"`
+	Role string `yaml:"role"` // e.g. "CEO, Acme Robotics"
+}
+
+// Limits on the owner's proof: a glance, not a testimonials page.
+const (
+	MaxOwnerQuotes     = 2
+	MaxOwnerQuoteWords = 40
+	MaxOwnerClients    = 8
+)
 
 // OwnerLink is one way to reach the owner or read about them.
 type OwnerLink struct {
@@ -157,7 +178,8 @@ type Option struct {
 }
 
 // ContactCopy is the wording of the built-in last step, where a founder may
-// leave their details.
+// leave their details. ConsentLabel says what sending them agrees to; it
+// stands by the send button.
 type ContactCopy struct {
 	Title        string `yaml:"title"`
 	Intro        string `yaml:"intro"`
@@ -169,11 +191,27 @@ type Outcome struct {
 	ID string `yaml:"id"`
 	// Label is the owner's short name for the outcome, as the review area
 	// lists it ("Hire a PM"); without one the id is shown in words.
-	Label    string   `yaml:"label"`
-	Headline string   `yaml:"headline"`
-	Summary  string   `yaml:"summary"`
-	NextStep NextStep `yaml:"next_step"`
+	Label string `yaml:"label"`
+	// Badge is the verdict's few words on the result's badge ("Strong
+	// fit"); without it the outcome's built-in words stand in.
+	Badge    string `yaml:"badge"`
+	Headline string `yaml:"headline"`
+	// Why is the one sentence of why on the result's first screen, at most
+	// MaxWhyWords words, to the founder; WhyNeutral says it without "you",
+	// for a shared link. A rule's own why, when it has one, comes first.
+	// Without either, the rule's reason is the first screen's line.
+	Why        string   `yaml:"why"`
+	WhyNeutral string   `yaml:"why_neutral"`
+	Summary    string   `yaml:"summary"`
+	NextStep   NextStep `yaml:"next_step"`
+	// Guide is an optional printable guide the checklist action opens
+	// instead of the next step's points: a scoping exercise, a hiring
+	// guide.
+	Guide *Guide `yaml:"guide"`
 }
+
+// MaxWhyWords bounds the first screen's sentence of why.
+const MaxWhyWords = 20
 
 // Action is what the next-step button of an outcome does.
 type Action string
@@ -209,6 +247,9 @@ type NextStep struct {
 	Points      []string `yaml:"points"`
 	Action      Action   `yaml:"action"`
 	ActionLabel string   `yaml:"action_label"`
+	// Reassurance is one short line under the action's button ("Free
+	// 30-minute call · no pitch · pick a time next"); optional.
+	Reassurance string `yaml:"reassurance"`
 	// Also lists further actions, shown after the main one.
 	Also []ActionLink `yaml:"also"`
 }
@@ -217,10 +258,14 @@ type NextStep struct {
 // order and the first that matches decides, so order is precedence. A rule
 // without a condition always matches; only the last rule may be one.
 type Rule struct {
-	ID      string     `yaml:"id"`
-	Outcome string     `yaml:"outcome"`
-	Reason  string     `yaml:"reason"`
-	When    *Condition `yaml:"when"`
+	ID      string `yaml:"id"`
+	Outcome string `yaml:"outcome"`
+	Reason  string `yaml:"reason"`
+	// Why and WhyNeutral are this rule's own short why, for an outcome
+	// several rules reach for different reasons (see Outcome.Why).
+	Why        string     `yaml:"why"`
+	WhyNeutral string     `yaml:"why_neutral"`
+	When       *Condition `yaml:"when"`
 }
 
 // Condition is a test on criterion levels or on answers. Exactly one form is

@@ -31,8 +31,9 @@ func (c Contact) Check(owner string) FieldErrors {
 			errs["email"] = "Please enter an email address like name@company.com."
 		}
 	}
+	// Details sent to the owner need a way to reach them; skipping needs none.
 	if c.Consent && c.Email == "" && errs["email"] == "" {
-		errs["email"] = "Add an email so " + owner + " can reach you, or untick the box below to stay anonymous."
+		errs["email"] = "Add your email so " + owner + " can reach you, or skip to see your result."
 	}
 	return errs
 }

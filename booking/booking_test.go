@@ -159,3 +159,33 @@ func TestCalendly(t *testing.T) {
 		t.Errorf("ParseCalendly(not json) = nil error")
 	}
 }
+
+func TestInline(t *testing.T) {
+	for _, tt := range []struct {
+		url, frame string
+	}{
+		{"https://calendly.com/gregory/30min", "https://calendly.com"},
+		{"https://cal.com/gregory/intro", ""},
+		{"https://app.cal.com/gregory", ""},
+		{"http://calendly.com/gregory", ""},
+		{"https://example.com/book", ""},
+	} {
+		if got := booking.FrameSource(tt.url); got != tt.frame {
+			t.Errorf("FrameSource(%q) = %q, want %q", tt.url, got, tt.frame)
+		}
+	}
+	p := booking.Prefill{AssessmentID: 7, ResultURL: "https://fit.example.com/r/tok",
+		Contact: assessment.Contact{Name: "Ada", Email: "ada@acme.example", Consent: true}}
+	got, err := booking.InlineURL("https://calendly.com/gregory/30min", p, "fit.example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(got)
+	q := u.Query()
+	if q.Get("embed_domain") != "fit.example.com" || q.Get("embed_type") != "Inline" || q.Get("email") != "ada@acme.example" || q.Get("utm_content") != "7" {
+		t.Errorf("InlineURL = %s, want the pre-filled page with embed_domain=fit.example.com and embed_type=Inline", got)
+	}
+	if _, err := booking.InlineURL("https://cal.com/gregory/intro", p, "fit.example.com"); err == nil {
+		t.Errorf("InlineURL(cal.com) = nil error, want refused: Cal.com pages cannot be framed without their script")
+	}
+}

@@ -98,24 +98,25 @@ func initialsOf(name string) string {
 	return strings.ToUpper(string(first) + string(last))
 }
 
-// answers are the three families as the landing card shows them: what a
-// founder may hear, each with the badge a result card would carry.
+// answers are the six verdicts as the landing card shows them, in their
+// three families: what a founder may hear, each family with the badge a
+// result card would carry.
 var answers = []struct {
 	family  Family
 	caption string
 }{
 	{Fit, "The signs point to a fit"},
 	{Explore, "Mixed signs: a short call settles it"},
-	{Elsewhere, "What would serve you better instead"},
+	{Elsewhere, "Or a PM, a full-time hire, scope first"},
 }
 
 func drawAnswers(c *canvas, f *faces) {
 	const headH, rowH = 52, 140
 	x := panelX + panelPad + 8
-	// The heading and the three answers sit centred in the panel.
+	// The heading and the three families sit centred in the panel.
 	y := panelY + (panelH-headH-len(answers)*rowH+rowH-56-38)/2
 	head := f.get(bold, headSize)
-	c.text(head, muted, x, y+headSize, "ONE OF THREE ANSWERS")
+	c.text(head, muted, x, y+headSize, "SIX ANSWERS, IN THREE KINDS")
 	y += headH
 	caption := f.get(regular, 22)
 	for _, a := range answers {

@@ -79,6 +79,7 @@ func TestTypeset(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"You're ready", "You\u2019re ready"},
 		{"full-time leader", "full\u00adtime leader"},
+		{"full\u2011time Head", "full\u00adtime Head"},
 		{"'quoted' - spaced", "'quoted' - spaced"},
 		{"A 3-MINUTE test", "A 3\u00adMINUTE test"},
 		{"rock 'n' roll", "rock 'n' roll"},

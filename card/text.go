@@ -85,9 +85,10 @@ func width(face font.Face, text string) int {
 // typeset picks the glyphs text is drawn with: a curly apostrophe inside a
 // word, and between letters or digits ("full-time", "3-minute") the soft
 // hyphen's glyph for a hyphen, since the Go fonts draw the hyphen-minus as
-// wide as a minus sign, for code.
+// wide as a minus sign, for code, and have no non-breaking hyphen (which a
+// headline may use to keep "full‑time" on one line of a page).
 func typeset(text string) string {
-	if !strings.ContainsAny(text, "'-") {
+	if !strings.ContainsAny(text, "'-\u2011") {
 		return text
 	}
 	runes := []rune(text)
@@ -96,7 +97,7 @@ func typeset(text string) string {
 		switch {
 		case runes[i] == '\'' && between(unicode.IsLetter):
 			runes[i] = '\u2019'
-		case runes[i] == '-' && between(isAlnum):
+		case (runes[i] == '-' || runes[i] == '\u2011') && between(isAlnum):
 			runes[i] = '\u00ad'
 		}
 	}

@@ -74,7 +74,8 @@ type Bar struct {
 }
 
 // Verdict is the badge's words for a family, short enough to read at a
-// glance; the result page's badge uses the same.
+// glance on a card. (The result page gives each outcome a badge of its
+// own: assessment.Questionnaire.BadgeOf.)
 func (f Family) Verdict() string { return verdicts[f] }
 
 // verdicts are the badge's words per family.

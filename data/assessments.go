@@ -41,8 +41,9 @@ const (
 	markDraftSubmittedSQL = `UPDATE drafts SET assessment_token = ?, updated_at = ? WHERE id = ?`
 	insertAssessmentSQL   = `INSERT INTO assessments (token, questionnaire_version, outcome, answers, result,
 		contact_name, contact_email, contact_company, contact_role, consent, status, created_at, updated_at,
-		utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer_host, possibly_automated, criterion_scores)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer_host, possibly_automated, person, search_text, rule_id,
+		criterion_scores)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 )
 
 // submitInTx stores the assessment made from a draft and marks the draft
@@ -87,15 +88,24 @@ func insertAssessment(ctx context.Context, d *dialect, tx execQueryer, a *assess
 		c = assessment.Contact{}
 	}
 	src := a.Source.Bounded()
+	person := personOf(c)
+	if err := lockPerson(ctx, d, tx, person); err != nil {
+		return fmt.Errorf("insert assessment: %w", err)
+	}
 	id, _, err := d.insertReturningID(ctx, tx, insertAssessmentSQL, a.Token, a.QuestionnaireVersion, a.Result.Outcome, string(answers), string(result),
 		c.Name, c.Email, c.Company, c.Role, c.Consent, string(assessment.StatusNew),
 		formatTime(a.CreatedAt), formatTime(a.CreatedAt),
 		src.UTMSource, src.UTMMedium, src.UTMCampaign, src.UTMTerm, src.UTMContent, src.ReferrerHost, a.PossiblyAutomated,
-		encodeScores(a.Result.Criteria))
+		person, searchTextOf(c), a.Result.Rule, encodeScores(a.Result.Criteria))
 	if isUniqueViolation(err) {
 		return fmt.Errorf("insert assessment: token taken: %w", assessment.ErrConflict)
 	}
 	if err != nil {
+		return fmt.Errorf("insert assessment: %w", err)
+	}
+	// Stored as latest (the column's default): a retake makes the earlier
+	// one not, and one dated before another take is not.
+	if err := settleLatest(ctx, tx, person); err != nil {
 		return fmt.Errorf("insert assessment: %w", err)
 	}
 	a.ID = id

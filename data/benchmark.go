@@ -2,7 +2,6 @@ package data
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -89,7 +88,7 @@ func (s *Store) BenchmarkOf(ctx context.Context, version string) (assessment.Ben
 		return b, fmt.Errorf("benchmark of %s: %w", version, err)
 	}
 	if unscored > 0 {
-		if err := addStoredScores(ctx, s.d, tx, b.Scores, comparable+` AND criterion_scores = ''`, version); err != nil {
+		if err := addStoredScores(ctx, tx, b.Scores, comparable+` AND criterion_scores = ''`, version); err != nil {
 			return b, fmt.Errorf("benchmark of %s: %w", version, err)
 		}
 	}
@@ -99,27 +98,27 @@ func (s *Store) BenchmarkOf(ctx context.Context, version string) (assessment.Ben
 // addStoredScores counts the scores of the results where matches, read from
 // each result's JSON: the slow way, for rows an older binary inserted
 // during a rolling upgrade.
-func addStoredScores(ctx context.Context, d *dialect, tx *txn, scores map[string]map[int]int, where string, args ...any) error {
-	rows, err := tx.QueryContext(ctx, `SELECT `+d.criteriaJSON+` FROM assessments WHERE `+where, args...)
+func addStoredScores(ctx context.Context, tx *txn, scores map[string]map[int]int, where string, args ...any) error {
+	rows, err := tx.QueryContext(ctx, `SELECT result FROM assessments WHERE `+where, args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var text sql.NullString
+		var text string
 		if err := rows.Scan(&text); err != nil {
 			return err
 		}
-		var criteria []assessment.CriterionResult
-		if text.Valid {
-			if err := json.Unmarshal([]byte(text.String), &criteria); err != nil {
-				return fmt.Errorf("stored criteria: %w", err)
-			}
+		var res struct {
+			Criteria []assessment.CriterionResult `json:"criteria"`
 		}
-		if len(criteria) == 0 {
+		if err := json.Unmarshal([]byte(text), &res); err != nil {
+			return fmt.Errorf("stored result: %w", err)
+		}
+		if len(res.Criteria) == 0 {
 			continue
 		}
-		if err := addScores(scores, encodeScores(criteria)); err != nil {
+		if err := addScores(scores, encodeScores(res.Criteria)); err != nil {
 			return err
 		}
 	}

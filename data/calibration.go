@@ -3,7 +3,6 @@ package data
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -16,7 +15,12 @@ func (s *Store) RecordCalibration(ctx context.Context, c assessment.Calibration)
 	if err := c.Check(); err != nil {
 		return fmt.Errorf("record calibration of assessment %d: %w", c.AssessmentID, err)
 	}
-	res, err := s.wdb.ExecContext(ctx, `INSERT INTO calibrations (assessment_id, verdict, needed, recorded_at)
+	tx, err := s.wdb.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("record calibration of assessment %d: %w", c.AssessmentID, err)
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `INSERT INTO calibrations (assessment_id, verdict, needed, recorded_at)
 		SELECT id, ?, ?, ? FROM assessments WHERE id = ?
 		ON CONFLICT (assessment_id) DO UPDATE SET verdict = excluded.verdict, needed = excluded.needed, recorded_at = excluded.recorded_at`,
 		string(c.Verdict), c.Needed, formatTime(c.RecordedAt), c.AssessmentID)
@@ -28,7 +32,21 @@ func (s *Store) RecordCalibration(ctx context.Context, c assessment.Calibration)
 	} else if n == 0 {
 		return fmt.Errorf("record calibration of assessment %d: %w", c.AssessmentID, assessment.ErrNotFound)
 	}
+	// The dashboard's per-rule table reads rule_id; an assessment stored
+	// before migration 0008 has none until it is calibrated.
+	if _, err := tx.ExecContext(ctx, fillRuleIDSQL(s.d)+` WHERE id = ? AND rule_id IS NULL`, c.AssessmentID); err != nil {
+		return fmt.Errorf("record calibration of assessment %d: rule: %w", c.AssessmentID, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("record calibration of assessment %d: commit: %w", c.AssessmentID, err)
+	}
 	return nil
+}
+
+// fillRuleIDSQL sets rule_id from the stored result; the caller adds which
+// rows.
+func fillRuleIDSQL(d *dialect) string {
+	return `UPDATE assessments SET rule_id = ` + d.ruleOfResult()
 }
 
 // FindCalibration returns an assessment's calibration, or
@@ -50,12 +68,17 @@ func (s *Store) FindCalibration(ctx context.Context, assessmentID int64) (*asses
 	return &c, nil
 }
 
+// countCalibrationsSQL reads from the small table: CROSS JOIN keeps SQLite
+// looking up each calibration's assessment, rather than the other way
+// round; PostgreSQL plans it as any join.
+const countCalibrationsSQL = `SELECT a.outcome, c.verdict, c.needed, count(*)
+	FROM calibrations c CROSS JOIN assessments a WHERE a.id = c.assessment_id
+	GROUP BY a.outcome, c.verdict, c.needed ORDER BY a.outcome, c.verdict, c.needed`
+
 // CountCalibrations counts recorded calibrations per predicted outcome and
 // verdict: the confusion table of the dashboard.
 func (s *Store) CountCalibrations(ctx context.Context) ([]assessment.CalibrationCount, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT a.outcome, c.verdict, c.needed, count(*)
-		FROM calibrations c JOIN assessments a ON a.id = c.assessment_id
-		GROUP BY a.outcome, c.verdict, c.needed ORDER BY a.outcome, c.verdict, c.needed`)
+	rows, err := s.db.QueryContext(ctx, countCalibrationsSQL)
 	if err != nil {
 		return nil, fmt.Errorf("count calibrations: %w", err)
 	}
@@ -74,43 +97,16 @@ func (s *Store) CountCalibrations(ctx context.Context) ([]assessment.Calibration
 	return out, nil
 }
 
+func (s *Store) countWaitingSQL() string {
+	return `SELECT count(*) FROM assessments` + s.d.indexedBy("assessments_person") + ` WHERE consent AND status = 'new'`
+}
+
 // CountWaiting is how many founders asked to be contacted and have not
 // been yet: consented, still new.
 func (s *Store) CountWaiting(ctx context.Context) (int, error) {
 	var n int
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM assessments WHERE consent AND status = 'new'`).Scan(&n); err != nil {
+	if err := s.db.QueryRowContext(ctx, s.countWaitingSQL()).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count waiting leads: %w", err)
 	}
 	return n, nil
-}
-
-// ListAnswerSets returns every stored assessment's answers and stored
-// outcome, oldest first, for a re-score under a candidate questionnaire.
-func (s *Store) ListAnswerSets(ctx context.Context) ([]assessment.AnswerSet, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, outcome, answers, created_at FROM assessments ORDER BY created_at, id`)
-	if err != nil {
-		return nil, fmt.Errorf("list answer sets: %w", err)
-	}
-	defer rows.Close()
-	var out []assessment.AnswerSet
-	for rows.Next() {
-		var (
-			a                assessment.AnswerSet
-			answers, created string
-		)
-		if err := rows.Scan(&a.ID, &a.Outcome, &answers, &created); err != nil {
-			return nil, fmt.Errorf("list answer sets: %w", err)
-		}
-		if err := json.Unmarshal([]byte(answers), &a.Answers); err != nil {
-			return nil, fmt.Errorf("list answer sets: decode answers of assessment %d: %w", a.ID, err)
-		}
-		if a.CreatedAt, err = parseTime(created); err != nil {
-			return nil, fmt.Errorf("list answer sets: %w", err)
-		}
-		out = append(out, a)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list answer sets: %w", err)
-	}
-	return out, nil
 }

@@ -246,6 +246,7 @@ var hotWrites = []string{
 	savepointSQL, rollbackToSavepointSQL, releaseSavepointSQL,
 	submittedTokenSQL, insertAssessmentSQL, markDraftSubmittedSQL, insertEventSQL,
 	updateDraftIfUnchangedSQL, insertStepViewSQL, createDraftWithinSQL,
+	newestTakeSQL, settleLatestSQL,
 }
 
 // preparedOn runs a query as its prepared statement when it is one of

@@ -5,34 +5,71 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"sessionplayer.studio/fitcheck/assessment"
 )
 
-// CountOutcomes counts the assessments made since (inclusive), by outcome.
-func (s *Store) CountOutcomes(ctx context.Context, since time.Time) (map[string]int, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT outcome, count(*) FROM assessments
-		WHERE created_at >= ? GROUP BY outcome`, formatTime(since))
+// countOutcomesSQL counts by outcome in n windows: its arguments are each
+// window's start, then the earliest.
+func (s *Store) countOutcomesSQL(n int) string {
+	return `SELECT outcome` + strings.Repeat(`, sum(CASE WHEN created_at >= ? THEN 1 ELSE 0 END)`, n) + `
+		FROM assessments` + s.d.indexedBy("assessments_desk") + ` WHERE created_at >= ? GROUP BY outcome`
+}
+
+// CountOutcomesSince counts the assessments made since each of the times
+// (inclusive), by outcome, in one read of assessments_desk: counts[i] is
+// for since[i]. An outcome nobody reached in a window is absent from its
+// map.
+func (s *Store) CountOutcomesSince(ctx context.Context, since ...time.Time) ([]map[string]int, error) {
+	if len(since) == 0 {
+		return nil, nil
+	}
+	var (
+		args     []any
+		earliest = since[0]
+	)
+	for _, t := range since {
+		args = append(args, formatTime(t))
+		if t.Before(earliest) {
+			earliest = t
+		}
+	}
+	rows, err := s.db.QueryContext(ctx, s.countOutcomesSQL(len(since)), append(args, formatTime(earliest))...)
 	if err != nil {
 		return nil, fmt.Errorf("count outcomes: %w", err)
 	}
 	defer rows.Close()
-	counts := map[string]int{}
+	counts := make([]map[string]int, len(since))
+	for i := range counts {
+		counts[i] = map[string]int{}
+	}
 	for rows.Next() {
-		var (
-			outcome string
-			n       int
-		)
-		if err := rows.Scan(&outcome, &n); err != nil {
+		var outcome string
+		n := make([]int, len(since))
+		dest := []any{&outcome}
+		for i := range n {
+			dest = append(dest, &n[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
 			return nil, fmt.Errorf("count outcomes: %w", err)
 		}
-		counts[outcome] = n
+		for i, c := range n {
+			if c > 0 {
+				counts[i][outcome] = c
+			}
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("count outcomes: %w", err)
 	}
 	return counts, nil
+}
+
+func (s *Store) weeklyOutcomesSQL() string {
+	return `SELECT substr(created_at, 1, 10) AS day, outcome, count(*)
+		FROM assessments` + s.d.indexedBy("assessments_desk") + ` WHERE created_at >= ? GROUP BY day, outcome`
 }
 
 // WeeklyOutcomes counts the assessments made since (inclusive) by ISO week,
@@ -43,8 +80,7 @@ func (s *Store) WeeklyOutcomes(ctx context.Context, since time.Time) ([]assessme
 	// SQLite groups by UTC day (the first ten characters of the stored
 	// time); Go folds the days into weeks, which keeps the week arithmetic
 	// out of SQL.
-	rows, err := s.db.QueryContext(ctx, `SELECT substr(created_at, 1, 10) AS day, outcome, count(*)
-		FROM assessments WHERE created_at >= ? GROUP BY day, outcome`, formatTime(since))
+	rows, err := s.db.QueryContext(ctx, s.weeklyOutcomesSQL(), formatTime(since))
 	if err != nil {
 		return nil, fmt.Errorf("weekly outcomes: %w", err)
 	}
@@ -112,12 +148,14 @@ func insertStepViews(ctx context.Context, q execQueryer, views []assessment.Step
 	return nil
 }
 
+const funnelSQL = `SELECT step, count(*) FROM step_views
+	WHERE created_at >= ? GROUP BY step ORDER BY step`
+
 // Funnel counts, per step, the visitors who first opened it since
 // (inclusive), ordered by step. Steps nobody opened are absent.
 func (s *Store) Funnel(ctx context.Context, since time.Time) ([]assessment.FunnelStep, error) {
 	// (visitor, step) is the primary key, so count(*) counts distinct visitors.
-	rows, err := s.db.QueryContext(ctx, `SELECT step, count(*) FROM step_views
-		WHERE created_at >= ? GROUP BY step ORDER BY step`, formatTime(since))
+	rows, err := s.db.QueryContext(ctx, funnelSQL, formatTime(since))
 	if err != nil {
 		return nil, fmt.Errorf("funnel: %w", err)
 	}

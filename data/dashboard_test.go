@@ -30,9 +30,9 @@ func TestCountOutcomes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := s.CountOutcomes(ctx, tt.since)
-			if err != nil || !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("CountOutcomes(%v) = %v, %v; want %v, nil", tt.since, got, err, tt.want)
+			got, err := s.CountOutcomesSince(ctx, tt.since)
+			if err != nil || !reflect.DeepEqual(got, []map[string]int{tt.want}) {
+				t.Errorf("CountOutcomesSince(%v) = %v, %v; want [%v], nil", tt.since, got, err, tt.want)
 			}
 		})
 	}

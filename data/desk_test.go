@@ -3,6 +3,7 @@ package data
 import (
 	"errors"
 	"reflect"
+	"sync"
 	"testing"
 	"time"
 
@@ -147,15 +148,27 @@ func TestCallFirstMessagesAndAutomated(t *testing.T) {
 	}
 }
 
-func TestListAnswerSets(t *testing.T) {
+func TestEachAnswerSet(t *testing.T) {
 	s := mustOpenWithQuestionnaire(t)
 	b := mustAddAssessment(t, s, "b", assessment.HireAPM, assessment.Contact{}, day.Add(time.Hour))
 	a := mustAddAssessment(t, s, "a", assessment.BookACall, assessment.Contact{}, day)
-	sets, err := s.ListAnswerSets(t.Context())
+	var (
+		mu   sync.Mutex
+		sets = map[int64]assessment.AnswerSet{}
+	)
+	err := s.EachAnswerSet(t.Context(), func(set assessment.AnswerSet) error {
+		mu.Lock()
+		defer mu.Unlock()
+		sets[set.ID] = set
+		return nil
+	})
 	if err != nil || len(sets) != 2 {
-		t.Fatalf("ListAnswerSets = %d, %v; want 2", len(sets), err)
+		t.Fatalf("EachAnswerSet gave %d sets, %v; want 2", len(sets), err)
 	}
-	if sets[0].ID != a.ID || sets[0].Outcome != assessment.BookACall || sets[1].ID != b.ID || !reflect.DeepEqual(sets[0].Answers, a.Answers) {
-		t.Errorf("ListAnswerSets = %+v, want a then b, oldest first, with their answers and outcomes", sets)
+	if got := sets[a.ID]; got.Outcome != assessment.BookACall || !reflect.DeepEqual(got.Answers, a.Answers) || !got.CreatedAt.Equal(a.CreatedAt) {
+		t.Errorf("answer set of a = %+v, want its answers, outcome and time", got)
+	}
+	if got := sets[b.ID]; got.Outcome != assessment.HireAPM {
+		t.Errorf("answer set of b = %+v, want its outcome", got)
 	}
 }

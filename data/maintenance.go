@@ -25,6 +25,9 @@ func (s *Store) DeleteAssessmentsBefore(ctx context.Context, cutoff time.Time) (
 		(SELECT token FROM assessments WHERE created_at < ?)`, at); err != nil {
 		return 0, fmt.Errorf("apply retention: drafts: %w", err)
 	}
+	// Every person keeps their latest take (assessments.latest) or loses
+	// them all: a take older than the cutoff is older than the latest, so
+	// when the latest goes, every take of theirs goes with it.
 	res, err := tx.ExecContext(ctx, `DELETE FROM assessments WHERE created_at < ?`, at)
 	if err != nil {
 		return 0, fmt.Errorf("apply retention: assessments: %w", err)

@@ -79,6 +79,10 @@ func (s *Store) AddMessage(ctx context.Context, m *assessment.Message) error {
 			return assessment.ErrNotFound
 		}
 		m.ID = id
+		// The call-first order lifts a founder who wrote (see callFirstKey).
+		if _, err := q.ExecContext(ctx, `UPDATE assessments SET messaged = TRUE WHERE id = ? AND NOT messaged`, m.AssessmentID); err != nil {
+			return err
+		}
 		_, err = q.ExecContext(ctx, `INSERT INTO outbox (type, assessment_id, message_id, webhook_id, created_at)
 			SELECT ?, id, ?, ?, ? FROM assessments WHERE id = ? AND possibly_automated = `+s.d.falseValue,
 			string(assessment.EventMessageCreated), m.ID, webhookID, formatTime(m.CreatedAt), m.AssessmentID)

@@ -1,9 +1,11 @@
 package rules
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"sort"
+	"sync"
 
 	"sessionplayer.studio/fitcheck/assessment"
 )
@@ -19,7 +21,9 @@ type Rescore struct {
 
 // Change is one stored assessment whose outcome the candidate changes.
 type Change struct {
-	ID   int64
+	ID int64
+	// Set is the stored assessment without its answers: they are not
+	// kept, so a re-score's memory does not grow with what it changes.
 	Set  assessment.AnswerSet
 	From string
 	To   string
@@ -49,23 +53,63 @@ type Unmapped struct {
 // options q does not have are reported in Unmapped and score nothing, as
 // Evaluate treats them; they are never matched to look-alikes.
 func RescoreAll(q *assessment.Questionnaire, sets []assessment.AnswerSet) Rescore {
-	out := Rescore{Total: len(sets)}
-	moves := map[[2]string]int{}
-	unmapped := map[Unmapped]int{}
-	required := requiredQuestions(q)
+	r := NewRescorer(q)
 	for _, set := range sets {
-		gaps := unmappedIn(q, set.Answers, required)
-		for _, u := range gaps {
-			unmapped[u]++
-		}
-		to := Evaluate(q, set.Answers).Outcome
-		if to == set.Outcome {
-			continue
-		}
-		out.Changed = append(out.Changed, Change{ID: set.ID, Set: set, From: set.Outcome, To: to, Unmapped: len(gaps) > 0})
-		moves[[2]string{set.Outcome, to}]++
+		r.Add(set)
 	}
-	for k, n := range moves {
+	return r.Result()
+}
+
+// Rescorer is RescoreAll one answer set at a time, for sets streamed from
+// storage: it keeps the totals and the changes, never the answers. Add may
+// be called from several goroutines at once, so the scoring, which is
+// most of the work, runs on as many cores.
+type Rescorer struct {
+	q        *assessment.Questionnaire
+	required []string
+	outcomes *outcomeScorer
+
+	mu       sync.Mutex
+	total    int
+	changed  []Change
+	moves    map[[2]string]int
+	unmapped map[Unmapped]int
+}
+
+// NewRescorer starts a re-score under q.
+func NewRescorer(q *assessment.Questionnaire) *Rescorer {
+	return &Rescorer{q: q, required: requiredQuestions(q), outcomes: newOutcomeScorer(q),
+		moves: map[[2]string]int{}, unmapped: map[Unmapped]int{}}
+}
+
+// Add re-scores one stored answer set.
+func (r *Rescorer) Add(set assessment.AnswerSet) {
+	gaps := unmappedIn(r.q, set.Answers, r.required)
+	to := r.outcomes.outcome(set.Answers)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.total++
+	for _, u := range gaps {
+		r.unmapped[u]++
+	}
+	if to == set.Outcome {
+		return
+	}
+	stored := assessment.AnswerSet{ID: set.ID, Outcome: set.Outcome, CreatedAt: set.CreatedAt}
+	r.changed = append(r.changed, Change{ID: set.ID, Set: stored, From: set.Outcome, To: to, Unmapped: len(gaps) > 0})
+	r.moves[[2]string{set.Outcome, to}]++
+}
+
+// Result is the re-score of every set added so far: the changes oldest
+// first, whatever order the sets came in.
+func (r *Rescorer) Result() Rescore {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := Rescore{Total: r.total, Changed: slices.Clone(r.changed)}
+	slices.SortFunc(out.Changed, func(a, b Change) int {
+		return cmp.Or(a.Set.CreatedAt.Compare(b.Set.CreatedAt), cmp.Compare(a.ID, b.ID))
+	})
+	for k, n := range r.moves {
 		out.Moves = append(out.Moves, Move{From: k[0], To: k[1], Count: n})
 	}
 	sort.Slice(out.Moves, func(i, j int) bool {
@@ -78,7 +122,7 @@ func RescoreAll(q *assessment.Questionnaire, sets []assessment.AnswerSet) Rescor
 		}
 		return a.To < b.To
 	})
-	for u, n := range unmapped {
+	for u, n := range r.unmapped {
 		u.Count = n
 		out.Unmapped = append(out.Unmapped, u)
 	}
@@ -90,6 +134,61 @@ func RescoreAll(q *assessment.Questionnaire, sets []assessment.AnswerSet) Rescor
 		return a.Option < b.Option
 	})
 	return out
+}
+
+// outcomeScorer gives the outcome Evaluate would, and nothing else: no
+// explanation, no per-answer contributions, the rules compiled once. A
+// re-score compares outcomes only, over every stored assessment.
+type outcomeScorer struct {
+	q        *assessment.Questionnaire
+	rules    []cond
+	tensions []tension
+	setters  int            // as input.setters
+	index    map[string]int // criterion id → position in q.Criteria
+}
+
+func newOutcomeScorer(q *assessment.Questionnaire) *outcomeScorer {
+	index := make(map[string]int, len(q.Criteria))
+	for i, c := range q.Criteria {
+		index[c.ID] = i
+	}
+	// The compiled rules and tensions, as newInput makes them for one
+	// evaluation, made once for all.
+	in := newInput(q, nil, nil)
+	return &outcomeScorer{q: q, rules: in.rules, tensions: in.tensions, setters: in.setters, index: index}
+}
+
+// outcome scores answers as Score does (an unknown question or option
+// scores nothing, a repeated option counts once) and applies the rules and
+// tensions as Evaluate does. It is safe to call from several goroutines at
+// once.
+func (s *outcomeScorer) outcome(answers assessment.Answers) string {
+	scores := make([]int, len(s.q.Criteria))
+	for si := range s.q.Steps {
+		for qi := range s.q.Steps[si].Questions {
+			qn := &s.q.Steps[si].Questions[qi]
+			values := answers[qn.ID]
+			for vi, value := range values {
+				opt, ok := qn.Option(value)
+				if !ok || slices.Contains(values[:vi], value) {
+					continue
+				}
+				for crit, points := range opt.Scores {
+					if i, ok := s.index[crit]; ok {
+						scores[i] += points
+					}
+				}
+			}
+		}
+	}
+	for i, c := range s.q.Criteria {
+		scores[i] = levelRank(s.q, c, scores[i])
+	}
+	in := &input{q: s.q, rules: s.rules, tensions: s.tensions, setters: s.setters, ranks: scores, answers: answerView{base: answers}}
+	if i := in.firstRule(); i >= 0 {
+		return s.q.Rules[i].Outcome
+	}
+	return ""
 }
 
 func requiredQuestions(q *assessment.Questionnaire) []string {

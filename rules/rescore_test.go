@@ -2,7 +2,9 @@ package rules_test
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"reflect"
+	"sync"
 	"testing"
 	"time"
 
@@ -70,4 +72,75 @@ func BenchmarkRescore1000(b *testing.B) {
 			b.Fatal(fmt.Sprint(r.Total))
 		}
 	}
+}
+
+// TestRescorerAgreesWithEvaluate: sets added from several goroutines at
+// once, in any order, give what scoring each with Evaluate gives, with the
+// changes oldest first and no answers kept.
+func TestRescorerAgreesWithEvaluate(t *testing.T) {
+	q := mustDefault(t)
+	sets := append(storedHistory(t, q, 60), variedHistory(q, 400)...)
+	// Stored under older rules: every third one recorded as another outcome.
+	for i := range sets {
+		if i%3 == 0 {
+			sets[i].Outcome = assessment.HireFullTime
+		}
+	}
+	var wantChanged []int64
+	for _, set := range sets {
+		if rules.Evaluate(q, set.Answers).Outcome != set.Outcome {
+			wantChanged = append(wantChanged, set.ID)
+		}
+	}
+	r := rules.NewRescorer(q)
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Go(func() {
+			for i := len(sets) - 1 - w; i >= 0; i -= 4 { // newest first, interleaved
+				r.Add(sets[i])
+			}
+		})
+	}
+	wg.Wait()
+	got := r.Result()
+	var changed []int64
+	for _, c := range got.Changed {
+		changed = append(changed, c.ID)
+		if c.Set.Answers != nil {
+			t.Errorf("change %d keeps its answers; a re-score must not hold them", c.ID)
+		}
+	}
+	if got.Total != len(sets) || !reflect.DeepEqual(changed, wantChanged) {
+		t.Errorf("Rescorer = total %d, changed %v; want %d and %v (oldest first)", got.Total, changed, len(sets), wantChanged)
+	}
+	if serial := rules.RescoreAll(q, sets); !reflect.DeepEqual(serial.Moves, got.Moves) {
+		t.Errorf("moves = %+v, want %+v as RescoreAll gives", got.Moves, serial.Moves)
+	}
+}
+
+// variedHistory is n answer sets varied from the examples: options moved,
+// repeated, unknown and missing, as old and odd stored answers can be.
+func variedHistory(q *assessment.Questionnaire, n int) []assessment.AnswerSet {
+	r := rand.New(rand.NewPCG(1, 2))
+	day := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	var sets []assessment.AnswerSet
+	for i := range n {
+		ex := q.Examples[r.IntN(len(q.Examples))]
+		a := ex.Answers.Clone()
+		for _, st := range q.Steps {
+			for _, qn := range st.Questions {
+				switch p := r.IntN(10); {
+				case p == 0:
+					delete(a, qn.ID)
+				case p == 1 && len(qn.Options) > 0:
+					o := qn.Options[r.IntN(len(qn.Options))].ID
+					a[qn.ID] = []string{o, o, "no-such-option"}
+				case p < 5 && len(qn.Options) > 0:
+					a[qn.ID] = []string{qn.Options[r.IntN(len(qn.Options))].ID}
+				}
+			}
+		}
+		sets = append(sets, assessment.AnswerSet{ID: int64(1000 + i), Outcome: ex.Expect, Answers: a, CreatedAt: day.Add(time.Duration(i) * time.Minute)})
+	}
+	return sets
 }

@@ -1,13 +1,20 @@
 package web_test
 
 import (
+	"bytes"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 
 	"sessionplayer.studio/fitcheck/assessment"
+	"sessionplayer.studio/fitcheck/web"
 )
 
 // inFirstScreen reports, for each selector, whether its element's box lies
@@ -24,14 +31,15 @@ func (tb *tab) inFirstScreen(selectors ...string) map[string]bool {
 }
 
 // TestBrowserLandingFirstScreen: on a 375×812 phone the landing page shows
-// the promise, who is behind it and the Start button without scrolling.
+// the promise, who is behind it (face, name, title) and the Start button
+// without scrolling.
 func TestBrowserLandingFirstScreen(t *testing.T) {
 	mustBrowser(t)
 	s := mustStart(t)
-	for _, m := range []mode{mobileMode, {name: "desktop-800", width: 1280, height: 800}} {
+	for _, m := range []mode{mobileMode, {name: "desktop-800", width: 1280, height: 800}, {name: "mobile-dark", width: 375, height: 812, mobile: true, dark: true}} {
 		tb := newTab(t, s, m)
 		tb.open("/")
-		for sel, ok := range tb.inFirstScreen("h1", ".hero .lead", "[data-testid=owner]", "[data-testid=start]") {
+		for sel, ok := range tb.inFirstScreen("h1", ".hero .lead", "[data-testid=owner] .owner-id", "[data-testid=start]") {
 			if !ok {
 				t.Errorf("%s: %s is not on the first screen", m.name, sel)
 			}
@@ -88,4 +96,69 @@ func TestBrowserShareRowCopies(t *testing.T) {
 	if sel := eval[string](tb, `(() => { const i = document.getElementById('share-link'); return i.value.substring(i.selectionStart, i.selectionEnd); })()`); sel != share {
 		t.Errorf("focused share link selects %q, want the whole link", sel)
 	}
+}
+
+// TestBrowserOwnerInFull: with everything the owner section can carry (a
+// photo, a full name, credentials, links, two quotes and client names),
+// the landing page still shows who is behind it on a phone's first screen,
+// and the landing and a result pass the page checks at both sizes.
+func TestBrowserOwnerInFull(t *testing.T) {
+	mustBrowser(t)
+	full := strings.Replace(string(assessment.DefaultContent), "owner:\n  # Your full name, as founders should know you.\n  name: Gregory\n", `owner:
+  name: Gregory Sample
+  credentials: Led product at three B2B SaaS companies, from seed to Series C
+  quotes:
+    - text: Two weeks in, our founders had agreed three decisions we had argued about for a year.
+      name: Jane Doe
+      role: CEO, Acme Robotics
+    - text: He made himself unnecessary, which is exactly what we hired him for.
+      name: Sam Roe
+      role: CTO, Globex
+  clients: [Acme Robotics, Globex, Initech, Umbrella Health]
+`, 1)
+	if full == string(assessment.DefaultContent) {
+		t.Fatal("the default content's owner section moved: update this test's replacement")
+	}
+	s := mustStartAt(t, filepath.Join(t.TempDir(), "fitcheck.db"), []byte(full), withBooking(bookingURL), func(c *web.Config) { c.OwnerPhoto = samplePhoto(t) })
+	for _, m := range []mode{mobileMode, {name: "desktop-800", width: 1280, height: 800}} {
+		tb := newTab(t, s, m)
+		tb.shotPrefix = "owner-full-"
+		tb.open("/")
+		for sel, ok := range tb.inFirstScreen("[data-testid=owner] .owner-id", "[data-testid=start]") {
+			if !ok {
+				t.Errorf("%s: %s is not on the first screen", m.name, sel)
+			}
+		}
+		if n := eval[int](tb, `document.querySelectorAll('[data-testid=owner-quote]').length`); n != 2 {
+			t.Errorf("%s: landing shows %d quotes, want 2", m.name, n)
+		}
+		tb.checkPage("landing")
+		answers := exampleAnswers(t, s.q, assessment.BookACall)
+		tb.follow(`[data-testid=start]`)
+		for i := range s.q.Steps {
+			tb.answerStep(i, answers)
+			tb.follow(`[data-testid=next]`)
+		}
+		tb.follow(`[data-testid=skip]`)
+		if !tb.exists(`[data-testid=verdict] [data-testid=owner-credentials]`) {
+			t.Errorf("%s: the result's owner has no credentials line", m.name)
+		}
+		tb.checkPage("result")
+	}
+}
+
+// samplePhoto is a small square PNG standing in for the owner's photo.
+func samplePhoto(t *testing.T) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 96, 96))
+	for y := range 96 {
+		for x := range 96 {
+			img.Set(x, y, color.RGBA{R: uint8(40 + x), G: uint8(90 + y/2), B: 120, A: 255})
+		}
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }

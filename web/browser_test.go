@@ -8,8 +8,11 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -124,23 +127,20 @@ func founderJourney(tb *tab) string {
 	tb.answerStep(4, answers)
 	tb.follow(`[data-testid=next]`)
 
-	// About you: details without consent are asked about once, and kept.
+	// About you: one consent, said beside the send button, which a phone
+	// shows without scrolling; the skip sits at the top.
 	tb.assertStep(6)
+	for sel, ok := range tb.inFirstScreen(`[data-testid=skip]`, `[data-testid=next]`, `[data-testid=consent-note]`) {
+		if !ok {
+			t.Errorf("%s: %s is not on the contact step's first screen", tb.mode.name, sel)
+		}
+	}
 	tb.checkPage("contact")
-	tb.typeInto("c-name", founder.name)
 	tb.typeInto("c-email", founder.email)
 	tb.typeInto("c-company", founder.company)
+	tb.typeInto("c-name", founder.name)
 	tb.typeInto("c-role", founder.role)
 	tb.follow(`[data-testid=next]`)
-	tb.assertStep(6)
-	if !tb.waitFor(`!!document.activeElement && !!document.activeElement.closest('[data-testid=consent-question]')`) {
-		t.Errorf("%s: focus after details without consent is on %s, want the question", tb.mode.name, eval[focusState](tb, focusJS).Desc)
-	}
-	if got := eval[string](tb, `document.querySelector('#c-company').value`); got != founder.company {
-		t.Errorf("%s: company after the error = %q, want %q kept", tb.mode.name, got, founder.company)
-	}
-	tb.checkPage("contact-consent-question")
-	tb.follow(`[data-testid=consent-keep]`)
 
 	// The result.
 	if !strings.HasPrefix(tb.path(), "/r/") {
@@ -191,6 +191,8 @@ func (tb *tab) assertPrintable() {
 	pdf, err := chromedp.Run(ctx, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4)))
 	if err != nil || !bytes.HasPrefix(pdf, []byte("%PDF")) {
 		tb.t.Errorf("print the result to PDF: %v", err)
+	} else if n := pdfPages(pdf); n != 1 {
+		tb.t.Errorf("the printed result has %d pages, want one", n)
 	}
 	tb.do(tb.media(""))
 }
@@ -389,9 +391,13 @@ func (tb *tab) assertStep(n int) {
 	}
 }
 
-// TestBrowserOutcomes reaches every outcome family through the pages, and
-// checks each result page at desktop and phone sizes; and once more a
-// result that names a tension, which must sit on the first screen too.
+// TestBrowserOutcomes reaches every outcome through the pages and checks
+// each result's first screen at desktop and phone sizes, light and dark:
+// its badge, headline, one sentence of why (at most twenty words), the
+// primary action and the line of reassurance under it, and (for a result
+// that names one) the tension. Each outcome has a look of its own (badge
+// words, colour and icon: six distinct badges), prints on one page, and
+// its shared view speaks of the founder in the third person.
 func TestBrowserOutcomes(t *testing.T) {
 	mustBrowser(t)
 	s := mustStart(t, withBooking(bookingURL))
@@ -409,42 +415,145 @@ func TestBrowserOutcomes(t *testing.T) {
 			cases = append(cases, resultCase{"book-a-call-with-tension", ex.Expect, ex.Answers, true})
 		}
 	}
-	for _, c := range cases {
-		outcome, answers := c.outcome, c.answers
-		t.Run(c.name, func(t *testing.T) {
-			t.Parallel()
-			tb := newTab(t, s, desktopMode)
-			tb.shotPrefix = "outcome-"
-			tb.open("/")
-			tb.follow(`[data-testid=start]`)
-			for i := range s.q.Steps {
-				tb.answerStep(i, answers)
-				tb.follow(`[data-testid=next]`)
-			}
-			tb.follow(`[data-testid=next]`) // about you, left empty
-			want, _ := s.q.Outcome(outcome)
-			if got := tb.text(`[data-testid=headline]`); got != want.Headline {
-				t.Errorf("result headline = %q, want %q (%s)", got, want.Headline, outcome)
-			}
-			if n := eval[int](tb, `document.querySelectorAll('[data-testid^=criterion-]').length`); n != len(s.q.Criteria) {
-				t.Errorf("result explains %d criteria, want %d", n, len(s.q.Criteria))
-			}
-			for _, m := range []mode{{name: "desktop-800", width: 1280, height: 800}, mobileMode} {
-				tb.resize(m)
-				eval[bool](tb, `(window.scrollTo(0, 0), true)`)
-				first := []string{"[data-testid=badge]", "[data-testid=headline]", "[data-testid=reason]", "[data-testid=primary-action]"}
+	var mu sync.Mutex
+	looks := map[string]badgeLook{}
+	t.Run("each", func(t *testing.T) {
+		for _, c := range cases {
+			outcome, answers := c.outcome, c.answers
+			t.Run(c.name, func(t *testing.T) {
+				t.Parallel()
+				tb := newTab(t, s, desktopMode)
+				tb.shotPrefix = "outcome-"
+				tb.open("/")
+				tb.follow(`[data-testid=start]`)
+				for i := range s.q.Steps {
+					tb.answerStep(i, answers)
+					tb.follow(`[data-testid=next]`)
+				}
+				tb.follow(`[data-testid=skip]`) // about you, skipped
+				want, _ := s.q.Outcome(outcome)
+				if got := tb.text(`[data-testid=headline]`); got != want.Headline {
+					t.Errorf("result headline = %q, want %q (%s)", got, want.Headline, outcome)
+				}
+				if n := eval[int](tb, `document.querySelectorAll('[data-testid^=criterion-]').length`); n != len(s.q.Criteria) {
+					t.Errorf("result explains %d criteria, want %d", n, len(s.q.Criteria))
+				}
+				why := tb.text(`[data-testid=reason]`)
+				if n := assessment.WordCount(why); n == 0 || n > assessment.MaxWhyWords {
+					t.Errorf("%s: the why %q has %d words, want 1 to %d", c.name, why, n, assessment.MaxWhyWords)
+				}
+				first := []string{"[data-testid=badge]", "[data-testid=headline]", "[data-testid=reason]", "[data-testid=primary-action]", "[data-testid=reassurance]"}
 				if c.tension {
 					first = append(first, "[data-testid=tension]")
 				}
-				for sel, ok := range tb.inFirstScreen(first...) {
-					if !ok {
-						t.Errorf("%s at %dx%d: %s is not on the first screen", c.name, m.width, m.height, sel)
-					}
+				tb.assertFirstScreens(c.name, first)
+				if !c.tension {
+					mu.Lock()
+					looks[outcome] = tb.badgeLook()
+					mu.Unlock()
 				}
-				tb.checkPage(c.name)
-			}
-		})
+				tb.assertPrintsOnOnePage(c.name)
+				if href := eval[string](tb, `document.querySelector('[data-testid=primary-action]').getAttribute('href') || ''`); strings.HasSuffix(href, "/checklist") {
+					guide := newTab(t, s, desktopMode)
+					guide.shotPrefix = "guide-"
+					guide.open(href)
+					guide.assertFirstScreens(c.name, []string{"h1", "[data-testid=checklist] .lead"})
+				}
+
+				shared := newTab(t, s, desktopMode)
+				shared.shotPrefix = "shared-"
+				shared.openURL(eval[string](tb, `document.querySelector('[data-testid=share-link]').value`))
+				verdict := shared.text(`[data-testid=badge]`) + " " + shared.text(`[data-testid=headline]`) + " " + shared.text(`[data-testid=reason]`)
+				if shared.exists(`[data-testid=tension]`) {
+					verdict += " " + shared.text(`[data-testid=tension]`)
+				}
+				if assessment.AddressesReader(verdict) {
+					t.Errorf("%s: the shared view's verdict speaks to the founder: %q", c.name, verdict)
+				}
+				if said := shared.text(`[data-testid=decisive]`); strings.Contains(said, "You said") {
+					t.Errorf("%s: the shared view quotes the founder as %q; want They said", c.name, said)
+				}
+				shared.assertFirstScreens(c.name, []string{"[data-testid=badge]", "[data-testid=headline]", "[data-testid=reason]", "[data-testid=primary-action]", "[data-testid=reassurance]", "[data-testid=owner]"})
+			})
+		}
+	})
+	if len(looks) != len(assessment.OutcomeIDs) {
+		return // a case failed before its badge was read
 	}
+	words, colours, icons := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	for _, l := range looks {
+		words[l.Words], colours[l.Colour], icons[l.Icon] = true, true, true
+	}
+	if n := len(assessment.OutcomeIDs); len(words) != n || len(colours) != n || len(icons) != n {
+		t.Errorf("badges: %d distinct words, %d colours, %d icons for %d outcomes, want each distinct: %+v", len(words), len(colours), len(icons), n, looks)
+	}
+}
+
+// badgeLook is what tells one verdict's badge from another's.
+type badgeLook struct{ Words, Colour, Icon string }
+
+func (tb *tab) badgeLook() badgeLook {
+	tb.t.Helper()
+	return eval[badgeLook](tb, `(() => { const b = document.querySelector('[data-testid=badge]');
+		return {Words: b.textContent.trim(), Colour: getComputedStyle(b).backgroundColor, Icon: b.querySelector('svg').innerHTML}; })()`)
+}
+
+// assertFirstScreens checks that every selector lies on the first screen
+// at 1280×800 and 375×812, in light and dark, checking each page.
+func (tb *tab) assertFirstScreens(name string, selectors []string) {
+	tb.t.Helper()
+	for _, m := range []mode{{name: "desktop-800", width: 1280, height: 800}, mobileMode, {name: "mobile-dark", width: 375, height: 812, mobile: true, dark: true},
+		{name: "desktop-800-dark", width: 1280, height: 800, dark: true}} {
+		tb.resize(m)
+		tb.mode.dark = m.dark
+		tb.do(tb.media(""))
+		eval[bool](tb, `(window.scrollTo(0, 0), true)`)
+		// The colours change with a short transition: check them settled.
+		tb.waitFor(`document.getAnimations().length === 0`)
+		for sel, ok := range tb.inFirstScreen(selectors...) {
+			if !ok {
+				tb.t.Errorf("%s at %dx%d: %s is not on the first screen", name, m.width, m.height, sel)
+			}
+		}
+		tb.checkPage(name)
+	}
+}
+
+// assertPrintsOnOnePage prints the page to an A4 PDF and counts its pages.
+func (tb *tab) assertPrintsOnOnePage(name string) {
+	tb.t.Helper()
+	ctx, cancel := tb.step()
+	defer cancel()
+	pdf, err := chromedp.Run(ctx, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4)))
+	if err != nil {
+		tb.t.Fatalf("%s: print to PDF: %v", name, err)
+	}
+	if n := pdfPages(pdf); n != 1 {
+		tb.t.Errorf("%s prints on %d pages, want one", name, n)
+	}
+	if tb.shots != "" {
+		// How the paper looks, near enough: A4's width at 96 dpi, in print media.
+		was := tb.mode
+		tb.resize(mode{name: "print", width: 794, height: 1123})
+		tb.mode.dark = false
+		tb.do(tb.media("print"))
+		tb.shotPrefix, tb.mode.name = "print-", "print"
+		tb.screenshot(name)
+		tb.shotPrefix = "outcome-"
+		tb.resize(was)
+		tb.mode = was
+		tb.do(tb.media(""))
+	}
+}
+
+// pdfPages is the page count a PDF's page tree declares.
+func pdfPages(pdf []byte) int {
+	most := 0
+	for _, m := range regexp.MustCompile(`/Type\s*/Pages\b[^>]*?/Count\s+(\d+)|/Count\s+(\d+)[^>]*?/Type\s*/Pages\b`).FindAllSubmatch(pdf, -1) {
+		n, _ := strconv.Atoi(string(append(m[1], m[2]...)))
+		most = max(most, n)
+	}
+	return most
 }
 
 // TestBrowserChecksCatchProblems makes sure the checks every page gets can

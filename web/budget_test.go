@@ -21,25 +21,27 @@ import (
 // machine. Timings live in the benchmark (go run ./cmd/fitcheck-bench).
 const (
 	// pageBudget bounds a visitor page's HTML plus the CSS it links,
-	// before compression; pageGzipBudget the same, gzipped. The heaviest
-	// is a result (eight criteria with their reasons, and the chart): it
-	// fits because it links only style.css, not the questions' form.css,
-	// and draws its chart's bars as a few paths.
+	// before compression; pageGzipBudget the same, gzipped. A result page,
+	// the heaviest, has bounds of its own below; it links only style.css
+	// and result.css, not the questions' form.css, and draws its chart as a
+	// few dashed lines.
 	pageBudget     = 20 << 10
 	pageGzipBudget = 8 << 10
-	// resultPageBudget is the result's own, higher bound before
-	// compression: the page carries the verdict and its next step, what
-	// decided it, what would change it, the chart over each criterion's
-	// levels and the folded per-answer breakdown, and links result.css as
-	// well as style.css. Gzipped, it still fits pageGzipBudget like every
-	// page, which is what a visitor waits for.
-	resultPageBudget = 26 << 10
-	// resultPageGzipBudget is the result's gzipped bound: pageGzipBudget
-	// until where the founder stands among founders who took it (the
-	// "Among founders who took this" section, one line per criterion)
-	// added 1,014 bytes, 244 gzipped, to a page at 8,141 of 8,192
-	// (docs/performance.md, "Page weight").
-	resultPageGzipBudget = 8704
+	// resultPageBudget and resultPageGzipBudget are the result's own,
+	// higher bounds: the page carries the verdict in its outcome's own look
+	// (six palettes, light and dark) with the owner and a line of
+	// reassurance by its first action, what decided it, the chart in equal
+	// parts per level under the line saying what outweighed what, what would
+	// change it, the next step, the folded per-answer breakdown and the
+	// rules that print it on one page, and links result.css as well as
+	// style.css, and once enough founders took the same version, where this
+	// one stands among them. docs/performance.md has the measurements
+	// behind the raise.
+	// Where the founder stands (one line per criterion) took the plain
+	// bound from 28 KB to 29 KB: 27,996 bytes without it, 29,010 with it,
+	// 8,805 and 9,042 gzipped, still under 9 KB.
+	resultPageBudget     = 29 << 10
+	resultPageGzipBudget = 9 << 10
 	// jsBudget bounds a page's JavaScript, linked (none may be inline).
 	// Every form works with JavaScript off; the result page's copy and
 	// print buttons are its only script.
@@ -163,7 +165,8 @@ func TestPageWeightBudget(t *testing.T) {
 			t.Errorf("%s: %d bytes of JavaScript, budget %d", vp.name, js, jsBudget)
 		}
 	}
-	t.Logf("page weights in bytes (budgets: %d, %d gzipped, %d JS):\n%s", pageBudget, pageGzipBudget, jsBudget, report.String())
+	t.Logf("page weights in bytes (budgets: %d, %d gzipped, %d JS; a result %d, %d gzipped):\n%s", pageBudget, pageGzipBudget, jsBudget,
+		resultPageBudget, resultPageGzipBudget, report.String())
 }
 
 // gzipLen is the size of s gzipped at the default level.

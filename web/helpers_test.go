@@ -278,7 +278,11 @@ func hasClass(n *html.Node, class string) bool {
 	return false
 }
 
+// textOf is n's text with its white space collapsed; "" for no node.
 func textOf(n *html.Node) string {
+	if n == nil {
+		return ""
+	}
 	var b strings.Builder
 	walk(n, func(c *html.Node) bool {
 		if c.Type == html.TextNode {

@@ -175,50 +175,71 @@ func TestValidationKeepsAnswersAndExplains(t *testing.T) {
 	}
 }
 
+// TestContactDetailsNeedConsent: the contact step asks once. Sending the
+// form is the consent, said beside its button (the form carries it);
+// skipping, or sending nothing, keeps nothing; a form without the consent
+// (from before, in a tab kept open) asks once more, its details kept.
 func TestContactDetailsNeedConsent(t *testing.T) {
 	s := mustStart(t)
 	answers := exampleAnswers(t, s.q, assessment.HireAPM)
 	details := url.Values{"name": {"Ada Founder"}, "email": {"ada@example.com"}, "company": {"Acme"}, "role": {"CEO"}}
 
-	t.Run("details without consent are asked about once, and kept on the form", func(t *testing.T) {
+	t.Run("the form says what sending agrees to, and carries the consent", func(t *testing.T) {
+		v := s.newVisitor()
+		p := v.answerAll(answers)
+		form := findForm(p.doc, "")
+		if form == nil || formValues(form).Get("consent") != "yes" {
+			t.Fatalf("the contact form does not send the consent its button stands for")
+		}
+		if note := textOf(byTestID(p.doc, "consent-note")); note != oneLine(s.q.Contact.ConsentLabel) {
+			t.Errorf("consent note = %q, want the content's %q", note, s.q.Contact.ConsentLabel)
+		}
+		if byTestID(p.doc, "skip") == nil || findForm(p.doc, "/step/"+strconv.Itoa(len(s.q.Steps)+1)) == nil {
+			t.Errorf("no skip at the top of the contact step")
+		}
+	})
+
+	t.Run("sent, skipped or empty", func(t *testing.T) {
+		sent := details.Get("name")
+		for _, tt := range []struct {
+			name string
+			form url.Values
+			want assessment.Contact
+		}{
+			{"sent", with(details, "consent", "yes"), assessment.Contact{Name: sent, Email: "ada@example.com", Company: "Acme", Role: "CEO", Consent: true}},
+			{"skipped, with details typed", with(with(details, "consent", "yes"), "_nav", "skip"), assessment.Contact{}},
+			{"sent empty", url.Values{"consent": {"yes"}}, assessment.Contact{}},
+		} {
+			v := s.newVisitor()
+			v.answerAll(answers)
+			form := cloneValues(tt.form)
+			if form.Get("_nav") == "" {
+				form.Set("_nav", "next")
+			}
+			p := v.post("/step/"+strconv.Itoa(len(s.q.Steps)+1), form)
+			if p.status != http.StatusSeeOther || !strings.HasPrefix(p.location, "/r/") {
+				t.Fatalf("%s: submit = %d %q, want 303 to the result", tt.name, p.status, p.location)
+			}
+			a, err := s.store.FindAssessment(t.Context(), strings.TrimPrefix(p.location, "/r/"))
+			if err != nil || a.Contact != tt.want {
+				t.Errorf("%s: stored contact = %+v, %v; want %+v", tt.name, a.Contact, err, tt.want)
+			}
+		}
+	})
+
+	t.Run("details without the consent are asked about once, and kept on the form", func(t *testing.T) {
 		v := s.newVisitor()
 		v.answerAll(answers)
+		stored := s.countRows("assessments")
 		p := v.submitContact(cloneValues(details))
-		if p.status != http.StatusUnprocessableEntity {
-			t.Fatalf("submit = %d, want 422", p.status)
-		}
-		ask := byTestID(p.doc, "consent-question")
-		if ask == nil || byTestID(ask, "consent-keep") == nil || byTestID(ask, "consent-discard") == nil {
-			t.Fatalf("no question with a keep and a discard button")
-		}
-		if strings.Contains(textOf(ask), "error") || byTestID(p.doc, "error-summary") != nil {
-			t.Errorf("the question reads as an error: %q", textOf(ask))
+		if p.status != http.StatusUnprocessableEntity || byTestID(p.doc, "error-summary") == nil {
+			t.Fatalf("submit = %d, want 422 asking to send or skip", p.status)
 		}
 		if !strings.Contains(p.body, `value="ada@example.com"`) {
 			t.Errorf("email typed was not kept on the form")
 		}
-		if s.countRows("assessments") != 0 {
+		if s.countRows("assessments") != stored {
 			t.Errorf("an assessment was stored before the visitor answered")
-		}
-	})
-
-	t.Run("keep means consent; discard shows the result without them", func(t *testing.T) {
-		for choice, want := range map[string]assessment.Contact{
-			"keep":    {Name: "Ada Founder", Email: "ada@example.com", Company: "Acme", Role: "CEO", Consent: true},
-			"discard": {},
-		} {
-			v := s.newVisitor()
-			v.answerAll(answers)
-			form := cloneValues(details)
-			form.Set("consent_choice", choice)
-			p := v.submitContact(form)
-			if p.status != http.StatusSeeOther || !strings.HasPrefix(p.location, "/r/") {
-				t.Fatalf("%s: submit = %d %q, want 303 to the result", choice, p.status, p.location)
-			}
-			a, err := s.store.FindAssessment(t.Context(), strings.TrimPrefix(p.location, "/r/"))
-			if err != nil || a.Contact != want {
-				t.Errorf("%s: stored contact = %+v, %v; want %+v", choice, a.Contact, err, want)
-			}
 		}
 	})
 
@@ -247,12 +268,12 @@ func TestContactDetailsNeedConsent(t *testing.T) {
 		}
 	})
 
-	t.Run("consent without an email asks for one", func(t *testing.T) {
+	t.Run("details sent without an email ask for one", func(t *testing.T) {
 		v := s.newVisitor()
 		v.answerAll(answers)
-		p := v.submitContact(url.Values{"consent": {"yes"}})
+		p := v.submitContact(url.Values{"company": {"Acme"}, "consent": {"yes"}})
 		if p.status != http.StatusUnprocessableEntity || textOf(byTestID(p.doc, "error-email")) == "" {
-			t.Errorf("consent with no email = %d, want 422 with a message by the email field", p.status)
+			t.Errorf("details with no email = %d, want 422 with a message by the email field", p.status)
 		}
 	})
 
@@ -264,6 +285,13 @@ func TestContactDetailsNeedConsent(t *testing.T) {
 			t.Errorf("bad email = %d, want 422 with a message by the email field", p.status)
 		}
 	})
+}
+
+// with is a copy of v with key set to value.
+func with(v url.Values, key, value string) url.Values {
+	out := cloneValues(v)
+	out.Set(key, value)
+	return out
 }
 
 func cloneValues(v url.Values) url.Values {

@@ -6,6 +6,7 @@ import (
 
 	"sessionplayer.studio/fitcheck/assessment"
 	"sessionplayer.studio/fitcheck/card"
+	"sessionplayer.studio/fitcheck/rules"
 	"sessionplayer.studio/fitcheck/web/httpx"
 	"sessionplayer.studio/fitcheck/web/page"
 	"sessionplayer.studio/fitcheck/web/visitor"
@@ -20,7 +21,7 @@ type landingPages struct {
 }
 
 func newLandingPages() landingPages {
-	return landingPages{pages: httpx.NewKept[landingKey](4), card: httpx.NewKept[string](1)}
+	return landingPages{pages: httpx.NewKept[landingKey](4), card: httpx.NewKept[string](2)}
 }
 
 // landingKey is the landing page as seen without a session: one page per
@@ -78,6 +79,13 @@ func (s *Server) landingView(r *http.Request, q *assessment.Questionnaire, delet
 		Preview:   page.NewPreview(s.cfg.BaseURL, r, "/", "/card.png", q.Title, page.FirstOr(summary, q.Title)),
 		Owner:     page.OwnerOf(q.Owner, s.avatar.URL()),
 	}
+	if sample, ok := sampleResult(q); ok {
+		// The address names the questionnaire version, so the image can be
+		// cached for good and still follow a changed questionnaire.
+		v.Sample = &sampleView{URL: "/sample.png?v=" + q.Version[:12],
+			Alt: "A sample fitcheck result: the verdict “" + q.BadgeOf(sample.Outcome) + "”, the headline “" + headlineOf(q, sample.Outcome) +
+				"”, and every criterion drawn as a bar against its levels."}
+	}
 	if len(summary) > 1 {
 		v.More = summary[1:]
 	}
@@ -97,6 +105,14 @@ type landingView struct {
 	Owner     page.OwnerView
 	More      []string              // the summary's paragraphs after the lead
 	Source    []visitor.HiddenInput // where the founder came from, carried by Start
+	Sample    *sampleView           // a sample result's card, for a made-up founder
+}
+
+// sampleView is the landing page's sample result: the card image a result
+// link shows, for a made-up founder.
+type sampleView struct {
+	URL string
+	Alt string
 }
 
 type resumeView struct {
@@ -112,4 +128,39 @@ func (s *Server) landingCard(w http.ResponseWriter, r *http.Request) error {
 	v := card.LandingFor(q)
 	v.OwnerName, v.OwnerTitle = q.Owner.Name, q.Owner.Title
 	return page.ServeCard(w, r, s.kept.card, q.Version, func() ([]byte, error) { return card.RenderLanding(v) })
+}
+
+// sampleResult is the result the landing page shows as a sample: the first
+// of the content's own examples (made-up founders) that books a call, or
+// its first example.
+func sampleResult(q *assessment.Questionnaire) (assessment.Result, bool) {
+	if len(q.Examples) == 0 {
+		return assessment.Result{}, false
+	}
+	ex := q.Examples[0]
+	for _, e := range q.Examples {
+		if e.Expect == assessment.BookACall {
+			ex = e
+			break
+		}
+	}
+	return rules.Evaluate(q, ex.Answers), true
+}
+
+func headlineOf(q *assessment.Questionnaire, outcome string) string {
+	if o, ok := q.Outcome(outcome); ok {
+		return o.Headline
+	}
+	return ""
+}
+
+// sampleCard serves GET /sample.png, the sample result's card.
+func (s *Server) sampleCard(w http.ResponseWriter, r *http.Request) error {
+	q := s.forms.Current()
+	res, ok := sampleResult(q)
+	if !ok {
+		return page.NotFound()
+	}
+	v := card.ResultFor(q, res)
+	return page.ServeCard(w, r, s.kept.card, "sample "+q.Version, func() ([]byte, error) { return card.RenderResult(v) })
 }

@@ -9,9 +9,11 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
+	"sessionplayer.studio/fitcheck/booking"
 	"sessionplayer.studio/fitcheck/web/admin/insight"
 	"sessionplayer.studio/fitcheck/web/httpx"
 	"sessionplayer.studio/fitcheck/web/page"
+	"sessionplayer.studio/fitcheck/web/result"
 )
 
 // maxFormBytes bounds a posted form. The largest legitimate step (a few
@@ -25,26 +27,35 @@ const maxFormBytes = 64 << 10
 const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
 	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
-// sitePolicy is the Content-Security-Policy of everything but the review
-// area: contentSecurityPolicy, with -embed-origins as the only pages that
-// may frame it (frame-ancestors). The review area is never framed
-// (reviewPolicy). httpx.SecurityHeaders keeps X-Frame-Options in step.
-func (s *Server) sitePolicy() string {
-	if len(s.cfg.EmbedOrigins) == 0 {
+// csp is the site's Content-Security-Policy: contentSecurityPolicy, and
+// with -booking-inline the one booking host a result may frame (frame-src;
+// default-src 'none' frames nothing else). It is the review area's as it
+// stands: nothing may frame the review area, whatever the embedding allows.
+func (s *Server) csp() string {
+	if !s.cfg.BookingInline {
 		return contentSecurityPolicy
 	}
-	return strings.Replace(contentSecurityPolicy, "frame-ancestors 'none'", "frame-ancestors "+strings.Join(s.cfg.EmbedOrigins, " "), 1)
+	if src := booking.FrameSource(s.cfg.BookingURL); src != "" {
+		return contentSecurityPolicy + "; frame-src " + src
+	}
+	return contentSecurityPolicy
 }
 
-// reviewPolicy is the review area's: nothing may frame it, whatever the
-// embedding allows.
-const reviewPolicy = contentSecurityPolicy
+// sitePolicy is the Content-Security-Policy of everything but the review
+// area: csp, with -embed-origins as the only pages that may frame it
+// (frame-ancestors). httpx.SecurityHeaders keeps X-Frame-Options in step.
+func (s *Server) sitePolicy() string {
+	if len(s.cfg.EmbedOrigins) == 0 {
+		return s.csp()
+	}
+	return strings.Replace(s.csp(), "frame-ancestors 'none'", "frame-ancestors "+strings.Join(s.cfg.EmbedOrigins, " "), 1)
+}
 
 // Handler is the whole surface of the site, listed in one place: every
 // route and the handler that answers it. Each flow's handlers are in its
 // package: steps in web/answer, results in web/result, review in web/admin (account, desk, insight).
 func (s *Server) Handler() http.Handler {
-	serve, steps, results, hooks, framed := s.pages.Serve, s.answers, s.results, s.results.BookingHooks(), s.results.Framed()
+	serve, steps, results, hooks, framed := s.pages.Serve, s.answers, s.results, s.results.BookingHooks(), result.NewFramed(s.results)
 	r := chi.NewRouter()
 	var observe func(string, string, int, time.Duration)
 	if s.cfg.Metrics != nil {
@@ -68,6 +79,7 @@ func (s *Server) Handler() http.Handler {
 
 	r.Get("/", serve(s.landing))
 	r.Get("/card.png", serve(s.landingCard))
+	r.Get("/sample.png", serve(s.sampleCard))
 	r.Get(page.EmbedPath, serve(steps.ShowFrameStart)) // the frame on the owner's site opens here
 	r.Get("/embed.js", serveEmbedScript)
 	r.Group(func(r chi.Router) {
@@ -94,8 +106,8 @@ func (s *Server) Handler() http.Handler {
 	// The review area, by job: the owner's account (web/admin/account), the
 	// desk (web/admin/desk) and insight (web/admin/insight).
 	r.Route("/admin", func(r chi.Router) {
-		r.Use(middleware.GetHead) // the mount matches HEAD before the top-level GetHead can turn it into GET
-		r.Use(httpx.SecurityHeaders(reviewPolicy, s.isTLS))
+		r.Use(middleware.GetHead)                      // the mount matches HEAD before the top-level GetHead can turn it into GET
+		r.Use(httpx.SecurityHeaders(s.csp(), s.isTLS)) // never framed, whatever -embed-origins says
 		r.Get("/setup", serve(s.account.ShowSetup))
 		r.Post("/setup", serve(s.account.Setup))
 		r.Get("/signin", serve(s.account.ShowSignIn))

@@ -40,6 +40,10 @@ type Notifier = insight.Notifier
 type Config struct {
 	// BookingURL is where "book a call" buttons lead. Empty hides them.
 	BookingURL string
+	// BookingInline shows the booking page inside the founder's result
+	// where its provider allows a plain iframe (Calendly), and lets the
+	// Content-Security-Policy frame that one host.
+	BookingInline bool
 	// BaseURL, when set, makes share links absolute (https://fit.example.com).
 	BaseURL string
 	// SessionHashKey signs and SessionBlockKey encrypts the session cookie.
@@ -150,7 +154,7 @@ func NewServer(cfg Config, store *data.Store, file *assessment.Questionnaire, lo
 	s.answers = answer.New(answer.Config{MinCompletionTime: cfg.MinCompletionTime, Metrics: cfg.Metrics, AvatarURL: s.avatar.URL()},
 		store, drafts, forms, s.pages)
 	s.results = result.New(result.Config{
-		BaseURL: cfg.BaseURL, BookingURL: cfg.BookingURL, EmailResults: cfg.EmailResults,
+		BaseURL: cfg.BaseURL, BookingURL: cfg.BookingURL, BookingInline: cfg.BookingInline, EmailResults: cfg.EmailResults,
 		SharedResultLifetime: cfg.SharedResultLifetime,
 		CalComWebhookSecret:  cfg.CalComWebhookSecret, CalendlySigningKey: cfg.CalendlySigningKey,
 		BookingKey: derivedKey(cfg.SessionHashKey, "fitcheck booking reference"),

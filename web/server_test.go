@@ -171,9 +171,13 @@ func TestResultPageIsNotIndexed(t *testing.T) {
 	if want := mustOutcome(t, s.q, assessment.NarrowScope).Headline; !strings.Contains(ogTitle, want) {
 		t.Errorf("og:title = %q, want the outcome headline %q for link previews", ogTitle, want)
 	}
-	// narrow-scope invites a retake: its button starts one, pre-filled.
-	if btn := byTestID(res.doc, "primary-action"); btn == nil || btn.Parent == nil || attr(btn.Parent, "action") != path+"/retake" {
-		t.Errorf("narrow-scope primary action is not a form posting to %s/retake", path)
+	// narrow-scope opens the scoping exercise first, and offers the retake
+	// (a form starting one, pre-filled) beside it.
+	if btn := byTestID(res.doc, "primary-action"); btn == nil || attr(btn, "href") != path+"/checklist" {
+		t.Errorf("narrow-scope primary action is not the scoping exercise at %s/checklist", path)
+	}
+	if form := findForm(res.doc, path+"/retake"); form == nil || !hasClass(form, "second") {
+		t.Errorf("narrow-scope offers no retake beside its first action")
 	}
 }
 

@@ -50,7 +50,7 @@ func TestResultNamesTheTension(t *testing.T) {
 		t.Errorf("founder's tension = %q, want the content's sentence %q", got, tension.Sentence)
 	}
 	// It sits on the first screen, in the verdict, right after the why.
-	if n := byTestID(own.doc, "tension"); n == nil || n.Parent == nil || attr(n.Parent, "class") != "verdict" {
+	if n := byTestID(own.doc, "tension"); n == nil || n.Parent == nil || attr(n.Parent, "data-testid") != "verdict" {
 		t.Errorf("the tension is not in the verdict header")
 	}
 

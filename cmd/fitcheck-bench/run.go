@@ -40,6 +40,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return runBare(ctx, args[1:])
 		case "sqlite-ceiling":
 			return runSQLiteCeiling(ctx, args[1:], stdout)
+		case "fill":
+			return runFill(ctx, args[1:], stdout, stderr)
+		case "desk":
+			return runDesk(ctx, args[1:], stdout, stderr)
 		}
 	}
 	var o options

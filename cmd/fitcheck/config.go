@@ -27,6 +27,7 @@ type config struct {
 	DB            string
 	Questionnaire string
 	BookingURL    string
+	BookingInline bool
 	BaseURL       string
 	LogFormat     string
 	TrustedProxy  string
@@ -105,6 +106,7 @@ var envNames = map[string]string{
 	"db":                  "FITCHECK_DB",
 	"questionnaire":       "FITCHECK_QUESTIONNAIRE",
 	"booking-url":         "FITCHECK_BOOKING_URL",
+	"booking-inline":      "FITCHECK_BOOKING_INLINE",
 	"base-url":            "FITCHECK_BASE_URL",
 	"log-format":          "FITCHECK_LOG_FORMAT",
 	"trusted-proxies":     "FITCHECK_TRUSTED_PROXIES",
@@ -209,6 +211,7 @@ func newFlagSet(name string, cfg *config) *flag.FlagSet {
 	fs.StringVar(&cfg.DB, "db", "fitcheck.db", "SQLite database file (created and migrated on first run), or a postgres:// URL to use PostgreSQL")
 	fs.StringVar(&cfg.Questionnaire, "questionnaire", "", "questionnaire content file (YAML; default: the embedded questionnaire), in force until a version is published from the rules lab or with fitcheck publish")
 	fs.StringVar(&cfg.BookingURL, "booking-url", "", "your booking page (Cal.com, Calendly or other); booking buttons go there pre-filled; empty offers a message form instead")
+	fs.BoolVar(&cfg.BookingInline, "booking-inline", false, "show the booking page inside the founder's result instead of only linking to it, where the provider allows a plain iframe (Calendly; not Cal.com); the page's Content-Security-Policy then lets that one host be framed")
 	fs.StringVar(&cfg.BaseURL, "base-url", "", "public address of the site, for absolute share links (e.g. https://fit.example.com)")
 	fs.StringVar(&cfg.LogFormat, "log-format", "text", "log format: text or json")
 	fs.StringVar(&cfg.TrustedProxy, "trusted-proxies", "", "comma-separated CIDR prefixes of reverse proxies whose X-Forwarded-For is trusted (e.g. 127.0.0.1/32); empty trusts none")

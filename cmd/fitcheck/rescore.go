@@ -44,12 +44,18 @@ func rescore(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	defer store.Close()
-	sets, err := store.ListAnswerSets(ctx)
+	// Streamed and scored on every core: memory stays flat however much
+	// history there is.
+	rs := rules.NewRescorer(q)
+	err = store.EachAnswerSet(ctx, func(set assessment.AnswerSet) error {
+		rs.Add(set)
+		return nil
+	})
 	if err != nil {
 		return err
 	}
 	failures := rules.CheckExamples(q)
-	printRescore(stdout, q, rules.RescoreAll(q, sets), failures)
+	printRescore(stdout, q, rs.Result(), failures)
 	if len(failures) > 0 {
 		return &rules.ExamplesError{Failures: failures}
 	}

@@ -134,11 +134,11 @@ func TestRescore(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	sets, err := store.ListAnswerSets(t.Context())
-	if err != nil || len(sets) != len(q.Examples) {
-		t.Fatalf("ListAnswerSets = %d, %v; want %d", len(sets), err, len(q.Examples))
+	list, _, err := store.ListAssessments(t.Context(), assessment.Filter{Order: assessment.OrderOldest})
+	if err != nil || len(list) != len(q.Examples) {
+		t.Fatalf("ListAssessments = %d, %v; want %d", len(list), err, len(q.Examples))
 	}
-	for i, s := range sets {
+	for i, s := range list {
 		if s.Outcome != q.Examples[i].Expect {
 			t.Errorf("stored outcome of %d = %s after rescores, want %s", s.ID, s.Outcome, q.Examples[i].Expect)
 		}

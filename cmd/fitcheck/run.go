@@ -115,6 +115,7 @@ func serveWith(ctx context.Context, cfg *config, log *slog.Logger) error {
 	embedOrigins, _ := cfg.embedOrigins() // check refused anything else
 	srv, err := web.NewServer(web.Config{
 		BookingURL:           cfg.BookingURL,
+		BookingInline:        cfg.BookingInline,
 		BaseURL:              cfg.BaseURL,
 		SessionHashKey:       hashKey,
 		SessionBlockKey:      blockKey,
@@ -238,7 +239,9 @@ func closeWhileDraining(srv *web.Server) http.Handler {
 // sweep runs housekeeping hourly: expired drafts and owner sessions go, so
 // abandoned answers do not linger past their thirty days, and with
 // -retain-days old assessments go too, through retain, which also forgets
-// the pages the server kept of them.
+// the pages the server kept of them. It also marks for the review desk
+// what an older release changed during a rolling upgrade
+// (data.Store.CatchUpDesk).
 func sweep(ctx context.Context, store *data.Store, retain retention, retainDays int, log *slog.Logger) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
@@ -269,6 +272,8 @@ func sweepOnce(ctx context.Context, store *data.Store, retain retention, retainD
 	report("deleted expired owner sessions", n, err)
 	n, err = store.ForgetLinkRecipientKeys(ctx, now.Add(-assessment.LinkRequestWindow))
 	report("forgot the pseudonyms of addresses sent a result link over a day ago", n, err)
+	n, err = store.CatchUpDesk(ctx)
+	report("filled in the review desk's marks on assessments an older fitcheck changed", n, err)
 	if retainDays > 0 {
 		n, err = retain(ctx, now.AddDate(0, 0, -retainDays))
 		report("deleted assessments past the retention period", n, err)

@@ -146,6 +146,7 @@ var settingRows = []settingRow{
 	{"db", checkDB},
 	{"questionnaire", checkQuestionnaire},
 	{"booking-url", checkBookingURL},
+	{"booking-inline", checkBookingInline},
 	{"base-url", checkBaseURL},
 	{"log-format", checkLogFormat},
 	{"trusted-proxies", checkTrustedProxies},
@@ -330,6 +331,30 @@ func checkBookingURL(t *testing.T, g way) {
 	resp.Body.Close()
 	if loc := resp.Header.Get("Location"); !strings.HasPrefix(loc, "https://booking.example.com/gregory") {
 		t.Errorf("/book redirects to %q, want the booking page", loc)
+	}
+}
+
+// checkBookingInline: with a Calendly booking page, the founder's own
+// result frames it, pre-filled, and the Content-Security-Policy lets that
+// one host be framed; without the setting, neither. A boolean flag is
+// given as -booking-inline=true, as Go's flags take one.
+func checkBookingInline(t *testing.T, g way) {
+	for _, on := range []bool{true, false} {
+		c, _ := baseConf(t)
+		c.env["FITCHECK_BOOKING_URL"] = "https://calendly.com/gregory/30min"
+		if on && g.flag != "" {
+			c.args = append(c.args, "-"+g.flag+"=true")
+		} else if on {
+			c.env[g.env] = "true"
+		}
+		ts := c.start(t)
+		csp, page := founderResult(t, ts.url)
+		if got := strings.Contains(csp, "frame-src https://calendly.com"); got != on {
+			t.Errorf("on=%v: Content-Security-Policy = %q, want frame-src for calendly.com: %v", on, csp, on)
+		}
+		if got := strings.Contains(page, `<iframe src="https://calendly.com/gregory/30min?`); got != on {
+			t.Errorf("on=%v: the result frames the booking page: %v", on, got)
+		}
 	}
 }
 

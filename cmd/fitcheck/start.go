@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"sessionplayer.studio/fitcheck/assessment"
+	"sessionplayer.studio/fitcheck/booking"
 	"sessionplayer.studio/fitcheck/notify"
 )
 
@@ -76,6 +77,10 @@ func (c *config) warnings() []string {
 	if c.BookingURL == "" {
 		w = append(w, "-booking-url is not set: results that would offer a booking offer a message to you instead; "+
 			"set -booking-url (FITCHECK_BOOKING_URL) to your Cal.com, Calendly or other booking page")
+	}
+	if c.BookingInline && !booking.Inline(c.BookingURL) {
+		w = append(w, "-booking-inline is set, but the booking page cannot be shown inline: only Calendly's pages work in a plain frame "+
+			"(Cal.com's refuse to be framed without its own script); results link to the booking page instead")
 	}
 	if c.BaseURL == "" {
 		w = append(w, "-base-url is not set: share links and link previews (Slack, LinkedIn) use whatever host a request names; "+

@@ -54,19 +54,15 @@ type fieldErrorView struct {
 }
 
 type contactView struct {
-	// AskConsent asks whether to keep details typed without the consent
-	// box ticked, with a button for each answer.
-	AskConsent   bool
-	Owner        string // the owner's first name
 	Intro        string
 	Fields       []contactFieldView
-	Consent      bool
-	ConsentLabel string
+	ConsentLabel string // what sending the details agrees to, by the send button
 }
 
 type contactFieldView struct {
 	Name         string
 	Label        string
+	Wide         bool // a whole row on a phone
 	Type         string
 	Autocomplete string
 	Value        string
@@ -115,20 +111,22 @@ func questionStepView(q *assessment.Questionnaire, idx int, form url.Values, err
 	return v
 }
 
+// contactFieldDefs are the contact step's fields: what the owner needs to
+// follow up (an email; the company, to know who is asking), then what
+// helps (name and role). Only the email is needed to send them.
 var contactFieldDefs = []contactFieldView{
+	{Name: "email", Label: "Work email", Type: "email", Autocomplete: "email", Wide: true},
+	{Name: "company", Label: "Company", Type: "text", Autocomplete: "organization", Wide: true},
 	{Name: "name", Label: "Your name", Type: "text", Autocomplete: "name"},
-	{Name: "email", Label: "Email", Type: "email", Autocomplete: "email"},
-	{Name: "company", Label: "Company", Type: "text", Autocomplete: "organization"},
-	{Name: "role", Label: "Your role", Type: "text", Autocomplete: "organization-title"},
+	{Name: "role", Label: "Role", Type: "text", Autocomplete: "organization-title"},
 }
 
 // contactStepView is q's contact step, filled in with c, and errs.
 func contactStepView(q *assessment.Questionnaire, c assessment.Contact, errs assessment.FieldErrors) stepView {
 	n := len(q.Steps) + 1
-	cv := &contactView{Intro: q.Contact.Intro, Consent: c.Consent, ConsentLabel: q.Contact.ConsentLabel,
-		Owner: q.Owner.FirstName()}
+	cv := &contactView{Intro: q.Contact.Intro, ConsentLabel: q.Contact.ConsentLabel}
 	values := map[string]string{"name": c.Name, "email": c.Email, "company": c.Company, "role": c.Role}
-	v := stepView{Title: q.Contact.Title, Number: n, Total: len(q.Steps), Optional: true, Action: page.StepURL(n), SubmitText: "See my result", Contact: cv}
+	v := stepView{Title: q.Contact.Title, Number: n, Total: len(q.Steps), Optional: true, Action: page.StepURL(n), SubmitText: "Send and see my result", Contact: cv}
 	for _, f := range contactFieldDefs {
 		f.Value = values[f.Name]
 		f.Error = errs[f.Name]
@@ -138,7 +136,7 @@ func contactStepView(q *assessment.Questionnaire, c assessment.Contact, errs ass
 		}
 	}
 	if msg := errs[formError]; msg != "" {
-		v.Errors = append(v.Errors, fieldErrorView{FieldID: "c-name", Label: "Your details", Message: msg})
+		v.Errors = append(v.Errors, fieldErrorView{FieldID: "c-email", Label: "Your details", Message: msg})
 	}
 	return v
 }

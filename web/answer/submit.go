@@ -22,18 +22,21 @@ func contactFromForm(r *http.Request) assessment.Contact {
 	}
 }
 
-// consentChoiceField carries the answer to "keep your details?", asked
-// when details were typed without the consent box ticked.
-const consentChoiceField = "consent_choice"
+// skipNav is the contact step's "Skip — see my result": no details, and
+// nothing to consent to.
+const skipNav = "skip"
 
-// applyConsentChoice reads that answer: keeping the details is consent,
-// discarding them clears them.
-func applyConsentChoice(r *http.Request, c assessment.Contact) assessment.Contact {
-	switch r.PostForm.Get(consentChoiceField) {
-	case "keep":
-		c.Consent = true
-	case "discard":
-		c = assessment.Contact{}
+// contactToKeep is what of the posted contact step is kept. The form asks
+// once: sending details is the consent (its hidden consent field, beside
+// the words saying what sending agrees to); skipping sends none, and an
+// empty form is a skip.
+func contactToKeep(r *http.Request) assessment.Contact {
+	if r.PostForm.Get(navField) == skipNav {
+		return assessment.Contact{}
+	}
+	c := contactFromForm(r)
+	if !c.Given() {
+		return assessment.Contact{}
 	}
 	return c
 }
@@ -63,14 +66,14 @@ func (h *Handler) submitDraft(w http.ResponseWriter, r *http.Request, d *assessm
 		h.pages.Render(w, r, http.StatusUnprocessableEntity, stepPage(v))
 		return nil
 	}
-	contact := applyConsentChoice(r, contactFromForm(r))
+	contact := contactToKeep(r)
 	// Every check shows the form again with what was typed, so nothing the
 	// visitor entered is lost, whichever check stops the submit.
 	if !contact.Consent && contact.Given() {
-		// Details typed, box not ticked: ask once rather than refuse.
-		v := contactStepView(q, contact, nil)
-		v.Contact.AskConsent = true
-		return render(v)
+		// A form from before the send button was the consent (a tab open
+		// across an upgrade): its box was left unticked. Ask again, once.
+		errs := assessment.FieldErrors{formError: "Send them to " + q.Owner.FirstName() + " with the button below, or skip to see your result without them."}
+		return render(contactStepView(q, contact, errs))
 	}
 	if errs := contact.Check(q.Owner.FirstName()); len(errs) > 0 {
 		return render(contactStepView(q, contact, errs))

@@ -1,7 +1,7 @@
 package page_test
 
 import (
-	"strconv"
+	"strings"
 	"testing"
 
 	"sessionplayer.studio/fitcheck/assessment"
@@ -9,15 +9,16 @@ import (
 	"sessionplayer.studio/fitcheck/web/page"
 )
 
-// TestChartZonesMatchThresholds: for every criterion of every example, the
-// zones under its bar begin where its levels begin, and the bar ends in the
-// zone of the level its label names, so a bar can never read as another
-// level than the one written beside it.
-func TestChartZonesMatchThresholds(t *testing.T) {
+// TestChartBarsEndInTheirLevel: for every criterion of every example, the
+// row has one equal part per level and the bar ends inside the part of the
+// level its label names, so a bar can never read as another level than the
+// one written beside it, and rows compare at a glance.
+func TestChartBarsEndInTheirLevel(t *testing.T) {
 	q, err := rules.Load(assessment.DefaultContent)
 	if err != nil {
 		t.Fatal(err)
 	}
+	part := float64(page.ChartWidth) / float64(len(q.Levels))
 	for _, ex := range q.Examples {
 		res := rules.Evaluate(q, ex.Answers)
 		chart := page.NewChart(q, res)
@@ -32,34 +33,64 @@ func TestChartZonesMatchThresholds(t *testing.T) {
 			if !ok {
 				t.Fatalf("%s: no chart row for %s", ex.Name, cr.ID)
 			}
-			def, _ := q.Criterion(cr.ID)
-			most := float64(max(cr.Max, 1))
-			for _, z := range row.Zones {
-				if z.LevelID == q.Levels[0].ID {
-					continue
-				}
-				want := float64(page.ChartWidth) * float64(min(def.Thresholds[z.LevelID], cr.Max)) / most
-				widened := z.Level == "strong" && want > page.ChartWidth-6 // a top level reached only by the highest score is drawn a little wider
-				if got := parse(t, z.X); abs(got-want) > 0.1 && !(widened && got < want) {
-					t.Errorf("%s: %s zone %s starts at %.1f, want %.1f (threshold %d of %d)", ex.Name, cr.ID, z.LevelID, got, want, def.Thresholds[z.LevelID], cr.Max)
-				}
+			if row.Parts != len(q.Levels) {
+				t.Errorf("%s: %s has %d parts, want one per level (%d)", ex.Name, cr.ID, row.Parts, len(q.Levels))
 			}
-			end := parse(t, row.Bar.W)
-			var in string
-			for _, z := range row.Zones {
-				if x := parse(t, z.X); end >= x-0.05 && (end < x+parse(t, z.W)-0.05 || x+parse(t, z.W) >= page.ChartWidth-0.05) {
-					in = z.LevelID
+			lo, hi := part*float64(cr.LevelRank), part*float64(cr.LevelRank+1)
+			if cr.Score <= 0 {
+				if row.End != 0 {
+					t.Errorf("%s: %s scored %d but its bar ends at %.1f, want none", ex.Name, cr.ID, cr.Score, row.End)
 				}
-			}
-			if end == 0 {
-				in = q.Levels[0].ID
-			}
-			if in != cr.Level {
-				t.Errorf("%s: %s bar ends at %.1f, in zone %q, but its level is %q", ex.Name, cr.ID, end, in, cr.Level)
+			} else if row.End <= lo || row.End > hi+0.01 {
+				t.Errorf("%s: %s bar ends at %.1f, outside the part of its level %q (%.1f to %.1f)", ex.Name, cr.ID, row.End, cr.Level, lo, hi)
 			}
 			if decided := isDecisive(res, cr.ID); row.Decisive != decided {
 				t.Errorf("%s: %s marked decisive %v, want %v", ex.Name, cr.ID, row.Decisive, decided)
 			}
+		}
+	}
+}
+
+// TestChartLead: the line above the chart names what decided the verdict
+// and the clear signs of the other side it outweighed.
+func TestChartLead(t *testing.T) {
+	q, err := rules.Load(assessment.DefaultContent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ex := range q.Examples {
+		res := rules.Evaluate(q, ex.Answers)
+		lead := page.NewChart(q, res).Lead
+		for _, d := range res.Decisive {
+			if !strings.Contains(lead, d.Label) {
+				t.Errorf("%s: lead %q does not name %s, which decided it", ex.Name, lead, d.Label)
+			}
+		}
+		if assessment.AddressesReader(lead) {
+			t.Errorf("%s: lead %q speaks to the founder; a shared link shows it too", ex.Name, lead)
+		}
+		if ex.Expect == assessment.HireAPM && !strings.Contains(lead, "outweighed") {
+			t.Errorf("%s: lead %q, want what the execution gap outweighed", ex.Name, lead)
+		}
+	}
+}
+
+func TestBarEnd(t *testing.T) {
+	third := float64(page.ChartWidth) / 3
+	for _, tt := range []struct {
+		name              string
+		starts            []int
+		rank, score, most int
+		want              float64
+	}{
+		{"nothing", []int{0, 3, 6}, 0, 0, 8, 0},
+		{"top level, full", []int{0, 3, 6}, 2, 8, 8, float64(page.ChartWidth)},
+		{"top level reached only by the most", []int{0, 3, 8}, 2, 8, 8, float64(page.ChartWidth)},
+		{"half way through some", []int{0, 2, 6}, 1, 4, 8, third * 1.5},
+		{"a sliver of not really", []int{0, 30, 60}, 0, 1, 80, 6},
+	} {
+		if got := page.BarEnd(tt.starts, tt.rank, tt.score, tt.most); abs(got-tt.want) > 0.01 {
+			t.Errorf("BarEnd(%s) = %.2f, want %.2f", tt.name, got, tt.want)
 		}
 	}
 }
@@ -71,15 +102,6 @@ func isDecisive(res assessment.Result, id string) bool {
 		}
 	}
 	return false
-}
-
-func parse(t *testing.T, s string) float64 {
-	t.Helper()
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		t.Fatalf("parse %q: %v", s, err)
-	}
-	return f
 }
 
 func abs(f float64) float64 {

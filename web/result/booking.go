@@ -7,6 +7,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"sessionplayer.studio/fitcheck/assessment"
 	"sessionplayer.studio/fitcheck/booking"
 	"sessionplayer.studio/fitcheck/web/httpx"
 	"sessionplayer.studio/fitcheck/web/page"
@@ -36,27 +37,32 @@ func (h *Handler) Book(w http.ResponseWriter, r *http.Request) error {
 		// A lost click count must not cost the founder their booking.
 		h.log.WarnContext(r.Context(), "record booking click", slog.Any("error", err))
 	}
-	prefill := booking.Prefill{
-		AssessmentID: a.ID,
-		Ref:          booking.SignRef(h.cfg.BookingKey, a.ID),
-		ResultURL:    httpx.AbsoluteURL(h.cfg.BaseURL, r, page.ResultURL(a.Token)),
-		Source:       a.Source,
-	}
-	// Only the founder's own browser carries their name, email and words
-	// to the booking page: the address is the share link plus /book, and a
-	// co-founder with the link must not see them in a query string.
-	if h.ownsResult(r, a) {
-		prefill.Contact = a.Contact
-		q := h.forms.Find(r.Context(), a.QuestionnaireVersion)
-		if words := q.Words(a.Answers); len(words) > 0 {
-			prefill.StuckDecision = words[0].Text
-		}
-	}
-	target, err := booking.URL(h.cfg.BookingURL, prefill)
+	target, err := booking.URL(h.cfg.BookingURL, h.prefill(r, a, h.ownsResult(r, a)))
 	if err != nil {
 		return fmt.Errorf("booking link: %w", err)
 	}
 	httpx.NoStore(w)
 	http.Redirect(w, r, target, http.StatusSeeOther)
 	return nil
+}
+
+// prefill is what the booking page is told about result a. Only the
+// founder's own browser (own) carries their name, email and words to the
+// booking page: the address is the share link plus /book, and a
+// co-founder with the link must not see them in a query string.
+func (h *Handler) prefill(r *http.Request, a *assessment.Assessment, own bool) booking.Prefill {
+	p := booking.Prefill{
+		AssessmentID: a.ID,
+		Ref:          booking.SignRef(h.cfg.BookingKey, a.ID),
+		ResultURL:    httpx.AbsoluteURL(h.cfg.BaseURL, r, page.ResultURL(a.Token)),
+		Source:       a.Source,
+	}
+	if own {
+		p.Contact = a.Contact
+		q := h.forms.Find(r.Context(), a.QuestionnaireVersion)
+		if words := q.Words(a.Answers); len(words) > 0 {
+			p.StuckDecision = words[0].Text
+		}
+	}
+	return p
 }

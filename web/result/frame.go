@@ -22,8 +22,8 @@ import (
 // it, and "open full page". A handler of its own beside Handler.
 type Framed struct{ h *Handler }
 
-// Framed is the result's handlers for the frame.
-func (h *Handler) Framed() *Framed { return &Framed{h: h} }
+// NewFramed is the result's handlers for the frame, beside h.
+func NewFramed(h *Handler) *Framed { return &Framed{h: h} }
 
 // Show serves POST /r/{token}: the result, in the frame.
 func (f *Framed) Show(w http.ResponseWriter, r *http.Request) error {
@@ -39,12 +39,13 @@ func (f *Framed) Show(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := h.forms.Find(r.Context(), a.QuestionnaireVersion)
-	return h.renderFramed(w, r, http.StatusOK, h.resultView(r, q, a, h.ownsResult(r, a)))
+	return f.render(w, r, http.StatusOK, h.resultView(r, q, a, h.ownsResult(r, a)))
 }
 
-// renderFramed renders a result page for the frame, its forms carrying the
+// render renders a result page for the frame, its forms carrying the
 // visitor's draft reference as it now is.
-func (h *Handler) renderFramed(w http.ResponseWriter, r *http.Request, status int, v resultView) error {
+func (f *Framed) render(w http.ResponseWriter, r *http.Request, status int, v resultView) error {
+	h := f.h
 	r, err := h.drafts.Framed(r)
 	if err != nil {
 		return err
@@ -77,10 +78,11 @@ func (f *Framed) OpenFullPage(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// retakeInFrame shows the hand-over to a retake's first step: the new
-// draft's reference, posted on to step 1 at once by frame.js, or by the
-// founder's click without JavaScript.
-func (h *Handler) retakeInFrame(w http.ResponseWriter, r *http.Request) error {
+// retake shows the hand-over to a retake's first step: the new draft's
+// reference, posted on to step 1 at once by frame.js, or by the founder's
+// click without JavaScript.
+func (f *Framed) retake(w http.ResponseWriter, r *http.Request) error {
+	h := f.h
 	r, err := h.drafts.Framed(r)
 	if err != nil {
 		return err

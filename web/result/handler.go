@@ -67,6 +67,9 @@ type Config struct {
 	BaseURL string
 	// BookingURL is where "book a call" leads; empty offers a message.
 	BookingURL string
+	// BookingInline shows the booking page inside the founder's result,
+	// where its provider allows a plain iframe (booking.Inline).
+	BookingInline bool
 	// EmailResults shows the founder's own result a form that e-mails them
 	// its share link (web.Config.EmailResults).
 	EmailResults bool

@@ -24,6 +24,9 @@ type messageForm struct {
 	Consent bool
 	Errors  map[string]string
 	Sent    bool // the message was stored: say so
+	// KnownEmail is the address the founder gave on the contact step,
+	// agreeing to be contacted: the form does not ask for it again.
+	KnownEmail string
 }
 
 func messageFromForm(r *http.Request) messageForm {
@@ -69,12 +72,16 @@ func (h *Handler) SendMessage(w http.ResponseWriter, r *http.Request) error {
 	}
 	q := h.forms.Find(r.Context(), a.QuestionnaireVersion)
 	form := messageFromForm(r)
+	if a.Contact.Consent && a.Contact.Email != "" {
+		// Given on the contact step, with consent: not asked again.
+		form.Email, form.Consent, form.KnownEmail = a.Contact.Email, true, a.Contact.Email
+	}
 	form.check(q.Owner.FirstName())
 	if len(form.Errors) > 0 {
 		v := h.resultView(r, q, a, h.ownsResult(r, a))
 		v.Message = form
 		if page.InFrame(r) {
-			return h.renderFramed(w, r, http.StatusUnprocessableEntity, v)
+			return NewFramed(h).render(w, r, http.StatusUnprocessableEntity, v)
 		}
 		noIndex(w)
 		h.pages.Render(w, r, http.StatusUnprocessableEntity, resultPage(v))
@@ -87,7 +94,7 @@ func (h *Handler) SendMessage(w http.ResponseWriter, r *http.Request) error {
 	if page.InFrame(r) {
 		v := h.resultView(r, q, a, true)
 		v.Message.Sent = true
-		return h.renderFramed(w, r, http.StatusOK, v)
+		return NewFramed(h).render(w, r, http.StatusOK, v)
 	}
 	http.Redirect(w, r, page.ResultURL(a.Token)+"?sent=message#message", http.StatusSeeOther)
 	return nil

@@ -33,7 +33,7 @@ func (h *Handler) Retake(w http.ResponseWriter, r *http.Request) error {
 		return err // nothing was started: the founder keeps their result as theirs
 	}
 	if page.InFrame(r) {
-		return h.retakeInFrame(w, r)
+		return NewFramed(h).retake(w, r)
 	}
 	http.Redirect(w, r, page.StepURL(1), http.StatusSeeOther)
 	return nil

@@ -22,7 +22,9 @@ import (
 // Store is what the desk needs from storage.
 type Store interface {
 	ListAssessments(ctx context.Context, f assessment.Filter) ([]assessment.Summary, int, error)
-	ExportAssessments(ctx context.Context, f assessment.Filter) ([]assessment.Assessment, error)
+	// ExportRows calls fn with each assessment matching f, newest first,
+	// as the CSV export writes it, reading a batch at a time.
+	ExportRows(ctx context.Context, f assessment.Filter, fn func(*assessment.ExportRow) error) error
 	FindAssessmentByID(ctx context.Context, id int64) (*assessment.Assessment, error)
 	UpdateStatus(ctx context.Context, id int64, status assessment.Status, now time.Time) error
 	AddNote(ctx context.Context, n *assessment.Note) error

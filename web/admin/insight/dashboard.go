@@ -77,14 +77,14 @@ func (h *Handler) Dashboard(w http.ResponseWriter, r *http.Request) error {
 		v.Channels = h.notifier.Channels()
 	}
 	periods := []int{7, 30, 90}
-	counts := make([]map[string]int, len(periods))
+	since := make([]time.Time, len(periods))
 	for i, days := range periods {
-		c, err := h.store.CountOutcomes(r.Context(), now.AddDate(0, 0, -days))
-		if err != nil {
-			return err
-		}
-		counts[i] = c
+		since[i] = now.AddDate(0, 0, -days)
 		v.Periods = append(v.Periods, fmt.Sprintf("Last %d days", days))
+	}
+	counts, err := h.store.CountOutcomesSince(r.Context(), since...)
+	if err != nil {
+		return err
 	}
 	for _, id := range assessment.OutcomeIDs {
 		row := outcomeCountRow{Outcome: id, Name: h.area.OutcomeName(id)}

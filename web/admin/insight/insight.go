@@ -16,7 +16,9 @@ import (
 
 // Store is what the dashboard and the rules lab need from storage.
 type Store interface {
-	CountOutcomes(ctx context.Context, since time.Time) (map[string]int, error)
+	// CountOutcomesSince counts assessments by outcome since each of the
+	// times, in one read: counts[i] is for since[i].
+	CountOutcomesSince(ctx context.Context, since ...time.Time) ([]map[string]int, error)
 	WeeklyOutcomes(ctx context.Context, since time.Time) ([]assessment.WeekCount, error)
 	Funnel(ctx context.Context, since time.Time) ([]assessment.FunnelStep, error)
 	CountWaiting(ctx context.Context) (int, error)
@@ -24,9 +26,10 @@ type Store interface {
 	// rule and verdict.
 	CountCalibrationsByRule(ctx context.Context) ([]assessment.CalibrationCount, error)
 	CountBookings(ctx context.Context, since time.Time) ([]assessment.BookingCount, error)
-	// ListAnswerSets returns every stored assessment's answers and outcome,
-	// for the rules lab's re-score.
-	ListAnswerSets(ctx context.Context) ([]assessment.AnswerSet, error)
+	// EachAnswerSet calls fn with every stored assessment's answers and
+	// outcome, for the rules lab's re-score, from several goroutines at
+	// once and a batch at a time.
+	EachAnswerSet(ctx context.Context, fn func(assessment.AnswerSet) error) error
 }
 
 // Handler serves the dashboard and the rules lab. Its exported methods are

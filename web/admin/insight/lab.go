@@ -96,11 +96,17 @@ func (h *Handler) Lab(w http.ResponseWriter, r *http.Request) error {
 	case err != nil:
 		return err
 	}
-	sets, err := h.store.ListAnswerSets(r.Context())
+	// Streamed and scored on every core: memory stays flat however much
+	// history there is.
+	rs := rules.NewRescorer(q)
+	err = h.store.EachAnswerSet(r.Context(), func(set assessment.AnswerSet) error {
+		rs.Add(set)
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	h.fillLab(&v, q, rules.CheckExamples(q), rules.RescoreAll(q, sets))
+	h.fillLab(&v, q, rules.CheckExamples(q), rs.Result())
 	v.Publish = publishable(q, v.Failures, h.area.Forms.Current())
 	h.area.Pages.Render(w, r, http.StatusOK, labPage(v))
 	return nil
