@@ -12,21 +12,23 @@ import (
 )
 
 // landingPages keeps the landing page as seen without a session, rendered
-// once (it depends only on the questionnaire in force and the address the
-// site is reached at), and its link-preview card.
+// once (it depends only on the questionnaire in force and -base-url, never
+// on the Host a request names), and its link-preview card.
 type landingPages struct {
 	pages *httpx.Kept[landingKey]
 	card  *httpx.Kept[string]
 }
 
+// landingBytes bounds each of the two: the page is about 3 KB gzipped and
+// the card about 40 KB.
+const landingBytes = 256 << 10
+
 func newLandingPages() landingPages {
-	return landingPages{pages: httpx.NewKept[landingKey](4), card: httpx.NewKept[string](1)}
+	return landingPages{pages: httpx.NewKept[landingKey](1, landingBytes), card: httpx.NewKept[string](1, landingBytes)}
 }
 
-// landingKey is the landing page as seen without a session: one page per
-// address the site is reached at (its link preview names that address when
-// there is no -base-url).
-type landingKey struct{ base string }
+// landingKey is the landing page as seen without a session: there is one.
+type landingKey struct{}
 
 // landing serves GET /.
 func (s *Server) landing(w http.ResponseWriter, r *http.Request) error {
@@ -58,8 +60,7 @@ func (s *Server) landing(w http.ResponseWriter, r *http.Request) error {
 // serveKeptLanding sends the landing page as everyone without a session
 // sees it.
 func (s *Server) serveKeptLanding(w http.ResponseWriter, r *http.Request) error {
-	key := landingKey{base: httpx.AbsoluteURL(s.cfg.BaseURL, r, "")}
-	return page.ServeKept(w, r, s.kept.pages, key, true, func() (*httpx.Page, error) {
+	return page.ServeKept(w, r, s.kept.pages, landingKey{}, true, func() (*httpx.Page, error) {
 		return page.Kept(r.Context(), landingPage(s.landingView(r, false)), false)
 	})
 }
@@ -74,13 +75,26 @@ func (s *Server) landingView(r *http.Request, deleted bool) landingView {
 		Questions: q.QuestionCount(),
 		Steps:     len(q.Steps),
 		Deleted:   deleted,
-		Preview:   page.NewPreview(s.cfg.BaseURL, r, "/", "/card.png", q.Title, page.FirstOr(summary, q.Title)),
+		Preview:   s.landingPreview(r, q.Title, page.FirstOr(summary, q.Title)),
 		Owner:     page.OwnerOf(q.Owner, s.avatar.URL()),
 	}
 	if len(summary) > 1 {
 		v.More = summary[1:]
 	}
 	return v
+}
+
+// landingPreview is what a link to the landing page previews. Its address
+// and card are absolute on -base-url; without it they are left out (the
+// title and description remain), since the only other address to give
+// would be whatever Host a request named: a page everyone is served must
+// not carry that.
+func (s *Server) landingPreview(r *http.Request, title, description string) page.Preview {
+	p := page.NewPreview(s.cfg.BaseURL, r, "/", "/card.png", title, description)
+	if s.cfg.BaseURL == "" {
+		p.URL, p.Image = "", ""
+	}
+	return p
 }
 
 // landingView is the landing page.

@@ -91,12 +91,14 @@ type Handler struct {
 	now     func() time.Time
 	results *httpx.Kept[resultKey] // shared views, by share link (kept.go)
 	cards   *httpx.Kept[string]    // cards, by card view (card.go)
+	renders *cardRenders           // how often a card not kept may be drawn (card.go)
 }
 
 // New builds the result's handlers.
 func New(cfg Config, store Store, drafts Drafts, forms Questionnaires, pages page.Renderer, log *slog.Logger) *Handler {
 	h := &Handler{cfg: cfg, store: store, drafts: drafts, forms: forms, pages: pages, log: log, now: time.Now,
-		results: httpx.NewKept[resultKey](resultCacheSize), cards: httpx.NewKept[string](cardCacheSize)}
+		results: httpx.NewKept[resultKey](resultCacheSize, resultCacheBytes).WithKeyBytes(resultKey.size),
+		cards:   httpx.NewKept[string](cardCacheSize, cardCacheBytes), renders: newCardRenders()}
 	if cfg.SharedResultLifetime > 0 {
 		// Several instances on one database: a result deleted through
 		// another instance is otherwise still shown from this one's memory.
