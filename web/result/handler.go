@@ -29,7 +29,7 @@ type Store interface {
 	RecordBookingClick(ctx context.Context, assessmentID int64, now time.Time) error
 	RecordBooking(ctx context.Context, e *assessment.BookingEvent) (bool, error)
 	AddMessage(ctx context.Context, m *assessment.Message) error
-	RequestResultLink(ctx context.Context, req *assessment.LinkRequest, perAddress int) error
+	RequestResultLink(ctx context.Context, req *assessment.LinkRequest, limits assessment.LinkLimits) error
 }
 
 // Drafts is the visitor's session (web/visitor.Drafts): whose result this
