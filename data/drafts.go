@@ -19,9 +19,9 @@ func (s *Store) CreateDraft(ctx context.Context, d *assessment.Draft) error {
 	}
 	d.Source = d.Source.Bounded()
 	src := d.Source
-	_, err = s.wdb.ExecContext(ctx, `INSERT INTO drafts (id, questionnaire_version, answers, reached, client_network, created_at, updated_at, expires_at,
-		utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer_host)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, d.ID, d.QuestionnaireVersion, answers, d.Reached, d.ClientNetwork,
+	_, err = s.wdb.ExecContext(ctx, `INSERT INTO drafts (id, questionnaire_version, answers, reached, client_network, client_address,
+		created_at, updated_at, expires_at, utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer_host)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, d.ID, d.QuestionnaireVersion, answers, d.Reached, d.ClientNetwork, d.ClientAddress,
 		formatTime(d.CreatedAt), formatTime(d.UpdatedAt), formatTime(d.ExpiresAt),
 		src.UTMSource, src.UTMMedium, src.UTMCampaign, src.UTMTerm, src.UTMContent, src.ReferrerHost)
 	if err != nil {
@@ -36,24 +36,31 @@ func (s *Store) CreateDraft(ctx context.Context, d *assessment.Draft) error {
 // alone.
 const openDraftsOf = `client_network = ? AND assessment_token IS NULL AND expires_at > ?`
 
-// createDraftWithinSQL inserts a draft only while its network has fewer
-// than a given number of open drafts. Counting and inserting are one
-// statement, and SQLite runs one write at a time, so drafts made at the
-// same moment cannot all slip under the cap (on PostgreSQL a lock per
-// network does that; see CreateDraftWithin).
-const createDraftWithinSQL = `INSERT INTO drafts (id, questionnaire_version, answers, reached, client_network, created_at, updated_at, expires_at,
-	utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer_host)
-	SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
-	WHERE (SELECT count(*) FROM drafts WHERE ` + openDraftsOf + `) < ?`
+// openDraftsFrom is openDraftsOf for one address; it matches
+// drafts_open_by_address.
+const openDraftsFrom = `client_address = ? AND assessment_token IS NULL AND expires_at > ?`
+
+// createDraftWithinSQL inserts a draft only while its network, and its
+// address (when it has one), have fewer than their caps of open drafts.
+// Counting and inserting are one statement, and SQLite runs one write at a
+// time, so drafts made at the same moment cannot all slip under a cap (on
+// PostgreSQL a lock per network, which holds its addresses, does that; see
+// CreateDraftWithin).
+const createDraftWithinSQL = `INSERT INTO drafts (id, questionnaire_version, answers, reached, client_network, client_address,
+	created_at, updated_at, expires_at, utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer_host)
+	SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+	WHERE (SELECT count(*) FROM drafts WHERE ` + openDraftsOf + `) < ?
+	AND (? = '' OR (SELECT count(*) FROM drafts WHERE ` + openDraftsFrom + `) < ?)`
 
 // CreateDraftWithin stores a new draft, with the answers it already has (a
 // draft is made when its first answers are saved, not before, so a visitor
 // who only presses Start stores nothing), unless d.ClientNetwork already
-// has maxOpen open drafts at now: then nothing is stored and the error is
+// has caps.PerNetwork open drafts at now, or d.ClientAddress
+// caps.PerAddress: then nothing is stored and the error is
 // assessment.ErrTooMany. A draft with d.ID stored already (a second tab
 // saving its first answers at the same moment) is assessment.ErrConflict:
 // find it and update it instead. It returns once the draft is on disk.
-func (s *Store) CreateDraftWithin(ctx context.Context, d *assessment.Draft, maxOpen int, now time.Time) error {
+func (s *Store) CreateDraftWithin(ctx context.Context, d *assessment.Draft, caps assessment.DraftCaps, now time.Time) error {
 	if d.ClientNetwork == "" {
 		// Every draft without one would share a single cap.
 		return errors.New("create draft: no client network to count it against")
@@ -74,10 +81,11 @@ func (s *Store) CreateDraftWithin(ctx context.Context, d *assessment.Draft, maxO
 				return err
 			}
 		}
-		res, err := q.ExecContext(ctx, createDraftWithinSQL, d.ID, d.QuestionnaireVersion, answers, d.Reached, d.ClientNetwork,
+		at := formatTime(now)
+		res, err := q.ExecContext(ctx, createDraftWithinSQL, d.ID, d.QuestionnaireVersion, answers, d.Reached, d.ClientNetwork, d.ClientAddress,
 			formatTime(d.CreatedAt), formatTime(d.UpdatedAt), formatTime(d.ExpiresAt),
 			src.UTMSource, src.UTMMedium, src.UTMCampaign, src.UTMTerm, src.UTMContent, src.ReferrerHost,
-			d.ClientNetwork, formatTime(now), maxOpen)
+			d.ClientNetwork, at, caps.PerNetwork, d.ClientAddress, d.ClientAddress, at, caps.PerAddress)
 		if err != nil {
 			return err
 		}
@@ -90,7 +98,8 @@ func (s *Store) CreateDraftWithin(ctx context.Context, d *assessment.Draft, maxO
 	case err != nil:
 		return fmt.Errorf("create draft: %w", err)
 	case n == 0:
-		return fmt.Errorf("create draft: %d open drafts from this network: %w", maxOpen, assessment.ErrTooMany)
+		return fmt.Errorf("create draft: %d open drafts from this network or %d from this address: %w",
+			caps.PerNetwork, caps.PerAddress, assessment.ErrTooMany)
 	}
 	return nil
 }
@@ -108,7 +117,7 @@ func (s *Store) CountOpenDrafts(ctx context.Context, network string, now time.Ti
 // findDraftSQL reads a draft that has not expired. It runs on nearly every
 // visitor request, so Open prepares it once (Store.findDraft) rather than
 // SQLite parsing it each time.
-const findDraftSQL = `SELECT id, questionnaire_version, answers, reached, client_network, assessment_token,
+const findDraftSQL = `SELECT id, questionnaire_version, answers, reached, client_network, client_address, assessment_token,
 	created_at, updated_at, expires_at,
 	utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer_host
 	FROM drafts WHERE id = ? AND expires_at > ?`
@@ -128,7 +137,7 @@ func scanDraft(row *sql.Row) (*assessment.Draft, error) {
 		token                     sql.NullString
 		created, updated, expires string
 	)
-	err := row.Scan(&d.ID, &d.QuestionnaireVersion, &answers, &d.Reached, &d.ClientNetwork, &token, &created, &updated, &expires,
+	err := row.Scan(&d.ID, &d.QuestionnaireVersion, &answers, &d.Reached, &d.ClientNetwork, &d.ClientAddress, &token, &created, &updated, &expires,
 		&d.Source.UTMSource, &d.Source.UTMMedium, &d.Source.UTMCampaign, &d.Source.UTMTerm, &d.Source.UTMContent, &d.Source.ReferrerHost)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("draft: %w", assessment.ErrNotFound)

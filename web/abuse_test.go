@@ -1,13 +1,18 @@
 package web_test
 
 import (
+	"bytes"
+	"database/sql"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"sessionplayer.studio/fitcheck/assessment"
+	"sessionplayer.studio/fitcheck/data"
+	"sessionplayer.studio/fitcheck/web"
 )
 
 // Issue 22's hardening: what the public pages keep, count and answer when
@@ -111,4 +116,80 @@ func TestLinkQuotaSaysNothingOfOtherResults(t *testing.T) {
 	if strings.ContainsAny(said, "0123456789") || strings.Contains(said, "address has") {
 		t.Errorf("the refusal %q tells about the address's quota", said)
 	}
+}
+
+// firstStepFrom starts a fresh visitor from client (through a trusted
+// proxy) and posts the first step's answers.
+func firstStepFrom(t *testing.T, s *site, client string) *page {
+	t.Helper()
+	v := s.newVisitor()
+	send := func(path string, form url.Values) *page {
+		req, _ := http.NewRequest(http.MethodPost, s.srv.URL+path, strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-For", client)
+		return v.do(req)
+	}
+	send("/start", url.Values{})
+	return send("/step/1", answersOfStep(s.q, 0, exampleAnswers(t, s.q, assessment.BookACall)))
+}
+
+// TestOpenDraftsAreCappedPerAddress: one address fills only a tenth of its
+// network's cap, so a few addresses cannot refuse everyone else in the
+// network.
+func TestOpenDraftsAreCappedPerAddress(t *testing.T) {
+	s := startWith(t, web.Config{MaxOpenDrafts: 20, TrustedProxies: []string{"127.0.0.0/8", "::1/128"}}, &bytes.Buffer{})
+	for i := range 2 {
+		if p := firstStepFrom(t, s, "198.51.100.7"); p.status != http.StatusSeeOther {
+			t.Fatalf("draft %d from one address = %d, want 303", i+1, p.status)
+		}
+	}
+	if p := firstStepFrom(t, s, "198.51.100.7"); p.status != http.StatusTooManyRequests {
+		t.Errorf("a third open draft from one address (a tenth of 20 each) = %d, want 429", p.status)
+	}
+	if p := firstStepFrom(t, s, "198.51.100.8"); p.status != http.StatusSeeOther {
+		t.Errorf("a visitor at another address of the same /24 = %d, want 303", p.status)
+	}
+}
+
+// TestFirstStepDraftsExpireWithinHours: a draft with nothing past the
+// first step is kept for hours, not a month; once the second step is
+// answered it is kept for thirty days.
+func TestFirstStepDraftsExpireWithinHours(t *testing.T) {
+	s := mustStart(t)
+	v := s.newVisitor()
+	answers := exampleAnswers(t, s.q, assessment.BookACall)
+	step1 := v.fill(v.start(), answers, "next")
+	if step1.status != http.StatusSeeOther {
+		t.Fatalf("step 1 = %d, want 303", step1.status)
+	}
+	if kept := s.draftKeptFor(); kept > 12*time.Hour || kept < time.Hour {
+		t.Errorf("a draft with the first step only is kept for %v, want hours", kept)
+	}
+	if p := v.fill(v.get(step1.location), answers, "next"); p.status != http.StatusSeeOther {
+		t.Fatalf("step 2 = %d, want 303", p.status)
+	}
+	if kept := s.draftKeptFor(); kept < assessment.DraftLifetime-time.Hour {
+		t.Errorf("a draft with two steps answered is kept for %v, want %v", kept, assessment.DraftLifetime)
+	}
+}
+
+// draftKeptFor reads how long the one stored draft is kept past its last
+// save, as an operator reading the file would.
+func (s *site) draftKeptFor() time.Duration {
+	s.t.Helper()
+	db, err := sql.Open("sqlite", data.DSN(s.dbPath))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer db.Close()
+	var updated, expires string
+	if err := db.QueryRow(`SELECT updated_at, expires_at FROM drafts`).Scan(&updated, &expires); err != nil {
+		s.t.Fatalf("read the draft: %v", err)
+	}
+	u, err1 := time.Parse(time.RFC3339Nano, updated)
+	e, err2 := time.Parse(time.RFC3339Nano, expires)
+	if err1 != nil || err2 != nil {
+		s.t.Fatalf("read the draft's times %q and %q: %v %v", updated, expires, err1, err2)
+	}
+	return e.Sub(u)
 }
