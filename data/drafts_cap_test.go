@@ -18,7 +18,9 @@ func networkDraft(id, network string) *assessment.Draft {
 }
 
 // networkCap caps open drafts per network alone (each address as much).
-func networkCap(n int) assessment.DraftCaps { return assessment.DraftCaps{PerNetwork: n, PerAddress: n} }
+func networkCap(n int) assessment.DraftCaps {
+	return assessment.DraftCaps{PerNetwork: n, PerAddress: n}
+}
 
 func mustCountOpenDrafts(t *testing.T, s *Store, network string, at time.Time) int {
 	t.Helper()
