@@ -3,7 +3,6 @@ package assessment
 import (
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -159,11 +158,12 @@ func (a Attribution) IsZero() bool { return a == Attribution{} }
 // enough for any real campaign name, too little to smuggle a document in.
 const AttributionLimit = 100
 
-// Bounded returns a with each field trimmed of spaces and cut to
-// AttributionLimit characters.
+// Bounded returns a with each field made one clean line (CleanLine) and
+// cut to AttributionLimit characters: the fields come from a link anyone
+// can write, and are written into e-mails and the review area.
 func (a Attribution) Bounded() Attribution {
 	for _, f := range []*string{&a.UTMSource, &a.UTMMedium, &a.UTMCampaign, &a.UTMTerm, &a.UTMContent, &a.ReferrerHost} {
-		*f = strings.TrimSpace(*f)
+		*f = CleanLine(*f)
 		if r := []rune(*f); len(r) > AttributionLimit {
 			*f = string(r[:AttributionLimit])
 		}

@@ -193,3 +193,133 @@ func (s *site) draftKeptFor() time.Duration {
 	}
 	return e.Sub(u)
 }
+
+// TestOneLineFieldsLoseLineBreaks: contact fields and where a founder came
+// from are stored as one line each (CR, LF and other controls become a
+// space), so a name cannot forge a line of the brief.txt the owner pastes
+// elsewhere.
+func TestOneLineFieldsLoseLineBreaks(t *testing.T) {
+	s := mustStart(t)
+	s.mustOwner("greg@example.com")
+	v := s.newVisitor()
+	start := v.post("/start", url.Values{"utm_source": {"board\r\ndeck"}, "utm_campaign": {"series\tb\x0bsecret"}})
+	if start.status != http.StatusSeeOther {
+		t.Fatalf("POST /start = %d, want 303", start.status)
+	}
+	p := v.get(start.location)
+	answers := exampleAnswers(t, s.q, assessment.BookACall)
+	for range s.q.Steps {
+		p = v.get(v.fill(p, answers, "next").location)
+	}
+	result := v.submitContact(url.Values{"name": {"Bob\r\nBcc: everyone@example.com"}, "company": {"Acme\nVerdict: hire"},
+		"role": {"CEO\u2028CTO"}, "email": {"bob@acme.example"}, "consent": {"yes"}}).location
+	a, err := s.store.FindAssessment(t.Context(), strings.TrimPrefix(result, "/r/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := assessment.Contact{Name: "Bob Bcc: everyone@example.com", Email: "bob@acme.example", Company: "Acme Verdict: hire", Role: "CEO CTO", Consent: true}
+	if a.Contact != want {
+		t.Errorf("stored contact = %+v, want %+v", a.Contact, want)
+	}
+	if a.Source.UTMSource != "board deck" || a.Source.UTMCampaign != "series b secret" {
+		t.Errorf("stored source = %+v, want each field on one line", a.Source)
+	}
+	owner := s.newVisitor()
+	owner.signIn("greg@example.com", ownerPassword)
+	brief := owner.get(fmt.Sprintf("/admin/a/%d/brief.txt", a.ID))
+	for _, line := range strings.Split(brief.body, "\n") {
+		if strings.HasPrefix(line, "Bcc:") || strings.HasPrefix(line, "Verdict: hire") {
+			t.Errorf("brief.txt has a forged line %q:\n%s", line, brief.body)
+		}
+	}
+}
+
+// startedWith answers a whole assessment from a visitor who came by a
+// tagged link, and returns the visitor and the result's path.
+func startedWith(t *testing.T, s *site, source url.Values) (*visitor, string) {
+	t.Helper()
+	v := s.newVisitor()
+	start := v.post("/start", source)
+	if start.status != http.StatusSeeOther {
+		t.Fatalf("POST /start = %d, want 303", start.status)
+	}
+	p := v.get(start.location)
+	answers := exampleAnswers(t, s.q, assessment.BookACall)
+	for range s.q.Steps {
+		p = v.get(v.fill(p, answers, "next").location)
+	}
+	return v, v.submitContact(url.Values{}).location
+}
+
+// TestShareLinkHoldersBookWithoutAttribution: with only the share link,
+// /book carries none of the founder's utm_* values, and its reference to
+// the assessment reveals no id; the founder's own /book still carries
+// where they came from, and the reference still brings a booking back.
+func TestShareLinkHoldersBookWithoutAttribution(t *testing.T) {
+	for _, bookingURL := range []string{"https://cal.com/gregory", "https://calendly.com/gregory/30min"} {
+		s := mustStart(t, withBooking(bookingURL), withHooks("cal-secret", "calendly-key"))
+		founder, result := startedWith(t, s, url.Values{"utm_source": {"acme-board-deck"}, "utm_campaign": {"series-b-secret"}})
+		id := assessmentIDOf(t, s, result)
+		shared := s.newVisitor().get(result + "/book")
+		u, err := url.Parse(shared.location)
+		if shared.status != http.StatusSeeOther || err != nil {
+			t.Fatalf("%s: /book with only the link = %d %q", bookingURL, shared.status, shared.location)
+		}
+		q := u.Query()
+		for _, leak := range []string{"acme-board-deck", "series-b-secret", "utm_source", "utm_campaign"} {
+			if strings.Contains(shared.location, leak) {
+				t.Errorf("%s: /book with only the link carries %q: %s", bookingURL, leak, shared.location)
+			}
+		}
+		ref := q.Get("metadata[fitcheck]") + q.Get("utm_content")
+		if ref == "" || strings.Contains(ref, ".") || strings.HasPrefix(ref, fmt.Sprint(id)) {
+			t.Errorf("%s: /book's reference %q reveals the assessment id %d (or is missing)", bookingURL, ref, id)
+		}
+		if own := founder.get(result + "/book"); !strings.Contains(own.location, "utm_source=acme-board-deck") {
+			t.Errorf("%s: the founder's own /book lost where they came from: %s", bookingURL, own.location)
+		}
+		if bookingURL == "https://cal.com/gregory" {
+			body := fmt.Sprintf(`{"triggerEvent":"BOOKING_CREATED","payload":{"uid":"bk_9","startTime":"2026-12-08T15:00:00Z","metadata":{"fitcheck":"%s"}}}`, ref)
+			if st := postHook(t, s, "/hooks/cal", body, map[string]string{"X-Cal-Signature-256": hexHMAC("cal-secret", body)}); st != http.StatusNoContent {
+				t.Errorf("a booking made through the shared link's reference = %d, want 204", st)
+			}
+			if a, _ := s.store.FindAssessmentByID(t.Context(), id); a.Status != assessment.StatusBooked {
+				t.Errorf("after a booking with the sealed reference the status is %q, want booked", a.Status)
+			}
+		}
+	}
+}
+
+// TestBookingLinkFollowedManyTimesAddsOneRow: however often anyone follows
+// a result's booking link, one click is recorded within the hour.
+func TestBookingLinkFollowedManyTimesAddsOneRow(t *testing.T) {
+	s := mustStart(t, withBooking("https://cal.com/gregory"))
+	result := s.submitted(assessment.BookACall, url.Values{})
+	stranger := s.newVisitor()
+	for i := range 50 {
+		if p := stranger.get(result + "/book"); p.status != http.StatusSeeOther {
+			t.Fatalf("GET /book %d = %d, want 303", i+1, p.status)
+		}
+	}
+	if n := s.countRows("booking_events"); n != 1 {
+		t.Errorf("booking events after 50 follows of one link = %d, want 1", n)
+	}
+}
+
+// TestSignedHookThatIsNotABookingIs400: a correctly signed body that is
+// not JSON is a bad request (400), not a bad signature (401); unsigned, it
+// is still 401.
+func TestSignedHookThatIsNotABookingIs400(t *testing.T) {
+	s := mustStart(t, withHooks("cal-secret", "calendly-key"))
+	const body = "this is not json"
+	if st := postHook(t, s, "/hooks/cal", body, map[string]string{"X-Cal-Signature-256": hexHMAC("cal-secret", body)}); st != http.StatusBadRequest {
+		t.Errorf("a signed Cal.com body that is not JSON = %d, want 400", st)
+	}
+	ts := fmt.Sprint(time.Now().Unix())
+	if st := postHook(t, s, "/hooks/calendly", body, map[string]string{"Calendly-Webhook-Signature": "t=" + ts + ",v1=" + hexHMAC("calendly-key", ts+"."+body)}); st != http.StatusBadRequest {
+		t.Errorf("a signed Calendly body that is not JSON = %d, want 400", st)
+	}
+	if st := postHook(t, s, "/hooks/cal", body, map[string]string{"X-Cal-Signature-256": hexHMAC("wrong", body)}); st != http.StatusUnauthorized {
+		t.Errorf("a body that is not JSON with a wrong signature = %d, want 401", st)
+	}
+}

@@ -116,7 +116,7 @@ func (h *Handler) SendLink(w http.ResponseWriter, r *http.Request) error {
 		return &page.Error{Status: http.StatusForbidden, Title: "Only the person who took this assessment can have its link e-mailed",
 			Message: "Copy the link from the address bar instead.", Link: page.Link{Href: page.ResultURL(token), Label: "Back to the result"}}
 	}
-	form := linkForm{On: true, Email: assessment.CleanText(r.PostForm.Get("email"))}
+	form := linkForm{On: true, Email: assessment.CleanLine(r.PostForm.Get("email"))}
 	form.check()
 	if form.Error != "" {
 		return h.renderLinkForm(w, r, a, form, http.StatusUnprocessableEntity)

@@ -28,7 +28,7 @@ type messageForm struct {
 
 func messageFromForm(r *http.Request) messageForm {
 	f := r.PostForm
-	return messageForm{Body: assessment.CleanText(f.Get("message")), Email: assessment.CleanText(f.Get("email")),
+	return messageForm{Body: assessment.CleanText(f.Get("message")), Email: assessment.CleanLine(f.Get("email")),
 		Consent: f.Get("consent") == "yes", Errors: map[string]string{}}
 }
 
