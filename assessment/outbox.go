@@ -59,6 +59,10 @@ type Message struct {
 	CreatedAt    time.Time
 }
 
+// MessageWindow is how far back a result's messages are counted against
+// its daily limit.
+const MessageWindow = 24 * time.Hour
+
 // DeliveryStatus is where one delivery of an event to one channel stands.
 type DeliveryStatus string
 

@@ -323,3 +323,36 @@ func TestSignedHookThatIsNotABookingIs400(t *testing.T) {
 		t.Errorf("a body that is not JSON with a wrong signature = %d, want 401", st)
 	}
 }
+
+// TestMessagesAreLimitedPerResult: a result sends at most five messages a
+// day (each fires an e-mail, a webhook and a Slack post); the sixth is
+// refused with what was typed kept and a message by the field.
+func TestMessagesAreLimitedPerResult(t *testing.T) {
+	s := mustStart(t)
+	v := s.newVisitor()
+	v.answerAll(exampleAnswers(t, s.q, assessment.BookACall))
+	result := v.submitContact(url.Values{}).location
+	send := func(i int) *page {
+		return v.post(result+"/message", url.Values{"message": {fmt.Sprintf("Message number %d", i)}, "email": {"ada@example.com"}, "consent": {"yes"}})
+	}
+	for i := range 5 {
+		if p := send(i + 1); p.status != http.StatusSeeOther {
+			t.Fatalf("message %d = %d, want 303", i+1, p.status)
+		}
+	}
+	for i := 6; i <= 20; i++ {
+		p := send(i)
+		if p.status != http.StatusTooManyRequests {
+			t.Fatalf("message %d = %d, want 429", i, p.status)
+		}
+		if i == 6 && (byTestID(p.doc, "error-m-message") == nil || !strings.Contains(p.body, "Message number 6")) {
+			t.Errorf("the refused message has no message by the field, or lost what was typed")
+		}
+	}
+	if n := s.countRows("messages"); n != 5 {
+		t.Errorf("messages stored after 20 sent in a row = %d, want 5", n)
+	}
+	if n := s.countRows("outbox WHERE type = 'message.created'"); n != 5 {
+		t.Errorf("message events to announce = %d, want 5", n)
+	}
+}

@@ -28,7 +28,7 @@ type Store interface {
 	DeleteAssessmentsBefore(ctx context.Context, cutoff time.Time) (int64, error)
 	RecordBookingClick(ctx context.Context, assessmentID int64, now time.Time) error
 	RecordBooking(ctx context.Context, e *assessment.BookingEvent) (bool, error)
-	AddMessage(ctx context.Context, m *assessment.Message) error
+	AddMessageWithin(ctx context.Context, m *assessment.Message, perResult int) error
 	RequestResultLink(ctx context.Context, req *assessment.LinkRequest, limits assessment.LinkLimits) error
 }
 
