@@ -12,6 +12,7 @@ import (
 
 	"sessionplayer.studio/fitcheck/assessment"
 	"sessionplayer.studio/fitcheck/data"
+	"sessionplayer.studio/fitcheck/rules"
 	"sessionplayer.studio/fitcheck/web"
 )
 
@@ -354,5 +355,60 @@ func TestMessagesAreLimitedPerResult(t *testing.T) {
 	}
 	if n := s.countRows("outbox WHERE type = 'message.created'"); n != 5 {
 		t.Errorf("message events to announce = %d, want 5", n)
+	}
+}
+
+// distinctCards stores n results whose cards all differ (each a criterion
+// score apart), as submits would, and returns their paths.
+func distinctCards(t *testing.T, s *site, n int) []string {
+	t.Helper()
+	answers := exampleAnswers(t, s.q, assessment.BookACall)
+	var paths []string
+	for i := range n {
+		now := time.Now().UTC()
+		d := &assessment.Draft{ID: fmt.Sprintf("draft-%d", i), QuestionnaireVersion: s.q.Version, Answers: answers,
+			CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(time.Hour)}
+		if err := s.store.CreateDraft(t.Context(), d); err != nil {
+			t.Fatal(err)
+		}
+		result := rules.EvaluateWithNearMiss(s.q, answers)
+		result.Criteria[0].Score = i // a card of its own
+		a := &assessment.Assessment{Token: fmt.Sprintf("card%020d", i), QuestionnaireVersion: s.q.Version, Answers: answers,
+			Result: result, CreatedAt: now}
+		if _, err := s.store.SubmitDraft(t.Context(), d.ID, a); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, "/r/"+a.Token)
+	}
+	return paths
+}
+
+// TestUncachedCardsAreLimitedPerClient: one client may have only ten cards
+// drawn a minute; past that it gets 429 with Retry-After, while cards
+// already drawn are still served to it and another client's are drawn.
+func TestUncachedCardsAreLimitedPerClient(t *testing.T) {
+	s := startWith(t, web.Config{TrustedProxies: []string{"127.0.0.0/8", "::1/128"}}, &bytes.Buffer{})
+	results := distinctCards(t, s, 13)
+	card := func(path, client string) *http.Response {
+		resp, _ := rawGet(t, s, path+"/card.png", "", map[string]string{"X-Forwarded-For": client})
+		return resp
+	}
+	for i, r := range results[:10] {
+		if resp := card(r, "198.51.100.7"); resp.StatusCode != http.StatusOK {
+			t.Fatalf("card %d = %d, want 200", i+1, resp.StatusCode)
+		}
+	}
+	for _, r := range results[10:12] {
+		resp := card(r, "198.51.100.7")
+		if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" || resp.Header.Get("Cache-Control") != "no-store" {
+			t.Errorf("an eleventh new card from one client = %d (Retry-After %q, Cache-Control %q), want 429 with Retry-After, not cached",
+				resp.StatusCode, resp.Header.Get("Retry-After"), resp.Header.Get("Cache-Control"))
+		}
+	}
+	if resp := card(results[0], "198.51.100.7"); resp.StatusCode != http.StatusOK {
+		t.Errorf("a card already drawn, to the same client = %d, want 200", resp.StatusCode)
+	}
+	if resp := card(results[12], "203.0.113.5"); resp.StatusCode != http.StatusOK {
+		t.Errorf("a new card for another client = %d, want 200", resp.StatusCode)
 	}
 }
