@@ -11,7 +11,11 @@ import (
 // Rescore is what a candidate questionnaire would do to stored history:
 // every stored answer set evaluated again under it. Nothing stored changes.
 type Rescore struct {
-	Total    int
+	Total int
+	// Scored is how many of Total were re-scored: all of them, unless
+	// RescoreUntil was stopped (Stopped), when the rest is left out.
+	Scored   int
+	Stopped  bool
 	Changed  []Change // the assessments whose outcome would change, oldest first
 	Moves    []Move   // how many would move from each outcome to each other, most first
 	Unmapped []Unmapped
@@ -49,11 +53,23 @@ type Unmapped struct {
 // options q does not have are reported in Unmapped and score nothing, as
 // Evaluate treats them; they are never matched to look-alikes.
 func RescoreAll(q *assessment.Questionnaire, sets []assessment.AnswerSet) Rescore {
+	return RescoreUntil(q, sets, nil)
+}
+
+// RescoreUntil is RescoreAll that stops early once stop is closed (nil
+// never does): the sets re-scored by then are reported, with Stopped set,
+// so a candidate too costly to run on all of history still gets an answer.
+func RescoreUntil(q *assessment.Questionnaire, sets []assessment.AnswerSet, stop <-chan struct{}) Rescore {
 	out := Rescore{Total: len(sets)}
 	moves := map[[2]string]int{}
 	unmapped := map[Unmapped]int{}
 	required := requiredQuestions(q)
-	for _, set := range sets {
+	for i, set := range sets {
+		if stopped(stop) {
+			out.Stopped = true
+			break
+		}
+		out.Scored = i + 1
 		gaps := unmappedIn(q, set.Answers, required)
 		for _, u := range gaps {
 			unmapped[u]++
@@ -90,6 +106,16 @@ func RescoreAll(q *assessment.Questionnaire, sets []assessment.AnswerSet) Rescor
 		return a.Option < b.Option
 	})
 	return out
+}
+
+// stopped reports, without waiting, whether stop is closed.
+func stopped(stop <-chan struct{}) bool {
+	select {
+	case <-stop:
+		return true
+	default:
+		return false
+	}
 }
 
 func requiredQuestions(q *assessment.Questionnaire) []string {

@@ -33,6 +33,7 @@ type Handler struct {
 	area     *frame.Area
 	store    Store
 	notifier Notifier // nil when no channel is configured
+	lab      *labRuns // one re-score at a time, each until its deadline (lab_bounds.go)
 }
 
 // New builds the dashboard and the rules lab; notifier sends test
@@ -41,5 +42,5 @@ func New(area *frame.Area, store Store, notifier Notifier) (*Handler, error) {
 	if area == nil || store == nil {
 		return nil, errors.New("insight: the review area and a store are required")
 	}
-	return &Handler{area: area, store: store, notifier: notifier}, nil
+	return &Handler{area: area, store: store, notifier: notifier, lab: newLabRuns()}, nil
 }

@@ -33,6 +33,9 @@ type labView struct {
 	Steps        []previewStep
 	Total        int
 	ChangedCount int
+	Scored       int  // re-scored of Total: fewer when Stopped
+	Stopped      bool // the re-score reached its deadline
+	Busy         bool // another check was running: nothing was checked
 	Moves        []moveRow
 	Changed      []changeRow
 	Unmapped     []unmappedRow
@@ -95,11 +98,18 @@ func (h *Handler) Lab(w http.ResponseWriter, r *http.Request) error {
 	case err != nil:
 		return err
 	}
+	if !h.lab.take() {
+		// One re-score at a time: the candidate comes back to send again.
+		v.Checked, v.Busy = false, true
+		h.area.Pages.Render(w, r, http.StatusTooManyRequests, labPage(v))
+		return nil
+	}
+	defer h.lab.release()
 	sets, err := h.store.ListAnswerSets(r.Context())
 	if err != nil {
 		return err
 	}
-	h.fillLab(&v, q, rules.CheckExamples(q), rules.RescoreAll(q, sets))
+	h.fillLab(&v, q, rules.CheckExamples(q), h.lab.rescore(r.Context(), q, sets))
 	h.area.Pages.Render(w, r, http.StatusOK, labPage(v))
 	return nil
 }
@@ -158,7 +168,7 @@ func (h *Handler) fillLab(v *labView, q *assessment.Questionnaire, failures []ru
 		}
 		v.Steps = append(v.Steps, sv)
 	}
-	v.Total, v.ChangedCount = rs.Total, len(rs.Changed)
+	v.Total, v.ChangedCount, v.Scored, v.Stopped = rs.Total, len(rs.Changed), rs.Scored, rs.Stopped
 	for _, m := range rs.Moves {
 		v.Moves = append(v.Moves, moveRow{From: name(m.From), FromID: m.From, To: name(m.To), ToID: m.To, Count: m.Count})
 	}

@@ -94,3 +94,42 @@ func moveRule(t *testing.T, content, id, before string) string {
 	}
 	return rest[:at] + rule + rest[at:]
 }
+
+// TestLabRunsOneAtATime: while a re-score runs, another check is not
+// started: it is answered at once (429), with the candidate kept in the
+// form to send again.
+func TestLabRunsOneAtATime(t *testing.T) {
+	s := mustStart(t, nil)
+	s.submitted(assessment.BookACall, assessment.Contact{})
+	v := s.newVisitor()
+	release := s.handler.HoldLab()
+	p := v.Post("/admin/lab", url.Values{"content": {string(assessment.DefaultContent)}})
+	if p.Status != http.StatusTooManyRequests || reviewtest.ByTestID(p.Doc, "lab-busy") == nil || reviewtest.ByTestID(p.Doc, "rescore") != nil {
+		t.Errorf("a check while another runs = %d, want 429 saying so, with no re-score", p.Status)
+	}
+	if !strings.Contains(p.Body, "owner:") {
+		t.Errorf("the candidate was not kept in the form")
+	}
+	release()
+	if p := v.Post("/admin/lab", url.Values{"content": {string(assessment.DefaultContent)}}); p.Status != http.StatusOK {
+		t.Errorf("a check once the other ended = %d, want 200", p.Status)
+	}
+}
+
+// TestLabTellsTheOwnerWhenItStopsEarly: a re-score that reaches its
+// deadline answers with what it did and says it stopped, and how far it
+// got.
+func TestLabTellsTheOwnerWhenItStopsEarly(t *testing.T) {
+	s := mustStart(t, nil)
+	for range 3 {
+		s.submitted(assessment.BookACall, assessment.Contact{})
+	}
+	s.handler.SetLabDeadline(0) // out of time before the first
+	p := s.newVisitor().Post("/admin/lab", url.Values{"content": {string(assessment.DefaultContent)}})
+	if p.Status != http.StatusOK {
+		t.Fatalf("lab = %d, want 200", p.Status)
+	}
+	if got := reviewtest.TextOf(reviewtest.ByTestID(p.Doc, "rescore-stopped")); !strings.Contains(got, "stopped") || !strings.Contains(got, "0 of 3") {
+		t.Errorf("the lab says %q, want that it stopped after re-scoring 0 of 3", got)
+	}
+}
