@@ -36,21 +36,19 @@ func (s *Store) CreateDraft(ctx context.Context, d *assessment.Draft) error {
 // alone.
 const openDraftsOf = `client_network = ? AND assessment_token IS NULL AND expires_at > ?`
 
-// openDraftsFrom is openDraftsOf for one address; it matches
-// drafts_open_by_address.
-const openDraftsFrom = `client_address = ? AND assessment_token IS NULL AND expires_at > ?`
-
 // createDraftWithinSQL inserts a draft only while its network, and its
 // address (when it has one), have fewer than their caps of open drafts.
-// Counting and inserting are one statement, and SQLite runs one write at a
-// time, so drafts made at the same moment cannot all slip under a cap (on
+// An address is always in the same network, so one pass over the
+// network's open drafts (drafts_open_by_network) counts both. Counting and
+// inserting are one statement, and SQLite runs one write at a time, so
+// drafts made at the same moment cannot all slip under a cap (on
 // PostgreSQL a lock per network, which holds its addresses, does that; see
 // CreateDraftWithin).
 const createDraftWithinSQL = `INSERT INTO drafts (id, questionnaire_version, answers, reached, client_network, client_address,
 	created_at, updated_at, expires_at, utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer_host)
 	SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
-	WHERE (SELECT count(*) FROM drafts WHERE ` + openDraftsOf + `) < ?
-	AND (? = '' OR (SELECT count(*) FROM drafts WHERE ` + openDraftsFrom + `) < ?)`
+	WHERE (SELECT count(*) < ? AND (? = '' OR count(CASE WHEN client_address = ? THEN 1 END) < ?)
+		FROM drafts WHERE ` + openDraftsOf + `)`
 
 // CreateDraftWithin stores a new draft, with the answers it already has (a
 // draft is made when its first answers are saved, not before, so a visitor
@@ -85,7 +83,7 @@ func (s *Store) CreateDraftWithin(ctx context.Context, d *assessment.Draft, caps
 		res, err := q.ExecContext(ctx, createDraftWithinSQL, d.ID, d.QuestionnaireVersion, answers, d.Reached, d.ClientNetwork, d.ClientAddress,
 			formatTime(d.CreatedAt), formatTime(d.UpdatedAt), formatTime(d.ExpiresAt),
 			src.UTMSource, src.UTMMedium, src.UTMCampaign, src.UTMTerm, src.UTMContent, src.ReferrerHost,
-			d.ClientNetwork, at, caps.PerNetwork, d.ClientAddress, d.ClientAddress, at, caps.PerAddress)
+			caps.PerNetwork, d.ClientAddress, d.ClientAddress, caps.PerAddress, d.ClientNetwork, at)
 		if err != nil {
 			return err
 		}

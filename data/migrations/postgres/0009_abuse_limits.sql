@@ -2,9 +2,6 @@
 -- across instances, counted in the database. Purely additive.
 ALTER TABLE drafts ADD COLUMN client_address TEXT NOT NULL DEFAULT '';
 
-CREATE INDEX drafts_open_by_address ON drafts (client_address, expires_at)
-    WHERE assessment_token IS NULL;
-
 ALTER TABLE outbox ADD COLUMN client_key TEXT;
 
 CREATE INDEX outbox_client_key ON outbox (client_key, created_at) WHERE client_key IS NOT NULL;

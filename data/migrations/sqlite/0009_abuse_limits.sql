@@ -1,15 +1,13 @@
 -- Limits that hold across instances, counted in the database (issue 22).
--- Purely additive: two columns with defaults and two partial indexes.
+-- Purely additive: two columns with defaults and a partial index.
 
 -- The address a draft was stored from, as a keyed pseudonym (never the
 -- address), so open drafts are capped per address well below the cap per
 -- network: a few addresses cannot fill their network's cap for everyone
 -- else in it. Drafts from before this have none ('') and are counted only
--- against their network.
+-- against their network. They are counted among their network's open
+-- drafts (drafts_open_by_network), so they need no index of their own.
 ALTER TABLE drafts ADD COLUMN client_address TEXT NOT NULL DEFAULT '';
-
-CREATE INDEX drafts_open_by_address ON drafts (client_address, expires_at)
-    WHERE assessment_token IS NULL;
 
 -- "Email me the link": who asked, as a keyed pseudonym of their network,
 -- counted per client for a day and then cleared, like recipient_key
