@@ -130,11 +130,17 @@ type input struct {
 }
 
 func newInput(q *assessment.Questionnaire, criteria []assessment.CriterionResult, answers assessment.Answers) *input {
+	return newInputWith(q, compileRules(q), criteria, answers)
+}
+
+// newInputWith is newInput with q's rules compiled already, for evaluating
+// many answer sets under one questionnaire (RescoreUntil).
+func newInputWith(q *assessment.Questionnaire, rules []cond, criteria []assessment.CriterionResult, answers assessment.Answers) *input {
 	ranks := make([]int, len(criteria))
 	for i, c := range criteria {
 		ranks[i] = c.LevelRank
 	}
-	return &input{q: q, rules: compileRules(q), ranks: ranks, answers: answerView{base: answers}}
+	return &input{q: q, rules: rules, ranks: ranks, answers: answerView{base: answers}}
 }
 
 // answerView is a set of answers with, optionally, one question's answer

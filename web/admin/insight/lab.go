@@ -88,6 +88,14 @@ func (h *Handler) Lab(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := labView{Chrome: h.area.Chrome(r, "lab"), Content: content, Checked: true}
+	if !h.lab.take() {
+		// One check at a time, parsing included: the candidate comes back
+		// to send again.
+		v.Checked, v.Busy = false, true
+		h.area.Pages.Render(w, r, http.StatusTooManyRequests, labPage(v))
+		return nil
+	}
+	defer h.lab.release()
 	q, err := assessment.Parse([]byte(content))
 	var ce *assessment.ContentError
 	switch {
@@ -98,13 +106,6 @@ func (h *Handler) Lab(w http.ResponseWriter, r *http.Request) error {
 	case err != nil:
 		return err
 	}
-	if !h.lab.take() {
-		// One re-score at a time: the candidate comes back to send again.
-		v.Checked, v.Busy = false, true
-		h.area.Pages.Render(w, r, http.StatusTooManyRequests, labPage(v))
-		return nil
-	}
-	defer h.lab.release()
 	sets, err := h.store.ListAnswerSets(r.Context())
 	if err != nil {
 		return err
