@@ -88,9 +88,9 @@ func (h *Handler) Lab(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := labView{Chrome: h.area.Chrome(r, "lab"), Content: content, Checked: true}
-	if !h.lab.take() {
-		// One check at a time, parsing included: the candidate comes back
-		// to send again.
+	if !h.lab.take(r.Context(), h.lab.wait) {
+		// One check at a time, parsing included: after waiting its turn
+		// this long, the candidate comes back to send again.
 		v.Checked, v.Busy = false, true
 		h.area.Pages.Render(w, r, http.StatusTooManyRequests, labPage(v))
 		return nil
