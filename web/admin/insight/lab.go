@@ -10,6 +10,7 @@ import (
 	"sessionplayer.studio/fitcheck/assessment"
 	"sessionplayer.studio/fitcheck/rules"
 	"sessionplayer.studio/fitcheck/web/admin/frame"
+	"sessionplayer.studio/fitcheck/web/httpx"
 	"sessionplayer.studio/fitcheck/web/page"
 )
 
@@ -96,23 +97,34 @@ func (h *Handler) Lab(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	defer h.lab.release()
-	q, err := assessment.Parse([]byte(content))
+	httpx.RunNiced(func() {
+		var status int
+		if status, err = h.check(r, &v); err == nil {
+			h.area.Pages.Render(w, r, status, labPage(v))
+		}
+	})
+	return err
+}
+
+// check fills v from the candidate: its problems (422), or its examples,
+// preview and re-score (200). It and the page it fills are the lab's heavy
+// part, run at a lower priority than visitors' requests (httpx.RunNiced).
+func (h *Handler) check(r *http.Request, v *labView) (int, error) {
+	q, err := assessment.Parse([]byte(v.Content))
 	var ce *assessment.ContentError
 	switch {
 	case errors.As(err, &ce):
 		v.Problems = ce.Problems
-		h.area.Pages.Render(w, r, http.StatusUnprocessableEntity, labPage(v))
-		return nil
+		return http.StatusUnprocessableEntity, nil
 	case err != nil:
-		return err
+		return 0, err
 	}
 	sets, err := h.store.ListAnswerSets(r.Context())
 	if err != nil {
-		return err
+		return 0, err
 	}
-	h.fillLab(&v, q, rules.CheckExamples(q), h.lab.rescore(r.Context(), q, sets))
-	h.area.Pages.Render(w, r, http.StatusOK, labPage(v))
-	return nil
+	h.fillLab(v, q, rules.CheckExamples(q), h.lab.rescore(r.Context(), q, sets))
+	return http.StatusOK, nil
 }
 
 // labContent reads the candidate: an uploaded file wins over pasted text.
