@@ -2,7 +2,7 @@ package httpx
 
 // RunNiced runs fn on an operating-system thread of its own at a lower
 // scheduling priority, and waits for it: CPU-heavy work one person asked
-// for (the rules lab) then gives way to everyone else's requests when the
+// for (a long report) then gives way to everyone else's requests when the
 // cores are busy, rather than sharing them evenly. The thread ends with
 // fn, so its priority never reaches other work. A panic in fn is raised
 // again in the caller, where the handler's recovery sees it. Where the
