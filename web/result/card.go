@@ -23,8 +23,8 @@ import (
 // Drawing a card costs about 12 ms of CPU, a kept one nothing; anyone may
 // ask for the cards of many results in turn. So drawing is bounded: each
 // client may have only so many cards drawn a minute, and the whole server
-// draws one at a time, at most a few a second, so visitors' pages never
-// wait behind cards (cardRenders).
+// draws one at a time, at most a few a second, on a thread of lower
+// priority, so visitors' pages never wait behind cards (cardRenders).
 
 // cardCacheSize and cardCacheBytes bound the kept cards: about 30–40 KB
 // each, so some 400 of them.
@@ -48,7 +48,11 @@ func (h *Handler) Card(w http.ResponseWriter, r *http.Request) error {
 		}
 		defer release()
 	}
-	return page.ServeCard(w, r, h.cards, key, func() ([]byte, error) { return card.RenderResult(v) })
+	return page.ServeCard(w, r, h.cards, key, func() (png []byte, err error) {
+		// Drawn at a lower priority than visitors' pages (httpx.RunNiced).
+		httpx.RunNiced(func() { png, err = card.RenderResult(v) })
+		return png, err
+	})
 }
 
 // Limits on drawing cards that are not kept.
