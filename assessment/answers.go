@@ -76,7 +76,7 @@ type Contact struct {
 // in the owner's funnel. ClientNetwork and ClientAddress are keyed
 // pseudonyms of the network and the address the draft was stored from
 // (addrhash.Hasher.Network and Address), by which open drafts are capped
-// per client; they are never shown.
+// per client; they are never shown. Only the network is read back.
 type Draft struct {
 	ID                   string
 	QuestionnaireVersion string

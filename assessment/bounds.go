@@ -18,7 +18,7 @@ const (
 	// largest size holds without aliases.
 	MaxExpandedNodes = 50_000
 	// MaxConditions is the most conditions (each test, each all, any, not
-	// and count+of) the rules and the brief's tensions may hold together.
+	// and count+of) the rules and the tensions may hold together.
 	MaxConditions = 2_000
 )
 
@@ -61,12 +61,15 @@ func expandedNodes(n *yaml.Node, seen map[*yaml.Node]int, limit int) int {
 	return total
 }
 
-// conditionProblems reports rules and tensions that hold more conditions
-// than MaxConditions together.
+// conditionProblems reports rules and tensions (the result's and the
+// brief's) that hold more conditions than MaxConditions together.
 func conditionProblems(q *Questionnaire) []Problem {
 	n := 0
 	for i := range q.Rules {
 		n += conditionsIn(q.Rules[i].When)
+	}
+	for i := range q.Tensions {
+		n += conditionsIn(q.Tensions[i].Asked) + conditionsIn(q.Tensions[i].Described)
 	}
 	for i := range q.Brief.Tensions {
 		n += conditionsIn(q.Brief.Tensions[i].When)

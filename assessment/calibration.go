@@ -61,6 +61,7 @@ func (c Calibration) Recorded() string {
 // Predicted that the owner recorded as Verdict (and Needed).
 type CalibrationCount struct {
 	Predicted string
+	Rule      string // the rule that decided, where counted per rule
 	Verdict   Verdict
 	Needed    string
 	Count     int

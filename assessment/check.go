@@ -75,6 +75,7 @@ func (c *checker) check() {
 	c.checkContact()
 	c.checkOutcomes()
 	c.checkRules()
+	c.checkTensions()
 	c.checkExamples()
 	c.checkBrief()
 }
@@ -352,6 +353,37 @@ func (c *checker) checkAnswerTest(p []any, cond *Condition) {
 	}
 }
 
+// checkTensions checks the tensions a result may show: real conditions on
+// both sides, a sentence for the founder, and an outcome to set aside that
+// some other rule can stand in for.
+func (c *checker) checkTensions() {
+	seen := map[string]bool{}
+	for i, t := range c.q.Tensions {
+		p := []any{"tensions", i}
+		c.id(p, "tension", t.ID, seen)
+		c.required(p, "sentence", t.Sentence)
+		for _, side := range []struct {
+			key  string
+			cond *Condition
+			what string
+		}{{"asked", t.Asked, "the help they ask for"}, {"described", t.Described, "what they describe that disagrees with it"}} {
+			if side.cond == nil {
+				c.add(p, "tension %q needs `%s`: %s", t.ID, side.key, side.what)
+				continue
+			}
+			c.checkCondition(at(p, side.key), side.cond)
+		}
+		if t.SetsAside == "" {
+			continue
+		}
+		if _, ok := c.q.Outcome(t.SetsAside); !ok {
+			c.add(at(p, "sets_aside"), "tension %q sets aside unknown outcome %q", t.ID, t.SetsAside)
+		} else if n := len(c.q.Rules); n > 0 && c.q.Rules[n-1].When == nil && c.q.Rules[n-1].Outcome == t.SetsAside {
+			c.add(at(p, "sets_aside"), "tension %q cannot set aside %q: the last rule, which must always give an answer, leads to it", t.ID, t.SetsAside)
+		}
+	}
+}
+
 func (c *checker) checkExamples() {
 	names := map[string]bool{}
 	for i, ex := range c.q.Examples {
@@ -363,6 +395,9 @@ func (c *checker) checkExamples() {
 		names[ex.Name] = true
 		if _, ok := c.q.Outcome(ex.Expect); !ok {
 			c.add(at(p, "expect"), "example %q expects unknown outcome %q", ex.Name, ex.Expect)
+		}
+		if ex.Tension != "" && ex.Tension != NoTension && !slices.ContainsFunc(c.q.Tensions, func(t ResultTension) bool { return t.ID == ex.Tension }) {
+			c.add(at(p, "tension"), "example %q expects unknown tension %q (or write none)", ex.Name, ex.Tension)
 		}
 		errs := c.q.CheckAll(ex.Answers)
 		ids := make([]string, 0, len(errs))

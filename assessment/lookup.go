@@ -51,6 +51,16 @@ func (q *Questionnaire) OutcomeLabel(id string) string {
 	return strings.ToUpper(words[:1]) + words[1:]
 }
 
+// Tension finds a result tension by id.
+func (q *Questionnaire) Tension(id string) (*ResultTension, bool) {
+	for i := range q.Tensions {
+		if q.Tensions[i].ID == id {
+			return &q.Tensions[i], true
+		}
+	}
+	return nil, false
+}
+
 // Criterion finds a criterion by id.
 func (q *Questionnaire) Criterion(id string) (*Criterion, bool) {
 	for i := range q.Criteria {

@@ -249,6 +249,36 @@ func TestParseReportsProblemWithLine(t *testing.T) {
 			line: "symptoms: [none, busy]", msg: `example "Nobody ships what is agreed", question "symptoms": “None of these” can't be combined`,
 		},
 		{
+			name: "tension sets aside an unknown outcome",
+			old:  "sets_aside: different-conversation", new: "sets_aside: different-talk",
+			line: "sets_aside: different-talk", msg: `tension "confirm-yet-shifting" sets aside unknown outcome "different-talk"`,
+		},
+		{
+			name: "tension sets aside the fallback's outcome",
+			old:  "sets_aside: different-conversation", new: "sets_aside: worth-a-conversation",
+			line: "sets_aside: worth-a-conversation", msg: `the last rule, which must always give an answer, leads to it`,
+		},
+		{
+			name: "tension without a sentence",
+			old:  "    sentence: You asked for a sign-off; what you describe is a direction that moves every sprint.\n", new: "",
+			line: "- id: confirm-yet-shifting", msg: "tensions[0].sentence is missing",
+		},
+		{
+			name: "tension without what is described",
+			old:  "    described:\n      question: symptoms\n      includes: new-direction\n", new: "",
+			line: "- id: confirm-yet-shifting", msg: "tension \"confirm-yet-shifting\" needs `described`",
+		},
+		{
+			name: "tension with an unknown option",
+			old:  "      is: confirm\n", new: "      is: confirmed\n",
+			line: "is: confirmed", msg: `question "want" has no option "confirmed"`,
+		},
+		{
+			name: "example expects an unknown tension",
+			old:  "    tension: none\n", new: "    tension: confirm-yet-shifted\n",
+			line: "tension: confirm-yet-shifted", msg: `example "Looking for a sign-off" expects unknown tension "confirm-yet-shifted"`,
+		},
+		{
 			name: "example expects an unknown outcome",
 			old:  "expect: hire-a-pm", new: "expect: hire-pm",
 			line: "expect: hire-pm", msg: `example "Nobody ships what is agreed" expects unknown outcome "hire-pm"`,

@@ -23,18 +23,19 @@ const (
 // against the criteria, which outcome the rules choose, and the copy shown
 // for each outcome. Version is the content hash; it is set by Parse.
 type Questionnaire struct {
-	Title    string       `yaml:"title"`
-	Summary  string       `yaml:"summary"`
-	Minutes  int          `yaml:"minutes"`
-	Owner    OwnerProfile `yaml:"owner"`
-	Levels   []Level      `yaml:"levels"`
-	Criteria []Criterion  `yaml:"criteria"`
-	Steps    []Step       `yaml:"steps"`
-	Contact  ContactCopy  `yaml:"contact"`
-	Outcomes []Outcome    `yaml:"outcomes"`
-	Rules    []Rule       `yaml:"rules"`
-	Examples []Example    `yaml:"examples"`
-	Brief    BriefContent `yaml:"brief"`
+	Title    string          `yaml:"title"`
+	Summary  string          `yaml:"summary"`
+	Minutes  int             `yaml:"minutes"`
+	Owner    OwnerProfile    `yaml:"owner"`
+	Levels   []Level         `yaml:"levels"`
+	Criteria []Criterion     `yaml:"criteria"`
+	Steps    []Step          `yaml:"steps"`
+	Contact  ContactCopy     `yaml:"contact"`
+	Outcomes []Outcome       `yaml:"outcomes"`
+	Rules    []Rule          `yaml:"rules"`
+	Tensions []ResultTension `yaml:"tensions"`
+	Examples []Example       `yaml:"examples"`
+	Brief    BriefContent    `yaml:"brief"`
 
 	Version string `yaml:"-"`
 	Source  []byte `yaml:"-"`
@@ -236,10 +237,37 @@ type Condition struct {
 	Of    []Condition `yaml:"of"`
 }
 
+// ResultTension is a place where the help a founder asks for and what they
+// describe disagree. When both its conditions hold, the rules follow the
+// description: no rule leading to SetsAside (the outcome the request points
+// to) decides, and the result shows Sentence. Tensions are tried in file
+// order and only the first that holds counts.
+type ResultTension struct {
+	ID string `yaml:"id"`
+	// Asked is the remedy the founder asks for; Described is what their
+	// other answers say, when it disagrees. Same forms as a rule's when.
+	Asked     *Condition `yaml:"asked"`
+	Described *Condition `yaml:"described"`
+	// SetsAside is optional: an outcome the request would lead to and the
+	// description argues against.
+	SetsAside string `yaml:"sets_aside"`
+	// Sentence is shown to the founder on their result; Neutral says the
+	// same without "you", for a shared link and the owner's brief.
+	Sentence string `yaml:"sentence"`
+	Neutral  string `yaml:"neutral"`
+	// Questions are for the owner's first call; the brief asks them first.
+	Questions []string `yaml:"questions"`
+}
+
 // Example is an owner's own test of the rules: a named answer set and the
-// outcome it must produce.
+// outcome it must produce. Tension, when given, is the id of the tension
+// its result must show, or "none" for a result that must show none.
 type Example struct {
 	Name    string  `yaml:"name"`
 	Expect  string  `yaml:"expect"`
+	Tension string  `yaml:"tension"`
 	Answers Answers `yaml:"answers"`
 }
+
+// NoTension is what an example's tension says when it expects none.
+const NoTension = "none"

@@ -14,6 +14,21 @@ type Result struct {
 	Criteria []CriterionResult `json:"criteria"`
 	Decisive []Decisive        `json:"decisive"`
 	NearMiss []NearMiss        `json:"near_miss"`
+	// Tension is where what the founder asked for and what they described
+	// disagree, if anywhere; nil when they agree, and on every result
+	// stored before content files had tensions.
+	Tension *TensionShown `json:"tension,omitempty"`
+}
+
+// TensionShown is the tension a result names, in the words of the content
+// file it was decided under, stored with it like the reason.
+type TensionShown struct {
+	ID       string `json:"id"`
+	Sentence string `json:"sentence"`
+	Neutral  string `json:"neutral,omitempty"`
+	// SetAside is the outcome the request alone would have led to, when the
+	// tension set it aside; empty when the verdict would be the same anyway.
+	SetAside string `json:"set_aside,omitempty"`
 }
 
 // Decisive is one criterion the matching rule relied on: a condition of the

@@ -25,15 +25,19 @@ type Brief struct {
 	Outcome      string
 	OutcomeLabel string
 	Reason       string
-	Deciding     []Signal // the criteria the outcome turned on, strongest first
-	Strongest    []Signal // the clearest fit signals
-	Weakest      []Signal // the fit signals that barely showed
-	Against      []Signal // signals that route elsewhere and showed up
-	Tensions     []Tension
-	Words        []Quote
-	Tried        []Attempt
-	NearMiss     []NearMiss // single answers that, changed, give another outcome
-	Questions    []string
+	// ResultTension is where what they asked for and what they describe
+	// disagree, as the result names it; nil when they agree, and for a
+	// result stored before content files had tensions.
+	ResultTension *ResultTension
+	Deciding      []Signal // the criteria the outcome turned on, strongest first
+	Strongest     []Signal // the clearest fit signals
+	Weakest       []Signal // the fit signals that barely showed
+	Against       []Signal // signals that route elsewhere and showed up
+	Tensions      []Tension
+	Words         []Quote
+	Tried         []Attempt
+	NearMiss      []NearMiss // single answers that, changed, give another outcome
+	Questions     []string
 }
 
 // NearMiss is one answer that, changed on its own, gives another outcome.
@@ -52,6 +56,15 @@ type Signal struct {
 	Score   int
 	Max     int
 	Answers []string
+}
+
+// ResultTension is the result's tension in the content's neutral words
+// (the founder's own sentence when the content has none), with the outcome
+// the request alone would have led to, when the description set it aside.
+type ResultTension struct {
+	ID       string
+	Text     string
+	SetAside string // an outcome label, or ""
 }
 
 // Tension is two answers that pull against each other.
@@ -77,6 +90,7 @@ type Attempt struct {
 // decided as res.
 func Build(q *assessment.Questionnaire, answers assessment.Answers, res assessment.Result) Brief {
 	b := Brief{Outcome: res.Outcome, OutcomeLabel: q.OutcomeLabel(res.Outcome), Reason: res.Reason}
+	b.ResultTension = resultTension(q, res.Tension)
 	b.Deciding = deciding(q, res)
 	b.Strongest, b.Weakest, b.Against = signals(q, res)
 	for _, t := range q.Brief.Tensions {
@@ -91,6 +105,22 @@ func Build(q *assessment.Questionnaire, answers assessment.Answers, res assessme
 	}
 	b.Questions = questions(q, b)
 	return b
+}
+
+// resultTension is what the result stored of its tension, as the owner
+// reads it: stored words, so it reads as the founder's result does.
+func resultTension(q *assessment.Questionnaire, t *assessment.TensionShown) *ResultTension {
+	if t == nil {
+		return nil
+	}
+	out := &ResultTension{ID: t.ID, Text: t.Neutral}
+	if out.Text == "" {
+		out.Text = t.Sentence
+	}
+	if t.SetAside != "" {
+		out.SetAside = q.OutcomeLabel(t.SetAside)
+	}
+	return out
 }
 
 // deciding lists what the outcome turned on: the result's decisive
@@ -237,13 +267,21 @@ func tried(q *assessment.Questionnaire, answers assessment.Answers) []Attempt {
 	return out
 }
 
-// questions picks the first-call questions: the first of each tension's
-// (they are the most specific), then the first of each deciding criterion,
-// the weakest and the strongest fit signals and the signals against, then
-// the tensions' follow-ups, at most MaxQuestions. Only when that gives fewer
-// than MinQuestions do the other criteria's questions fill in.
+// questions picks the first-call questions: the first of the result's
+// tension and of each brief tension (they are the most specific), then the
+// first of each deciding criterion, the weakest and the strongest fit
+// signals and the signals against, then the tensions' follow-ups, at most
+// MaxQuestions. Only when that gives fewer than MinQuestions do the other
+// criteria's questions fill in.
 func questions(q *assessment.Questionnaire, b Brief) []string {
 	var tensions, signals [][]string
+	if b.ResultTension != nil {
+		// The words are the stored ones; the questions come from the file
+		// the result was decided under, looked up by the tension's id.
+		if t, ok := q.Tension(b.ResultTension.ID); ok {
+			tensions = append(tensions, t.Questions)
+		}
+	}
 	for _, t := range b.Tensions {
 		for _, ct := range q.Brief.Tensions {
 			if ct.ID == t.ID {

@@ -23,16 +23,29 @@ func mustDefault(t *testing.T) *assessment.Questionnaire {
 // wantTensions are the tensions each example of the default content shows;
 // an example not listed shows none.
 var wantTensions = map[string][]string{
-	"Scaling team whose leaders keep reopening priorities":                                                        {"pm-tried-still-unclear"},
-	"Growing company, a few PMs and no product leader, where the founders keep overturning each other's calls":    {"pm-tried-still-unclear"},
-	"Established company whose VP of Product owns the roadmap, while the executive team keeps overriding it":      {"pm-tried-still-unclear"},
-	"Our Head of Product left; a permanent hire is budgeted but months away, and nobody owns the calls meanwhile": {"pm-tried-still-unclear"},
-	"Clear fit signals, but a permanent leader is budgeted and a co-founder covers product well until they start": {"pm-tried-still-unclear"},
-	"Scaling company with the budget to hire a Head of Product now":                                               {"pm-tried-still-unclear"},
-	"Strong fit signals, but also hoping for a second opinion on the plan":                                        {"open-yet-confirm"},
-	"Strong fit signals, but nobody turns decisions into shipped work":                                            {"strong-team-no-handoff"},
-	"No product role yet; a founder squeezes the tickets in between other work":                                   {"strong-team-no-handoff"},
-	"No product role yet, and agreed work often never ships":                                                      {"strong-team-no-handoff"},
+	"Scaling team whose leaders keep reopening priorities":                                                                                {"pm-tried-still-unclear"},
+	"Growing company, a few PMs and no product leader, where the founders keep overturning each other's calls":                            {"pm-tried-still-unclear"},
+	"Established company whose VP of Product owns the roadmap, while the executive team keeps overriding it":                              {"pm-tried-still-unclear"},
+	"Our Head of Product left; a permanent hire is budgeted but months away, and nobody owns the calls meanwhile":                         {"pm-tried-still-unclear"},
+	"Clear fit signals, but a permanent leader is budgeted and a co-founder covers product well until they start":                         {"pm-tried-still-unclear"},
+	"Scaling company with the budget to hire a Head of Product now":                                                                       {"pm-tried-still-unclear"},
+	"Strong fit signals, but nobody turns decisions into shipped work":                                                                    {"strong-team-no-handoff"},
+	"No product role yet; a founder squeezes the tickets in between other work":                                                           {"strong-team-no-handoff"},
+	"No product role yet, and agreed work often never ships":                                                                              {"strong-team-no-handoff"},
+	"A technical founder asks for someone to run the backlog, yet his strong team re-plans every sprint and nobody settles the trade-off": {"strong-team-no-handoff"},
+	"The same founder, except that agreed work often never ships":                                                                         {"strong-team-no-handoff"},
+	"Asks for someone to run the backlog; direction shifts, but agreements hold and nothing is named":                                     {"strong-team-no-handoff"},
+	"Scaling company with a working product team that wants product off its plate for good, no end date":                                  {"pm-tried-still-unclear", "org-without-budget"},
+	"The same company, wanting product taken off its plate for a while":                                                                   {"pm-tried-still-unclear"},
+	"Established company with a product team wants a permanent owner of product, and will join the big calls":                             {"org-without-budget"},
+	"Growing company with one PM wants a permanent owner of product, without the budget or the team for one":                              {"org-without-budget"},
+	"A medical device before approval, whose clinical and regulatory leads undo each other's calls":                                       {"pm-tried-still-unclear"},
+	"The same device company, still searching for its market":                                                                             {"pm-tried-still-unclear"},
+	"Wants a junior PM coached into the role, while the founders keep moving the priorities above them":                                   {"pm-tried-still-unclear"},
+	"Wants a junior PM coached into the role, in a company where decisions hold":                                                          {"pm-tried-still-unclear"},
+	"Our new VP of Product starts in four months; we want the seat covered until then":                                                    {"pm-tried-still-unclear"},
+	"Our new VP of Product starts in four months, and a co-founder covers the seat well until then":                                       {"pm-tried-still-unclear"},
+	"Our VP of Product is in the seat, counted as the senior hire we tried, and the executive team overrules them":                        {"pm-tried-still-unclear"},
 }
 
 // TestEveryTensionCanShow changes one or two answers of an example to
@@ -43,11 +56,13 @@ func TestEveryTensionCanShow(t *testing.T) {
 		example string
 		change  assessment.Answers
 	}{
-		"settled-yet-shifting": {"Direction decided, looking for an expert to confirm it", assessment.Answers{"alignment": {"5"}}},
-		"fine-yet-fading":      {"Growing company with some signs, a stretched team and a rough mandate", assessment.Answers{"symptoms": {"busy-uneven", "agreement-fades"}}},
-		"named-yet-unsure":     {"The article's example: growth stage, strong engineering, lots of ideas, unclear priorities", assessment.Answers{"want-help": {"not-sure"}}},
-		"org-without-budget":   {"Scaling company with the budget to hire a Head of Product now", assessment.Answers{"full-time": {"not-yet"}}},
-		"hand-over-yet-fading": {"Take product off our plate and fix it: the leadership team will stay out of it", assessment.Answers{"symptoms": {"agreement-fades"}}},
+		"settled-yet-shifting":         {"Direction decided, looking for an expert to confirm it", assessment.Answers{"alignment": {"5"}}},
+		"fine-yet-fading":              {"Growing company with some signs, a stretched team and a rough mandate", assessment.Answers{"symptoms": {"busy-uneven", "agreement-fades"}}},
+		"named-yet-unsure":             {"The article's example: growth stage, strong engineering, lots of ideas, unclear priorities", assessment.Answers{"want-help": {"not-sure"}}},
+		"org-without-budget":           {"Scaling company with the budget to hire a Head of Product now", assessment.Answers{"full-time": {"not-yet"}}},
+		"hand-over-yet-fading":         {"Take product off our plate and fix it: the leadership team will stay out of it", assessment.Answers{"symptoms": {"agreement-fades"}, "want-help": {"clarity"}}},
+		"cover-without-hire":           {"Our new VP of Product starts in four months; we want the seat covered until then", assessment.Answers{"full-time": {"not-yet"}}},
+		"nothing-waiting-yet-shifting": {"A steady company doing fine, with nothing waiting on a product decision", assessment.Answers{"alignment": {"4"}}},
 	}
 	shown := map[string]bool{}
 	for _, ids := range wantTensions {
@@ -98,6 +113,11 @@ func TestBriefForEveryExample(t *testing.T) {
 			offered[s] = true
 		}
 	}
+	for _, tn := range q.Tensions {
+		for _, s := range tn.Questions {
+			offered[s] = true
+		}
+	}
 	for _, ex := range q.Examples {
 		t.Run(ex.Name, func(t *testing.T) {
 			res := rules.Evaluate(q, ex.Answers)
@@ -120,10 +140,19 @@ func TestBriefForEveryExample(t *testing.T) {
 					t.Errorf("question %q is suggested twice", s)
 				}
 			}
-			// A tension's own question comes first: it is the most specific.
-			for i, tn := range b.Tensions {
-				if i < len(b.Questions) && b.Questions[i] != tensionQuestions[tn.ID][0] {
-					t.Errorf("question %d = %q, want tension %s's first question", i+1, b.Questions[i], tn.ID)
+			// A tension's own question comes first, the result's before the
+			// brief's: they are the most specific.
+			var first []string
+			if res.Tension != nil {
+				rt, _ := q.Tension(res.Tension.ID)
+				first = append(first, rt.Questions[0])
+			}
+			for _, tn := range b.Tensions {
+				first = append(first, tensionQuestions[tn.ID][0])
+			}
+			for i, want := range first {
+				if i < len(b.Questions) && b.Questions[i] != want {
+					t.Errorf("question %d = %q, want %q, the %d. tension's first question", i+1, b.Questions[i], want, i+1)
 				}
 			}
 			if b.OutcomeLabel != q.OutcomeLabel(ex.Expect) || b.Reason != res.Reason {
@@ -188,5 +217,51 @@ func TestBriefWithoutBriefContent(t *testing.T) {
 	b := brief.Build(&bare, ex.Answers, rules.Evaluate(&bare, ex.Answers))
 	if len(b.Tensions) != 0 || len(b.Questions) != 0 || len(b.Tried) != 0 || b.OutcomeLabel == "" {
 		t.Errorf("brief without content = %+v, want the verdict and signals only", b)
+	}
+}
+
+// TestBriefNamesTheResultTension: where the request and the description
+// disagree, the owner reads it above everything but the verdict, in the
+// content's neutral words, with what the request alone would have read,
+// and asks about it first.
+func TestBriefNamesTheResultTension(t *testing.T) {
+	q := mustDefault(t)
+	const name = "A technical founder asks for someone to run the backlog, yet his strong team re-plans every sprint and nobody settles the trade-off"
+	var answers assessment.Answers
+	for _, ex := range q.Examples {
+		if ex.Name == name {
+			answers = ex.Answers
+		}
+	}
+	if answers == nil {
+		t.Fatalf("no example %q", name)
+	}
+	res := rules.Evaluate(q, answers)
+	tension, _ := q.Tension("backlog-but-moving-targets")
+	b := brief.Build(q, answers, res)
+	want := &brief.ResultTension{ID: tension.ID, Text: tension.Neutral, SetAside: "Hire a PM"}
+	if !reflect.DeepEqual(b.ResultTension, want) {
+		t.Fatalf("ResultTension = %+v, want %+v", b.ResultTension, want)
+	}
+	if len(b.Questions) == 0 || b.Questions[0] != tension.Questions[0] {
+		t.Errorf("first question = %q, want the tension's %q", b.Questions, tension.Questions[0])
+	}
+	text := strings.Join(strings.Fields(b.Text("Brief")), " ")
+	for _, s := range []string{"Asked for one thing, described another", tension.Neutral, "alone would have read: Hire a PM"} {
+		if !strings.Contains(text, strings.Join(strings.Fields(s), " ")) {
+			t.Errorf("plain text lacks %q:\n%s", s, b.Text("Brief"))
+		}
+	}
+
+	// Without neutral words the founder's sentence stands in.
+	res.Tension.Neutral = ""
+	if got := brief.Build(q, answers, res).ResultTension.Text; got != tension.Sentence {
+		t.Errorf("ResultTension.Text without neutral words = %q, want the sentence %q", got, tension.Sentence)
+	}
+	// A result stored before tensions existed has none, and says nothing.
+	res.Tension = nil
+	old := brief.Build(q, answers, res)
+	if old.ResultTension != nil || strings.Contains(old.Text("Brief"), "Asked for one thing") {
+		t.Errorf("brief of a result without a tension = %+v, want no tension", old.ResultTension)
 	}
 }

@@ -17,6 +17,13 @@ func (b Brief) Text(title string) string {
 	fmt.Fprintf(&w, "%s\n%s\n\n", title, strings.Repeat("=", len([]rune(title))))
 	fmt.Fprintf(&w, "Verdict: %s\n", b.OutcomeLabel)
 	wrap(&w, "", b.Reason)
+	if t := b.ResultTension; t != nil {
+		lines := []string{t.Text}
+		if t.SetAside != "" {
+			lines = append(lines, "What they asked for alone would have read: "+t.SetAside)
+		}
+		section(&w, "Asked for one thing, described another", lines)
+	}
 	section(&w, "What decided it", signalLines(b.Deciding))
 	section(&w, "Strongest signals", signalLines(b.Strongest))
 	section(&w, "Weakest signals", signalLines(b.Weakest))

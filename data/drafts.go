@@ -115,7 +115,7 @@ func (s *Store) CountOpenDrafts(ctx context.Context, network string, now time.Ti
 // findDraftSQL reads a draft that has not expired. It runs on nearly every
 // visitor request, so Open prepares it once (Store.findDraft) rather than
 // SQLite parsing it each time.
-const findDraftSQL = `SELECT id, questionnaire_version, answers, reached, client_network, client_address, assessment_token,
+const findDraftSQL = `SELECT id, questionnaire_version, answers, reached, client_network, assessment_token,
 	created_at, updated_at, expires_at,
 	utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer_host
 	FROM drafts WHERE id = ? AND expires_at > ?`
@@ -135,7 +135,7 @@ func scanDraft(row *sql.Row) (*assessment.Draft, error) {
 		token                     sql.NullString
 		created, updated, expires string
 	)
-	err := row.Scan(&d.ID, &d.QuestionnaireVersion, &answers, &d.Reached, &d.ClientNetwork, &d.ClientAddress, &token, &created, &updated, &expires,
+	err := row.Scan(&d.ID, &d.QuestionnaireVersion, &answers, &d.Reached, &d.ClientNetwork, &token, &created, &updated, &expires,
 		&d.Source.UTMSource, &d.Source.UTMMedium, &d.Source.UTMCampaign, &d.Source.UTMTerm, &d.Source.UTMContent, &d.Source.ReferrerHost)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("draft: %w", assessment.ErrNotFound)

@@ -109,6 +109,14 @@ func (s *Store) CheckSettings(ctx context.Context) ([]string, error) {
 		checks = sqliteSettingChecks
 	}
 	var problems []string
+	if s.readOnly && !s.d.postgres() {
+		checks = checks[1:] // journal_mode: an immutable open always says "delete"
+		if wal, err := walMode(s.path); err != nil {
+			return nil, fmt.Errorf("check settings: %w", err)
+		} else if !wal {
+			problems = append(problems, "the file is not in WAL mode: starting fitcheck serve switches it")
+		}
+	}
 	for _, c := range checks {
 		var got string
 		if err := s.db.QueryRowContext(ctx, c.query).Scan(&got); err != nil {

@@ -1,6 +1,10 @@
 package data
 
-import "log/slog"
+import (
+	"io/fs"
+	"log/slog"
+	"time"
+)
 
 // Option changes how Open sets a store up.
 type Option func(*openOptions)
@@ -9,6 +13,24 @@ type openOptions struct {
 	prepareEachTime bool
 	log             *slog.Logger
 	observeCommit   func(writes int)
+	wait            time.Duration
+	migrations      fs.FS // tests: migrations other than the embedded ones
+}
+
+// fill gives what was not set its default.
+func (o *openOptions) fill() {
+	if o.log == nil {
+		o.log = slog.Default()
+	}
+}
+
+// WaitFor makes Open keep trying a PostgreSQL server that does not answer
+// yet (still starting, or its network not up) for up to d, with a growing
+// pause between tries and a log line for each, instead of failing at once.
+// A database that comes up a few seconds after fitcheck is then not an
+// outage. SQLite is a local file and never waits.
+func WaitFor(d time.Duration) Option {
+	return func(o *openOptions) { o.wait = d }
 }
 
 // ObserveCommits calls fn after every commit of visitor-facing writes

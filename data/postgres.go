@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"log/slog"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -31,7 +33,7 @@ func openPostgres(ctx context.Context, dsn string, o openOptions) (*Store, error
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", where, err)
 	}
-	if err := db.PingContext(ctx); err != nil {
+	if err := pingUntil(ctx, db, o, where); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open database %s: %w", where, err)
 	}
@@ -39,7 +41,7 @@ func openPostgres(ctx context.Context, dsn string, o openOptions) (*Store, error
 	db.SetMaxIdleConns(maxPostgresConns)
 	db.SetConnMaxIdleTime(postgresConnIdleTime)
 	h := &handle{db, postgresDialect}
-	s := &Store{d: postgresDialect, db: h, wdb: h, direct: &directWriter{observe: o.observeCommit}, log: o.log}
+	s := &Store{d: postgresDialect, db: h, wdb: h, direct: &directWriter{observe: o.observeCommit}, log: o.log, mfs: o.migrations}
 	if err := s.checkPostgresEncoding(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open database %s: %w", where, err)
@@ -55,6 +57,46 @@ func openPostgres(ctx context.Context, dsn string, o openOptions) (*Store, error
 		}
 	}
 	return s, nil
+}
+
+// pingUntil pings the server until it answers or o.wait has passed, with a
+// pause that doubles from half a second up to maxPingPause between tries,
+// and logs each failed try.
+func pingUntil(ctx context.Context, db *sql.DB, o openOptions, where string) error {
+	deadline := time.Now().Add(o.wait)
+	pause := 500 * time.Millisecond
+	for try := 1; ; try++ {
+		err := db.PingContext(ctx)
+		if err == nil || ctx.Err() != nil {
+			return err
+		}
+		left := time.Until(deadline)
+		if left <= 0 {
+			if o.wait > 0 {
+				return fmt.Errorf("no answer after %d tries in %s: %w", try, o.wait, err)
+			}
+			return err
+		}
+		pause = min(pause, left)
+		o.log.Warn("database does not answer yet; trying again", slog.String("database", where),
+			slog.Int("try", try), slog.String("next_try_in", pause.Round(time.Millisecond).String()), slog.String("error", oneLine(err.Error())))
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(pause):
+		}
+		pause = min(2*pause, maxPingPause)
+	}
+}
+
+// maxPingPause bounds the pause between tries of a database that does not
+// answer at start.
+const maxPingPause = 8 * time.Second
+
+// oneLine folds a multi-line error (pgx lists each address it tried on a
+// line of its own) onto one line, for a log line per event.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
 }
 
 // checkPostgresEncoding refuses a database that cannot hold every answer:

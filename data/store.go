@@ -7,28 +7,16 @@ package data
 import (
 	"context"
 	"database/sql"
-	"embed"
 	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/url"
-	"path"
-	"slices"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
-
-// migrations holds one folder of numbered scripts per database, named by
-// dialect.name. The two folders keep the same numbers: migration N makes
-// the same change on both.
-//
-//go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
-var migrations embed.FS
 
 // timeFormat is fixed-width so stored times sort as text.
 const timeFormat = "2006-01-02T15:04:05.000000000Z"
@@ -43,6 +31,11 @@ type Store struct {
 	submits *committer    // SQLite's group commit; nil on PostgreSQL
 	direct  *directWriter // PostgreSQL's writes; nil on SQLite
 	log     *slog.Logger
+	// path is the SQLite file ("" on PostgreSQL); readOnly marks a store
+	// from OpenReadOnly.
+	path     string
+	readOnly bool
+	mfs      fs.FS // the migrations, when not the embedded ones (tests)
 
 	findDraft *sql.Stmt // on db; see findDraftSQL
 }
@@ -87,10 +80,11 @@ func IsPostgres(db string) bool {
 // made readable by their owner only (0600); a wider file is tightened, and
 // the change logged.
 func Open(ctx context.Context, db string, opts ...Option) (*Store, error) {
-	o := openOptions{log: slog.Default()}
+	o := openOptions{}
 	for _, opt := range opts {
 		opt(&o)
 	}
+	o.fill()
 	if IsPostgres(db) {
 		return openPostgres(ctx, db, o)
 	}
@@ -125,7 +119,7 @@ func openSQLite(ctx context.Context, path string, o openOptions) (*Store, error)
 	wdb.SetMaxOpenConns(1)
 	db.SetMaxOpenConns(8)
 	db.SetMaxIdleConns(8)
-	s := &Store{d: sqliteDialect, db: &handle{db, sqliteDialect}, wdb: &handle{wdb, sqliteDialect}, log: o.log}
+	s := &Store{d: sqliteDialect, db: &handle{db, sqliteDialect}, wdb: &handle{wdb, sqliteDialect}, log: o.log, path: path, mfs: o.migrations}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		wdb.Close()
@@ -179,173 +173,6 @@ func (s *Store) closeStatements() {
 // Ping checks the database answers, for health checks.
 func (s *Store) Ping(ctx context.Context) error {
 	return s.db.PingContext(ctx)
-}
-
-// migrate applies the dialect's embedded migrations in order, each in its
-// own transaction, recording each so it runs once.
-func (s *Store) migrate(ctx context.Context) error {
-	if err := s.inMigrationTx(ctx, func(tx *txn) error {
-		_, err := tx.ExecContext(ctx, s.d.schemaMigrationsDDL())
-		return err
-	}); err != nil {
-		return fmt.Errorf("create schema_migrations: %w", err)
-	}
-	list, err := s.knownMigrations()
-	if err != nil {
-		return err
-	}
-	for _, m := range list {
-		if err := s.applyMigration(ctx, m); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// migration is one embedded script and the version its name starts with.
-type migration struct {
-	version int
-	name    string // path inside migrations
-}
-
-// knownMigrations lists the dialect's embedded migrations in order.
-func (s *Store) knownMigrations() ([]migration, error) {
-	names, err := fs.Glob(migrations, "migrations/"+s.d.name+"/*.sql")
-	if err != nil {
-		return nil, err
-	}
-	sort.Strings(names)
-	list := make([]migration, 0, len(names))
-	for _, name := range names {
-		base := path.Base(name)
-		num, _, ok := strings.Cut(base, "_")
-		version, err := strconv.Atoi(num)
-		if !ok || err != nil {
-			return nil, fmt.Errorf("migration %s: name must start with a number and an underscore", base)
-		}
-		list = append(list, migration{version, name})
-	}
-	return list, nil
-}
-
-// inMigrationTx runs fn in a transaction that, on PostgreSQL, holds a lock
-// every fitcheck instance takes to migrate: two instances starting at once
-// apply each migration once, the second waiting and then finding it done.
-// SQLite's write lock, taken at BEGIN, does the same there.
-func (s *Store) inMigrationTx(ctx context.Context, fn func(tx *txn) error) error {
-	tx, err := s.wdb.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if s.d.postgres() {
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, migrationLockKey); err != nil {
-			return fmt.Errorf("take the migration lock: %w", err)
-		}
-	}
-	if err := fn(tx); err != nil {
-		return err
-	}
-	return tx.Commit()
-}
-
-// migrationLockKey names fitcheck's PostgreSQL advisory lock for migrating.
-const migrationLockKey int64 = 0x6669_7463_6865_636b // "fitcheck"
-
-func (d *dialect) schemaMigrationsDDL() string {
-	ddl := `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`
-	if d.postgres() {
-		return ddl
-	}
-	return ddl + ` STRICT`
-}
-
-func (s *Store) applyMigration(ctx context.Context, m migration) error {
-	base := path.Base(m.name)
-	err := s.inMigrationTx(ctx, func(tx *txn) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, m.version).Scan(&n); err != nil {
-			return err
-		}
-		if n > 0 {
-			return nil
-		}
-		script, err := migrations.ReadFile(m.name)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, string(script)); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`,
-			m.version, formatTime(time.Now())); err != nil {
-			return fmt.Errorf("record: %w", err)
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("migration %s: %w", base, err)
-	}
-	return nil
-}
-
-// Ready reports whether the store can serve visitors: the database answers
-// and has exactly the migrations this build knows. It is the question a
-// readiness probe (GET /readyz) asks; the error says which part failed.
-func (s *Store) Ready(ctx context.Context) error {
-	if err := s.Ping(ctx); err != nil {
-		return fmt.Errorf("database does not answer: %w", err)
-	}
-	st, err := s.Migrations(ctx)
-	if err != nil {
-		return err
-	}
-	if !st.Current() {
-		return fmt.Errorf("database has migrations %v, this build knows %v", st.Applied, st.Known)
-	}
-	return nil
-}
-
-// MigrationStatus is which migrations a database has had, against the ones
-// this build of fitcheck knows.
-type MigrationStatus struct {
-	Applied []int // versions recorded in the database, in order
-	Known   []int // versions embedded in this build, in order
-}
-
-// Current reports whether the database has exactly the migrations this
-// build knows: none pending, none from a newer build.
-func (m MigrationStatus) Current() bool { return slices.Equal(m.Applied, m.Known) }
-
-// Migrations reports the database's migration state, for readiness checks
-// and fitcheck doctor. Open migrates, so a store that opened is current
-// unless another instance of a newer build has migrated since.
-func (s *Store) Migrations(ctx context.Context) (MigrationStatus, error) {
-	var st MigrationStatus
-	list, err := s.knownMigrations()
-	if err != nil {
-		return st, err
-	}
-	for _, m := range list {
-		st.Known = append(st.Known, m.version)
-	}
-	rows, err := s.db.QueryContext(ctx, `SELECT version FROM schema_migrations ORDER BY version`)
-	if err != nil {
-		return st, fmt.Errorf("read migrations: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v int
-		if err := rows.Scan(&v); err != nil {
-			return st, fmt.Errorf("read migrations: %w", err)
-		}
-		st.Applied = append(st.Applied, v)
-	}
-	if err := rows.Err(); err != nil {
-		return st, fmt.Errorf("read migrations: %w", err)
-	}
-	return st, nil
 }
 
 func formatTime(t time.Time) string {

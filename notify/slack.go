@@ -34,7 +34,7 @@ func (s *Slack) Send(ctx context.Context, n *Notice) error {
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.url, bytes.NewReader(body))
 	if err != nil {
-		return Permanent(fmt.Errorf("slack request: %w", err))
+		return Permanent(fmt.Errorf("slack request to %s: %w", RedactURL(s.url), withoutURL(err)))
 	}
 	req.Header.Set("Content-Type", "application/json")
 	return postJSON(s.client, req)

@@ -72,7 +72,7 @@ func (w *Webhook) Send(ctx context.Context, n *Notice) error {
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.url, bytes.NewReader(body))
 	if err != nil {
-		return Permanent(fmt.Errorf("webhook request: %w", err))
+		return Permanent(fmt.Errorf("webhook request to %s: %w", RedactURL(w.url), withoutURL(err)))
 	}
 	ts := w.now().Unix()
 	req.Header.Set("Content-Type", "application/json")
@@ -91,7 +91,7 @@ func (w *Webhook) Send(ctx context.Context, n *Notice) error {
 func postJSON(client *http.Client, req *http.Request) error {
 	resp, err := client.Do(req)
 	if err != nil {
-		return fmt.Errorf("post %s: %w", req.URL.Redacted(), err)
+		return fmt.Errorf("post %s: %w", RedactURL(req.URL.String()), withoutURL(err))
 	}
 	defer resp.Body.Close()
 	// Read a little so the connection can be reused, and keep a hint of why.
@@ -99,7 +99,7 @@ func postJSON(client *http.Client, req *http.Request) error {
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		return nil
 	}
-	err = fmt.Errorf("post %s: %s %s", req.URL.Redacted(), resp.Status, strings.TrimSpace(string(snippet)))
+	err = fmt.Errorf("post %s: %s %s", RedactURL(req.URL.String()), resp.Status, strings.TrimSpace(string(snippet)))
 	if retryableStatus(resp.StatusCode) {
 		return err
 	}

@@ -34,24 +34,51 @@ type cond struct {
 	parts []cond                // all, any, of; not has exactly one
 }
 
-// compileRules resolves every rule's condition, in rule order. All the
-// compiled conditions share one allocation: Evaluate compiles on every
-// call, so compiling must cost next to nothing.
-func compileRules(q *assessment.Questionnaire) []cond {
-	n := len(q.Rules)
+// compileRules resolves every rule's condition, in rule order, and both
+// conditions of every tension, in file order. All the compiled conditions
+// share one allocation: Evaluate compiles on every call, so compiling must
+// cost next to nothing.
+func compileRules(q *assessment.Questionnaire) ([]cond, []tension) {
+	n := len(q.Rules) + 2*len(q.Tensions)
 	for i := range q.Rules {
 		if w := q.Rules[i].When; w != nil {
 			n += parts(w)
 		}
 	}
+	for i := range q.Tensions {
+		for _, c := range []*assessment.Condition{q.Tensions[i].Asked, q.Tensions[i].Described} {
+			if c != nil {
+				n += parts(c)
+			}
+		}
+	}
 	pool := make([]cond, n)
-	next := len(q.Rules)
+	next := len(q.Rules) + 2*len(q.Tensions)
 	for i := range q.Rules {
 		if w := q.Rules[i].When; w != nil {
 			pool[i] = compile(q, w, pool, &next)
 		}
 	}
-	return pool[:len(q.Rules)]
+	sides := pool[len(q.Rules) : len(q.Rules)+2*len(q.Tensions)]
+	tensions := make([]tension, len(q.Tensions))
+	for i := range q.Tensions {
+		t := &q.Tensions[i]
+		tensions[i] = tension{asked: &sides[2*i], described: &sides[2*i+1], setsAside: t.SetsAside}
+		for j, c := range []*assessment.Condition{t.Asked, t.Described} {
+			// Parse requires both; a side left out never holds.
+			sides[2*i+j] = cond{op: opNever}
+			if c != nil {
+				sides[2*i+j] = compile(q, c, pool, &next)
+			}
+		}
+	}
+	return pool[:len(q.Rules)], tensions
+}
+
+// tension is a content tension with both its conditions compiled.
+type tension struct {
+	asked, described *cond
+	setsAside        string // an outcome id, or ""
 }
 
 // parts counts the conditions nested below c.
@@ -123,24 +150,34 @@ func criterionIndex(q *assessment.Questionnaire, id string) int {
 // one input for every alternative, changing ranks and one answer in place
 // rather than copying the answers.
 type input struct {
-	q       *assessment.Questionnaire
-	rules   []cond // compileRules(q)
-	ranks   []int
-	answers answerView
+	q        *assessment.Questionnaire
+	rules    []cond    // compileRules(q)
+	tensions []tension // compileRules(q)
+	setters  int       // tensions[:setters] ends with the last that sets an outcome aside
+	ranks    []int
+	answers  answerView
 }
 
 func newInput(q *assessment.Questionnaire, criteria []assessment.CriterionResult, answers assessment.Answers) *input {
-	return newInputWith(q, compileRules(q), criteria, answers)
+	rules, tensions := compileRules(q)
+	return newInputWith(q, rules, tensions, criteria, answers)
 }
 
-// newInputWith is newInput with q's rules compiled already, for evaluating
-// many answer sets under one questionnaire (RescoreUntil).
-func newInputWith(q *assessment.Questionnaire, rules []cond, criteria []assessment.CriterionResult, answers assessment.Answers) *input {
+// newInputWith is newInput with q's rules and tensions compiled already,
+// for evaluating many answer sets under one questionnaire (RescoreUntil).
+func newInputWith(q *assessment.Questionnaire, rules []cond, tensions []tension, criteria []assessment.CriterionResult,
+	answers assessment.Answers) *input {
 	ranks := make([]int, len(criteria))
 	for i, c := range criteria {
 		ranks[i] = c.LevelRank
 	}
-	return &input{q: q, rules: rules, ranks: ranks, answers: answerView{base: answers}}
+	in := &input{q: q, rules: rules, tensions: tensions, ranks: ranks, answers: answerView{base: answers}}
+	for i, t := range tensions {
+		if t.setsAside != "" {
+			in.setters = i + 1
+		}
+	}
+	return in
 }
 
 // answerView is a set of answers with, optionally, one question's answer
@@ -158,10 +195,52 @@ func (v answerView) get(question string) []string {
 	return v.base[question]
 }
 
-// firstRule is the index of the first rule whose condition holds, or -1.
+// firstRule is the index of the rule that decides, or -1, as decide finds
+// it. It tries only the tensions up to the last that sets an outcome aside:
+// a later one could show, but never change the outcome, which is all the
+// near-miss search asks this for.
 func (in *input) firstRule() int {
+	return in.firstRuleBut(in.setAside(in.firstTension(in.tensions[:in.setters])))
+}
+
+// decide finds the first tension that holds (or -1) and the first rule
+// that holds, passing over the rules that lead to the outcome that tension
+// sets aside: where what a founder asks for and what they describe
+// disagree, the description decides. A rule without a condition is never
+// passed over, so there is always an answer.
+func (in *input) decide() (rule, t int) {
+	t = in.firstTension(in.tensions)
+	return in.firstRuleBut(in.setAside(t)), t
+}
+
+// setAside is the outcome tension t sets aside, or "" for none.
+func (in *input) setAside(t int) string {
+	if t < 0 {
+		return ""
+	}
+	return in.tensions[t].setsAside
+}
+
+// firstRuleBut is the index of the first rule whose condition holds and,
+// unless it has no condition, whose outcome is not aside; or -1.
+func (in *input) firstRuleBut(aside string) int {
 	for i := range in.rules {
-		if in.holds(&in.rules[i]) {
+		c := &in.rules[i]
+		if aside != "" && c.op != opAlways && in.q.Rules[i].Outcome == aside {
+			continue
+		}
+		if in.holds(c) {
+			return i
+		}
+	}
+	return -1
+}
+
+// firstTension is the index of the first of tensions whose asked and
+// described conditions both hold, or -1.
+func (in *input) firstTension(tensions []tension) int {
+	for i := range tensions {
+		if t := &tensions[i]; in.holds(t.asked) && in.holds(t.described) {
 			return i
 		}
 	}

@@ -99,6 +99,28 @@ func TestDecisiveOfTheDefault(t *testing.T) {
 			rule:    "few-signals",
 			want:    []string{},
 		},
+		{
+			// The description decided over the request: what decided is
+			// the fit it describes, not the execution gap the request
+			// pushed up.
+			example: "A technical founder asks for someone to run the backlog, yet his strong team re-plans every sprint and nobody settles the trade-off",
+			rule:    "clear-fit",
+			want: []string{
+				"between-stages=strong: stage=growing+2, decisions=founders-strain+2",
+				"clarity-not-capability=strong: engineering=strong+3, symptoms=roadmap-ignored+1",
+				"fragile-alignment=strong: symptoms=agreement-fades+2, alignment=4+2",
+			},
+		},
+		{
+			// A permanent owner: the company can carry the role, and
+			// nothing needs bridging meanwhile.
+			example: "Scaling company with a working product team that wants product off its plate for good, no end date",
+			rule:    "wants-permanent-owner",
+			want: []string{
+				"full-time-ready=some: want-help=build-org+2, stage=scaling+1",
+				"interim-gap=low: ",
+			},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.example, func(t *testing.T) {

@@ -8,16 +8,20 @@ import (
 )
 
 // ExampleFailure is an owner's example whose answers did not produce the
-// outcome it expects.
+// outcome it expects, or not the tension it expects (Tension, when set).
 type ExampleFailure struct {
-	Name   string
-	Expect string
-	Result assessment.Result
+	Name    string
+	Expect  string
+	Tension string
+	Result  assessment.Result
 }
 
 // String says what the example got and why, so the owner can see which
-// rule to adjust.
+// rule or tension to adjust.
 func (f ExampleFailure) String() string {
+	if f.Result.Outcome == f.Expect {
+		return fmt.Sprintf("example %q: expected tension %s, got %s", f.Name, f.Tension, shownID(f.Result.Tension))
+	}
 	var levels []string
 	for _, c := range f.Result.Criteria {
 		levels = append(levels, fmt.Sprintf("%s=%s (%d)", c.ID, c.Level, c.Score))
@@ -32,11 +36,19 @@ func CheckExamples(q *assessment.Questionnaire) []ExampleFailure {
 	var failures []ExampleFailure
 	for _, ex := range q.Examples {
 		res := Evaluate(q, ex.Answers)
-		if res.Outcome != ex.Expect {
-			failures = append(failures, ExampleFailure{Name: ex.Name, Expect: ex.Expect, Result: res})
+		if res.Outcome != ex.Expect || (ex.Tension != "" && ex.Tension != shownID(res.Tension)) {
+			failures = append(failures, ExampleFailure{Name: ex.Name, Expect: ex.Expect, Tension: ex.Tension, Result: res})
 		}
 	}
 	return failures
+}
+
+// shownID is a result tension's id, or "none".
+func shownID(t *assessment.TensionShown) string {
+	if t == nil {
+		return assessment.NoTension
+	}
+	return t.ID
 }
 
 // ExamplesError reports failing examples as one error.

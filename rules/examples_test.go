@@ -42,6 +42,31 @@ func TestDefaultReachesEveryOutcome(t *testing.T) {
 	}
 }
 
+// TestDefaultExamplesShowEveryTension: each tension of the default content
+// is shown by at least one example that names it, so none is dead content,
+// and each that sets an outcome aside has an example where that mattered.
+func TestDefaultExamplesShowEveryTension(t *testing.T) {
+	q := mustDefault(t)
+	named, mattered := map[string]bool{}, map[string]bool{}
+	for _, ex := range q.Examples {
+		res := rules.Evaluate(q, ex.Answers)
+		if ex.Tension != "" && ex.Tension == tensionID(res) {
+			named[ex.Tension] = true
+		}
+		if res.Tension != nil && res.Tension.SetAside != "" {
+			mattered[res.Tension.ID] = true
+		}
+	}
+	for _, tn := range q.Tensions {
+		if !named[tn.ID] {
+			t.Errorf("no example names tension %q and shows it", tn.ID)
+		}
+		if tn.SetsAside != "" && !mattered[tn.ID] {
+			t.Errorf("no example shows tension %q setting %s aside", tn.ID, tn.SetsAside)
+		}
+	}
+}
+
 // TestDefaultExamplesCoverEveryBoundary holds the default content to what
 // its examples are for: at least three per outcome, and for each pair of
 // neighbouring outcomes an example on each side of the line between them,
@@ -63,6 +88,12 @@ func TestDefaultExamplesCoverEveryBoundary(t *testing.T) {
 		{assessment.HireFullTime, assessment.BookACall},
 		{assessment.DifferentConversation, assessment.WorthAConversation},
 		{assessment.NarrowScope, assessment.BookACall},
+		// The third version's lines: the request against the description,
+		// a permanent owner, an open-ended mandate.
+		{assessment.BookACall, assessment.HireAPM},
+		{assessment.HireFullTime, assessment.DifferentConversation},
+		{assessment.HireFullTime, assessment.WorthAConversation},
+		{assessment.NarrowScope, assessment.WorthAConversation},
 	}
 	for _, p := range pairs {
 		if a, b, ok := closestPair(q.Examples, p[0], p[1]); !ok {
@@ -90,6 +121,58 @@ func TestDefaultExamplesTellTheSituationsApart(t *testing.T) {
 		if res := rules.Evaluate(q, ex.Answers); res.Rule != tt.rule {
 			t.Errorf("%q decided by %q, want %q", tt.example, res.Rule, tt.rule)
 		}
+	}
+}
+
+// TestDefaultExamplesSeePastTheRequest checks the four classes the third
+// version was written for, each with two examples inside and the example
+// just outside each, by the rule that decided and the tension shown (""
+// for none). Each "outside" example differs from the one before it in one
+// or two answers.
+func TestDefaultExamplesSeePastTheRequest(t *testing.T) {
+	q := mustDefault(t)
+	tests := []struct {
+		class   string
+		example string
+		rule    string
+		tension string
+	}{
+		{"misdiagnosis", "A technical founder asks for someone to run the backlog, yet his strong team re-plans every sprint and nobody settles the trade-off", "clear-fit", "backlog-but-moving-targets"},
+		{"misdiagnosis, outside", "The same founder, except that agreed work often never ships", "execution-first", ""},
+		{"misdiagnosis", "Asks for more delivery help; the answers show a capable team whose leaders keep reversing the plan", "clear-fit", "backlog-but-moving-targets"},
+		{"misdiagnosis, outside", "Asks for more delivery help from a team stretched thin, whose leaders keep reversing the plan", "execution-first", ""},
+		{"permanent hand-off", "Scaling company with a working product team that wants product off its plate for good, no end date", "wants-permanent-owner", ""},
+		{"permanent hand-off, outside", "The same company, wanting product taken off its plate for a while", "wants-handoff", ""},
+		{"permanent hand-off", "Established company with a product team wants a permanent owner of product, and will join the big calls", "wants-permanent-owner", ""},
+		{"permanent hand-off, outside", "Growing company with one PM wants a permanent owner of product, without the budget or the team for one", "mixed-fit", ""},
+		{"open-ended mandate", "A well-funded innovation unit wants an outsider to tell it what the unit should be", "scope-first", ""},
+		{"open-ended mandate, outside", "The same unit, knowing roughly which area it needs settled", "mixed-fit", ""},
+		{"open-ended mandate", "A corporate venture team with a VP of Product asks for someone to define its product from scratch", "scope-first", ""},
+		{"open-ended mandate, outside", "The same venture team, able to name the decision it needs made", "mixed-fit", ""},
+		{"regulated, before launch", "A regulated product before launch: one named, dated decision, a strong team and leads pulling different ways", "clear-fit", ""},
+		{"regulated, outside", "The same team, still searching for product–market fit", "not-between-stages", ""},
+		{"regulated, before launch", "A medical device before approval, whose clinical and regulatory leads undo each other's calls", "clear-fit", ""},
+		{"regulated, outside", "The same device company, still searching for its market", "not-between-stages", ""},
+	}
+	var previous assessment.Answers
+	for _, tt := range tests {
+		ex := findExample(t, q, tt.example)
+		res := rules.Evaluate(q, ex.Answers)
+		if res.Rule != tt.rule || tensionID(res) != tt.tension {
+			t.Errorf("%s: %q decided by %q with tension %q, want %q with %q", tt.class, tt.example, res.Rule, tensionID(res), tt.rule, tt.tension)
+		}
+		if strings.HasSuffix(tt.class, "outside") {
+			if n := answersApart(previous, ex.Answers); n == 0 || n > 2 {
+				t.Errorf("%s: %q differs from the example inside in %d answers, want 1 or 2", tt.class, tt.example, n)
+			}
+		}
+		previous = ex.Answers
+	}
+	// The request the description overrides: without the tension, the
+	// rules as written would have sent the misdiagnosis to a PM.
+	res := rules.Evaluate(q, findExample(t, q, tests[0].example).Answers)
+	if res.Tension == nil || res.Tension.SetAside != assessment.HireAPM {
+		t.Errorf("misdiagnosis: tension = %+v, want hire-a-pm set aside", res.Tension)
 	}
 }
 

@@ -64,7 +64,7 @@ func RescoreUntil(q *assessment.Questionnaire, sets []assessment.AnswerSet, stop
 	moves := map[[2]string]int{}
 	unmapped := map[Unmapped]int{}
 	required := requiredQuestions(q)
-	compiled := compileRules(q) // once for all the sets, not once each
+	compiled, tensions := compileRules(q) // once for all the sets, not once each
 	for i, set := range sets {
 		if stopped(stop) {
 			out.Stopped = true
@@ -75,7 +75,7 @@ func RescoreUntil(q *assessment.Questionnaire, sets []assessment.AnswerSet, stop
 		for _, u := range gaps {
 			unmapped[u]++
 		}
-		to := outcomeUnder(q, compiled, set.Answers)
+		to := outcomeUnder(q, compiled, tensions, set.Answers)
 		if to == set.Outcome {
 			continue
 		}
@@ -109,11 +109,12 @@ func RescoreUntil(q *assessment.Questionnaire, sets []assessment.AnswerSet, stop
 	return out
 }
 
-// outcomeUnder is Evaluate(q, answers).Outcome, with q's rules compiled
-// already, and without the explanation only a stored result needs.
-func outcomeUnder(q *assessment.Questionnaire, compiled []cond, answers assessment.Answers) string {
-	in := newInputWith(q, compiled, Score(q, answers), answers)
-	if i := in.firstRule(); i >= 0 {
+// outcomeUnder is Evaluate(q, answers).Outcome, with q's rules and
+// tensions compiled already, and without the explanation only a stored
+// result needs.
+func outcomeUnder(q *assessment.Questionnaire, compiled []cond, tensions []tension, answers assessment.Answers) string {
+	in := newInputWith(q, compiled, tensions, Score(q, answers), answers)
+	if i, _ := in.decide(); i >= 0 {
 		return q.Rules[i].Outcome
 	}
 	return ""

@@ -33,7 +33,7 @@ func EvaluateWithNearMiss(q *assessment.Questionnaire, answers assessment.Answer
 func evaluate(q *assessment.Questionnaire, answers assessment.Answers) (assessment.Result, *input) {
 	criteria := Score(q, answers)
 	in := newInput(q, criteria, answers)
-	i := in.firstRule()
+	i, t := in.decide()
 	if i < 0 {
 		// Parse guarantees a final unconditional rule; this is only reached
 		// with a questionnaire that skipped it.
@@ -43,7 +43,25 @@ func evaluate(q *assessment.Questionnaire, answers assessment.Answers) (assessme
 	return assessment.Result{
 		Outcome: r.Outcome, Rule: r.ID, Reason: r.Reason, Criteria: criteria,
 		Decisive: decisive(in, &in.rules[i], criteria),
+		Tension:  shownTension(in, t, r.Outcome),
 	}, in
+}
+
+// shownTension is the tension t as the result names it, or nil for none.
+// It records the outcome the tension set aside only when the request alone
+// would have led there: otherwise the description changed nothing.
+func shownTension(in *input, t int, outcome string) *assessment.TensionShown {
+	if t < 0 {
+		return nil
+	}
+	ct := &in.q.Tensions[t]
+	shown := &assessment.TensionShown{ID: ct.ID, Sentence: ct.Sentence, Neutral: ct.Neutral}
+	if aside := ct.SetsAside; aside != "" && aside != outcome {
+		if j := in.firstRuleBut(""); j >= 0 && in.q.Rules[j].Outcome == aside {
+			shown.SetAside = aside
+		}
+	}
+	return shown
 }
 
 // Score computes every criterion's score, level and contributing answers,

@@ -169,6 +169,27 @@ func TestEvaluateDefault(t *testing.T) {
 			},
 		},
 		{
+			// The description over the request: the article's company
+			// asking for someone to run the backlog, with a founder
+			// squeezing in the tickets, still books a call.
+			name: "the article's company asking for backlog help",
+			answers: with(articleAnswers(), assessment.Answers{
+				"want-help": {"run-backlog"}, "team-shape": {"no-product"}, "handoff": {"founder-bottleneck"},
+			}),
+			outcome: assessment.BookACall, rule: "clear-fit",
+			levels: map[string]string{"execution-gap": "strong", "clarity-not-capability": "strong", "focused-mandate": "strong"},
+		},
+		{
+			// ... until agreed work never ships: then the request and the
+			// description agree.
+			name: "the article's company asking for backlog help, with nobody shipping",
+			answers: with(articleAnswers(), assessment.Answers{
+				"want-help": {"run-backlog"}, "team-shape": {"no-product"}, "handoff": {"nobody"},
+			}),
+			outcome: assessment.HireAPM, rule: "execution-first",
+			levels: map[string]string{"execution-gap": "strong"},
+		},
+		{
 			// Precedence: wanting a blessing outranks even an execution gap.
 			name: "validation seeking and a strong execution gap",
 			answers: with(articleAnswers(), assessment.Answers{

@@ -16,7 +16,8 @@ import (
 // TestBrowserDesk is the owner's Monday morning at a desk and on a phone:
 // the list call first (cards on a phone, nothing sideways), a brief that
 // prints on one page with the follow-up beside it, the dashboard's
-// calibration and the rules lab. Every page is checked with axe-core.
+// calibration, the rules lab, and publishing from it with a roll-back.
+// Every page is checked with axe-core.
 func TestBrowserDesk(t *testing.T) {
 	mustBrowser(t)
 	for _, m := range []mode{desktopMode, mobileMode} {
@@ -100,6 +101,27 @@ func TestBrowserDesk(t *testing.T) {
 				t.Errorf("%s: problems = %q, want them by line", m.name, got)
 			}
 			tb.checkPage("lab-problems")
+
+			// Publish a retitled candidate, then roll it back, from the Versions page.
+			tb.open("/admin/versions")
+			tb.checkPage("versions-none") // nothing published yet
+			tb.open("/admin/lab")
+			eval[bool](tb, `(() => { const c = document.querySelector('#lab-content'); c.value = c.value.replace('\ntitle: ', '\ntitle: Now - '); return true; })()`)
+			tb.follow(`[data-testid=lab-check]`)
+			if got := tb.text(`[data-testid=publish]`); !strings.Contains(got, "(1 change)") {
+				t.Errorf("%s: the Publish box = %q, want the one change it makes", m.name, got)
+			}
+			tb.checkPage("lab-publish")
+			tb.follow(`[data-testid=lab-publish]`)
+			if tb.path() != "/admin/versions?done=published" || !strings.Contains(tb.text(`[data-testid=publication]`), "New wording for the title") {
+				t.Errorf("%s: after Publish, %s shows %q", m.name, tb.path(), tb.text(`[data-testid=publication]`))
+			}
+			tb.checkPage("versions")
+			tb.follow(`[data-testid=roll-back]`)
+			if tb.path() != "/admin/versions?done=rolled-back" {
+				t.Errorf("%s: roll-back lands on %s", m.name, tb.path())
+			}
+			tb.checkPage("versions-rolled-back")
 		})
 	}
 }

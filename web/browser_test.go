@@ -390,16 +390,31 @@ func (tb *tab) assertStep(n int) {
 }
 
 // TestBrowserOutcomes reaches every outcome family through the pages, and
-// checks each result page at desktop and phone sizes.
+// checks each result page at desktop and phone sizes; and once more a
+// result that names a tension, which must sit on the first screen too.
 func TestBrowserOutcomes(t *testing.T) {
 	mustBrowser(t)
 	s := mustStart(t, withBooking(bookingURL))
+	type resultCase struct {
+		name, outcome string
+		answers       assessment.Answers
+		tension       bool
+	}
+	var cases []resultCase
 	for _, outcome := range assessment.OutcomeIDs {
-		t.Run(outcome, func(t *testing.T) {
+		cases = append(cases, resultCase{outcome, outcome, exampleAnswers(t, s.q, outcome), false})
+	}
+	for _, ex := range s.q.Examples {
+		if ex.Name == misdiagnosis {
+			cases = append(cases, resultCase{"book-a-call-with-tension", ex.Expect, ex.Answers, true})
+		}
+	}
+	for _, c := range cases {
+		outcome, answers := c.outcome, c.answers
+		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			tb := newTab(t, s, desktopMode)
 			tb.shotPrefix = "outcome-"
-			answers := exampleAnswers(t, s.q, outcome)
 			tb.open("/")
 			tb.follow(`[data-testid=start]`)
 			for i := range s.q.Steps {
@@ -417,12 +432,16 @@ func TestBrowserOutcomes(t *testing.T) {
 			for _, m := range []mode{{name: "desktop-800", width: 1280, height: 800}, mobileMode} {
 				tb.resize(m)
 				eval[bool](tb, `(window.scrollTo(0, 0), true)`)
-				for sel, ok := range tb.inFirstScreen("[data-testid=badge]", "[data-testid=headline]", "[data-testid=reason]", "[data-testid=primary-action]") {
+				first := []string{"[data-testid=badge]", "[data-testid=headline]", "[data-testid=reason]", "[data-testid=primary-action]"}
+				if c.tension {
+					first = append(first, "[data-testid=tension]")
+				}
+				for sel, ok := range tb.inFirstScreen(first...) {
 					if !ok {
-						t.Errorf("%s at %dx%d: %s is not on the first screen", outcome, m.width, m.height, sel)
+						t.Errorf("%s at %dx%d: %s is not on the first screen", c.name, m.width, m.height, sel)
 					}
 				}
-				tb.checkPage(outcome)
+				tb.checkPage(c.name)
 			}
 		})
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"sessionplayer.studio/fitcheck/assessment"
+	"sessionplayer.studio/fitcheck/rules"
 	"sessionplayer.studio/fitcheck/web"
 )
 
@@ -64,7 +65,11 @@ func TestJourneyReachesEveryOutcome(t *testing.T) {
 					Level string `json:"level"`
 				} `json:"criteria"`
 				Explanation struct {
-					Reason string `json:"reason"`
+					Reason  string `json:"reason"`
+					Tension *struct {
+						ID       string `json:"id"`
+						Sentence string `json:"sentence"`
+					} `json:"tension"`
 				} `json:"explanation"`
 				CreatedAt            string `json:"created_at"`
 				QuestionnaireVersion string `json:"questionnaire_version"`
@@ -76,6 +81,18 @@ func TestJourneyReachesEveryOutcome(t *testing.T) {
 			if doc.Outcome != ex.Expect || len(doc.Criteria) != len(s.q.Criteria) || doc.Explanation.Reason == "" ||
 				doc.CreatedAt == "" || doc.QuestionnaireVersion != s.q.Version {
 				t.Errorf("result JSON = %+v, want outcome %s, %d criteria, a reason, time and version", doc, ex.Expect, len(s.q.Criteria))
+			}
+			// Where what they asked for and what they describe disagree,
+			// the page and its twin say so in the content's sentence.
+			wantTension := rules.Evaluate(s.q, ex.Answers).Tension
+			shown := byTestID(result.doc, "tension")
+			switch {
+			case wantTension == nil && (shown != nil || doc.Explanation.Tension != nil):
+				t.Errorf("page or JSON shows a tension (%v, %+v), want none", shown != nil, doc.Explanation.Tension)
+			case wantTension != nil && (shown == nil || textOf(shown) != wantTension.Sentence):
+				t.Errorf("page tension = %v, want %q", shown, wantTension.Sentence)
+			case wantTension != nil && (doc.Explanation.Tension == nil || doc.Explanation.Tension.ID != wantTension.ID):
+				t.Errorf("JSON tension = %+v, want %s", doc.Explanation.Tension, wantTension.ID)
 			}
 			reached[doc.Outcome] = true
 		})

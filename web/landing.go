@@ -19,16 +19,18 @@ type landingPages struct {
 	card  *httpx.Kept[string]
 }
 
-// landingBytes bounds each of the two: the page is about 3 KB gzipped and
+// landingBytes bounds each of the two: a page is about 3 KB gzipped and
 // the card about 40 KB.
 const landingBytes = 256 << 10
 
 func newLandingPages() landingPages {
-	return landingPages{pages: httpx.NewKept[landingKey](1, landingBytes), card: httpx.NewKept[string](1, landingBytes)}
+	return landingPages{pages: httpx.NewKept[landingKey](4, landingBytes), card: httpx.NewKept[string](1, landingBytes)}
 }
 
-// landingKey is the landing page as seen without a session: there is one.
-type landingKey struct{}
+// landingKey is the landing page as seen without a session: one page per
+// questionnaire version in force, never one per address (its link preview
+// names -base-url or no address at all: see landingPreview).
+type landingKey struct{ version string }
 
 // landing serves GET /.
 func (s *Server) landing(w http.ResponseWriter, r *http.Request) error {
@@ -40,16 +42,16 @@ func (s *Server) landing(w http.ResponseWriter, r *http.Request) error {
 		// rendered once.
 		return s.serveKeptLanding(w, r)
 	}
-	v := s.landingView(r, deleted)
+	v := s.landingView(r, s.forms.Current(), deleted)
 	v.Source = visitor.SourceInputs(source)
-	q := s.forms.Current()
 	d, err := s.drafts.Find(r)
 	switch {
 	case err == nil && d.AssessmentToken != "":
 		v.Resume = &resumeView{ResultURL: page.ResultURL(d.AssessmentToken)}
 	case err == nil && len(d.Answers) > 0:
+		q := s.forms.Find(r.Context(), d.QuestionnaireVersion) // a draft finishes under its own version
 		next := q.FirstIncompleteStep(d.Answers) + 1
-		v.Resume = &resumeView{StepURL: page.StepURL(next), Step: next, Total: v.Steps}
+		v.Resume = &resumeView{StepURL: page.StepURL(next), Step: next, Total: len(q.Steps)}
 	case err != nil && !errors.Is(err, assessment.ErrNotFound):
 		return err
 	}
@@ -60,13 +62,15 @@ func (s *Server) landing(w http.ResponseWriter, r *http.Request) error {
 // serveKeptLanding sends the landing page as everyone without a session
 // sees it.
 func (s *Server) serveKeptLanding(w http.ResponseWriter, r *http.Request) error {
-	return page.ServeKept(w, r, s.kept.pages, landingKey{}, true, func() (*httpx.Page, error) {
-		return page.Kept(r.Context(), landingPage(s.landingView(r, false)), false)
+	q := s.forms.Current()
+	// Not pinned: a publish makes a new version's page, and the oldest goes.
+	return page.ServeKept(w, r, s.kept.pages, landingKey{version: q.Version}, false, func() (*httpx.Page, error) {
+		return page.Kept(r.Context(), landingPage(s.landingView(r, q, false)), false)
 	})
 }
 
-func (s *Server) landingView(r *http.Request, deleted bool) landingView {
-	q := s.forms.Current()
+// landingView is the landing page of q, the questionnaire in force.
+func (s *Server) landingView(r *http.Request, q *assessment.Questionnaire, deleted bool) landingView {
 	summary := page.Paragraphs(q.Summary)
 	v := landingView{
 		Title:     q.Title,
@@ -124,5 +128,5 @@ func (s *Server) landingCard(w http.ResponseWriter, r *http.Request) error {
 	q := s.forms.Current()
 	v := card.LandingFor(q)
 	v.OwnerName, v.OwnerTitle = q.Owner.Name, q.Owner.Title
-	return page.ServeCard(w, r, s.kept.card, "landing", func() ([]byte, error) { return card.RenderLanding(v) })
+	return page.ServeCard(w, r, s.kept.card, q.Version, func() ([]byte, error) { return card.RenderLanding(v) })
 }

@@ -35,7 +35,7 @@ func (s *Server) Handler() http.Handler {
 	if s.cfg.Metrics != nil {
 		observe = s.cfg.Metrics.Request
 	}
-	r.Use(httpx.LogRequests(s.log, observe))
+	r.Use(httpx.LogRequests(s.log, observe, "/healthz", "/readyz"))
 	r.Use(httpx.Recover(s.pages.Error))
 	r.Use(httpx.SecurityHeaders(contentSecurityPolicy, s.isTLS))
 	r.Use(httpx.ClientAddress(s.cfg.TrustedProxies, s.warnUntrustedProxy))
@@ -57,8 +57,7 @@ func (s *Server) Handler() http.Handler {
 		r.Use(httpx.LimitPosts(cmp.Or(s.cfg.PublicPostsPerMinute, 120), s.tooManyPosts))
 		r.Post("/start", serve(steps.Start))
 		r.Get("/step/{n}", serve(steps.ShowStep))
-		r.Post("/step/{n}", serve(steps.SaveStep))
-		r.Post(page.StepURL(len(s.forms.Current().Steps)+1), serve(steps.Submit)) // the contact step's post submits
+		r.Post("/step/{n}", serve(steps.SaveStep)) // the contact step's post submits
 		r.Post("/r/{token}/delete", serve(results.DeleteOwn))
 		r.Post("/r/{token}/message", serve(results.SendMessage))
 		r.Post("/r/{token}/email-link", serve(results.SendLink))
@@ -89,6 +88,9 @@ func (s *Server) Handler() http.Handler {
 			r.Get("/export.csv", serve(s.desk.Export))
 			r.Get("/lab", serve(s.insight.ShowLab))
 			r.Post("/lab", serve(s.insight.Lab))
+			r.Post("/lab/publish", serve(s.versions.Publish))
+			r.Get("/versions", serve(s.versions.Show))
+			r.Post("/versions/rollback", serve(s.versions.RollBack))
 			r.Post("/signout-everywhere", serve(s.account.SignOutEverywhere))
 			r.Get("/a/{id}", serve(s.desk.Detail))
 			r.Get("/a/{id}/brief.txt", serve(s.desk.BriefText))
@@ -108,13 +110,13 @@ func (s *Server) Handler() http.Handler {
 }
 
 // limitBody bounds every request body to maxFormBytes, except a post to
-// the rules lab, which carries a whole content file, and the booking
+// the rules lab or its Publish, which carry a whole content file, and the booking
 // providers' webhooks, which set their own bound (web/result's maxHookBytes).
 func limitBody(next http.Handler) http.Handler {
 	forms, lab := httpx.LimitBody(maxFormBytes)(next), httpx.LimitBody(insight.MaxLabBytes)(next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
-		case r.URL.Path == insight.LabPath:
+		case r.URL.Path == insight.LabPath || r.URL.Path == insight.PublishPath:
 			lab.ServeHTTP(w, r)
 		case strings.HasPrefix(r.URL.Path, "/hooks/"):
 			next.ServeHTTP(w, r)

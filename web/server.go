@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"sessionplayer.studio/fitcheck/addrhash"
@@ -103,24 +104,35 @@ type Server struct {
 	account *account.Handler
 	desk    *desk.Handler
 	insight *insight.Handler
+	// versions publishes from the rules lab, lists what was published and
+	// rolls back.
+	versions *insight.Versions
+	// draining is set once the process is stopping (Drain).
+	draining atomic.Bool
 }
 
-// NewServer builds the server around the questionnaire currently in force,
-// and records that questionnaire's version.
-func NewServer(cfg Config, store *data.Store, current *assessment.Questionnaire, log *slog.Logger) (*Server, error) {
+// NewServer builds the server around file, the questionnaire it was
+// started with (-questionnaire or the built-in one), and records that
+// questionnaire's version. A version published in the database (the rules
+// lab, `fitcheck publish`) is in force instead, from the start; Follow
+// keeps watching for the next.
+func NewServer(cfg Config, store *data.Store, file *assessment.Questionnaire, log *slog.Logger) (*Server, error) {
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	addrs, err := addrhash.New(derivedKey(cfg.SessionHashKey, "fitcheck client address pseudonym"))
 	if err != nil {
 		return nil, fmt.Errorf("client pseudonyms: %w", err)
 	}
-	forms := page.NewQuestionnaires(current, store, log)
+	forms := page.NewQuestionnaires(file, store, log)
 	drafts, err := visitor.New(visitor.Config{HashKey: cfg.SessionHashKey, BlockKey: cfg.SessionBlockKey,
 		Secure: strings.HasPrefix(cfg.BaseURL, "https://"), MaxOpenDrafts: cfg.MaxOpenDrafts, Addrs: addrs}, store, forms, log)
 	if err != nil {
 		return nil, err
 	}
-	if err := store.SaveQuestionnaire(context.Background(), current.Version, current.Source, time.Now()); err != nil {
+	if err := store.SaveQuestionnaire(context.Background(), file.Version, file.Source, time.Now()); err != nil {
 		return nil, fmt.Errorf("record questionnaire version: %w", err)
+	}
+	if err := forms.Refresh(context.Background()); err != nil {
+		return nil, err
 	}
 	s := &Server{cfg: cfg, store: store, forms: forms, pages: page.Renderer{Log: log}, log: log,
 		avatar: page.NewAvatar(cfg.OwnerPhoto), kept: newLandingPages(), drafts: drafts}
@@ -134,32 +146,47 @@ func NewServer(cfg Config, store *data.Store, current *assessment.Questionnaire,
 		AvatarURL:  s.avatar.URL(), Audit: page.Audit{Log: log, Addrs: addrs},
 	}, store, drafts, forms, s.pages, log)
 	review := reviewStore{Store: store, results: s.results}
-	if s.account, s.desk, s.insight, err = newReviewArea(cfg, addrs, review, forms, log); err != nil {
+	area, err := newReviewArea(cfg, addrs, review, forms, log)
+	if err != nil {
 		return nil, err
 	}
+	s.account, s.desk, s.insight, s.versions = area.account, area.desk, area.insight, area.versions
 	return s, nil
 }
 
-// newReviewArea makes the review area's three parts around their shared
-// frame. Each reads and writes through store, whose deletes go through the
-// result flow, so a delete from the desk forgets the kept pages of what it
-// deletes.
-func newReviewArea(cfg Config, addrs *addrhash.Hasher, store reviewStore, forms frame.Questionnaires, log *slog.Logger) (
-	*account.Handler, *desk.Handler, *insight.Handler, error) {
+// Questionnaires is the questionnaire in force and every stored version:
+// the start-up log names the one in force, and Follow keeps it current.
+func (s *Server) Questionnaires() *page.Questionnaires { return s.forms }
+
+// reviewArea is the review area's parts, by job.
+type reviewArea struct {
+	account  *account.Handler
+	desk     *desk.Handler
+	insight  *insight.Handler
+	versions *insight.Versions
+}
+
+// newReviewArea makes the review area's parts around their shared frame.
+// Each reads and writes through store, whose deletes go through the result
+// flow, so a delete from the desk forgets the kept pages of what it
+// deletes; publishing changes forms, the questionnaire in force.
+func newReviewArea(cfg Config, addrs *addrhash.Hasher, store reviewStore, forms *page.Questionnaires, log *slog.Logger) (reviewArea, error) {
+	var a reviewArea
 	area, err := frame.New(frame.Config{BaseURL: cfg.BaseURL, Addrs: addrs, TimeZone: cfg.TimeZone}, forms, log)
 	if err != nil {
-		return nil, nil, nil, err
+		return a, err
 	}
-	signIn, err := account.New(area, store, cfg.SignInFailureDelay)
-	if err != nil {
-		return nil, nil, nil, err
+	if a.account, err = account.New(area, store, cfg.SignInFailureDelay); err != nil {
+		return a, err
 	}
-	assessments, err := desk.New(area, store)
-	if err != nil {
-		return nil, nil, nil, err
+	if a.desk, err = desk.New(area, store); err != nil {
+		return a, err
 	}
-	overview, err := insight.New(area, store, cfg.Notifier)
-	return signIn, assessments, overview, err
+	if a.insight, err = insight.New(area, store, cfg.Notifier); err != nil {
+		return a, err
+	}
+	a.versions, err = insight.NewVersions(area, store, forms)
+	return a, err
 }
 
 // reviewStore is the store as the review area gets it: its deletes go

@@ -62,7 +62,9 @@ func bench(ctx context.Context, o options, stdout, stderr io.Writer) error {
 
 	progress(stderr, "building ./cmd/fitcheck")
 	bin := filepath.Join(dir, "fitcheck")
-	args := []string{"build", "-o", bin}
+	// Built as docs/deploy.md builds it, so the binary size is the one
+	// operators ship.
+	args := []string{"build", "-trimpath", "-o", bin}
 	if env.profiles != nil {
 		overlay, err := env.profiles.overlay(root)
 		if err != nil {
@@ -72,6 +74,7 @@ func bench(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	}
 	build := exec.CommandContext(ctx, "go", append(args, "./cmd/fitcheck")...)
 	build.Dir, build.Stdout, build.Stderr = root, stderr, stderr
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if err := build.Run(); err != nil {
 		return fmt.Errorf("build fitcheck: %w", err)
 	}
@@ -156,7 +159,9 @@ func startFitcheckOn(ctx context.Context, bin, dir, db string, env ...string) (*
 		// Load comes faster than any person, and from one address: without
 		// these the server would (rightly) turn it away as automated, or
 		// refuse the thousands of open drafts the fixtures make.
-		"-min-completion-time", "0", "-post-limit", "100000000", "-max-open-drafts", "100000000"}
+		"-min-completion-time", "0", "-post-limit", "100000000", "-max-open-drafts", "100000000",
+		// No load balancer to drain for: stop at once.
+		"-drain-period", "0"}
 	started := time.Now()
 	p, err := startProcess(bin, args, filepath.Join(dir, "server.log"), env...)
 	if err != nil {

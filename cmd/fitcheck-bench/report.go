@@ -251,7 +251,7 @@ func (rep *report) write(w io.Writer) {
 	fmt.Fprintln(w, "| server | measured | goal |")
 	fmt.Fprintln(w, "|---|---:|---|")
 	fmt.Fprintf(w, "| peak RSS (VmHWM after all routes) | %.1f MB | < 50 MB %s |\n", float64(rep.PeakRSS)/(1<<20), mark(rep.PeakRSS < rssGoal))
-	fmt.Fprintf(w, "| binary size | %.1f MB | |\n", float64(rep.BinarySize)/(1<<20))
+	fmt.Fprintf(w, "| binary size (`CGO_ENABLED=0 go build -trimpath`, as docs/deploy.md builds it) | %.1f MB | |\n", float64(rep.BinarySize)/(1<<20))
 	fmt.Fprintf(w, "| cold start: exec to first 200 on `/healthz`, fresh database (median of %d; min–max) | %s (%s–%s) | |\n",
 		len(rep.ColdStarts), ms(median(rep.ColdStarts)), ms(minOf(rep.ColdStarts)), ms(maxOf(rep.ColdStarts)))
 	le := rep.LoggedErrors

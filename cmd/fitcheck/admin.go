@@ -35,14 +35,28 @@ func admin(ctx context.Context, args []string, getenv func(string) string, stdin
 	if err != nil {
 		return err
 	}
-	store, err := data.Open(ctx, cfg.DB)
+	log := cfg.logger(stderr)
+	if sub == "list-users" {
+		// Reading needs no migration: list-users never changes the database.
+		store, err := data.OpenReadOnly(ctx, cfg.DB, data.Logger(log))
+		if errors.Is(err, data.ErrNoDatabase) {
+			return listUsers(ctx, nil, stdout)
+		}
+		if err != nil {
+			return err
+		}
+		defer store.Close()
+		return listUsers(ctx, store, stdout)
+	}
+	if err := refuseToMigrate(ctx, cfg.DB, log); err != nil {
+		return err
+	}
+	store, err := data.Open(ctx, cfg.DB, data.Logger(log), data.WaitFor(cfg.DBWait))
 	if err != nil {
 		return err
 	}
 	defer store.Close()
 	switch sub {
-	case "list-users":
-		return listUsers(ctx, store, stdout)
 	case "add-user", "set-password":
 		if fs.NArg() != 1 {
 			return errors.New(adminUsage)
@@ -56,11 +70,34 @@ func admin(ctx context.Context, args []string, getenv func(string) string, stdin
 			return err
 		}
 		if sub == "add-user" {
-			return addUser(ctx, store, email, pw, stdout, stderr)
+			return addUser(ctx, store, email, pw, stdout, log)
 		}
-		return setPassword(ctx, store, email, pw, stdout, stderr)
+		return setPassword(ctx, store, email, pw, stdout, log)
 	}
 	return fmt.Errorf("unknown admin command %q\n%s", sub, adminUsage)
+}
+
+// refuseToMigrate stops an admin command that would migrate a database in
+// use: a new binary's add-user run beside the old server would otherwise
+// move the database on under it. A database not made yet, or an empty
+// one, is made as the server would make it.
+func refuseToMigrate(ctx context.Context, db string, log *slog.Logger) error {
+	ro, err := data.OpenReadOnly(ctx, db, data.Logger(log))
+	if errors.Is(err, data.ErrNoDatabase) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer ro.Close()
+	st, err := ro.Migrations(ctx)
+	if err != nil {
+		return err
+	}
+	if len(st.Pending) > 0 && !st.Fresh() {
+		return fmt.Errorf("this fitcheck would first apply migrations %s to the database, under the server that runs on it: start this version's server (it migrates), or use the fitcheck the database is at", migrationNames(st.Pending))
+	}
+	return nil
 }
 
 func normalEmail(s string) (string, error) {
@@ -111,7 +148,7 @@ func promptHidden(f *os.File, prompt io.Writer, label string) (string, error) {
 	return string(b), nil
 }
 
-func addUser(ctx context.Context, store *data.Store, email, pw string, stdout, stderr io.Writer) error {
+func addUser(ctx context.Context, store *data.Store, email, pw string, stdout io.Writer, log *slog.Logger) error {
 	now := time.Now().UTC()
 	o := &assessment.Owner{Email: email, PasswordHash: password.Hash(pw), CreatedAt: now, UpdatedAt: now}
 	if err := store.CreateOwner(ctx, o); err != nil {
@@ -120,34 +157,39 @@ func addUser(ctx context.Context, store *data.Store, email, pw string, stdout, s
 		}
 		return err
 	}
-	securityEvent(stderr, "owner_added", email)
+	securityEvent(log, "owner_added", email)
 	fmt.Fprintf(stdout, "added %s; they can sign in at /admin\n", email)
 	return nil
 }
 
-func setPassword(ctx context.Context, store *data.Store, email, pw string, stdout, stderr io.Writer) error {
+func setPassword(ctx context.Context, store *data.Store, email, pw string, stdout io.Writer, log *slog.Logger) error {
 	if err := store.SetOwnerPassword(ctx, email, password.Hash(pw), time.Now().UTC()); err != nil {
 		if errors.Is(err, assessment.ErrNotFound) {
 			return fmt.Errorf("there is no account for %s; use add-user to make one", email)
 		}
 		return err
 	}
-	securityEvent(stderr, "password_changed", email)
+	securityEvent(log, "password_changed", email)
 	fmt.Fprintf(stdout, "password changed for %s; their sessions are signed out\n", email)
 	return nil
 }
 
 // securityEvent logs an account change made from the command line as the
-// server logs its security events, so an operator's log search finds both.
-func securityEvent(w io.Writer, event, account string) {
-	slog.New(slog.NewTextHandler(w, nil)).Info("security event",
+// server logs its security events (and in its -log-format), so an
+// operator's log search finds both.
+func securityEvent(log *slog.Logger, event, account string) {
+	log.Info("security event",
 		slog.String("security_event", event), slog.String("account", account), slog.String("via", "command line"))
 }
 
+// listUsers lists the owners; a nil store is a database not made yet.
 func listUsers(ctx context.Context, store *data.Store, stdout io.Writer) error {
-	owners, err := store.ListOwners(ctx)
-	if err != nil {
-		return err
+	var owners []assessment.Owner
+	if store != nil {
+		var err error
+		if owners, err = store.ListOwners(ctx); err != nil {
+			return err
+		}
 	}
 	if len(owners) == 0 {
 		fmt.Fprintln(stdout, "no owner accounts yet: start the server for a one-time setup link, or use add-user")

@@ -16,6 +16,7 @@ import (
 	"sessionplayer.studio/fitcheck/assessment"
 	"sessionplayer.studio/fitcheck/card"
 	"sessionplayer.studio/fitcheck/data"
+	"sessionplayer.studio/fitcheck/notify"
 	"sessionplayer.studio/fitcheck/rules"
 )
 
@@ -39,8 +40,15 @@ type config struct {
 	TLSKey        string
 	ACMEDomain    string
 	ACMEHTTPAddr  string
+	// DrainPeriod is how long a stopping server keeps serving with /readyz
+	// answering 503, so load balancers take it out before it closes.
+	DrainPeriod time.Duration
+	// DBWait is how long start keeps trying a database that does not answer.
+	DBWait time.Duration
 
-	// Notifications: where the owner hears of a new assessment.
+	// Notifications: where the owner hears of a new assessment. The two
+	// webhook URLs carry their credential in the URL itself, so they come
+	// from the environment only (see envOnly).
 	SMTPURL     string
 	MailFrom    string
 	NotifyEmail string // comma-separated
@@ -49,6 +57,10 @@ type config struct {
 
 	// TimeZone is the owner's, an IANA name: the review area's dates use it.
 	TimeZone string
+
+	// env is the environment after the _FILE variables are read
+	// (readEnvironment): every secret comes from it, never from a flag.
+	env func(string) string
 }
 
 // location is the owner's time zone, which check has already validated.
@@ -106,9 +118,9 @@ var envNames = map[string]string{
 	"smtp-url":            "FITCHECK_SMTP_URL",
 	"mail-from":           "FITCHECK_MAIL_FROM",
 	"notify-email":        "FITCHECK_NOTIFY_EMAIL",
-	"webhook-url":         "FITCHECK_WEBHOOK_URL",
-	"slack-webhook-url":   "FITCHECK_SLACK_WEBHOOK_URL",
 	"timezone":            "FITCHECK_TIMEZONE",
+	"drain-period":        "FITCHECK_DRAIN_PERIOD",
+	"db-wait":             "FITCHECK_DB_WAIT",
 }
 
 // emailResults reports whether founders may have their result's link
@@ -137,42 +149,61 @@ Usage:
   fitcheck rescore [flags] FILE    re-score every stored assessment under a candidate
                                    questionnaire (read-only) and print what would change;
                                    exits non-zero when the file is invalid or an example fails
+  fitcheck publish [flags] FILE    put a questionnaire file in force on every instance serving
+                                   the database (it must be valid and pass its examples), as
+                                   the rules lab's Publish does; /admin/versions rolls back
   fitcheck admin add-user EMAIL    add an owner account for the review area (/admin)
   fitcheck admin set-password EMAIL  set an owner's password (signs them out everywhere)
   fitcheck admin list-users        list owner accounts
   fitcheck backup [flags] FILE     write a consistent copy of the database to FILE,
-                                   safe while the server runs (SQLite; PostgreSQL: pg_dump)
-  fitcheck healthcheck [flags] [URL]  exit 0 if the server at -addr (or URL) answers /healthz
-  fitcheck doctor [flags]          check configuration, files, session key, database and
-                                   disk space, and say what to fix
+                                   safe while the server runs; reads only, never migrates
+                                   (SQLite; PostgreSQL: pg_dump)
+  fitcheck healthcheck [flags] [URL]  exit 0 if the server at -addr (or URL) answers /readyz
+  fitcheck doctor [flags]          check what the server checks at start, and files, database,
+                                   migrations and disk space; changes nothing; exits 0 when
+                                   nothing needs fixing, 1 otherwise
                                    (passwords are read from standard input when it is not
                                    a terminal, and prompted for otherwise)
 
 Flags (each has an environment twin; a flag on the command line wins):
 `
 
-const usageTail = `
-Environment only:
-  FITCHECK_SESSION_KEY   secret (32+ characters) that signs and encrypts session cookies.
-                         If unset, one is generated on first run and kept next to the
-                         database (DB.session-key), so restarts keep visitors' sessions.
-                         Required with PostgreSQL: every instance must use the same one.
-  FITCHECK_SMTP_PASSWORD password for the -smtp-url user (never a flag: flags show in ps)
-  FITCHECK_WEBHOOK_SECRET
-                         whsec_… secret that signs -webhook-url requests (Standard Webhooks)
-  FITCHECK_CALCOM_WEBHOOK_SECRET
-                         secret of the Cal.com webhook that reports bookings (POST /hooks/cal)
-  FITCHECK_CALENDLY_SIGNING_KEY
-                         signing key of the Calendly webhook subscription (POST /hooks/calendly)
-`
-
 func parseConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (*config, *flag.FlagSet, error) {
 	cfg := &config{}
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs := newFlagSet(name, cfg)
 	fs.SetOutput(stderr)
+	if err := refuseRemovedFlags(args); err != nil {
+		return nil, nil, err
+	}
+	env, err := readEnvironment(getenv)
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg.env = env
+	positional, err := parseInterspersed(fs, args)
+	if err != nil {
+		return nil, nil, err
+	}
+	// Re-parse the positionals alone, so fs.Args() reports just them.
+	if err := fs.Parse(append([]string{"--"}, positional...)); err != nil {
+		return nil, nil, err
+	}
+	if err := applyEnv(fs, env); err != nil {
+		return nil, nil, err
+	}
+	cfg.WebhookURL, cfg.SlackURL = env("FITCHECK_WEBHOOK_URL"), env("FITCHECK_SLACK_WEBHOOK_URL")
+	if err := cfg.check(); err != nil {
+		return nil, nil, err
+	}
+	return cfg, fs, nil
+}
+
+// newFlagSet defines every flag, each filling its field of cfg.
+func newFlagSet(name string, cfg *config) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "address to listen on")
 	fs.StringVar(&cfg.DB, "db", "fitcheck.db", "SQLite database file (created and migrated on first run), or a postgres:// URL to use PostgreSQL")
-	fs.StringVar(&cfg.Questionnaire, "questionnaire", "", "questionnaire content file (YAML; default: the embedded questionnaire)")
+	fs.StringVar(&cfg.Questionnaire, "questionnaire", "", "questionnaire content file (YAML; default: the embedded questionnaire), in force until a version is published from the rules lab or with fitcheck publish")
 	fs.StringVar(&cfg.BookingURL, "booking-url", "", "your booking page (Cal.com, Calendly or other); booking buttons go there pre-filled; empty offers a message form instead")
 	fs.StringVar(&cfg.BaseURL, "base-url", "", "public address of the site, for absolute share links (e.g. https://fit.example.com)")
 	fs.StringVar(&cfg.LogFormat, "log-format", "text", "log format: text or json")
@@ -190,9 +221,9 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.StringVar(&cfg.SMTPURL, "smtp-url", "", "mail server for owner notifications: smtp://user@host:587 (STARTTLS), smtps://user@host:465, or smtp://localhost:port?tls=none; empty sends no e-mail")
 	fs.StringVar(&cfg.MailFrom, "mail-from", "", "sender address of notification e-mails (e.g. fitcheck@example.com)")
 	fs.StringVar(&cfg.NotifyEmail, "notify-email", "", "comma-separated addresses that get an e-mail for each new assessment and message")
-	fs.StringVar(&cfg.WebhookURL, "webhook-url", "", "URL that gets a signed JSON POST for each new assessment and message (see docs/webhooks.md)")
-	fs.StringVar(&cfg.SlackURL, "slack-webhook-url", "", "Slack incoming-webhook URL that gets a message for each new assessment and message")
 	fs.StringVar(&cfg.TimeZone, "timezone", "UTC", "the owner's time zone (IANA name, e.g. Europe/Berlin): review-area dates, times and date filters use it")
+	fs.DurationVar(&cfg.DrainPeriod, "drain-period", 5*time.Second, "on SIGTERM, keep serving this long with /readyz answering 503 before closing, so a load balancer stops sending first; set it above the balancer's probe interval x its unhealthy threshold")
+	fs.DurationVar(&cfg.DBWait, "db-wait", time.Minute, "at start, keep trying a PostgreSQL database that does not answer yet for this long (a log line per try); 0 fails at once")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), usageHead)
 		fs.VisitAll(func(f *flag.Flag) {
@@ -202,23 +233,9 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 			}
 			fmt.Fprintln(fs.Output())
 		})
-		fmt.Fprint(fs.Output(), usageTail)
+		writeEnvOnlyUsage(fs.Output())
 	}
-	positional, err := parseInterspersed(fs, args)
-	if err != nil {
-		return nil, nil, err
-	}
-	// Re-parse the positionals alone, so fs.Args() reports just them.
-	if err := fs.Parse(append([]string{"--"}, positional...)); err != nil {
-		return nil, nil, err
-	}
-	if err := applyEnv(fs, getenv); err != nil {
-		return nil, nil, err
-	}
-	if err := cfg.check(); err != nil {
-		return nil, nil, err
-	}
-	return cfg, fs, nil
+	return fs
 }
 
 // applyEnv fills every flag not given on the command line from its
@@ -236,17 +253,28 @@ func applyEnv(fs *flag.FlagSet, getenv func(string) string) error {
 	return nil
 }
 
+// check returns every problem of the configuration at once (a
+// configProblems), or nil. serve refuses to start on them and doctor lists
+// them: one function, so the two cannot disagree.
 func (c *config) check() error {
 	var problems []string
-	for name, u := range map[string]string{"-booking-url": c.BookingURL, "-base-url": c.BaseURL,
-		"-webhook-url": c.WebhookURL, "-slack-webhook-url": c.SlackURL} {
-		if u == "" {
+	for _, u := range []struct{ name, value string }{{"-booking-url", c.BookingURL}, {"-base-url", c.BaseURL},
+		{"FITCHECK_WEBHOOK_URL", c.WebhookURL}, {"FITCHECK_SLACK_WEBHOOK_URL", c.SlackURL}} {
+		if u.value == "" {
 			continue
 		}
-		parsed, err := url.Parse(u)
+		parsed, err := url.Parse(u.value)
 		if err != nil || (parsed.Scheme != "https" && parsed.Scheme != "http") || parsed.Host == "" {
-			problems = append(problems, fmt.Sprintf("%s %q must be an absolute http(s) URL", name, u))
+			// The webhook URLs are credentials: never repeated in full.
+			problems = append(problems, fmt.Sprintf("%s %q must be an absolute http(s) URL", u.name, notify.RedactURL(u.value)))
 		}
+	}
+	problems = append(problems, c.checkAddresses()...)
+	if c.DrainPeriod < 0 {
+		problems = append(problems, "-drain-period cannot be negative")
+	}
+	if c.DBWait < 0 {
+		problems = append(problems, "-db-wait cannot be negative")
 	}
 	for _, p := range c.trustedProxies() {
 		if _, err := netip.ParsePrefix(p); err != nil {
@@ -287,10 +315,16 @@ func (c *config) check() error {
 		problems = append(problems, fmt.Sprintf("-timezone %q must be an IANA time zone name like Europe/Berlin or UTC", c.TimeZone))
 	}
 	if len(problems) > 0 {
-		return errors.New(strings.Join(problems, "; "))
+		return configProblems(problems)
 	}
 	return nil
 }
+
+// configProblems is everything wrong with a configuration, each a sentence
+// saying what to change.
+type configProblems []string
+
+func (p configProblems) Error() string { return strings.Join(p, "; ") }
 
 func (c *config) logger(w io.Writer) *slog.Logger {
 	if c.LogFormat == "json" {

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -26,9 +27,11 @@ const childArgsEnv = "FITCHECK_TEST_CHILD_ARGS"
 
 func TestMain(m *testing.M) {
 	if args := os.Getenv(childArgsEnv); args != "" {
-		err := run(context.Background(), strings.Fields(args), os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		err := run(ctx, strings.Fields(args), os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+		stop()
 		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
+			reportFailure(os.Stderr, strings.Fields(args), os.Getenv, err)
 			os.Exit(1)
 		}
 		os.Exit(0)
@@ -49,7 +52,7 @@ func startChildWith(t *testing.T, db string, env []string, extra ...string) (*ex
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(),
-		childArgsEnv+"=-addr 127.0.0.1:0 -db "+db+" -min-completion-time 0 -post-limit 1000000 -log-format text "+strings.Join(extra, " "))
+		childArgsEnv+"=-addr 127.0.0.1:0 -drain-period 0 -db "+db+" -min-completion-time 0 -post-limit 1000000 -log-format text "+strings.Join(extra, " "))
 	cmd.Env = append(cmd.Env, env...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {

@@ -10,10 +10,11 @@ import (
 	"time"
 )
 
-// healthcheck asks a running server whether it is alive, for container
-// images that have no curl: it exits 0 when GET /healthz answers 200.
-// Without a URL it asks the server this configuration would start, on
-// loopback when -addr listens on every interface.
+// healthcheck asks a running server whether it is ready, for container
+// images that have no curl: it exits 0 when GET /readyz answers 200 (a
+// draining or unready instance answers 503). Without a URL it asks the
+// server this configuration would start, on loopback when -addr listens on
+// every interface.
 func healthcheck(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cfg, fs, err := parseConfig("fitcheck healthcheck", args, getenv, stderr)
 	if err != nil {
@@ -21,17 +22,12 @@ func healthcheck(ctx context.Context, args []string, getenv func(string) string,
 	}
 	target := fs.Arg(0)
 	if target == "" {
-		target, err = cfg.healthURL()
+		target, err = cfg.probeURL("/readyz")
 		if err != nil {
-			return err
+			return fmt.Errorf("healthcheck: %w", err)
 		}
 	}
-	client := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{
-		// This asks one's own server whether it runs, often by an address
-		// the certificate does not name (127.0.0.1): the certificate is not
-		// what is being checked. The name is sent so an ACME server picks it.
-		TLSClientConfig: &tls.Config{InsecureSkipVerify: true, ServerName: cfg.ACMEDomain},
-	}}
+	client := probeClient(cfg)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 	if err != nil {
 		return fmt.Errorf("healthcheck: %w", err)
@@ -48,11 +44,20 @@ func healthcheck(ctx context.Context, args []string, getenv func(string) string,
 	return nil
 }
 
-// healthURL is the /healthz address of the server cfg would start.
-func (c *config) healthURL() (string, error) {
+// probeClient asks one's own server, often by an address the certificate
+// does not name (127.0.0.1): the certificate is not what is being checked.
+// The name is sent so an ACME server picks it.
+func probeClient(c *config) *http.Client {
+	return &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{
+		TLSClientConfig: &tls.Config{InsecureSkipVerify: true, ServerName: c.ACMEDomain},
+	}}
+}
+
+// probeURL is path on the server cfg would start.
+func (c *config) probeURL(path string) (string, error) {
 	host, port, err := net.SplitHostPort(c.Addr)
 	if err != nil {
-		return "", fmt.Errorf("healthcheck: -addr %q: %w", c.Addr, err)
+		return "", fmt.Errorf("-addr %q: %w", c.Addr, err)
 	}
 	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
 		host = "127.0.0.1"
@@ -61,7 +66,7 @@ func (c *config) healthURL() (string, error) {
 	if c.tls() {
 		scheme = "https"
 	}
-	return scheme + "://" + net.JoinHostPort(host, port) + "/healthz", nil
+	return scheme + "://" + net.JoinHostPort(host, port) + path, nil
 }
 
 // isLoopback reports whether addr (host:port) listens on loopback only.

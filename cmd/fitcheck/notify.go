@@ -14,38 +14,44 @@ import (
 	"sessionplayer.studio/fitcheck/notify"
 )
 
-// newNotifier builds the delivery worker for the configured channels, or
-// returns nil when none is configured (events then wait in the outbox,
-// and are fanned out to whatever channels a later start configures).
-func newNotifier(cfg *config, getenv func(string) string, store *data.Store, current *assessment.Questionnaire, log *slog.Logger) (*notify.Worker, error) {
-	var channels []notify.Channel
+// notifyChannels builds the configured delivery channels, checking each
+// as it goes: serve and doctor both call it, so doctor passes no channel
+// the server refuses. warnings are what works but should change.
+func notifyChannels(cfg *config) (channels []notify.Channel, warnings []string, err error) {
 	// Each attempt is cut off at 5 s by the worker; the client's own
 	// timeout is a backstop.
 	client := &http.Client{Timeout: 10 * time.Second}
 	if cfg.SMTPURL != "" {
-		email, err := notify.NewEmail(notify.SMTPConfig{URL: cfg.SMTPURL, Password: getenv("FITCHECK_SMTP_PASSWORD"),
+		email, err := notify.NewEmail(notify.SMTPConfig{URL: cfg.SMTPURL, Password: cfg.env("FITCHECK_SMTP_PASSWORD"),
 			From: cfg.MailFrom, To: cfg.notifyEmails()})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		channels = append(channels, email)
 	}
 	if cfg.WebhookURL != "" {
-		secret := getenv("FITCHECK_WEBHOOK_SECRET")
+		secret := cfg.env("FITCHECK_WEBHOOK_SECRET")
 		hook, err := notify.NewWebhook(cfg.WebhookURL, secret, client, time.Now)
 		if err != nil {
-			return nil, fmt.Errorf("FITCHECK_WEBHOOK_SECRET: %w", err)
+			return nil, nil, fmt.Errorf("FITCHECK_WEBHOOK_SECRET: %w", err)
 		}
 		if secret == "" {
-			log.Warn("webhook requests are unsigned: set FITCHECK_WEBHOOK_SECRET (whsec_…) so the receiver can verify them")
+			warnings = append(warnings, "webhook requests are unsigned: set FITCHECK_WEBHOOK_SECRET (whsec_…) so the receiver can verify them")
 		}
 		channels = append(channels, hook)
 	}
 	if cfg.SlackURL != "" {
 		channels = append(channels, notify.NewSlack(cfg.SlackURL, client))
 	}
+	return channels, warnings, nil
+}
+
+// newNotifier builds the delivery worker for the channels, or returns nil
+// when there are none (events then wait in the outbox, and are fanned out
+// to whatever channels a later start configures).
+func newNotifier(cfg *config, channels []notify.Channel, store *data.Store, current *assessment.Questionnaire, log *slog.Logger) *notify.Worker {
 	if len(channels) == 0 {
-		return nil, nil
+		return nil
 	}
 	w := notify.NewWorker(notify.WorkerConfig{
 		Store:         store,
@@ -54,9 +60,8 @@ func newNotifier(cfg *config, getenv func(string) string, store *data.Store, cur
 		BaseURL:       cfg.BaseURL,
 		Log:           log,
 	})
-	names := w.Channels()
-	log.Info("owner notifications on", slog.Any("channels", names))
-	return w, nil
+	log.Info("owner notifications on", slog.Any("channels", w.Channels()))
+	return w
 }
 
 // questionnaires finds the questionnaire a stored assessment answered,
@@ -100,18 +105,19 @@ func startNotifier(ctx context.Context, w *notify.Worker) (stop func()) {
 	}
 }
 
-// checkBookingHooks says at start when bookings cannot come back: the
+// bookingHookWarnings say at start when bookings cannot come back: the
 // booking link points at Cal.com or Calendly but the secret that proves
 // its webhooks genuine is not set, so every booking report would be refused.
-func checkBookingHooks(cfg *config, getenv func(string) string, log *slog.Logger) {
+func bookingHookWarnings(cfg *config) []string {
 	switch booking.ProviderOf(cfg.BookingURL) {
 	case booking.CalCom:
-		if getenv("FITCHECK_CALCOM_WEBHOOK_SECRET") == "" {
-			log.Info("booked calls are not reported back: set FITCHECK_CALCOM_WEBHOOK_SECRET and add a Cal.com webhook to /hooks/cal (README: Notifications and booking)")
+		if cfg.env("FITCHECK_CALCOM_WEBHOOK_SECRET") == "" {
+			return []string{"booked calls are not reported back: set FITCHECK_CALCOM_WEBHOOK_SECRET and add a Cal.com webhook to /hooks/cal (README: Notifications and booking)"}
 		}
 	case booking.Calendly:
-		if getenv("FITCHECK_CALENDLY_SIGNING_KEY") == "" {
-			log.Info("booked calls are not reported back: set FITCHECK_CALENDLY_SIGNING_KEY and subscribe a Calendly webhook to /hooks/calendly (README: Notifications and booking)")
+		if cfg.env("FITCHECK_CALENDLY_SIGNING_KEY") == "" {
+			return []string{"booked calls are not reported back: set FITCHECK_CALENDLY_SIGNING_KEY and subscribe a Calendly webhook to /hooks/calendly (README: Notifications and booking)"}
 		}
 	}
+	return nil
 }

@@ -184,9 +184,11 @@ func TestBadNotificationConfigurationIsRefused(t *testing.T) {
 		{"recipients without smtp", []string{"-notify-email", "g@example.com"}, nil, "-smtp-url"},
 		{"plain text to a remote host", append([]string{"-smtp-url", "smtp://mail.example.com:25?tls=none"}, smtpFlags...), nil, "loopback"},
 		{"password in the URL", append([]string{"-smtp-url", "smtp://u:secret@mail.example.com:587"}, smtpFlags...), nil, "FITCHECK_SMTP_PASSWORD"},
-		{"relative webhook URL", []string{"-webhook-url", "hooks.example.com"}, nil, "-webhook-url"},
-		{"bad webhook secret", []string{"-webhook-url", "https://hooks.example.com/x"}, map[string]string{"FITCHECK_WEBHOOK_SECRET": "whsec_!!"}, "FITCHECK_WEBHOOK_SECRET"},
-		{"relative Slack URL", nil, map[string]string{"FITCHECK_SLACK_WEBHOOK_URL": "hooks.slack.com/x"}, "-slack-webhook-url"},
+		{"relative webhook URL", nil, map[string]string{"FITCHECK_WEBHOOK_URL": "hooks.example.com"}, "FITCHECK_WEBHOOK_URL"},
+		{"bad webhook secret", nil, map[string]string{"FITCHECK_WEBHOOK_URL": "https://hooks.example.com/x", "FITCHECK_WEBHOOK_SECRET": "whsec_!!"}, "FITCHECK_WEBHOOK_SECRET"},
+		{"relative Slack URL", nil, map[string]string{"FITCHECK_SLACK_WEBHOOK_URL": "hooks.slack.com/x"}, "FITCHECK_SLACK_WEBHOOK_URL"},
+		{"webhook URL as a flag", []string{"-webhook-url", "https://hooks.example.com/x"}, nil, "set FITCHECK_WEBHOOK_URL"},
+		{"Slack URL as a flag", []string{"--slack-webhook-url=https://hooks.slack.com/services/T/B/x"}, nil, "set FITCHECK_SLACK_WEBHOOK_URL"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			args := append([]string{"-db", filepath.Join(t.TempDir(), "n.db")}, tt.args...)
@@ -225,8 +227,8 @@ func TestServerSendsSignedWebhook(t *testing.T) {
 		steps = append(steps, form)
 	}
 	steps = append(steps, url.Values{"_nav": {"next"}})
-	base := startServer(t, []string{"-db", filepath.Join(t.TempDir(), "w.db"), "-min-completion-time", "0",
-		"-webhook-url", receiver.URL}, map[string]string{"FITCHECK_WEBHOOK_SECRET": secret})
+	base := startServer(t, []string{"-db", filepath.Join(t.TempDir(), "w.db"), "-min-completion-time", "0"},
+		map[string]string{"FITCHECK_WEBHOOK_URL": receiver.URL, "FITCHECK_WEBHOOK_SECRET": secret})
 	if token := submitOne(base, steps); token == "" {
 		t.Fatal("submit was not acknowledged")
 	}

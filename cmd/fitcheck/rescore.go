@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"text/tabwriter"
 
 	"sessionplayer.studio/fitcheck/assessment"
@@ -35,11 +34,12 @@ func rescore(ctx context.Context, args []string, getenv func(string) string, std
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	// A missing SQLite file would be created empty: say so instead.
-	if _, err := os.Stat(cfg.DB); err != nil && !strings.Contains(cfg.DB, "://") {
-		return fmt.Errorf("open %s: %w (point -db at the site's database)", cfg.DB, err)
+	// Read-only: re-scoring changes nothing stored, and must not migrate
+	// the database under a running server either.
+	store, err := data.OpenReadOnly(ctx, cfg.DB, data.Logger(cfg.logger(stderr)))
+	if errors.Is(err, data.ErrNoDatabase) {
+		return fmt.Errorf("%w (point -db at the site's database)", err)
 	}
-	store, err := data.Open(ctx, cfg.DB, data.Logger(cfg.logger(stderr)))
 	if err != nil {
 		return err
 	}

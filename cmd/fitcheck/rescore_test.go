@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,6 +22,22 @@ func seedHistory(t *testing.T, db string) *assessment.Questionnaire {
 	if err != nil {
 		t.Fatal(err)
 	}
+	seed(t, db, q, examplesOf(q))
+	return q
+}
+
+func examplesOf(q *assessment.Questionnaire) []assessment.Answers {
+	out := make([]assessment.Answers, len(q.Examples))
+	for i, ex := range q.Examples {
+		out[i] = ex.Answers
+	}
+	return out
+}
+
+// seed stores each answer set as an assessment answered against q, with
+// the result q gives it, as a submit would have.
+func seed(t *testing.T, db string, q *assessment.Questionnaire, sets []assessment.Answers) {
+	t.Helper()
 	store, err := data.Open(t.Context(), db)
 	if err != nil {
 		t.Fatal(err)
@@ -30,20 +47,19 @@ func seedHistory(t *testing.T, db string) *assessment.Questionnaire {
 	if err := store.SaveQuestionnaire(t.Context(), q.Version, q.Source, now); err != nil {
 		t.Fatal(err)
 	}
-	for i, ex := range q.Examples {
-		id := "draft-" + string(rune('a'+i))
-		d := &assessment.Draft{ID: id, QuestionnaireVersion: q.Version, Answers: ex.Answers, Reached: len(q.Steps) + 1,
+	for i, answers := range sets {
+		id := fmt.Sprintf("draft-%d", i)
+		d := &assessment.Draft{ID: id, QuestionnaireVersion: q.Version, Answers: answers, Reached: len(q.Steps) + 1,
 			CreatedAt: now, UpdatedAt: now, ExpiresAt: now.Add(time.Hour)}
 		if err := store.CreateDraft(t.Context(), d); err != nil {
 			t.Fatal(err)
 		}
-		a := &assessment.Assessment{Token: "tok" + id, QuestionnaireVersion: q.Version, Answers: ex.Answers,
-			Result: rules.Evaluate(q, ex.Answers), CreatedAt: now, UpdatedAt: now}
+		a := &assessment.Assessment{Token: "tok" + id, QuestionnaireVersion: q.Version, Answers: answers,
+			Result: rules.Evaluate(q, answers), CreatedAt: now, UpdatedAt: now}
 		if _, err := store.SubmitDraft(t.Context(), id, a); err != nil {
 			t.Fatal(err)
 		}
 	}
-	return q
 }
 
 func TestRescore(t *testing.T) {
@@ -127,4 +143,81 @@ func TestRescore(t *testing.T) {
 			t.Errorf("stored outcome of %d = %s after rescores, want %s", s.ID, s.Outcome, q.Examples[i].Expect)
 		}
 	}
+}
+
+// TestRescoreSecondVersionHistory re-scores what founders answered under
+// the second default questionnaire with the third, from the command line.
+// Its own examples move nowhere: every line they pin holds. Founders of
+// issue 24 who could give their answers in the second version's words move
+// only where the third means them to: the misdiagnosis (asked for backlog
+// help, described a capable team whose targets keep moving) from hire-a-pm
+// to book-a-call, and a founder who wanted someone to build and lead
+// product for good from a conversation to hire-full-time.
+func TestRescoreSecondVersionHistory(t *testing.T) {
+	dir := t.TempDir()
+	v2content, err := os.ReadFile(filepath.Join("..", "..", "rules", "testdata", "default-v2.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v2, err := rules.Load(v2content)
+	if err != nil {
+		t.Fatal(err)
+	}
+	current := filepath.Join(dir, "current.yaml")
+	if err := os.WriteFile(current, assessment.DefaultContent, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rescore := func(db string) string {
+		t.Helper()
+		var out bytes.Buffer
+		if err := run(t.Context(), []string{"rescore", "-db", db, current}, func(string) string { return "" }, strings.NewReader(""), &out, &out); err != nil {
+			t.Fatalf("rescore = %v\n%s", err, out.String())
+		}
+		return out.String()
+	}
+
+	examplesDB := filepath.Join(dir, "examples.db")
+	seed(t, examplesDB, v2, examplesOf(v2))
+	if out := rescore(examplesDB); !strings.Contains(out, fmt.Sprintf("Re-scored %d stored assessments: 0 would change outcome", len(v2.Examples))) {
+		t.Errorf("re-scoring the second version's examples moves some:\n%s", out)
+	}
+
+	misdiagnosis := assessment.Answers{
+		"stage": {"growing"}, "decisions": {"founders-strain"}, "symptoms": {"roadmap-ignored", "new-direction", "agreement-fades"},
+		"alignment": {"4"}, "tried": {"process", "push-harder"}, "engineering": {"strong"}, "team-shape": {"no-product"},
+		"handoff": {"founder-bottleneck"}, "mandate": {"specific"}, "want-help": {"run-backlog"}, "involvement": {"work-through"},
+		"direction": {"plan-open"}, "full-time": {"not-yet"},
+	}
+	permanent := assessment.Answers{
+		"stage": {"scaling"}, "decisions": {"founders-strain"}, "symptoms": {"busy-uneven"}, "alignment": {"2"},
+		"tried": {"hired-pm"}, "engineering": {"strong"}, "team-shape": {"product-team"}, "handoff": {"pm-owns"},
+		"mandate": {"roughly"}, "want-help": {"build-org"}, "involvement": {"hand-over"}, "direction": {"plan-open"}, "full-time": {"too-big"},
+	}
+	// The other classes need the third version's words (a permanent
+	// hand-off said as "take it off our plate", an outsider to set the
+	// agenda, before launch); answered in the second's, they stay put.
+	handoff := with(permanent, assessment.Answers{"want-help": {"take-over"}})
+	openMandate := with(permanent, assessment.Answers{"stage": {"established"}, "mandate": {"roughly"}, "want-help": {"clarity"}, "direction": {"none"}, "involvement": {"big-calls"}})
+	earlyRegulated := with(misdiagnosis, assessment.Answers{"stage": {"early"}, "want-help": {"clarity"}, "direction": {"open"}, "full-time": {"too-big"}, "handoff": {"leads-share"}, "team-shape": {"one-or-two"}})
+
+	foundersDB := filepath.Join(dir, "founders.db")
+	seed(t, foundersDB, v2, append(examplesOf(v2), misdiagnosis, permanent, handoff, openMandate, earlyRegulated))
+	out := rescore(foundersDB)
+	for _, want := range []string{
+		fmt.Sprintf("Re-scored %d stored assessments: 2 would change outcome", len(v2.Examples)+5),
+		"hire-a-pm             book-a-call     1",
+		"worth-a-conversation  hire-full-time  1",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("rescore output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func with(a assessment.Answers, changes assessment.Answers) assessment.Answers {
+	out := a.Clone()
+	for k, v := range changes {
+		out[k] = v
+	}
+	return out
 }

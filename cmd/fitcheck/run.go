@@ -40,6 +40,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = validate(args, getenv, stdout, stderr)
 	case "rescore":
 		err = rescore(ctx, args, getenv, stdout, stderr)
+	case "publish":
+		err = publish(ctx, args, getenv, stdout, stderr)
 	case "admin":
 		err = admin(ctx, args, getenv, stdin, stdout, stderr)
 	case "backup":
@@ -49,7 +51,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "doctor":
 		err = doctor(ctx, args, getenv, stdout, stderr)
 	default:
-		err = fmt.Errorf("unknown command %q (commands: serve, validate, rescore, admin, backup, healthcheck, doctor; -h for help)", cmd)
+		err = fmt.Errorf("unknown command %q (commands: serve, validate, rescore, publish, admin, backup, healthcheck, doctor; -h for help)", cmd)
 	}
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
@@ -63,16 +65,34 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		return err
 	}
 	log := cfg.logger(stderr)
-	q, err := loadQuestionnaire(cfg.Questionnaire)
+	err = serveWith(ctx, cfg, log)
+	if err != nil && ctx.Err() != nil && !errors.Is(err, errShutdown) {
+		// Stopped while starting (say, waiting for the database): a stop
+		// asked for, not a failure.
+		log.Info("stopped before the server was up", slog.String("reason", oneLine(err.Error())))
+		return nil
+	}
+	return err
+}
+
+// errShutdown marks a failure of the shutdown itself, which is reported
+// even though it happens after the stop was asked for.
+var errShutdown = errors.New("shutdown")
+
+func serveWith(ctx context.Context, cfg *config, log *slog.Logger) error {
+	st, problems := prepareStart(cfg, log)
+	if len(problems) > 0 {
+		return joinProblems(problems)
+	}
+	// Bound before the database is opened, so an address in use stops the
+	// start before anything is migrated.
+	lns, err := cfg.listen()
 	if err != nil {
 		return err
 	}
-	photo, err := loadOwnerPhoto(cfg.Questionnaire, q)
-	if err != nil {
-		return err
-	}
+	defer lns.close()
 	var m *metrics.Set
-	opts := []data.Option{data.Logger(log)}
+	opts := []data.Option{data.Logger(log), data.WaitFor(cfg.DBWait)}
 	if cfg.MetricsAddr != "" {
 		m = metrics.New()
 		opts = append(opts, data.ObserveCommits(m.Committed))
@@ -83,18 +103,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	}
 	defer store.Close()
 	log.Info("database open", slog.String("engine", store.Engine()))
-	hashKey, blockKey, err := sessionKeys(getenv("FITCHECK_SESSION_KEY"), sessionKeyFile(cfg.DB))
+	hashKey, blockKey, err := sessionKeys(cfg.env("FITCHECK_SESSION_KEY"), sessionKeyFile(cfg.DB))
 	if err != nil {
 		return err
 	}
-	tlsCfg, err := cfg.tlsListener(log)
-	if err != nil {
-		return err
-	}
-	notifier, err := newNotifier(cfg, getenv, store, q, log)
-	if err != nil {
-		return err
-	}
+	notifier := newNotifier(cfg, st.channels, store, st.q, log)
 	var tests web.Notifier
 	if notifier != nil { // a nil *notify.Worker in the interface would not read as none
 		tests = notifier
@@ -109,71 +122,64 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		MinCompletionTime:    cfg.MinCompletion,
 		PublicPostsPerMinute: cfg.PostLimit,
 		MaxOpenDrafts:        cfg.MaxOpenDrafts,
+		CalComWebhookSecret:  cfg.env("FITCHECK_CALCOM_WEBHOOK_SECRET"),
+		CalendlySigningKey:   cfg.env("FITCHECK_CALENDLY_SIGNING_KEY"),
 		EmailResults:         cfg.emailResults(),
 		Metrics:              m,
-		OwnerPhoto:           photo,
+		OwnerPhoto:           st.photo,
 		TimeZone:             cfg.location(),
 		Notifier:             tests,
 		SharedResultLifetime: sharedResultLifetime(cfg.DB),
-	}, store, q, log)
+	}, store, st.q, log)
 	if err != nil {
 		return err
 	}
-	if cfg.BookingURL == "" {
-		log.Warn("-booking-url is not set: results that would offer a booking offer a message to you instead; " +
-			"set -booking-url (FITCHECK_BOOKING_URL) to your Cal.com, Calendly or other booking page")
-	}
-	if cfg.BaseURL == "" {
-		log.Warn("-base-url is not set: share links and link previews (Slack, LinkedIn) use whatever host a request names; " +
-			"set -base-url (FITCHECK_BASE_URL) to the public address, e.g. https://fit.example.com")
-	}
-	if cfg.SMTPURL != "" && cfg.BaseURL == "" {
-		log.Warn("\"Email me the link\" is off on result pages: its e-mail links to -base-url, which is not set")
+	for _, w := range st.warnings {
+		log.Warn(w)
 	}
 	setupURL, err := srv.SetupURL(ctx)
 	if err != nil {
 		return err
 	}
-	// Deferred after store.Close, so it runs first: the worker records the
-	// attempts under way before the database closes.
-	defer startNotifier(ctx, notifier)()
-	if cfg.BookingURL != "" {
-		checkBookingHooks(cfg, getenv, log)
-	}
+	// Background work outlives the signal: the worker keeps delivering
+	// while the server drains, and stops (recording the attempts under
+	// way) only once the last request is answered. Deferred after
+	// store.Close, so it runs first.
+	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopWork()
+	defer startNotifier(work, notifier)()
 	if m != nil {
 		m.WatchOutbox(store.CountDeliveries)
-		stop, err := serveMetrics(ctx, cfg.MetricsAddr, m, log)
-		if err != nil {
-			return err
-		}
-		defer stop()
+		defer serveMetrics(lns.metrics, m, log)()
 	}
-	go sweep(ctx, store, srv.ApplyRetention, cfg.RetainDays, log)
-	return listenAndServe(ctx, cfg.Addr, srv.Handler(), tlsCfg, log, q, setupURL)
+	go sweep(work, store, srv.ApplyRetention, cfg.RetainDays, log)
+	followQuestionnaire(work, srv.Questionnaires(), cfg.Questionnaire, log)
+	return serveHTTP(ctx, cfg, lns, srv, st.tls, log, srv.Questionnaires().Current(), setupURL)
 }
 
-// listenAndServe serves h on addr until ctx ends, over TLS when tlsCfg is
-// set (its ACME listener, if any, runs beside it).
-func listenAndServe(ctx context.Context, addr string, h http.Handler, tlsCfg *tlsListener, log *slog.Logger, q *assessment.Questionnaire, setupURL string) error {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", addr, err)
-	}
+// shutdownTimeout bounds how long a stopping server waits, after the drain,
+// for the requests in flight. The container's stop grace and systemd's
+// TimeoutStopSec must exceed -drain-period plus this (docs/deploy.md).
+const shutdownTimeout = 10 * time.Second
+
+// serveHTTP serves srv on the main listener until ctx ends, over TLS when
+// tlsCfg is set (its ACME listener, if any, runs beside it), then drains:
+// /readyz answers 503 and every response asks its client to close the
+// connection, for -drain-period, while requests are still served; then the
+// listener closes, idle connections close, and the requests in flight
+// finish.
+func serveHTTP(ctx context.Context, cfg *config, lns *listeners, srv *web.Server, tlsCfg *tlsListener, log *slog.Logger, q *assessment.Questionnaire, setupURL string) error {
+	ln := lns.main
 	scheme := "http"
 	if tlsCfg != nil {
 		ln = tls.NewListener(ln, tlsCfg.config)
 		scheme = "https"
 		if tlsCfg.acmeHTTP != nil {
-			stopACME, err := tlsCfg.serveACMEHTTP(log)
-			if err != nil {
-				ln.Close()
-				return err
-			}
-			defer stopACME()
+			defer tlsCfg.serveACMEHTTP(lns.acme, log)()
 		}
 	}
 	hs := &http.Server{
-		Handler:           h,
+		Handler:           closeWhileDraining(srv),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      30 * time.Second,
@@ -195,13 +201,36 @@ func listenAndServe(ctx context.Context, addr string, h http.Handler, tlsCfg *tl
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	log.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	srv.Drain()
+	log.Info("draining: /readyz answers 503 while requests are still served", slog.String("drain_period", cfg.DrainPeriod.String()))
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-time.After(cfg.DrainPeriod):
+	}
+	log.Info("shutting down: no new connections; finishing the requests in flight")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
 	if err := hs.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+		hs.Close()
+		return fmt.Errorf("%w: requests still in flight after %s: %w", errShutdown, shutdownTimeout, err)
 	}
+	log.Info("stopped")
 	return nil
+}
+
+// closeWhileDraining serves srv, and once it drains asks each HTTP/1
+// client to close its connection after the response, so keep-alive
+// connections end one by one, each after an answered request, rather than
+// all at once when the listener closes. (HTTP/2 gets a GOAWAY at shutdown.)
+func closeWhileDraining(srv *web.Server) http.Handler {
+	h := srv.Handler()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ProtoMajor == 1 && srv.Draining() {
+			w.Header().Set("Connection", "close")
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 // sweep runs housekeeping hourly: expired drafts and owner sessions go, so
@@ -255,12 +284,11 @@ func backup(ctx context.Context, args []string, getenv func(string) string, stdo
 	if data.IsPostgres(cfg.DB) {
 		return errors.New("backup: fitcheck backup copies a SQLite file; back up PostgreSQL with pg_dump (see docs/deploy.md)")
 	}
-	if _, err := os.Stat(cfg.DB); err != nil {
-		return fmt.Errorf("backup: no database at %s: %w", cfg.DB, err)
-	}
-	store, err := data.Open(ctx, cfg.DB, data.Logger(cfg.logger(stderr)))
+	// Read-only: a backup copies the database as it is, and never migrates
+	// it under a running server of another version.
+	store, err := data.OpenReadOnly(ctx, cfg.DB, data.Logger(cfg.logger(stderr)))
 	if err != nil {
-		return err
+		return fmt.Errorf("backup: %w", err)
 	}
 	defer store.Close()
 	if err := store.Backup(ctx, fs.Arg(0)); err != nil {
@@ -297,8 +325,8 @@ func sessionKeys(secret, keyFile string) (hashKey, blockKey []byte, err error) {
 		if err != nil {
 			return nil, nil, err
 		}
-	} else if len(secret) < 32 {
-		return nil, nil, errors.New("FITCHECK_SESSION_KEY must be at least 32 characters")
+	} else if err := checkSecretLength(secret); err != nil {
+		return nil, nil, err
 	}
 	if hashKey, err = hkdf.Key(sha256.New, []byte(secret), nil, "fitcheck session signing", 32); err != nil {
 		return nil, nil, fmt.Errorf("derive session keys: %w", err)
@@ -341,19 +369,15 @@ func readOrCreateSecret(path string) (string, error) {
 	return secret, f.Close()
 }
 
-// serveMetrics serves Prometheus metrics at /metrics on addr, a listener
-// of its own so the site's public address never shows them.
-func serveMetrics(ctx context.Context, addr string, m *metrics.Set, log *slog.Logger) (stop func(), err error) {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("listen for metrics on %s: %w", addr, err)
-	}
+// serveMetrics serves Prometheus metrics at /metrics on ln, a listener of
+// its own so the site's public address never shows them.
+func serveMetrics(ln net.Listener, m *metrics.Set, log *slog.Logger) (stop func()) {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", m.Handler())
 	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	go hs.Serve(ln)
 	log.Info("serving metrics", slog.String("metrics_at", "http://"+ln.Addr().String()+"/metrics"))
-	return func() { hs.Close() }, nil
+	return func() { hs.Close() }
 }
 
 // sharedResultLifetime is how long a result's shared page is served from
@@ -365,4 +389,10 @@ func sharedResultLifetime(db string) time.Duration {
 		return 30 * time.Second
 	}
 	return 0
+}
+
+// oneLine folds a multi-line message (PostgreSQL's driver puts each address
+// it tried on a line of its own) onto one line, for a log line per event.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
 }

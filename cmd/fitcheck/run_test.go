@@ -43,41 +43,90 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-var listeningURL = regexp.MustCompile(`url=(https?://\S+)`)
+// listeningURL finds the address in the "listening" log line, in text or
+// JSON logs.
+var listeningURL = regexp.MustCompile(`(?:url=|"url":")(https?://[^\s"]+)`)
 
 // startServer runs the real program on a free port and returns its base URL;
 // the server stops (and run must return nil) when the test ends.
 func startServer(t *testing.T, args []string, env map[string]string) string {
 	t.Helper()
+	return launch(t, args, env).url
+}
+
+// startServerStoppable is startServer for a test that stops the server
+// itself, with the function it returns (which waits until run returned).
+func startServerStoppable(t *testing.T, args []string, env map[string]string) (stop func()) {
+	t.Helper()
+	return launch(t, args, env).stop
+}
+
+// testServer is the real program running in the test, through run.
+type testServer struct {
+	url  string
+	logs *syncBuffer
+	// stop ends run's context and waits for it to return (nil, or the test
+	// fails); it runs at the test's end too, and only once.
+	stop func()
+	// done gets run's result.
+	done chan error
+}
+
+func launch(t *testing.T, args []string, env map[string]string) *testServer {
+	t.Helper()
+	ts := launchQuietly(t, args, env)
+	ts.waitForURL(t)
+	return ts
+}
+
+// launchQuietly starts run without waiting for it to listen.
+func launchQuietly(t *testing.T, args []string, env map[string]string) *testServer {
+	t.Helper()
+	// No drain unless a test asks for one: nothing balances these.
+	return launchAsIs(t, append([]string{"-addr", "127.0.0.1:0", "-drain-period", "0"}, args...), env)
+}
+
+// launchAsIs starts run with args and env and nothing more.
+func launchAsIs(t *testing.T, args []string, env map[string]string) *testServer {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	logs := &syncBuffer{}
-	done := make(chan error, 1)
+	ts := &testServer{logs: &syncBuffer{}, done: make(chan error, 1)}
 	go func() {
-		done <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), func(k string) string { return env[k] }, strings.NewReader(""), &syncBuffer{}, logs)
+		ts.done <- run(ctx, args, func(k string) string { return env[k] }, strings.NewReader(""), &syncBuffer{}, ts.logs)
 	}()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("run returned %v after shutdown, want nil", err)
+	var once sync.Once
+	ts.stop = func() {
+		once.Do(func() {
+			cancel()
+			select {
+			case err := <-ts.done:
+				if err != nil {
+					t.Errorf("run returned %v after shutdown, want nil", err)
+				}
+			case <-time.After(60 * time.Second):
+				t.Errorf("server did not shut down within a minute:\n%s", ts.logs.String())
 			}
-		case <-time.After(15 * time.Second):
-			t.Errorf("server did not shut down")
-		}
-	})
-	for range 200 {
-		if m := listeningURL.FindStringSubmatch(logs.String()); m != nil {
-			return m[1]
+		})
+	}
+	t.Cleanup(ts.stop)
+	return ts
+}
+
+func (ts *testServer) waitForURL(t *testing.T) {
+	t.Helper()
+	for range 2000 {
+		if m := listeningURL.FindStringSubmatch(ts.logs.String()); m != nil {
+			ts.url = m[1]
+			return
 		}
 		select {
-		case err := <-done:
-			t.Fatalf("run ended early: %v\n%s", err, logs.String())
+		case err := <-ts.done:
+			ts.done <- err // for stop, which runs at cleanup
+			t.Fatalf("run ended early: %v\n%s", err, ts.logs.String())
 		case <-time.After(25 * time.Millisecond):
 		}
 	}
-	t.Fatalf("server never logged its address:\n%s", logs.String())
-	return ""
+	t.Fatalf("server never logged its address:\n%s", ts.logs.String())
 }
 
 func TestServeCreatesDatabaseAndKeepsSessionsAcrossRestarts(t *testing.T) {
@@ -266,6 +315,25 @@ func TestValidatePrintsDecisiveAndNearMiss(t *testing.T) {
 		"\n  decided by: interim-gap is strong (full-time=hiring-gap +4)"
 	if !strings.Contains(out.String(), bridge) {
 		t.Errorf("validate output lacks\n%s\ngot\n%s", bridge, out.String())
+	}
+
+	// A tension is named under what decided it, with the outcome it set aside.
+	out.Reset()
+	fixture = filepath.Join("..", "..", "rules", "testdata", "tension.yaml")
+	if err := run(t.Context(), []string{"validate", fixture}, func(string) string { return "" }, strings.NewReader(""), &out, &out); err != nil {
+		t.Fatalf("validate %s = %v", fixture, err)
+	}
+	for _, want := range []string{
+		`example "Asks for a PM, describes a strong alpha": book-a-call (rule probe)` +
+			"\n  decided by: alpha is strong (pick=c +4, ticks=x +1)" +
+			"\n  tension: pm-but-alpha (the description decides: sets aside hire-a-pm)",
+		`example "Asks for a PM, describes a weak alpha": hire-a-pm (rule to-pm)` +
+			"\n  decided by: gamma is low (no answer moved it)" +
+			"\n  tension: pm-any\n",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("validate output lacks\n%s\ngot\n%s", want, out.String())
+		}
 	}
 }
 

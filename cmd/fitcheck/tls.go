@@ -62,17 +62,13 @@ func (c *config) tlsListener(log *slog.Logger) (*tlsListener, error) {
 	return nil, nil
 }
 
-// serveACMEHTTP starts the plain HTTP listener for ACME challenges and
-// redirects, and returns a function that stops it.
-func (t *tlsListener) serveACMEHTTP(log *slog.Logger) (stop func(), err error) {
-	ln, err := net.Listen("tcp", t.acmeHTTP.Addr)
-	if err != nil {
-		return nil, fmt.Errorf("listen on %s for ACME challenges: %w", t.acmeHTTP.Addr, err)
-	}
+// serveACMEHTTP serves ACME challenges and redirects on ln, and returns a
+// function that stops it.
+func (t *tlsListener) serveACMEHTTP(ln net.Listener, log *slog.Logger) (stop func()) {
 	go func() {
 		if err := t.acmeHTTP.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("ACME HTTP listener stopped", slog.Any("error", err))
 		}
 	}()
-	return func() { t.acmeHTTP.Close() }, nil
+	return func() { t.acmeHTTP.Close() }
 }

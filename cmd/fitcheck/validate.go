@@ -37,7 +37,7 @@ func validate(args []string, getenv func(string) string, stdout, stderr io.Write
 }
 
 // writeExample prints one example's outcome, its decisive criteria with the
-// answers behind them, and its near-misses.
+// answers behind them, the tension it shows, if any, and its near-misses.
 func writeExample(w io.Writer, q *assessment.Questionnaire, ex assessment.Example) {
 	res := rules.EvaluateWithNearMiss(q, ex.Answers)
 	fmt.Fprintf(w, "\nexample %q: %s (rule %s)\n", ex.Name, res.Outcome, res.Rule)
@@ -53,6 +53,13 @@ func writeExample(w io.Writer, q *assessment.Questionnaire, ex assessment.Exampl
 			movers = []string{"no answer moved it"}
 		}
 		fmt.Fprintf(w, "  decided by: %s is %s (%s)\n", d.Criterion, d.Level, strings.Join(movers, ", "))
+	}
+	if t := res.Tension; t != nil {
+		aside := ""
+		if t.SetAside != "" {
+			aside = " (the description decides: sets aside " + t.SetAside + ")"
+		}
+		fmt.Fprintf(w, "  tension: %s%s\n", t.ID, aside)
 	}
 	if len(res.NearMiss) == 0 {
 		fmt.Fprintln(w, "  clear-cut: no single answer changes the outcome")

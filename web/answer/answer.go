@@ -37,9 +37,11 @@ type Drafts interface {
 	Finished(d *assessment.Draft, at time.Time) assessment.StepView
 }
 
-// Questionnaires gives the questionnaire in force.
+// Questionnaires gives the questionnaire a draft was started under.
 type Questionnaires interface {
-	Current() *assessment.Questionnaire
+	// Find is the questionnaire of a stored version (the one in force
+	// when that version cannot be read back).
+	Find(ctx context.Context, version string) *assessment.Questionnaire
 }
 
 // Config is what answering needs to know about the deployment.

@@ -25,25 +25,28 @@ const stepCacheSize = 512
 // keys fit in well under half of it.
 const stepCacheBytes = 2 << 20
 
-// stepChoices is everything a kept step page may depend on: which step
-// (0-based; the contact step is len(q.Steps)), and the option ids chosen on
-// it, in a fixed order. It has no room for text a visitor typed, a name, a
-// token or a link of theirs, so a page made from it is the same page for
-// everyone who made the same choices.
+// stepChoices is everything a kept step page may depend on: the
+// questionnaire version, which step (0-based; the contact step is
+// len(q.Steps)), and the option ids chosen on it, in a fixed order. It has
+// no room for text a visitor typed, a name, a token or a link of theirs,
+// so a page made from it is the same page for everyone who made the same
+// choices under the same version.
 type stepChoices struct {
-	step   int
-	chosen string // "question\x01option\x01option\x00question…", options sorted
+	version string
+	step    int
+	chosen  string // "question\x01option\x01option\x00question…", options sorted
 }
 
 // size is what the key holds, counted against stepCacheBytes.
-func (c stepChoices) size() int { return len(c.chosen) }
+func (c stepChoices) size() int { return len(c.version) + len(c.chosen) }
 
 // choicesOf names the page for step idx with answers, and reports whether
 // that page may be kept and whether anything on it is answered. Chosen
 // options go into the key in a fixed order: the same choices posted in
 // another order make the same page. A step holding typed words is never
 // kept: their variety is unbounded and the words are the visitor's.
-func choicesOf(idx int, step assessment.Step, answers assessment.Answers) (c stepChoices, keep, answered bool) {
+func choicesOf(q *assessment.Questionnaire, idx int, answers assessment.Answers) (c stepChoices, keep, answered bool) {
+	step := q.Steps[idx]
 	var b strings.Builder
 	for i, qn := range step.Questions {
 		chosen := answers[qn.ID]
@@ -68,7 +71,7 @@ func choicesOf(idx int, step assessment.Step, answers assessment.Answers) (c ste
 			b.WriteString(v)
 		}
 	}
-	return stepChoices{step: idx, chosen: b.String()}, true, answered
+	return stepChoices{version: q.Version, step: idx, chosen: b.String()}, true, answered
 }
 
 // answers is the form a kept step page is rendered with.
@@ -90,16 +93,16 @@ func (h *Handler) serveKeptStep(w http.ResponseWriter, r *http.Request, c stepCh
 	return page.ServeKept(w, r, h.kept, c, !answered, func() (*httpx.Page, error) {
 		// Fast compression: a miss should cost about what rendering the
 		// page for this one request would have.
-		return page.Kept(r.Context(), stepPage(h.keptStepView(c)), true)
+		return page.Kept(r.Context(), stepPage(keptStepView(h.forms.Find(r.Context(), c.version), c)), true)
 	})
 }
 
-// keptStepView is the view of a kept step page: the step with c's choices.
-// Contact details are never kept in a draft, so the contact step starts
-// empty for everyone.
-func (h *Handler) keptStepView(c stepChoices) stepView {
-	if c.step == len(h.forms.Current().Steps) {
-		return h.contactStepView(assessment.Contact{}, nil)
+// keptStepView is the view of a kept step page: the step of q with c's
+// choices. Contact details are never kept in a draft, so the contact step
+// starts empty for everyone.
+func keptStepView(q *assessment.Questionnaire, c stepChoices) stepView {
+	if c.step == len(q.Steps) {
+		return contactStepView(q, assessment.Contact{}, nil)
 	}
-	return h.questionStepView(c.step, c.answers(), nil)
+	return questionStepView(q, c.step, c.answers(), nil)
 }

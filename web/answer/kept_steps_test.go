@@ -13,7 +13,8 @@ func TestStepChoicesKey(t *testing.T) {
 		{ID: "gaps", Type: assessment.Multi},
 		{ID: "note", Type: assessment.Text},
 	}}
-	key := func(a assessment.Answers) (stepChoices, bool, bool) { return choicesOf(1, step, a) }
+	q := &assessment.Questionnaire{Version: "v1", Steps: []assessment.Step{{}, step}}
+	key := func(a assessment.Answers) (stepChoices, bool, bool) { return choicesOf(q, 1, a) }
 
 	unanswered, keep, answered := key(assessment.Answers{})
 	if !keep || answered {
@@ -36,6 +37,11 @@ func TestStepChoicesKey(t *testing.T) {
 	if _, keep, _ := key(assessment.Answers{"note": {""}}); !keep {
 		t.Error("an empty text answer stops the page being kept")
 	}
+	// A published version's step is another page, even with the same choices.
+	v2 := &assessment.Questionnaire{Version: "v2", Steps: q.Steps}
+	if other, _, _ := choicesOf(v2, 1, assessment.Answers{"team": {"small"}, "gaps": {"a", "b"}}); other == ab {
+		t.Errorf("two questionnaire versions share a key: %v", other)
+	}
 }
 
 // TestKeptStepPageIsMadeFromItsKey: the choices a kept page is rendered
@@ -45,12 +51,13 @@ func TestKeptStepPageIsMadeFromItsKey(t *testing.T) {
 		{ID: "team", Type: assessment.Single},
 		{ID: "gaps", Type: assessment.Multi},
 	}}
-	c, _, _ := choicesOf(0, step, assessment.Answers{"gaps": {"b", "a"}, "team": {"small"}})
+	q := &assessment.Questionnaire{Version: "v1", Steps: []assessment.Step{step}}
+	c, _, _ := choicesOf(q, 0, assessment.Answers{"gaps": {"b", "a"}, "team": {"small"}})
 	got := c.answers()
 	if want := []string{"a", "b"}; !slices.Equal(got["gaps"], want) || !slices.Equal(got["team"], []string{"small"}) || len(got) != 2 {
 		t.Errorf("answers() = %v, want gaps %v and team [small]", got, want)
 	}
-	if none, _, _ := choicesOf(0, step, assessment.Answers{}); len(none.answers()) != 0 {
+	if none, _, _ := choicesOf(q, 0, assessment.Answers{}); len(none.answers()) != 0 {
 		t.Errorf("an unanswered step renders with %v", none.answers())
 	}
 }

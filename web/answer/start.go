@@ -15,7 +15,7 @@ func (h *Handler) Start(w http.ResponseWriter, r *http.Request) error {
 	if r.PostForm.Get("fresh") != "1" {
 		d, err := h.drafts.Find(r)
 		if err == nil && d.AssessmentToken == "" {
-			http.Redirect(w, r, page.StepURL(h.forms.Current().FirstIncompleteStep(d.Answers)+1), http.StatusSeeOther)
+			http.Redirect(w, r, page.StepURL(h.formOf(r.Context(), d).FirstIncompleteStep(d.Answers)+1), http.StatusSeeOther)
 			return nil
 		}
 		if err != nil && !isNotFound(err) {

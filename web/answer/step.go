@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -19,20 +20,30 @@ import (
 
 const navField = "_nav" // cannot collide with a question id, which starts with [a-z0-9]
 
-// stepIndex reads the step number from the URL as a 0-based index, where
-// len(q.Steps) is the contact step.
-func stepIndex(r *http.Request, q *assessment.Questionnaire) (int, bool) {
+// stepIndex reads the step number from the URL as a 0-based index. It is
+// checked against the draft's questionnaire (inStep) once the draft is
+// found: len(q.Steps) is the contact step.
+func stepIndex(r *http.Request) (int, bool) {
 	n, err := strconv.Atoi(chi.URLParam(r, "n"))
-	if err != nil || n < 1 || n > len(q.Steps)+1 {
+	if err != nil || n < 1 {
 		return 0, false
 	}
 	return n - 1, true
 }
 
+// inSteps reports whether idx is a step of q, the contact step included.
+func inSteps(idx int, q *assessment.Questionnaire) bool { return idx <= len(q.Steps) }
+
+// formOf is the questionnaire a draft is answered against: the version it
+// was started under. A version published meanwhile changes nothing a
+// founder has begun; they finish what they started (docs/questionnaire.md).
+func (h *Handler) formOf(ctx context.Context, d *assessment.Draft) *assessment.Questionnaire {
+	return h.forms.Find(ctx, d.QuestionnaireVersion)
+}
+
 // ShowStep serves GET /step/{n}.
 func (h *Handler) ShowStep(w http.ResponseWriter, r *http.Request) error {
-	q := h.forms.Current()
-	idx, ok := stepIndex(r, q)
+	idx, ok := stepIndex(r)
 	if !ok {
 		return page.NotFound()
 	}
@@ -46,6 +57,10 @@ func (h *Handler) ShowStep(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err != nil {
 		return err
+	}
+	q := h.formOf(r.Context(), d)
+	if !inSteps(idx, q) {
+		return page.NotFound()
 	}
 	if d.AssessmentToken != "" && idx == len(q.Steps) {
 		// Back from the result: the contact step as it was sent, without
@@ -65,30 +80,37 @@ func (h *Handler) ShowStep(w http.ResponseWriter, r *http.Request) error {
 	}
 	httpx.NoStore(w)
 	if idx == len(q.Steps) {
-		return h.serveKeptStep(w, r, stepChoices{step: idx}, false)
+		return h.serveKeptStep(w, r, stepChoices{version: q.Version, step: idx}, false)
 	}
-	c, keep, answered := choicesOf(idx, q.Steps[idx], d.Answers)
+	c, keep, answered := choicesOf(q, idx, d.Answers)
 	if !keep {
-		h.pages.Render(w, r, http.StatusOK, stepPage(h.questionStepView(idx, url.Values(d.Answers), nil)))
+		h.pages.Render(w, r, http.StatusOK, stepPage(questionStepView(q, idx, url.Values(d.Answers), nil)))
 		return nil
 	}
 	return h.serveKeptStep(w, r, c, answered)
 }
 
-// SaveStep serves POST /step/{n} for a question step: it saves the step's
-// answers and moves the visitor on. (The contact step's post is the
-// submit, submit.go.)
+// SaveStep serves POST /step/{n}: a question step's post saves the step's
+// answers and moves the visitor on; the contact step's post is the submit
+// (submit.go). Which step is the contact step depends on the draft's
+// questionnaire, so one route takes both.
 func (h *Handler) SaveStep(w http.ResponseWriter, r *http.Request) error {
-	q := h.forms.Current()
-	idx, ok := stepIndex(r, q)
-	if !ok || idx == len(q.Steps) {
+	idx, ok := stepIndex(r)
+	if !ok {
 		return page.NotFound()
 	}
 	d, done, err := h.postedDraft(w, r)
 	if done || err != nil {
 		return err
 	}
-	return h.saveQuestionStep(w, r, d, idx)
+	q := h.formOf(r.Context(), d)
+	switch {
+	case !inSteps(idx, q):
+		return page.NotFound()
+	case idx == len(q.Steps):
+		return h.submitDraft(w, r, d, q)
+	}
+	return h.saveQuestionStep(w, r, d, q, idx)
 }
 
 // postedDraft reads a posted step's form and the visitor's draft. done
@@ -112,8 +134,7 @@ func (h *Handler) postedDraft(w http.ResponseWriter, r *http.Request) (d *assess
 	return d, false, nil
 }
 
-func (h *Handler) saveQuestionStep(w http.ResponseWriter, r *http.Request, d *assessment.Draft, idx int) error {
-	q := h.forms.Current()
+func (h *Handler) saveQuestionStep(w http.ResponseWriter, r *http.Request, d *assessment.Draft, q *assessment.Questionnaire, idx int) error {
 	step := &q.Steps[idx]
 	accepted, errs := step.CheckStep(assessment.Answers(r.PostForm))
 	var allowed int
@@ -147,7 +168,7 @@ func (h *Handler) saveQuestionStep(w http.ResponseWriter, r *http.Request, d *as
 		return nil
 	}
 	if len(errs) > 0 {
-		h.pages.Render(w, r, http.StatusUnprocessableEntity, stepPage(h.questionStepView(idx, r.PostForm, errs)))
+		h.pages.Render(w, r, http.StatusUnprocessableEntity, stepPage(questionStepView(q, idx, r.PostForm, errs)))
 		return nil
 	}
 	http.Redirect(w, r, page.StepURL(idx+2), http.StatusSeeOther)
@@ -184,7 +205,7 @@ func (h *Handler) submittedContactStep(w http.ResponseWriter, r *http.Request, t
 	if err != nil {
 		return err
 	}
-	v := h.contactStepView(a.Contact, nil)
+	v := contactStepView(h.forms.Find(r.Context(), a.QuestionnaireVersion), a.Contact, nil)
 	v.Sent = page.ResultURL(token)
 	httpx.NoStore(w)
 	h.pages.Render(w, r, http.StatusOK, stepPage(v))

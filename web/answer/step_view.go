@@ -81,8 +81,8 @@ func inputID(qn assessment.Question) string {
 	return "q-" + qn.ID + "-" + qn.Options[0].ID
 }
 
-func (h *Handler) questionStepView(idx int, form url.Values, errs assessment.FieldErrors) stepView {
-	q := h.forms.Current()
+// questionStepView is step idx of q, with form's answers and errs.
+func questionStepView(q *assessment.Questionnaire, idx int, form url.Values, errs assessment.FieldErrors) stepView {
 	step := q.Steps[idx]
 	v := stepView{
 		Title:      step.Title,
@@ -122,8 +122,8 @@ var contactFieldDefs = []contactFieldView{
 	{Name: "role", Label: "Your role", Type: "text", Autocomplete: "organization-title"},
 }
 
-func (h *Handler) contactStepView(c assessment.Contact, errs assessment.FieldErrors) stepView {
-	q := h.forms.Current()
+// contactStepView is q's contact step, filled in with c, and errs.
+func contactStepView(q *assessment.Questionnaire, c assessment.Contact, errs assessment.FieldErrors) stepView {
 	n := len(q.Steps) + 1
 	cv := &contactView{Intro: q.Contact.Intro, Consent: c.Consent, ConsentLabel: q.Contact.ConsentLabel,
 		Owner: q.Owner.FirstName()}

@@ -39,18 +39,10 @@ func applyConsentChoice(r *http.Request, c assessment.Contact) assessment.Contac
 	return c
 }
 
-// Submit is the contact step's post: it runs the rules on the complete
-// draft, stores the result once, and sends the visitor to it.
-func (h *Handler) Submit(w http.ResponseWriter, r *http.Request) error {
-	d, done, err := h.postedDraft(w, r)
-	if done || err != nil {
-		return err
-	}
-	return h.submitDraft(w, r, d)
-}
-
-func (h *Handler) submitDraft(w http.ResponseWriter, r *http.Request, d *assessment.Draft) error {
-	q := h.forms.Current()
+// submitDraft is the contact step's post (SaveStep sends it here): it runs
+// the rules of the draft's questionnaire on the complete draft, stores the
+// result once, and sends the visitor to it.
+func (h *Handler) submitDraft(w http.ResponseWriter, r *http.Request, d *assessment.Draft, q *assessment.Questionnaire) error {
 	if r.PostForm.Get(navField) == "back" {
 		http.Redirect(w, r, page.StepURL(len(q.Steps)), http.StatusSeeOther)
 		return nil
@@ -63,13 +55,13 @@ func (h *Handler) submitDraft(w http.ResponseWriter, r *http.Request, d *assessm
 	// visitor entered is lost, whichever check stops the submit.
 	if !contact.Consent && contact.Given() {
 		// Details typed, box not ticked: ask once rather than refuse.
-		v := h.contactStepView(contact, nil)
+		v := contactStepView(q, contact, nil)
 		v.Contact.AskConsent = true
 		h.pages.Render(w, r, http.StatusUnprocessableEntity, stepPage(v))
 		return nil
 	}
 	if errs := contact.Check(q.Owner.FirstName()); len(errs) > 0 {
-		h.pages.Render(w, r, http.StatusUnprocessableEntity, stepPage(h.contactStepView(contact, errs)))
+		h.pages.Render(w, r, http.StatusUnprocessableEntity, stepPage(contactStepView(q, contact, errs)))
 		return nil
 	}
 	answers := q.AnswersAsked(d.Answers)

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -24,8 +25,10 @@ func RequestID(ctx context.Context) string {
 // visitor's report can be matched to the log) and logs one line per request.
 // It logs the route pattern, never the path or query: those can carry
 // tokens and one-time links. observe, when not nil, is told the same of
-// every request (for metrics).
-func LogRequests(log *slog.Logger, observe func(route, method string, status int, took time.Duration)) func(http.Handler) http.Handler {
+// every request (for metrics). Requests to the quiet routes (health probes,
+// asked every few seconds by every balancer) are logged at DEBUG, so they
+// do not bury the requests of people.
+func LogRequests(log *slog.Logger, observe func(route, method string, status int, took time.Duration), quiet ...string) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			b := make([]byte, 8)
@@ -36,7 +39,11 @@ func LogRequests(log *slog.Logger, observe func(route, method string, status int
 			start := time.Now()
 			next.ServeHTTP(ww, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
 			took, route := time.Since(start), RoutePattern(r)
-			log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+			level := slog.LevelInfo
+			if slices.Contains(quiet, route) {
+				level = slog.LevelDebug
+			}
+			log.LogAttrs(r.Context(), level, "request",
 				slog.String("request_id", id),
 				slog.String("method", r.Method),
 				slog.String("route", route),

@@ -30,6 +30,9 @@ type explanationDoc struct {
 	Criteria []movedByDoc          `json:"criteria"`
 	Decisive []assessment.Decisive `json:"decisive"`
 	NearMiss []assessment.NearMiss `json:"near_miss"`
+	// Tension is where what the founder asked for and what they described
+	// disagree, in the questionnaire's words; null when they agree.
+	Tension *assessment.TensionShown `json:"tension"`
 }
 
 type movedByDoc struct {
@@ -43,7 +46,7 @@ func resultJSON(a *assessment.Assessment) resultDoc {
 		Outcome:  a.Result.Outcome,
 		Criteria: []criterionDoc{},
 		Explanation: explanationDoc{Rule: a.Result.Rule, Reason: a.Result.Reason, Criteria: []movedByDoc{},
-			Decisive: orEmpty(a.Result.Decisive), NearMiss: orEmpty(a.Result.NearMiss)},
+			Decisive: orEmpty(a.Result.Decisive), NearMiss: orEmpty(a.Result.NearMiss), Tension: a.Result.Tension},
 		CreatedAt:            a.CreatedAt.UTC(),
 		QuestionnaireVersion: a.QuestionnaireVersion,
 	}

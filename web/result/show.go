@@ -83,6 +83,14 @@ func (h *Handler) resultView(r *http.Request, q *assessment.Questionnaire, a *as
 			v.Also = append(v.Also, h.actionView(path, also.Action, also.Label, v.OwnerName))
 		}
 	}
+	if t := a.Result.Tension; t != nil {
+		// The founder reads their own words; someone with the link reads
+		// the neutral ones, or nothing when the file has none.
+		v.Tension = t.Sentence
+		if !own {
+			v.Tension = t.Neutral
+		}
+	}
 	if !own {
 		// Whoever opens a shared link is invited to take it themselves.
 		v.Primary = actionView{Kind: "link", URL: "/", Label: "Take it yourself"}
@@ -196,6 +204,7 @@ type resultView struct {
 	Headline     string
 	Summary      []string
 	Reason       string
+	Tension      string // where what they asked for and what they describe disagree; "" for none
 	Primary      actionView
 	Also         []actionView
 	WantsMessage bool // the message form is one of the page's actions

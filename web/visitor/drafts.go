@@ -34,6 +34,9 @@ type Store interface {
 // Questionnaires gives the questionnaire new drafts are answered against.
 type Questionnaires interface {
 	Current() *assessment.Questionnaire
+	// Find is the questionnaire of a stored version (Current when it
+	// cannot be read back).
+	Find(ctx context.Context, version string) *assessment.Questionnaire
 }
 
 // Config is what drafts need to know about the deployment.
@@ -184,8 +187,10 @@ func (d *Drafts) noteReached(r *http.Request, draft *assessment.Draft, idx int) 
 	return err
 }
 
-// newDraft is a draft as Start makes it: no answers yet, and its times
-// counted from when Start was pressed.
+// newDraft is a draft as Start makes it: no answers yet, under the
+// questionnaire in force, and its times counted from when Start was
+// pressed. It is stored under that version with its first answers, and
+// keeps it to the end.
 func (d *Drafts) newDraft(id string, started time.Time) *assessment.Draft {
 	return &assessment.Draft{
 		ID:                   id,
@@ -222,7 +227,7 @@ func (d *Drafts) storeFirst(w http.ResponseWriter, r *http.Request, draft *asses
 	if err := change(draft); err != nil {
 		return err
 	}
-	draft.UpdatedAt, draft.ExpiresAt = now, now.Add(d.forms.Current().KeepDraftFor(draft.Answers))
+	draft.UpdatedAt, draft.ExpiresAt = now, now.Add(d.keepFor(r.Context(), draft))
 	client := httpx.ClientAddr(r)
 	draft.ClientNetwork, draft.ClientAddress = d.cfg.Addrs.Network(client), d.cfg.Addrs.Address(client)
 	sess := d.session(r)
@@ -259,16 +264,23 @@ func (d *Drafts) update(r *http.Request, draft *assessment.Draft, change func(*a
 		if err := change(draft); err != nil {
 			return err
 		}
-		q := d.forms.Current()
-		draft.QuestionnaireVersion = q.Version
+		// The draft keeps the questionnaire version it was stored under: a
+		// version published meanwhile applies to drafts started after it.
 		draft.UpdatedAt = now
-		draft.ExpiresAt = now.Add(q.KeepDraftFor(draft.Answers))
+		draft.ExpiresAt = now.Add(d.keepFor(r.Context(), draft))
 		return nil
 	})
 	if errors.Is(err, assessment.ErrNotFound) {
 		return nil, page.SessionExpired()
 	}
 	return draft, err
+}
+
+// keepFor is how long draft is kept untouched from now, by the
+// questionnaire it is answered under: hours while it holds nothing past the
+// first step, thirty days after (assessment.Questionnaire.KeepDraftFor).
+func (d *Drafts) keepFor(ctx context.Context, draft *assessment.Draft) time.Duration {
+	return d.forms.Find(ctx, draft.QuestionnaireVersion).KeepDraftFor(draft.Answers)
 }
 
 // defaultMaxOpenDrafts is how many unfinished assessments one client

@@ -1,3 +1,4 @@
+-- fitcheck:compatible
 -- The PostgreSQL twin of sqlite/0009_abuse_limits.sql: limits that hold
 -- across instances, counted in the database. Purely additive.
 ALTER TABLE drafts ADD COLUMN client_address TEXT NOT NULL DEFAULT '';

@@ -1,5 +1,7 @@
+-- fitcheck:compatible
 -- Limits that hold across instances, counted in the database (issue 22).
--- Purely additive: two columns with defaults and a partial index.
+-- Purely additive (two columns with defaults and a partial index), so
+-- binaries built before it keep working on a database that has it.
 
 -- The address a draft was stored from, as a keyed pseudonym (never the
 -- address), so open drafts are capped per address well below the cap per

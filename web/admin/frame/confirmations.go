@@ -14,6 +14,9 @@ var doneMessages = map[string]string{
 	"deleted":               "The assessment and its notes were deleted.",
 	"signed-out":            "You are signed out.",
 	"signed-out-everywhere": "You are signed out on every device.",
+	"published":             "Published. New founders get this version now; every instance serves it within a few seconds.",
+	"rolled-back":           "Rolled back. New founders get this version now; every instance serves it within a few seconds.",
+	"already-in-force":      "That version is already in force: nothing changed.",
 }
 
 // DoneMessage is the confirmation r's query names (?done=…), or "".

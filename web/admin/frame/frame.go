@@ -62,7 +62,7 @@ func New(cfg Config, forms Questionnaires, log *slog.Logger) (*Area, error) {
 
 // Chrome is what the layout shows around every signed-in page.
 type Chrome struct {
-	Section    string // "list", "dashboard" or "lab": which nav item is current
+	Section    string // "list", "dashboard", "lab" or "versions": which nav item is current
 	OwnerEmail string
 	Done       string // confirmation of the last change
 	// Script links page.Assets' share.js, for copy and print buttons that

@@ -46,14 +46,25 @@ type confusionView struct {
 	Columns  []string // every recorded column, in order
 	Needed   []string // the not-a-fit columns' outcome names
 	Rows     []confusionRow
+	Rules    []ruleRightRow // per rule, the rules with a recorded call
 	Recorded int
+	MinCalls int // fewer calls than this are too few to judge
 }
 
 type confusionRow struct {
 	Outcome string
 	Name    string
 	Cells   []int
-	Right   string
+	Right   rightness
+}
+
+// ruleRightRow is how often one rule's predictions held.
+type ruleRightRow struct {
+	Rule    string
+	Outcome string
+	Name    string // the outcome's name
+	NoCall  int
+	Right   rightness
 }
 
 // dashboardWeeks is how far back the weekly chart reaches.
@@ -109,7 +120,7 @@ func (h *Handler) Dashboard(w http.ResponseWriter, r *http.Request) error {
 	if v.Waiting, err = h.store.CountWaiting(r.Context()); err != nil {
 		return err
 	}
-	cal, err := h.store.CountCalibrations(r.Context())
+	cal, err := h.store.CountCalibrationsByRule(r.Context())
 	if err != nil {
 		return err
 	}
@@ -147,9 +158,10 @@ func (h *Handler) bookingRows(totals map[string]int, bookings []assessment.Booki
 
 // newConfusion lays out predicted against recorded: a row per predicted
 // outcome, a column per thing the owner can record, and how often the
-// rules were right among the calls that happened.
+// rules were right among the calls that happened, per outcome and per
+// rule, with a Wilson interval once there are enough calls to judge.
 func (h *Handler) newConfusion(counts []assessment.CalibrationCount) confusionView {
-	v := confusionView{Columns: []string{"A fit"}}
+	v := confusionView{Columns: []string{"A fit"}, MinCalls: minCallsToJudge}
 	for _, id := range assessment.NeededInstead {
 		v.Columns = append(v.Columns, "Needed: "+h.area.OutcomeName(id))
 		v.Needed = append(v.Needed, h.area.OutcomeName(id))
@@ -185,13 +197,44 @@ func (h *Handler) newConfusion(counts []assessment.CalibrationCount) confusionVi
 				right += c.Count
 			}
 		}
-		row.Right = "—"
-		if called > 0 {
-			row.Right = fmt.Sprintf("%d of %d", right, called)
-		}
+		row.Right = newRightness(right, called)
 		v.Rows = append(v.Rows, row)
 	}
+	v.Rules = h.ruleRightRows(counts)
 	return v
+}
+
+// ruleRightRows is how often each rule's predictions held, for every rule
+// with a recorded call, in the order the counts come (by outcome, then rule).
+func (h *Handler) ruleRightRows(counts []assessment.CalibrationCount) []ruleRightRow {
+	var rows []ruleRightRow
+	right := map[string][2]int{} // rule → right, called
+	for _, c := range counts {
+		if n := len(rows); n == 0 || rows[n-1].Rule != c.Rule || rows[n-1].Outcome != c.Predicted {
+			rows = append(rows, ruleRightRow{Rule: c.Rule, Outcome: c.Predicted, Name: h.area.OutcomeName(c.Predicted)})
+		}
+		row := &rows[len(rows)-1]
+		key := c.Predicted + "\x00" + c.Rule
+		rc := right[key]
+		switch {
+		case c.Verdict == assessment.VerdictNoCall:
+			row.NoCall += c.Count
+		case predictionHeld(c.Predicted, c):
+			rc[0] += c.Count
+			rc[1] += c.Count
+		default:
+			rc[1] += c.Count
+		}
+		right[key] = rc
+	}
+	for i := range rows {
+		rc := right[rows[i].Outcome+"\x00"+rows[i].Rule]
+		rows[i].Right = newRightness(rc[0], rc[1])
+		if rows[i].Rule == "" {
+			rows[i].Rule = "(not recorded)"
+		}
+	}
+	return rows
 }
 
 // predictionHeld reports whether a recorded call agrees with the outcome

@@ -20,7 +20,9 @@ type Store interface {
 	WeeklyOutcomes(ctx context.Context, since time.Time) ([]assessment.WeekCount, error)
 	Funnel(ctx context.Context, since time.Time) ([]assessment.FunnelStep, error)
 	CountWaiting(ctx context.Context) (int, error)
-	CountCalibrations(ctx context.Context) ([]assessment.CalibrationCount, error)
+	// CountCalibrationsByRule counts recorded calls per predicted outcome,
+	// rule and verdict.
+	CountCalibrationsByRule(ctx context.Context) ([]assessment.CalibrationCount, error)
 	CountBookings(ctx context.Context, since time.Time) ([]assessment.BookingCount, error)
 	// ListAnswerSets returns every stored assessment's answers and outcome,
 	// for the rules lab's re-score.

@@ -40,6 +40,7 @@ type labView struct {
 	Moves        []moveRow
 	Changed      []changeRow
 	Unmapped     []unmappedRow
+	Publish      publishView
 }
 
 type exampleRow struct {
@@ -124,6 +125,7 @@ func (h *Handler) check(r *http.Request, v *labView) (int, error) {
 		return 0, err
 	}
 	h.fillLab(v, q, rules.CheckExamples(q), h.lab.rescore(r.Context(), q, sets))
+	v.Publish = publishable(q, v.Failures, h.area.Forms.Current())
 	return http.StatusOK, nil
 }
 
@@ -165,6 +167,11 @@ func (h *Handler) fillLab(v *labView, q *assessment.Questionnaire, failures []ru
 		row := exampleRow{Name: ex.Name, Expect: name(ex.Expect), Got: name(ex.Expect), Pass: true}
 		if f, ok := failed[ex.Name]; ok {
 			row.Got, row.Pass, row.Detail = name(f.Result.Outcome), false, f.String()
+			if f.Result.Outcome == ex.Expect {
+				// The outcome held; the tension it shows is what differs.
+				row.Expect += ", tension " + ex.Tension
+				row.Got += ", tension " + shownTension(f.Result)
+			}
 		}
 		v.Examples = append(v.Examples, row)
 	}
@@ -192,4 +199,12 @@ func (h *Handler) fillLab(v *labView, q *assessment.Questionnaire, failures []ru
 	for _, u := range rs.Unmapped {
 		v.Unmapped = append(v.Unmapped, unmappedRow{Text: u.String(), Count: u.Count})
 	}
+}
+
+// shownTension is the id of the tension a result shows, or "none".
+func shownTension(res assessment.Result) string {
+	if res.Tension == nil {
+		return assessment.NoTension
+	}
+	return res.Tension.ID
 }

@@ -58,6 +58,22 @@ func TestRulesLab(t *testing.T) {
 		}
 	})
 
+	t.Run("an example showing another tension fails, and says which", func(t *testing.T) {
+		const pinned = "    expect: hire-a-pm\n    tension: none\n"
+		if !strings.Contains(string(assessment.DefaultContent), pinned) {
+			t.Fatal("no hire-a-pm example of the default pins no tension; update this test")
+		}
+		candidate := strings.Replace(string(assessment.DefaultContent), pinned, "    expect: hire-a-pm\n    tension: confirm-but-open\n", 1)
+		p := v.Post("/admin/lab", url.Values{"content": {candidate}})
+		if p.Status != http.StatusOK {
+			t.Fatalf("lab = %d:\n%s", p.Status, reviewtest.TextOf(reviewtest.ByTestID(p.Doc, "problems")))
+		}
+		got := reviewtest.TextOf(reviewtest.ByTestID(p.Doc, "examples"))
+		if want := "expected Hire a PM, tension confirm-but-open, got Hire a PM, tension none"; !strings.Contains(got, want) {
+			t.Errorf("examples = %q, want %q", got, want)
+		}
+	})
+
 	t.Run("renamed options are reported, not guessed", func(t *testing.T) {
 		renamed := strings.ReplaceAll(string(assessment.DefaultContent), "push-harder", "ship-faster")
 		p := v.Post("/admin/lab", url.Values{"content": {renamed}})
