@@ -249,6 +249,10 @@ func TestDoctorLeavesPostgresAsItFound(t *testing.T) {
 	stop()
 	makeOlder(t, db)
 	before := schemaColumns(t, db)
+	var had int
+	if err := db.QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&had); err != nil {
+		t.Fatal(err)
+	}
 	out, err = runDoctor(t, env, "-db", dsn, "-base-url", "https://fit.example.com")
 	if err != nil || !strings.Contains(out, "0007_migration_marks will be applied at start") {
 		t.Errorf("doctor on a database one migration behind = %v:\n%s", err, out)
@@ -257,8 +261,8 @@ func TestDoctorLeavesPostgresAsItFound(t *testing.T) {
 		t.Errorf("doctor changed the schema:\nbefore %v\nafter  %v", before, after)
 	}
 	var n int
-	if err := db.QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil || n != 6 {
-		t.Errorf("after doctor schema_migrations has %d rows (%v), want the 6 it had", n, err)
+	if err := db.QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil || n != had {
+		t.Errorf("after doctor schema_migrations has %d rows (%v), want the %d it had", n, err, had)
 	}
 }
 
