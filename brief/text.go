@@ -3,11 +3,16 @@ package brief
 import (
 	"fmt"
 	"strings"
+
+	"sessionplayer.studio/fitcheck/assessment"
 )
 
 // Text is the brief as plain text, for pasting into a calendar invite or a
 // note: one section per heading, lines under 80 characters where words allow.
 func (b Brief) Text(title string) string {
+	// The title names the founder in their own words: one line, whatever
+	// is stored, so it cannot forge a heading or a line below it.
+	title = assessment.CleanLine(title)
 	var w strings.Builder
 	fmt.Fprintf(&w, "%s\n%s\n\n", title, strings.Repeat("=", len([]rune(title))))
 	fmt.Fprintf(&w, "Verdict: %s\n", b.OutcomeLabel)

@@ -21,6 +21,11 @@ import (
 // once on a small site, a few MB at most.
 const resultCacheSize = 256
 
+// resultCacheBytes bounds them in bytes: a kept result is about 3 KB, its
+// JSON less, and a key names the Host a request came to (without
+// -base-url), which a client chooses.
+const resultCacheBytes = 4 << 20
+
 // resultKey names a result's shared view: its share link (which depends on
 // the host when there is no -base-url), whether it is the JSON twin, and
 // the generation of the figures of where founders stand it shows
@@ -31,6 +36,9 @@ type resultKey struct {
 	json       bool
 	benchmarks uint64
 }
+
+// size is what the key holds, counted against resultCacheBytes.
+func (k resultKey) size() int { return len(k.shareURL) }
 
 // serveSharedResult sends a result's page (or JSON) as everyone but its
 // owner sees it.
