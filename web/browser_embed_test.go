@@ -126,27 +126,33 @@ func embeddedJourney(t *testing.T, secure bool, m mode) {
 		t.Fatalf("the frame does not open on the embedded journey's first page: %s", ft.where())
 	}
 	ft.checkFramed("frame-start")
-	if !m.noJS {
-		tb.assertFrameFits(ft)
+	// With JavaScript, the frame is sized to each page as it loads; it must
+	// fit before the founder clicks, as a person sees it settle first (a
+	// click while it grows lands where the page was scrolled a moment ago).
+	fits := func(ft *tab) {
+		if !m.noJS {
+			tb.assertFrameFits(ft)
+		}
 	}
+	fits(ft)
 
 	answers := exampleAnswers(t, s.q, assessment.BookACall)
 	ft.follow(`[data-testid=start]`)
 	for i := range s.q.Steps {
 		ft.assertFramedStep(i + 1)
+		fits(ft)
 		ft.answerStep(i, answers)
 		ft.checkFramed(fmt.Sprintf("frame-step-%d", i+1))
 		ft.follow(`[data-testid=next]`)
 	}
 	ft.checkFramed("frame-contact")
+	fits(ft)
 	ft.follow(`[data-testid=next]`)
 	if !ft.exists(`[data-testid=result]`) || ft.exists(`[data-testid=shared-frame]`) {
 		t.Fatalf("the submit in the frame does not show the founder's own result (at %s)", ft.where())
 	}
 	ft.checkFramed("frame-result")
-	if !m.noJS {
-		tb.assertFrameFits(ft)
-	}
+	fits(ft)
 	token := strings.TrimPrefix(ft.path(), "/r/")
 	a, err := s.store.FindAssessment(t.Context(), token)
 	if err != nil {
@@ -179,10 +185,12 @@ func embeddedJourney(t *testing.T, secure bool, m mode) {
 		// Back on the consultant's page later: the partitioned cookie finds the result.
 		tb.openURL(hostOrigin + "/")
 		back := tb.frame(fitcheck)
+		fits(back)
 		if !back.exists(`[data-testid=see-result]`) {
 			t.Errorf("back on the consultant's page, the frame does not offer the founder's result")
 		} else {
 			back.follow(`[data-testid=see-result]`)
+			fits(back)
 			if back.path() != "/r/"+token || back.exists(`[data-testid=shared-frame]`) {
 				t.Errorf("'See your result' in the frame shows %s, want the founder's own /r/%s", back.path(), token)
 			}
