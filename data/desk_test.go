@@ -44,6 +44,12 @@ func TestListCallFirstAndGroupedByEmail(t *testing.T) {
 			[]string{"dan-pm", "ada-1"}, 2},
 		{"second page", assessment.Filter{Order: assessment.OrderCallFirst, GroupByEmail: true, Limit: 2, Offset: 2},
 			[]string{"bob-maybe", "dan-pm"}, 6},
+		// Waiting: left their details, still new; Ada once, anonymous never.
+		{"waiting", withOrder(assessment.Waiting(), assessment.OrderCallFirst),
+			[]string{"ada-2", "eve-fit", "bob-maybe", "dan-pm"}, 4},
+	}
+	if n, err := s.CountWaiting(ctx); err != nil || n != 4 {
+		t.Errorf("CountWaiting = %d, %v; want 4, the waiting list's rows (Ada's two takes once)", n, err)
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -171,4 +177,9 @@ func TestEachAnswerSet(t *testing.T) {
 	if got := sets[b.ID]; got.Outcome != assessment.HireAPM {
 		t.Errorf("answer set of b = %+v, want its outcome", got)
 	}
+}
+
+func withOrder(f assessment.Filter, o assessment.Order) assessment.Filter {
+	f.Order = o
+	return f
 }

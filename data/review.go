@@ -130,10 +130,12 @@ func (s *Store) pageIDs(ctx context.Context, tx *txn, from string, args []any, f
 }
 
 // filterIndex is the index a filtered list reads: the one holding every
-// column it filters and sorts on. The search reads assessments_person,
-// which holds the only assessments with words to search (the consented).
+// column it filters and sorts on. The search, and a list of only those who
+// left their details, read assessments_person, which holds the consented
+// alone (the only assessments with words to search): the "waiting" list
+// reads two fifths of the entries assessments_desk would.
 func filterIndex(f assessment.Filter) string {
-	if f.Search != "" {
+	if f.Search != "" || f.Consented {
 		return "assessments_person"
 	}
 	return "assessments_desk"
@@ -351,6 +353,9 @@ func (d *dialect) filterConds(f assessment.Filter) ([]string, []any) {
 	if !f.To.IsZero() {
 		conds = append(conds, `created_at < ?`)
 		args = append(args, formatTime(f.To))
+	}
+	if f.Consented && f.Search == "" { // the search adds its own
+		conds = append(conds, `consent`)
 	}
 	if f.Search != "" {
 		// search_text is name, e-mail and company, case-folded, a line
