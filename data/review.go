@@ -401,13 +401,17 @@ func (s *Store) FindAssessmentByID(ctx context.Context, id int64) (*assessment.A
 	return a, nil
 }
 
-// UpdateStatus moves an assessment to a follow-up status.
+// UpdateStatus moves an assessment to a follow-up status, and with it
+// every other take of the same person: the follow-up is the founder's, as
+// the grouped list shows them in one row, so a founder contacted about
+// their latest take is no longer waiting on an older one.
 func (s *Store) UpdateStatus(ctx context.Context, id int64, status assessment.Status, now time.Time) error {
 	if !status.Valid() {
 		return fmt.Errorf("update status of assessment %d: unknown status %q", id, status)
 	}
-	res, err := s.wdb.ExecContext(ctx, `UPDATE assessments SET status = ?, updated_at = ? WHERE id = ?`,
-		string(status), formatTime(now), id)
+	res, err := s.wdb.ExecContext(ctx, `UPDATE assessments SET status = ?, updated_at = ?
+		WHERE id = ? OR (consent AND person = (SELECT person FROM assessments WHERE id = ?))`,
+		string(status), formatTime(now), id, id)
 	if err != nil {
 		return fmt.Errorf("update status of assessment %d: %w", id, err)
 	}
