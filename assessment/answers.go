@@ -3,7 +3,6 @@ package assessment
 import (
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -74,15 +73,17 @@ type Contact struct {
 // Draft is an assessment in progress, saved after every step so reloads,
 // Back and returning later keep the answers. Reached is the index of the
 // furthest step the founder has opened, kept so each step is counted once
-// in the owner's funnel. ClientNetwork is a keyed pseudonym of the network
-// the draft was started from (addrhash.Hasher.Network), by which open
-// drafts are capped per client; it is never shown.
+// in the owner's funnel. ClientNetwork and ClientAddress are keyed
+// pseudonyms of the network and the address the draft was stored from
+// (addrhash.Hasher.Network and Address), by which open drafts are capped
+// per client; they are never shown. Only the network is read back.
 type Draft struct {
 	ID                   string
 	QuestionnaireVersion string
 	Answers              Answers
 	Reached              int
 	ClientNetwork        string
+	ClientAddress        string
 	AssessmentToken      string      // set once submitted
 	Source               Attribution // first touch, carried into the assessment
 	CreatedAt            time.Time
@@ -90,8 +91,35 @@ type Draft struct {
 	ExpiresAt            time.Time
 }
 
-// DraftLifetime is how long an untouched draft is kept.
+// DraftLifetime is how long an untouched draft is kept once it holds
+// answers past the first step.
 const DraftLifetime = 30 * 24 * time.Hour
+
+// FirstStepDraftLifetime is how long an untouched draft is kept while it
+// holds nothing past the first step: half a minute's answers, cheap to give
+// again, and all a script needs to store to fill its network's cap on open
+// drafts. Kept for hours, such drafts cannot lock a network out for long.
+const FirstStepDraftLifetime = 6 * time.Hour
+
+// DraftCaps are the most open drafts (neither submitted nor expired) one
+// client may have stored: per network (a /24 or an IPv6 /64), and per
+// address, well below, so a few addresses cannot fill their network's cap
+// for everyone else in it.
+type DraftCaps struct {
+	PerNetwork, PerAddress int
+}
+
+// KeepDraftFor is how long a draft with answers a is kept untouched:
+// DraftLifetime once it answers a question past the first step,
+// FirstStepDraftLifetime until then.
+func (q *Questionnaire) KeepDraftFor(a Answers) time.Duration {
+	for id, values := range a {
+		if _, step, ok := q.Question(id); ok && step > 0 && len(values) > 0 {
+			return DraftLifetime
+		}
+	}
+	return FirstStepDraftLifetime
+}
 
 // Assessment is one submitted, stored assessment and its result.
 type Assessment struct {
@@ -130,11 +158,12 @@ func (a Attribution) IsZero() bool { return a == Attribution{} }
 // enough for any real campaign name, too little to smuggle a document in.
 const AttributionLimit = 100
 
-// Bounded returns a with each field trimmed of spaces and cut to
-// AttributionLimit characters.
+// Bounded returns a with each field made one clean line (CleanLine) and
+// cut to AttributionLimit characters: the fields come from a link anyone
+// can write, and are written into e-mails and the review area.
 func (a Attribution) Bounded() Attribution {
 	for _, f := range []*string{&a.UTMSource, &a.UTMMedium, &a.UTMCampaign, &a.UTMTerm, &a.UTMContent, &a.ReferrerHost} {
-		*f = strings.TrimSpace(*f)
+		*f = CleanLine(*f)
 		if r := []rune(*f); len(r) > AttributionLimit {
 			*f = string(r[:AttributionLimit])
 		}

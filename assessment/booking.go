@@ -12,6 +12,12 @@ const (
 	BookingBooked  BookingKind = "booked"
 )
 
+// BookingClickWindow is how long after a recorded click on a result's
+// booking link further clicks on it are not recorded: one is all the
+// owner needs, and anyone with the share link can follow it thousands of
+// times.
+const BookingClickWindow = time.Hour
+
 // BookingEvent is one step of the booking round trip of an assessment.
 type BookingEvent struct {
 	ID           int64

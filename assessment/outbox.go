@@ -26,12 +26,22 @@ const EmailChannel = "email"
 // e-mailed its share link. Recipient is kept only until the e-mail is
 // delivered or finally fails (longer only when it is the contact address
 // the founder consented to share); RecipientKey, a keyed pseudonym of the
-// address, counts the requests to one address for a day.
+// mailbox the address delivers to, counts the requests to one mailbox for
+// a day, and ClientKey, a keyed pseudonym of the asker's network, the
+// requests from one client.
 type LinkRequest struct {
 	AssessmentID int64
 	Recipient    string
 	RecipientKey string
+	ClientKey    string
 	CreatedAt    time.Time
+}
+
+// LinkLimits are the most link e-mails allowed within LinkRequestWindow:
+// from one result, to one mailbox (over every result), and from one client
+// (over every result). Each must be at least 1.
+type LinkLimits struct {
+	PerResult, PerAddress, PerClient int
 }
 
 // LinkRequestWindow is how far back the requests to one address are
@@ -48,6 +58,10 @@ type Message struct {
 	Body         string
 	CreatedAt    time.Time
 }
+
+// MessageWindow is how far back a result's messages are counted against
+// its daily limit.
+const MessageWindow = 24 * time.Hour
 
 // DeliveryStatus is where one delivery of an event to one channel stands.
 type DeliveryStatus string

@@ -64,6 +64,9 @@ func Parse(data []byte) (*Questionnaire, error) {
 	if len(root.Content) == 0 || root.Content[0].Tag == "!!null" {
 		return nil, &ContentError{Problems: []Problem{{Message: "the file is empty"}}}
 	}
+	if problems := sizeProblems(&root); len(problems) > 0 {
+		return nil, &ContentError{Problems: problems}
+	}
 	var q Questionnaire
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
@@ -76,6 +79,9 @@ func Parse(data []byte) (*Questionnaire, error) {
 		// A type error (a misspelt field, text where a number belongs) still
 		// decodes everything else, so check the rest too and report it all.
 		decodeProblems = yamlProblems(err)
+	}
+	if problems := conditionProblems(&q); len(problems) > 0 {
+		return nil, &ContentError{Problems: problems}
 	}
 	c := checker{q: &q, root: root.Content[0], problems: decodeProblems}
 	c.check()

@@ -2,6 +2,7 @@ package assessment
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -34,4 +35,35 @@ func dropControl(r rune) rune {
 		return -1
 	}
 	return r
+}
+
+// CleanLine is CleanText for a field of one line: a name, a company, a
+// role, an email, where a founder came from. Besides what CleanText drops,
+// every control character (CR, LF and tab included, and the C1 controls
+// such as NEL) and the Unicode line and paragraph separators become a
+// space, and runs of white space one space, so the field can never start a
+// line of its own wherever it is written later: a brief.txt, an e-mail's
+// contact block, a Slack message, a header.
+//
+// In text that is not valid UTF-8 only the ASCII controls are replaced
+// (bytes below 0x80 are never part of a longer character, so replacing
+// them joins nothing); the validation after this refuses such text.
+func CleanLine(s string) string {
+	s = CleanText(s)
+	if !utf8.ValidString(s) {
+		b := []byte(s)
+		for i, c := range b {
+			if c < 0x20 || c == 0x7f {
+				b[i] = ' '
+			}
+		}
+		return strings.TrimSpace(string(b))
+	}
+	return strings.Join(strings.FieldsFunc(s, breaksLine), " ")
+}
+
+// breaksLine is CleanLine's separator: white space, controls, and the line
+// and paragraph separators (which unicode.IsSpace already counts).
+func breaksLine(r rune) bool {
+	return unicode.IsSpace(r) || unicode.IsControl(r)
 }

@@ -33,3 +33,29 @@ func TestCleanText(t *testing.T) {
 		})
 	}
 }
+
+// TestCleanLine: a one-line field keeps its words and loses every way to
+// start a line: CR, LF, tabs, other controls and the Unicode separators.
+func TestCleanLine(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"plain text unchanged", "Ada Lovelace", "Ada Lovelace"},
+		{"a header forged with CRLF", "Bob\r\nBcc: everyone@example.com", "Bob Bcc: everyone@example.com"},
+		{"bare CR and LF", "Acme\rLtd\nInc", "Acme Ltd Inc"},
+		{"tabs and runs of spaces", "Head\t of   Product", "Head of Product"},
+		{"other C0 controls and DEL", "a\x01b\x1bc\x7fd", "a b c d"},
+		{"C1 next line", "one\u0085two", "one two"},
+		{"line and paragraph separators", "one\u2028two\u2029three", "one two three"},
+		{"NUL and bidi still dropped", "\x00in\u202Evoice", "invoice"},
+		{"trimmed", "  \r\n Zoë \n", "Zoë"},
+		{"invalid UTF-8: ASCII controls replaced", "\xff\r\nBcc: x", "\xff  Bcc: x"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := assessment.CleanLine(tt.in); got != tt.want {
+				t.Errorf("CleanLine(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}

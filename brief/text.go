@@ -3,6 +3,8 @@ package brief
 import (
 	"fmt"
 	"strings"
+
+	"sessionplayer.studio/fitcheck/assessment"
 )
 
 // Text is the brief as plain text, for pasting into a calendar invite or a
@@ -10,6 +12,9 @@ import (
 // then the rest; one section per heading, lines under 80 characters where
 // words allow.
 func (b Brief) Text(title string) string {
+	// The title names the founder in their own words: one line, whatever
+	// is stored, so it cannot forge a heading or a line below it.
+	title = assessment.CleanLine(title)
 	var w strings.Builder
 	fmt.Fprintf(&w, "%s\n%s\n", title, strings.Repeat("=", len([]rune(title))))
 	section(&w, "Who", b.Who.lines())

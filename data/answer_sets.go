@@ -28,22 +28,32 @@ type storedAnswers struct {
 // resuming after the last, so memory stays flat however many there are.
 // The first error stops the walk and is returned.
 func (s *Store) EachAnswerSet(ctx context.Context, fn func(assessment.AnswerSet) error) error {
+	return s.EachAnswerSetOn(ctx, func(work func()) { work() }, fn)
+}
+
+// EachAnswerSetOn is EachAnswerSet with each of its workers (decoding and
+// fn) run through run, which calls the work it is given and returns when
+// that returns: the rules lab runs them at a lower priority than visitors'
+// requests (httpx.RunNiced).
+func (s *Store) EachAnswerSetOn(ctx context.Context, run func(work func()), fn func(assessment.AnswerSet) error) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	rows := make(chan []storedAnswers, 2)
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
-			for batch := range rows {
-				for _, r := range batch {
-					if ctx.Err() != nil {
-						continue // drain, so the reader never blocks
-					}
-					if err := decodeAnswerSet(r, fn); err != nil {
-						cancel(err)
+			run(func() {
+				for batch := range rows {
+					for _, r := range batch {
+						if ctx.Err() != nil {
+							continue // drain, so the reader never blocks
+						}
+						if err := decodeAnswerSet(r, fn); err != nil {
+							cancel(err)
+						}
 					}
 				}
-			}
+			})
 		})
 	}
 	readErr := s.readAnswerSets(ctx, rows)

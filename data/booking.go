@@ -10,13 +10,31 @@ import (
 	"sessionplayer.studio/fitcheck/assessment"
 )
 
-// RecordBookingClick records that a founder followed their result's booking
-// link. An unknown assessment is assessment.ErrNotFound.
+// recentClickSQL finds a click on an assessment's booking link after a
+// time; it reads booking_events_assessment_id.
+const recentClickSQL = `SELECT count(*) FROM booking_events WHERE assessment_id = ? AND kind = ? AND created_at > ?`
+
+// RecordBookingClick records that someone followed a result's booking link,
+// unless a click on it was recorded within assessment.BookingClickWindow
+// before now: however often the link is followed, it adds at most one row
+// an hour. A click already recorded costs a read, not a write. An unknown
+// assessment is assessment.ErrNotFound.
 func (s *Store) RecordBookingClick(ctx context.Context, assessmentID int64, now time.Time) error {
+	click, since := string(assessment.BookingClicked), formatTime(now.Add(-assessment.BookingClickWindow))
+	var recent int
+	if err := s.db.QueryRowContext(ctx, recentClickSQL, assessmentID, click, since).Scan(&recent); err != nil {
+		return fmt.Errorf("record booking click of assessment %d: %w", assessmentID, err)
+	}
+	if recent > 0 {
+		return nil
+	}
 	var n int64
 	err := s.write(ctx, true, func(ctx context.Context, q execQueryer) error {
+		// Checked again in the insert: clicks arriving together record one.
 		res, err := q.ExecContext(ctx, `INSERT INTO booking_events (assessment_id, kind, created_at)
-			SELECT id, ?, ? FROM assessments WHERE id = ?`, string(assessment.BookingClicked), formatTime(now), assessmentID)
+			SELECT id, ?, ? FROM assessments WHERE id = ? AND NOT EXISTS (
+				SELECT 1 FROM booking_events WHERE assessment_id = ? AND kind = ? AND created_at > ?)`,
+			click, formatTime(now), assessmentID, assessmentID, click, since)
 		if err != nil {
 			return err
 		}
@@ -27,7 +45,9 @@ func (s *Store) RecordBookingClick(ctx context.Context, assessmentID int64, now 
 		return fmt.Errorf("record booking click of assessment %d: %w", assessmentID, err)
 	}
 	if n == 0 {
-		return fmt.Errorf("record booking click: assessment %d: %w", assessmentID, assessment.ErrNotFound)
+		if _, err := s.FindAssessmentByID(ctx, assessmentID); err != nil {
+			return fmt.Errorf("record booking click: %w", err)
+		}
 	}
 	return nil
 }
@@ -35,9 +55,12 @@ func (s *Store) RecordBookingClick(ctx context.Context, assessmentID int64, now 
 // RecordBooking records a booking a provider reported and marks the
 // assessment booked, with the call's time, in one transaction. It reports
 // false, changing nothing, when the provider already reported this
-// booking (webhooks are sent at least once). A new or contacted assessment
-// moves to status booked; one the owner has closed or archived keeps its
-// status. An unknown assessment is assessment.ErrNotFound.
+// booking (webhooks are sent at least once): by the provider's booking id,
+// or, for a report without one, by the same provider, assessment and call
+// time. A new or contacted assessment moves to status booked; one the
+// owner has closed or archived keeps its status. A report without a call
+// time never clears the time an earlier one gave. An unknown assessment is
+// assessment.ErrNotFound.
 func (s *Store) RecordBooking(ctx context.Context, e *assessment.BookingEvent) (bool, error) {
 	var recorded bool
 	err := s.write(ctx, false, func(ctx context.Context, q execQueryer) error {
@@ -53,6 +76,12 @@ func (s *Store) RecordBooking(ctx context.Context, e *assessment.BookingEvent) (
 		if !e.StartsAt.IsZero() {
 			starts = formatTime(e.StartsAt)
 		}
+		if e.BookingID == "" {
+			seen, err := s.bookingWithoutIDSeen(ctx, q, e)
+			if err != nil || seen {
+				return err // nil when already recorded
+			}
+		}
 		id, inserted, err := s.d.insertReturningID(ctx, q, `INSERT INTO booking_events (assessment_id, kind, provider, booking_id, starts_at, created_at)
 			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (provider, booking_id) WHERE booking_id <> '' DO NOTHING`,
 			e.AssessmentID, string(assessment.BookingBooked), e.Provider, e.BookingID, starts, formatTime(e.CreatedAt))
@@ -60,7 +89,7 @@ func (s *Store) RecordBooking(ctx context.Context, e *assessment.BookingEvent) (
 			return err // nil when already recorded
 		}
 		e.ID, recorded = id, true
-		_, err = q.ExecContext(ctx, `UPDATE assessments SET booked_at = ?, updated_at = ?,
+		_, err = q.ExecContext(ctx, `UPDATE assessments SET booked_at = COALESCE(?, booked_at), updated_at = ?,
 			status = CASE WHEN status IN (?, ?) THEN ? ELSE status END WHERE id = ?`,
 			starts, formatTime(e.CreatedAt), string(assessment.StatusNew), string(assessment.StatusContacted),
 			string(assessment.StatusBooked), e.AssessmentID)
@@ -70,6 +99,27 @@ func (s *Store) RecordBooking(ctx context.Context, e *assessment.BookingEvent) (
 		return false, fmt.Errorf("record booking of assessment %d: %w", e.AssessmentID, err)
 	}
 	return recorded, nil
+}
+
+// bookingWithoutIDSeen reports whether a booking without the provider's id
+// was recorded already: the same provider, assessment and call time. On
+// PostgreSQL, where writers run side by side, it first takes a lock of the
+// assessment's own, held to the end of the transaction, so two such
+// reports arriving together record one.
+func (s *Store) bookingWithoutIDSeen(ctx context.Context, q execQueryer, e *assessment.BookingEvent) (bool, error) {
+	if s.d.postgres() {
+		if _, err := q.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext(?))`, fmt.Sprintf("booking without id %d", e.AssessmentID)); err != nil {
+			return false, err
+		}
+	}
+	var starts string
+	if !e.StartsAt.IsZero() {
+		starts = formatTime(e.StartsAt)
+	}
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT count(*) FROM booking_events WHERE assessment_id = ? AND kind = ? AND provider = ?
+		AND booking_id = '' AND COALESCE(starts_at, '') = ?`, e.AssessmentID, string(assessment.BookingBooked), e.Provider, starts).Scan(&n)
+	return n > 0, err
 }
 
 // ListBookingEvents returns an assessment's clicks and bookings, oldest first.

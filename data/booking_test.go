@@ -95,3 +95,69 @@ func TestAttributionCarriedAndBounded(t *testing.T) {
 		t.Errorf("FindAssessment source = %+v, want %+v", stored.Source, want)
 	}
 }
+
+// TestBookingClicksAreCountedOncePerWindow: a booking link followed
+// thousands of times adds one row within the window, and one more after
+// it; another result's click is its own.
+func TestBookingClicksAreCountedOncePerWindow(t *testing.T) {
+	s := mustOpenWithQuestionnaire(t)
+	a := mustSubmit(t, s, "tok-1", nil)
+	b := mustSubmit(t, s, "tok-2", nil)
+	at := a.CreatedAt.Add(time.Minute)
+	for i := range 200 {
+		if err := s.RecordBookingClick(t.Context(), a.ID, at.Add(time.Duration(i)*time.Second)); err != nil {
+			t.Fatalf("click %d = %v", i+1, err)
+		}
+	}
+	if err := s.RecordBookingClick(t.Context(), b.ID, at); err != nil {
+		t.Fatal(err)
+	}
+	if got := countRows(t, s, "booking_events"); got != 2 {
+		t.Errorf("booking events after 200 clicks on one result and one on another = %d, want 2", got)
+	}
+	if err := s.RecordBookingClick(t.Context(), a.ID, at.Add(assessment.BookingClickWindow+time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if got := countRows(t, s, "booking_events"); got != 3 {
+		t.Errorf("booking events after a click past the window = %d, want 3", got)
+	}
+}
+
+// TestBookingsWithoutAnIDAreRecordedOnce: a provider's report without its
+// booking id, sent twice, is one booking; a second report without a call
+// time leaves the time the first gave.
+func TestBookingsWithoutAnIDAreRecordedOnce(t *testing.T) {
+	s := mustOpenWithQuestionnaire(t)
+	a := mustSubmit(t, s, "tok-1", nil)
+	at := a.CreatedAt.Add(time.Minute)
+	call := time.Date(2026, 12, 8, 15, 0, 0, 0, time.UTC)
+	report := func(starts time.Time) (bool, error) {
+		return s.RecordBooking(t.Context(), &assessment.BookingEvent{AssessmentID: a.ID, Provider: "cal.com", StartsAt: starts, CreatedAt: at})
+	}
+	if ok, err := report(call); err != nil || !ok {
+		t.Fatalf("first report without an id = %v, %v; want recorded", ok, err)
+	}
+	if ok, err := report(call); err != nil || ok {
+		t.Errorf("the same report again = %v, %v; want false, nil", ok, err)
+	}
+	if _, err := report(time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.FindAssessmentByID(t.Context(), a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.BookedAt.Equal(call) {
+		t.Errorf("booked at %v after a later report without a time, want %v kept", got.BookedAt, call)
+	}
+	events, err := s.ListBookingEvents(t.Context(), a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(events) != 2 {
+		t.Errorf("booking events = %+v, want two (the call, and the report without a time once)", events)
+	}
+	if ok, err := report(time.Time{}); err != nil || ok {
+		t.Errorf("a report without an id or a time, again = %v, %v; want false, nil", ok, err)
+	}
+}

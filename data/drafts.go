@@ -19,9 +19,9 @@ func (s *Store) CreateDraft(ctx context.Context, d *assessment.Draft) error {
 	}
 	d.Source = d.Source.Bounded()
 	src := d.Source
-	_, err = s.wdb.ExecContext(ctx, `INSERT INTO drafts (id, questionnaire_version, answers, reached, client_network, created_at, updated_at, expires_at,
-		utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer_host)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, d.ID, d.QuestionnaireVersion, answers, d.Reached, d.ClientNetwork,
+	_, err = s.wdb.ExecContext(ctx, `INSERT INTO drafts (id, questionnaire_version, answers, reached, client_network, client_address,
+		created_at, updated_at, expires_at, utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer_host)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, d.ID, d.QuestionnaireVersion, answers, d.Reached, d.ClientNetwork, d.ClientAddress,
 		formatTime(d.CreatedAt), formatTime(d.UpdatedAt), formatTime(d.ExpiresAt),
 		src.UTMSource, src.UTMMedium, src.UTMCampaign, src.UTMTerm, src.UTMContent, src.ReferrerHost)
 	if err != nil {
@@ -36,24 +36,29 @@ func (s *Store) CreateDraft(ctx context.Context, d *assessment.Draft) error {
 // alone.
 const openDraftsOf = `client_network = ? AND assessment_token IS NULL AND expires_at > ?`
 
-// createDraftWithinSQL inserts a draft only while its network has fewer
-// than a given number of open drafts. Counting and inserting are one
-// statement, and SQLite runs one write at a time, so drafts made at the
-// same moment cannot all slip under the cap (on PostgreSQL a lock per
-// network does that; see CreateDraftWithin).
-const createDraftWithinSQL = `INSERT INTO drafts (id, questionnaire_version, answers, reached, client_network, created_at, updated_at, expires_at,
-	utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer_host)
-	SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
-	WHERE (SELECT count(*) FROM drafts WHERE ` + openDraftsOf + `) < ?`
+// createDraftWithinSQL inserts a draft only while its network, and its
+// address (when it has one), have fewer than their caps of open drafts.
+// An address is always in the same network, so one pass over the
+// network's open drafts (drafts_open_by_network) counts both. Counting and
+// inserting are one statement, and SQLite runs one write at a time, so
+// drafts made at the same moment cannot all slip under a cap (on
+// PostgreSQL a lock per network, which holds its addresses, does that; see
+// CreateDraftWithin).
+const createDraftWithinSQL = `INSERT INTO drafts (id, questionnaire_version, answers, reached, client_network, client_address,
+	created_at, updated_at, expires_at, utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer_host)
+	SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+	WHERE (SELECT count(*) < ? AND (? = '' OR count(CASE WHEN client_address = ? THEN 1 END) < ?)
+		FROM drafts WHERE ` + openDraftsOf + `)`
 
 // CreateDraftWithin stores a new draft, with the answers it already has (a
 // draft is made when its first answers are saved, not before, so a visitor
 // who only presses Start stores nothing), unless d.ClientNetwork already
-// has maxOpen open drafts at now: then nothing is stored and the error is
+// has caps.PerNetwork open drafts at now, or d.ClientAddress
+// caps.PerAddress: then nothing is stored and the error is
 // assessment.ErrTooMany. A draft with d.ID stored already (a second tab
 // saving its first answers at the same moment) is assessment.ErrConflict:
 // find it and update it instead. It returns once the draft is on disk.
-func (s *Store) CreateDraftWithin(ctx context.Context, d *assessment.Draft, maxOpen int, now time.Time) error {
+func (s *Store) CreateDraftWithin(ctx context.Context, d *assessment.Draft, caps assessment.DraftCaps, now time.Time) error {
 	if d.ClientNetwork == "" {
 		// Every draft without one would share a single cap.
 		return errors.New("create draft: no client network to count it against")
@@ -74,10 +79,11 @@ func (s *Store) CreateDraftWithin(ctx context.Context, d *assessment.Draft, maxO
 				return err
 			}
 		}
-		res, err := q.ExecContext(ctx, createDraftWithinSQL, d.ID, d.QuestionnaireVersion, answers, d.Reached, d.ClientNetwork,
+		at := formatTime(now)
+		res, err := q.ExecContext(ctx, createDraftWithinSQL, d.ID, d.QuestionnaireVersion, answers, d.Reached, d.ClientNetwork, d.ClientAddress,
 			formatTime(d.CreatedAt), formatTime(d.UpdatedAt), formatTime(d.ExpiresAt),
 			src.UTMSource, src.UTMMedium, src.UTMCampaign, src.UTMTerm, src.UTMContent, src.ReferrerHost,
-			d.ClientNetwork, formatTime(now), maxOpen)
+			caps.PerNetwork, d.ClientAddress, d.ClientAddress, caps.PerAddress, d.ClientNetwork, at)
 		if err != nil {
 			return err
 		}
@@ -90,7 +96,8 @@ func (s *Store) CreateDraftWithin(ctx context.Context, d *assessment.Draft, maxO
 	case err != nil:
 		return fmt.Errorf("create draft: %w", err)
 	case n == 0:
-		return fmt.Errorf("create draft: %d open drafts from this network: %w", maxOpen, assessment.ErrTooMany)
+		return fmt.Errorf("create draft: %d open drafts from this network or %d from this address: %w",
+			caps.PerNetwork, caps.PerAddress, assessment.ErrTooMany)
 	}
 	return nil
 }

@@ -17,6 +17,11 @@ func networkDraft(id, network string) *assessment.Draft {
 	return d
 }
 
+// networkCap caps open drafts per network alone (each address as much).
+func networkCap(n int) assessment.DraftCaps {
+	return assessment.DraftCaps{PerNetwork: n, PerAddress: n}
+}
+
 func mustCountOpenDrafts(t *testing.T, s *Store, network string, at time.Time) int {
 	t.Helper()
 	n, err := s.CountOpenDrafts(t.Context(), network, at)
@@ -33,7 +38,7 @@ func TestCreateDraftWithin(t *testing.T) {
 	s := mustOpenWithQuestionnaire(t)
 	ctx := t.Context()
 	const limit = 2
-	create := func(d *assessment.Draft) error { return s.CreateDraftWithin(ctx, d, limit, now) }
+	create := func(d *assessment.Draft) error { return s.CreateDraftWithin(ctx, d, networkCap(limit), now) }
 
 	first := networkDraft("a1", "net-a")
 	first.Answers = assessment.Answers{"stage": {"growing"}, "stuck": {"We keep missing deadlines"}}
@@ -74,7 +79,7 @@ func TestCreateDraftWithin(t *testing.T) {
 	if n := mustCountOpenDrafts(t, s, "net-a", later); n != 0 {
 		t.Errorf("CountOpenDrafts(net-a) once expired = %d, want 0", n)
 	}
-	if err := s.CreateDraftWithin(ctx, networkDraft("a4", "net-a"), limit, later); err != nil {
+	if err := s.CreateDraftWithin(ctx, networkDraft("a4", "net-a"), networkCap(limit), later); err != nil {
 		t.Errorf("CreateDraftWithin(%q) once the others expired = %v, want nil", "a4", err)
 	}
 
@@ -83,6 +88,42 @@ func TestCreateDraftWithin(t *testing.T) {
 	}
 	if err := create(networkDraft("x1", "")); err == nil {
 		t.Errorf("CreateDraftWithin without a network = nil, want an error")
+	}
+}
+
+// TestCreateDraftWithinPerAddress: one address fills only its own share
+// of its network's cap; the network's other addresses still store drafts,
+// and a draft without an address is held by the network's cap alone.
+func TestCreateDraftWithinPerAddress(t *testing.T) {
+	s := mustOpenWithQuestionnaire(t)
+	caps := assessment.DraftCaps{PerNetwork: 5, PerAddress: 2}
+	create := func(id, address string) error {
+		d := networkDraft(id, "net-a")
+		d.ClientAddress = address
+		return s.CreateDraftWithin(t.Context(), d, caps, now)
+	}
+	for _, id := range []string{"a1", "a2"} {
+		if err := create(id, "addr-1"); err != nil {
+			t.Fatalf("CreateDraftWithin(%q) under the address's cap = %v", id, err)
+		}
+	}
+	if err := create("a3", "addr-1"); !errors.Is(err, assessment.ErrTooMany) {
+		t.Errorf("a third open draft from one address = %v, want %v", err, assessment.ErrTooMany)
+	}
+	for _, id := range []string{"b1", "b2"} {
+		if err := create(id, "addr-2"); err != nil {
+			t.Errorf("CreateDraftWithin(%q) from another address of the network = %v, want nil", id, err)
+		}
+	}
+	if err := create("n1", ""); err != nil {
+		t.Errorf("a draft without an address, under the network's cap = %v, want nil", err)
+	}
+	if err := create("c1", "addr-3"); !errors.Is(err, assessment.ErrTooMany) {
+		t.Errorf("a draft past the network's cap = %v, want %v", err, assessment.ErrTooMany)
+	}
+	var address string
+	if err := s.db.QueryRowContext(t.Context(), `SELECT client_address FROM drafts WHERE id = ?`, "a1").Scan(&address); err != nil || address != "addr-1" {
+		t.Errorf("draft a1's stored address = %q, %v; want its pseudonym addr-1", address, err)
 	}
 }
 
@@ -121,7 +162,7 @@ func TestCreateDraftWithinConcurrent(t *testing.T) {
 	)
 	for i := range tries {
 		wg.Go(func() {
-			err := s.CreateDraftWithin(t.Context(), networkDraft(fmt.Sprintf("d%d", i), "net-a"), limit, now)
+			err := s.CreateDraftWithin(t.Context(), networkDraft(fmt.Sprintf("d%d", i), "net-a"), networkCap(limit), now)
 			switch {
 			case err == nil:
 				mu.Lock()

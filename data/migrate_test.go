@@ -21,6 +21,12 @@ func migrationsFrom(fsys fs.FS) Option {
 	return func(o *openOptions) { o.migrations, o.prepareEachTime = fsys, true }
 }
 
+// codeNeeds is the newest migration this build's own statements need: the
+// writer prepares its hot statements when the store opens, and one of them
+// names a column 0009 adds. An older build is simulated with this build's
+// code and fewer migrations, so it must have at least these.
+const codeNeeds = 9
+
 // buildWith is the embedded migrations up to and including last, plus
 // extra (file name → script, added to both dialects): the migrations of
 // another build of fitcheck.
@@ -70,15 +76,15 @@ func TestMigrationsCarryTheirMark(t *testing.T) {
 	}
 }
 
-// TestOlderBinaryOnNewerDatabase: a build that knows up to 7 stays ready on
+// TestOlderBinaryOnNewerDatabase: a build that knows up to 9 stays ready on
 // a database a newer build moved on with a compatible migration, and is
 // not ready once a breaking one is applied; the newer build says so in its
 // log when it applies the breaking one.
 func TestOlderBinaryOnNewerDatabase(t *testing.T) {
 	db := newTestDB(t)
-	older := mustOpenAt(t, db, migrationsFrom(buildWith(t, 7, nil)))
+	older := mustOpenAt(t, db, migrationsFrom(buildWith(t, codeNeeds, nil)))
 
-	newer := buildWith(t, 7, map[string]string{
+	newer := buildWith(t, codeNeeds, map[string]string{
 		"0098_add_a_table.sql": markCompatible + "\nCREATE TABLE newer_thing (id INTEGER PRIMARY KEY, note TEXT);\n",
 	})
 	var log bytes.Buffer
@@ -117,12 +123,12 @@ func TestOlderBinaryOnNewerDatabase(t *testing.T) {
 // empty database it reports everything pending and creates nothing.
 func TestOpenReadOnlyAppliesNothing(t *testing.T) {
 	db := newTestDB(t)
-	mustOpenAt(t, db, migrationsFrom(buildWith(t, 6, nil))).Close()
+	mustOpenAt(t, db, migrationsFrom(buildWith(t, codeNeeds, nil))).Close()
 
-	var after6 []int // every migration this build knows past 6
+	var afterOlder []int // every migration this build knows past the older build's
 	for _, v := range mustKnown(t) {
-		if v > 6 {
-			after6 = append(after6, v)
+		if v > codeNeeds {
+			afterOlder = append(afterOlder, v)
 		}
 	}
 	ro, err := OpenReadOnly(t.Context(), db)
@@ -131,8 +137,8 @@ func TestOpenReadOnlyAppliesNothing(t *testing.T) {
 	}
 	defer ro.Close()
 	st, err := ro.Migrations(t.Context())
-	if err != nil || !slices.Equal(versions(st.Pending), after6) {
-		t.Fatalf("Migrations() of a database at 6 = %+v, %v; want %v pending", st, err, after6)
+	if err != nil || !slices.Equal(versions(st.Pending), afterOlder) {
+		t.Fatalf("Migrations() of a database at %d = %+v, %v; want %v pending", codeNeeds, st, err, afterOlder)
 	}
 	if err := ro.Ready(t.Context()); err == nil {
 		t.Errorf("Ready() with a migration pending = nil, want an error")
@@ -141,8 +147,8 @@ func TestOpenReadOnlyAppliesNothing(t *testing.T) {
 		t.Errorf("a write through the read-only store succeeded")
 	}
 	again, err := ro.Migrations(t.Context())
-	if err != nil || !slices.Equal(versions(again.Pending), after6) {
-		t.Errorf("after the refused write Migrations() = %+v, %v; want %v still pending", again, err, after6)
+	if err != nil || !slices.Equal(versions(again.Pending), afterOlder) {
+		t.Errorf("after the refused write Migrations() = %+v, %v; want %v still pending", again, err, afterOlder)
 	}
 }
 

@@ -57,8 +57,19 @@ func randomID(prefix string) (string, error) {
 // AddMessage stores a founder's message to the owner and, unless the
 // assessment is possibly automated, its message.created event, in one
 // transaction. It sets m.ID. The email is kept only with consent. An unknown
-// assessment is assessment.ErrNotFound.
+// assessment is assessment.ErrNotFound. It sets no limit; the result page
+// uses AddMessageWithin.
 func (s *Store) AddMessage(ctx context.Context, m *assessment.Message) error {
+	return s.AddMessageWithin(ctx, m, 0)
+}
+
+// AddMessageWithin is AddMessage, unless the assessment already has
+// perResult messages within assessment.MessageWindow before m.CreatedAt
+// (0: no limit): then nothing is stored and the error is
+// assessment.ErrTooMany. Each message fires an e-mail, a webhook and a
+// Slack post, so a result cannot be used to flood them; counted in the
+// database, the limit holds across instances.
+func (s *Store) AddMessageWithin(ctx context.Context, m *assessment.Message, perResult int) error {
 	if !m.Consent {
 		m.Email = ""
 	}
@@ -67,6 +78,11 @@ func (s *Store) AddMessage(ctx context.Context, m *assessment.Message) error {
 		return fmt.Errorf("add message to assessment %d: %w", m.AssessmentID, err)
 	}
 	err = s.write(ctx, false, func(ctx context.Context, q execQueryer) error {
+		if perResult > 0 {
+			if err := s.checkMessageLimit(ctx, q, m, perResult); err != nil {
+				return err
+			}
+		}
 		// INSERT … SELECT inserts nothing for an unknown assessment, which
 		// reads as not found rather than as a foreign-key failure.
 		id, inserted, err := s.d.insertReturningID(ctx, q, `INSERT INTO messages (assessment_id, email, consent, body, created_at)
@@ -90,6 +106,27 @@ func (s *Store) AddMessage(ctx context.Context, m *assessment.Message) error {
 	})
 	if err != nil {
 		return fmt.Errorf("add message to assessment %d: %w", m.AssessmentID, err)
+	}
+	return nil
+}
+
+// checkMessageLimit is assessment.ErrTooMany when m's assessment has had
+// perResult messages within the window. On PostgreSQL, where writers run
+// side by side, it first takes a lock of the assessment's own, held to the
+// end of the transaction, so the count and the insert stay one step.
+func (s *Store) checkMessageLimit(ctx context.Context, q execQueryer, m *assessment.Message, perResult int) error {
+	if s.d.postgres() {
+		if _, err := q.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext(?))`, fmt.Sprintf("messages of %d", m.AssessmentID)); err != nil {
+			return err
+		}
+	}
+	var n int
+	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM messages WHERE assessment_id = ? AND created_at > ?`,
+		m.AssessmentID, formatTime(m.CreatedAt.Add(-assessment.MessageWindow))).Scan(&n); err != nil {
+		return err
+	}
+	if n >= perResult {
+		return fmt.Errorf("%d messages today: %w", n, assessment.ErrTooMany)
 	}
 	return nil
 }

@@ -313,3 +313,32 @@ func TestFanOutAfterDeletingTheNewest(t *testing.T) {
 		t.Errorf("deliveries per assessment = %v, want %v", got, want)
 	}
 }
+
+// TestAddMessageWithin: a result's messages are limited per day, counted
+// in the database; an unlimited add (0) is not held back, and the day
+// after, the result may write again.
+func TestAddMessageWithin(t *testing.T) {
+	s := mustOpenWithQuestionnaire(t)
+	a := mustSubmit(t, s, "tok-1", nil)
+	at := a.CreatedAt.Add(time.Minute)
+	add := func(when time.Time, limit int) error {
+		return s.AddMessageWithin(t.Context(), &assessment.Message{AssessmentID: a.ID, Body: "hello", CreatedAt: when}, limit)
+	}
+	for i := range 3 {
+		if err := add(at.Add(time.Duration(i)*time.Minute), 3); err != nil {
+			t.Fatalf("message %d = %v", i+1, err)
+		}
+	}
+	if err := add(at.Add(time.Hour), 3); !errors.Is(err, assessment.ErrTooMany) {
+		t.Errorf("a fourth message within the day = %v, want ErrTooMany", err)
+	}
+	if got := countRows(t, s, "messages"); got != 3 {
+		t.Errorf("messages = %d, want 3", got)
+	}
+	if err := add(at.Add(assessment.MessageWindow+time.Hour), 3); err != nil {
+		t.Errorf("a message the day after = %v, want it stored", err)
+	}
+	if err := s.AddMessageWithin(t.Context(), &assessment.Message{AssessmentID: 999, Body: "x", CreatedAt: at}, 3); !errors.Is(err, assessment.ErrNotFound) {
+		t.Errorf("a message to an unknown assessment = %v, want ErrNotFound", err)
+	}
+}

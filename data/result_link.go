@@ -11,25 +11,35 @@ import (
 // "Email me the link": a founder's request for their share link is an
 // outbox event like any other (result.link), written in one transaction and
 // delivered by the worker, by e-mail only (see fanOut). The row carries the
-// address until the e-mail is settled (eraseRecipient), and a keyed
-// pseudonym of it for a day, which is what the per-address limit counts:
-// in the database, so it holds across instances and restarts.
+// address until the e-mail is settled (eraseRecipient), and for a day keyed
+// pseudonyms of the mailbox and of the asker's network, which with the
+// assessment are what the limits count: in the database, so they hold
+// across instances and restarts.
 
-// insertLinkRequestSQL inserts the event unless the address has had limit
-// requests within the window; counting and inserting are one statement, so
-// on SQLite's one writer two requests cannot both slip under the limit (on
-// PostgreSQL a lock per address does that; see RequestResultLink).
-const insertLinkRequestSQL = `INSERT INTO outbox (type, assessment_id, webhook_id, created_at, recipient, recipient_key)
-	SELECT ?, id, ?, ?, ?, ? FROM assessments WHERE id = ?
-	AND (SELECT count(*) FROM outbox WHERE recipient_key = ? AND created_at > ?) < ?`
+// insertLinkRequestSQL inserts the event unless, within the window, the
+// result, the mailbox or the client has had its limit of requests; counting
+// and inserting are one statement, so on SQLite's one writer two requests
+// cannot both slip under a limit (on PostgreSQL a lock does that; see
+// RequestResultLink).
+const insertLinkRequestSQL = `INSERT INTO outbox (type, assessment_id, webhook_id, created_at, recipient, recipient_key, client_key)
+	SELECT ?, id, ?, ?, ?, ?, ? FROM assessments WHERE id = ?
+	AND (SELECT count(*) FROM outbox WHERE type = ? AND assessment_id = ? AND created_at > ?) < ?
+	AND (SELECT count(*) FROM outbox WHERE recipient_key = ? AND created_at > ?) < ?
+	AND (SELECT count(*) FROM outbox WHERE client_key = ? AND created_at > ?) < ?`
+
+// linkRequestLock is the PostgreSQL advisory lock every link request takes:
+// they are rare, and one lock for all keeps the three counts and the insert
+// one step without ordering three locks.
+const linkRequestLock = "fitcheck result.link"
 
 // RequestResultLink stores a founder's request to be e-mailed their share
-// link, as a result.link outbox event, unless req.RecipientKey has had
-// perAddress requests within assessment.LinkRequestWindow before
-// req.CreatedAt: then nothing is stored and the error is
-// assessment.ErrTooMany. An unknown assessment is assessment.ErrNotFound.
-// It returns once the request is on disk.
-func (s *Store) RequestResultLink(ctx context.Context, req *assessment.LinkRequest, perAddress int) error {
+// link, as a result.link outbox event, unless within
+// assessment.LinkRequestWindow before req.CreatedAt the assessment has had
+// limits.PerResult requests, req.RecipientKey limits.PerAddress or
+// req.ClientKey limits.PerClient: then nothing is stored and the error is
+// assessment.ErrTooMany, whichever limit it was. An unknown assessment is
+// assessment.ErrNotFound. It returns once the request is on disk.
+func (s *Store) RequestResultLink(ctx context.Context, req *assessment.LinkRequest, limits assessment.LinkLimits) error {
 	if req.Recipient == "" || req.RecipientKey == "" {
 		return fmt.Errorf("request result link for assessment %d: no address", req.AssessmentID)
 	}
@@ -41,14 +51,18 @@ func (s *Store) RequestResultLink(ctx context.Context, req *assessment.LinkReque
 	var n int64
 	err = s.write(ctx, !s.d.postgres(), func(ctx context.Context, q execQueryer) error {
 		if s.d.postgres() {
-			// Writers run side by side there: hold the address's own lock
-			// so the count and the insert stay one step.
-			if _, err := q.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext(?))`, "result.link "+req.RecipientKey); err != nil {
+			// Writers run side by side there: hold the link requests' lock
+			// so the counts and the insert stay one step.
+			if _, err := q.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext(?))`, linkRequestLock); err != nil {
 				return err
 			}
 		}
-		res, err := q.ExecContext(ctx, insertLinkRequestSQL, string(assessment.EventResultLink), webhookID, formatTime(req.CreatedAt),
-			req.Recipient, req.RecipientKey, req.AssessmentID, req.RecipientKey, since, perAddress)
+		event := string(assessment.EventResultLink)
+		res, err := q.ExecContext(ctx, insertLinkRequestSQL, event, webhookID, formatTime(req.CreatedAt),
+			req.Recipient, req.RecipientKey, req.ClientKey, req.AssessmentID,
+			event, req.AssessmentID, since, limits.PerResult,
+			req.RecipientKey, since, limits.PerAddress,
+			req.ClientKey, since, limits.PerClient)
 		if err != nil {
 			return err
 		}
@@ -64,8 +78,7 @@ func (s *Store) RequestResultLink(ctx context.Context, req *assessment.LinkReque
 	if _, err := s.FindAssessmentByID(ctx, req.AssessmentID); err != nil {
 		return fmt.Errorf("request result link: %w", err)
 	}
-	return fmt.Errorf("request result link for assessment %d: %d requests to this address today: %w",
-		req.AssessmentID, perAddress, assessment.ErrTooMany)
+	return fmt.Errorf("request result link for assessment %d: a daily limit is reached: %w", req.AssessmentID, assessment.ErrTooMany)
 }
 
 // eraseRecipientSQL forgets the address of a settled result.link delivery,
@@ -92,14 +105,16 @@ func (s *Store) eraseRecipient(ctx context.Context, q execQueryer, deliveryID in
 	return n > 0, nil
 }
 
-// ForgetLinkRecipientKeys clears the address pseudonyms of result.link
-// events made before cutoff (now less assessment.LinkRequestWindow, in the
-// hourly sweep): past the window they count nothing, so nothing is kept
-// that could tie a later request to an earlier one.
+// ForgetLinkRecipientKeys clears the address and client pseudonyms of
+// result.link events made before cutoff (now less
+// assessment.LinkRequestWindow, in the hourly sweep): past the window they
+// count nothing, so nothing is kept that could tie a later request to an
+// earlier one.
 func (s *Store) ForgetLinkRecipientKeys(ctx context.Context, cutoff time.Time) (int64, error) {
 	var n int64
 	err := s.write(ctx, true, func(ctx context.Context, q execQueryer) error {
-		res, err := q.ExecContext(ctx, `UPDATE outbox SET recipient_key = NULL WHERE recipient_key IS NOT NULL AND created_at < ?`,
+		res, err := q.ExecContext(ctx, `UPDATE outbox SET recipient_key = NULL, client_key = NULL
+			WHERE (recipient_key IS NOT NULL OR client_key IS NOT NULL) AND created_at < ?`,
 			formatTime(cutoff))
 		if err != nil {
 			return err

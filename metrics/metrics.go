@@ -49,13 +49,36 @@ func New() *Set {
 	return s
 }
 
-// Request records one answered request.
+// Request records one answered request. Its labels come only from fixed
+// sets, since every label value is a series kept for good: the route is a
+// pattern of the route table, a method outside the standard ones is OTHER
+// and a status outside 100–599 is "other". A client sending made-up
+// methods or statuses cannot grow the metrics.
 func (s *Set) Request(route, method string, status int, took time.Duration) {
 	if s == nil {
 		return
 	}
-	s.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
+	method = MethodLabel(method)
+	s.requests.WithLabelValues(route, method, statusLabel(status)).Inc()
 	s.latency.WithLabelValues(route, method).Observe(took.Seconds())
+}
+
+// MethodLabel is method as a label: itself when it is one of HTTP's
+// standard methods, otherwise OTHER.
+func MethodLabel(method string) string {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodConnect, http.MethodOptions, http.MethodTrace:
+		return method
+	}
+	return "OTHER"
+}
+
+func statusLabel(status int) string {
+	if status < 100 || status > 599 {
+		return "other"
+	}
+	return strconv.Itoa(status)
 }
 
 // Submitted records one stored assessment.

@@ -221,7 +221,7 @@ func subject(n *Notice) string {
 }
 
 func withCompany(s string, n *Notice) string {
-	if c := n.Company(); c != "" {
+	if c := assessment.CleanLine(n.Company()); c != "" {
 		return s + " — " + c
 	}
 	return s
@@ -238,7 +238,7 @@ func plainText(n *Notice) string {
 		b.WriteString("Their message:\n")
 		writeIndented(&b, n.Message.Body)
 		if n.Message.Email != "" {
-			fmt.Fprintf(&b, "Reply to: %s\n", n.Message.Email)
+			fmt.Fprintf(&b, "Reply to: %s\n", assessment.CleanLine(n.Message.Email))
 		}
 		b.WriteString("\n")
 	}
@@ -256,9 +256,11 @@ func plainText(n *Notice) string {
 	b.WriteString("\n")
 	if c := n.Contact; c != nil {
 		b.WriteString("Contact (they consented to be contacted):\n")
+		// One line each, whatever is stored: a name cannot forge a line
+		// of the block (fields are cleaned when typed; older rows may not be).
 		for _, f := range [][2]string{{"Name", c.Name}, {"Email", c.Email}, {"Company", c.Company}, {"Role", c.Role}} {
-			if f[1] != "" {
-				fmt.Fprintf(&b, "  %s: %s\n", f[0], f[1])
+			if v := assessment.CleanLine(f[1]); v != "" {
+				fmt.Fprintf(&b, "  %s: %s\n", f[0], v)
 			}
 		}
 	} else {
@@ -280,6 +282,7 @@ func writeIndented(b *strings.Builder, text string) {
 // sourceLine reads the attribution as one line: "newsletter / email /
 // spring (via news.example.com)".
 func sourceLine(a assessment.Attribution) string {
+	a = a.Bounded()
 	var parts []string
 	for _, p := range []string{a.UTMSource, a.UTMMedium, a.UTMCampaign} {
 		if p != "" {
@@ -296,7 +299,7 @@ func sourceLine(a assessment.Attribution) string {
 	return s
 }
 
-var htmlEmail = template.Must(template.New("email").Funcs(template.FuncMap{"source": sourceLine}).Parse(`<!doctype html>
+var htmlEmail = template.Must(template.New("email").Funcs(template.FuncMap{"source": sourceLine, "line": assessment.CleanLine}).Parse(`<!doctype html>
 <html><body style="font-family: sans-serif; line-height: 1.5; max-width: 40em">
 {{- if eq .Type "ping"}}
 <p>This is a test from fitcheck: e-mail notifications reach you.</p>
@@ -305,7 +308,7 @@ var htmlEmail = template.Must(template.New("email").Funcs(template.FuncMap{"sour
 {{- with .Message}}
 <p><strong>Their message:</strong></p>
 <blockquote style="white-space: pre-wrap">{{.Body}}</blockquote>
-{{- if .Email}}<p>Reply to: <a href="mailto:{{.Email}}">{{.Email}}</a></p>{{end}}
+{{- if .Email}}<p>Reply to: <a href="mailto:{{line .Email}}">{{line .Email}}</a></p>{{end}}
 {{- end}}
 <h1 style="font-size: 1.25em">{{.Headline}}</h1>
 <p>{{.Reason}} <small>({{.Outcome}})</small></p>
@@ -319,7 +322,7 @@ var htmlEmail = template.Must(template.New("email").Funcs(template.FuncMap{"sour
 {{- end}}
 {{- with .Contact}}
 <p><strong>Contact</strong> (they consented to be contacted)<br>
-{{if .Name}}{{.Name}}<br>{{end}}{{if .Email}}<a href="mailto:{{.Email}}">{{.Email}}</a><br>{{end}}{{if .Company}}{{.Company}}<br>{{end}}{{if .Role}}{{.Role}}{{end}}</p>
+{{if .Name}}{{line .Name}}<br>{{end}}{{if .Email}}<a href="mailto:{{line .Email}}">{{line .Email}}</a><br>{{end}}{{if .Company}}{{line .Company}}<br>{{end}}{{if .Role}}{{line .Role}}{{end}}</p>
 {{- else}}
 <p>Contact: none given (no consent to be contacted).</p>
 {{- end}}

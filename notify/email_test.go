@@ -229,3 +229,35 @@ func closedPort(t *testing.T) string {
 	ln.Close()
 	return addr
 }
+
+// TestEmailContactBlockIsOneLinePerField: a contact field holding CR or LF
+// (stored before fields were cleaned when typed) cannot forge a line of the
+// plain-text contact block, nor a break in the HTML one.
+func TestEmailContactBlockIsOneLinePerField(t *testing.T) {
+	q := testQuestionnaire(t)
+	c := newClock()
+	s, _ := mustOpenStore(t)
+	mail := startMailServer(t, "127.0.0.1:0")
+	w := newWorker(s, q, c, newEmail(t, mail.addr))
+	submitAssessment(t, s, q, c.Now(), assessment.Contact{
+		Name: "Bob\r\nBcc: everyone@example.com", Email: "bob@acme.example", Company: "Acme\nRole: CFO", Role: "CEO", Consent: true})
+	mustRunOnce(t, w)
+	got := mail.mails()
+	if len(got) != 1 {
+		t.Fatalf("mail server received %d messages, want 1", len(got))
+	}
+	subject, text, html, _ := readMail(t, got[0].Raw)
+	for _, line := range strings.Split(text, "\n") {
+		if l := strings.TrimSpace(line); strings.HasPrefix(l, "Bcc:") || strings.HasPrefix(l, "Role: CFO") {
+			t.Errorf("the plain-text part has a forged line %q:\n%s", l, text)
+		}
+	}
+	for _, want := range []string{"Name: Bob Bcc: everyone@example.com", "Company: Acme Role: CFO"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the plain-text part lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(html, "Bob\r\n") || strings.Contains(html, "Bob\n") || strings.Contains(subject, "\n") {
+		t.Errorf("a line break of the name reached the HTML part or the subject:\n%q\n%s", subject, html)
+	}
+}

@@ -13,7 +13,7 @@ import (
 
 func requestLink(t *testing.T, s *data.Store, a *assessment.Assessment, to string, at time.Time) {
 	t.Helper()
-	if err := s.RequestResultLink(t.Context(), &assessment.LinkRequest{AssessmentID: a.ID, Recipient: to, RecipientKey: "key-" + to, CreatedAt: at}, 3); err != nil {
+	if err := s.RequestResultLink(t.Context(), &assessment.LinkRequest{AssessmentID: a.ID, Recipient: to, RecipientKey: "key-" + to, CreatedAt: at}, assessment.LinkLimits{PerResult: 100, PerAddress: 100, PerClient: 100}); err != nil {
 		t.Fatalf("RequestResultLink(%s) = %v", to, err)
 	}
 }

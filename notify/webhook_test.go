@@ -290,3 +290,43 @@ func TestSlackMessage(t *testing.T) {
 		}
 	}
 }
+
+// TestSlackTextIsPlain: a company name cannot break the message into
+// lines, format it (mrkdwn) or put a link or an address in it; the link to
+// the review area is still a link, and previews are off.
+func TestSlackTextIsPlain(t *testing.T) {
+	q := testQuestionnaire(t)
+	c := newClock()
+	s, _ := mustOpenStore(t)
+	rc := &receiver{}
+	srv := httptest.NewServer(rc)
+	defer srv.Close()
+	company := "*Acme*\r\n_urgent_ ~gone~ `code` https://evil.example/login evil.example x@evil.example"
+	a := submitAssessment(t, s, q, c.Now(), assessment.Contact{Company: company, Consent: true})
+	mustRunOnce(t, newWorker(s, q, c, notify.NewSlack(srv.URL, http.DefaultClient)))
+	reqs := rc.requests()
+	if len(reqs) != 1 {
+		t.Fatalf("Slack got %d requests, want 1", len(reqs))
+	}
+	var msg struct {
+		Text        string
+		UnfurlLinks *bool `json:"unfurl_links"`
+	}
+	if err := json.Unmarshal(reqs[0].body, &msg); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Count(msg.Text, "\n"); got != 2 {
+		t.Errorf("Slack text has %d line breaks, want the message's own 2: %q", got, msg.Text)
+	}
+	for _, markup := range []string{"*Acme*", "_urgent_", "~gone~", "`code`", "https://evil", "evil.example", "@evil", "\r"} {
+		if strings.Contains(msg.Text, markup) {
+			t.Errorf("Slack text carries %q from the company name: %q", markup, msg.Text)
+		}
+	}
+	if !strings.Contains(msg.Text, "<https://fit.example.com/admin/a/"+itoa(a.ID)+"|") || !strings.Contains(msg.Text, "Acme") {
+		t.Errorf("Slack text = %q, want the review area's link and the company's words", msg.Text)
+	}
+	if msg.UnfurlLinks == nil || *msg.UnfurlLinks {
+		t.Errorf("Slack message unfurls links; want previews off")
+	}
+}

@@ -159,11 +159,18 @@ type input struct {
 }
 
 func newInput(q *assessment.Questionnaire, criteria []assessment.CriterionResult, answers assessment.Answers) *input {
+	rules, tensions := compileRules(q)
+	return newInputWith(q, rules, tensions, criteria, answers)
+}
+
+// newInputWith is newInput with q's rules and tensions compiled already,
+// for evaluating many answer sets under one questionnaire (RescoreUntil).
+func newInputWith(q *assessment.Questionnaire, rules []cond, tensions []tension, criteria []assessment.CriterionResult,
+	answers assessment.Answers) *input {
 	ranks := make([]int, len(criteria))
 	for i, c := range criteria {
 		ranks[i] = c.LevelRank
 	}
-	rules, tensions := compileRules(q)
 	in := &input{q: q, rules: rules, tensions: tensions, ranks: ranks, answers: answerView{base: answers}}
 	for i, t := range tensions {
 		if t.setsAside != "" {

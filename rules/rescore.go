@@ -13,7 +13,11 @@ import (
 // Rescore is what a candidate questionnaire would do to stored history:
 // every stored answer set evaluated again under it. Nothing stored changes.
 type Rescore struct {
-	Total    int
+	Total int
+	// Scored is how many of Total were re-scored: all of them, unless
+	// RescoreUntil was stopped (Stopped), when the rest is left out.
+	Scored   int
+	Stopped  bool
 	Changed  []Change // the assessments whose outcome would change, oldest first
 	Moves    []Move   // how many would move from each outcome to each other, most first
 	Unmapped []Unmapped
@@ -53,11 +57,34 @@ type Unmapped struct {
 // options q does not have are reported in Unmapped and score nothing, as
 // Evaluate treats them; they are never matched to look-alikes.
 func RescoreAll(q *assessment.Questionnaire, sets []assessment.AnswerSet) Rescore {
+	return RescoreUntil(q, sets, nil)
+}
+
+// RescoreUntil is RescoreAll that stops early once stop is closed (nil
+// never does): the sets re-scored by then are reported, with Stopped set,
+// so a candidate too costly to run on all of history still gets an answer.
+func RescoreUntil(q *assessment.Questionnaire, sets []assessment.AnswerSet, stop <-chan struct{}) Rescore {
 	r := NewRescorer(q)
 	for _, set := range sets {
+		if stopped(stop) {
+			r.Stop()
+			break
+		}
 		r.Add(set)
 	}
-	return r.Result()
+	out := r.Result()
+	out.Total = len(sets)
+	return out
+}
+
+// stopped reports, without waiting, whether stop is closed.
+func stopped(stop <-chan struct{}) bool {
+	select {
+	case <-stop:
+		return true
+	default:
+		return false
+	}
 }
 
 // Rescorer is RescoreAll one answer set at a time, for sets streamed from
@@ -71,6 +98,7 @@ type Rescorer struct {
 
 	mu       sync.Mutex
 	total    int
+	stopped  bool
 	changed  []Change
 	moves    map[[2]string]int
 	unmapped map[Unmapped]int
@@ -100,12 +128,20 @@ func (r *Rescorer) Add(set assessment.AnswerSet) {
 	r.moves[[2]string{set.Outcome, to}]++
 }
 
+// Stop records that the re-score was cut short: Result then says it
+// covers only the sets added so far.
+func (r *Rescorer) Stop() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.stopped = true
+}
+
 // Result is the re-score of every set added so far: the changes oldest
 // first, whatever order the sets came in.
 func (r *Rescorer) Result() Rescore {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	out := Rescore{Total: r.total, Changed: slices.Clone(r.changed)}
+	out := Rescore{Total: r.total, Scored: r.total, Stopped: r.stopped, Changed: slices.Clone(r.changed)}
 	slices.SortFunc(out.Changed, func(a, b Change) int {
 		return cmp.Or(a.Set.CreatedAt.Compare(b.Set.CreatedAt), cmp.Compare(a.ID, b.ID))
 	})

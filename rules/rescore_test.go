@@ -144,3 +144,18 @@ func variedHistory(q *assessment.Questionnaire, n int) []assessment.AnswerSet {
 	}
 	return sets
 }
+
+// TestRescoreUntilStopsWhenTold: stopped before it starts, nothing is
+// re-scored and it says so; never stopped, it is RescoreAll.
+func TestRescoreUntilStopsWhenTold(t *testing.T) {
+	q := mustDefault(t)
+	sets := storedHistory(t, q, 50)
+	stop := make(chan struct{})
+	close(stop)
+	if got := rules.RescoreUntil(q, sets, stop); !got.Stopped || got.Scored != 0 || got.Total != 50 || len(got.Changed) != 0 {
+		t.Errorf("RescoreUntil(stopped) = Scored %d of %d, Stopped %v; want 0 of 50, stopped", got.Scored, got.Total, got.Stopped)
+	}
+	if got := rules.RescoreUntil(q, sets, make(chan struct{})); got.Stopped || got.Scored != 50 {
+		t.Errorf("RescoreUntil(never stopped) = Scored %d, Stopped %v; want 50, not stopped", got.Scored, got.Stopped)
+	}
+}

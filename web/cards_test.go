@@ -5,6 +5,7 @@ import (
 	"image/png"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -39,8 +40,10 @@ func TestResultCards(t *testing.T) {
 		if b := img.Bounds(); b.Dx() != 1200 || b.Dy() != 630 {
 			t.Errorf("card is %dx%d, want 1200x630", b.Dx(), b.Dy())
 		}
-		if !strings.Contains(h.Get("Cache-Control"), "immutable") || h.Get("ETag") == "" {
-			t.Errorf("card Cache-Control %q, ETag %q; want immutable with an ETag", h.Get("Cache-Control"), h.Get("ETag"))
+		// A shared cache must not keep a card long after its result is
+		// deleted: a short max-age, revalidated by the ETag.
+		if cc := h.Get("Cache-Control"); strings.Contains(cc, "immutable") || maxAge(cc) <= 0 || maxAge(cc) > 600 || h.Get("ETag") == "" {
+			t.Errorf("card Cache-Control %q, ETag %q; want a max-age of at most 10 minutes, not immutable, with an ETag", cc, h.Get("ETag"))
 		}
 		cards = append(cards, body)
 	}
@@ -63,6 +66,18 @@ func TestResultCards(t *testing.T) {
 	if status, _, _ := fetch(mine + "/card.png"); status != http.StatusNotFound {
 		t.Errorf("a deleted result's card = %d, want 404", status)
 	}
+}
+
+// maxAge is the max-age of a Cache-Control value in seconds, or -1.
+func maxAge(cacheControl string) int {
+	for _, d := range strings.Split(cacheControl, ",") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(d), "max-age="); ok {
+			if n, err := strconv.Atoi(v); err == nil {
+				return n
+			}
+		}
+	}
+	return -1
 }
 
 // TestLinkPreviewTags: the landing page and a result carry absolute Open

@@ -13,21 +13,25 @@ import (
 )
 
 // landingPages keeps the landing page as seen without a session, rendered
-// once (it depends only on the questionnaire in force and the address the
-// site is reached at), and its link-preview card.
+// once (it depends only on the questionnaire in force and -base-url, never
+// on the Host a request names), and its link-preview card.
 type landingPages struct {
 	pages *httpx.Kept[landingKey]
 	card  *httpx.Kept[string]
 }
 
+// landingBytes bounds each of the two: a page is about 3 KB gzipped, and a
+// card (the landing page's, the sample result's) about 40 KB.
+const landingBytes = 256 << 10
+
 func newLandingPages() landingPages {
-	return landingPages{pages: httpx.NewKept[landingKey](4), card: httpx.NewKept[string](2)}
+	return landingPages{pages: httpx.NewKept[landingKey](4, landingBytes), card: httpx.NewKept[string](2, landingBytes)}
 }
 
 // landingKey is the landing page as seen without a session: one page per
-// questionnaire version in force and address the site is reached at (its
-// link preview names that address when there is no -base-url).
-type landingKey struct{ version, base string }
+// questionnaire version in force, never one per address (its link preview
+// names -base-url or no address at all: see landingPreview).
+type landingKey struct{ version string }
 
 // landing serves GET /.
 func (s *Server) landing(w http.ResponseWriter, r *http.Request) error {
@@ -60,8 +64,8 @@ func (s *Server) landing(w http.ResponseWriter, r *http.Request) error {
 // sees it.
 func (s *Server) serveKeptLanding(w http.ResponseWriter, r *http.Request) error {
 	q := s.forms.Current()
-	key := landingKey{version: q.Version, base: httpx.AbsoluteURL(s.cfg.BaseURL, r, "")}
-	return page.ServeKept(w, r, s.kept.pages, key, true, func() (*httpx.Page, error) {
+	// Not pinned: a publish makes a new version's page, and the oldest goes.
+	return page.ServeKept(w, r, s.kept.pages, landingKey{version: q.Version}, false, func() (*httpx.Page, error) {
 		return page.Kept(r.Context(), landingPage(s.landingView(r, q, false)), false)
 	})
 }
@@ -76,7 +80,7 @@ func (s *Server) landingView(r *http.Request, q *assessment.Questionnaire, delet
 		Questions: q.QuestionCount(),
 		Steps:     len(q.Steps),
 		Deleted:   deleted,
-		Preview:   page.NewPreview(s.cfg.BaseURL, r, "/", "/card.png", q.Title, page.FirstOr(summary, q.Title)),
+		Preview:   s.landingPreview(r, q.Title, page.FirstOr(summary, q.Title)),
 		Owner:     page.OwnerOf(q.Owner, s.avatar.URL()),
 	}
 	if sample, ok := sampleResult(q); ok {
@@ -90,6 +94,19 @@ func (s *Server) landingView(r *http.Request, q *assessment.Questionnaire, delet
 		v.More = summary[1:]
 	}
 	return v
+}
+
+// landingPreview is what a link to the landing page previews. Its address
+// and card are absolute on -base-url; without it they are left out (the
+// title and description remain), since the only other address to give
+// would be whatever Host a request named: a page everyone is served must
+// not carry that.
+func (s *Server) landingPreview(r *http.Request, title, description string) page.Preview {
+	p := page.NewPreview(s.cfg.BaseURL, r, "/", "/card.png", title, description)
+	if s.cfg.BaseURL == "" {
+		p.URL, p.Image = "", ""
+	}
+	return p
 }
 
 // landingView is the landing page.

@@ -194,7 +194,7 @@ type fillSpec struct {
 // store submits the draft and then does what the owner and the founder
 // did next, each through the store.
 func (s *fillSpec) store(ctx context.Context, store *data.Store, q *assessment.Questionnaire) error {
-	if err := store.CreateDraftWithin(ctx, &s.draft, maxOpenDrafts, s.draft.CreatedAt); err != nil {
+	if err := store.CreateDraftWithin(ctx, &s.draft, assessment.DraftCaps{PerNetwork: maxOpenDrafts, PerAddress: maxOpenDrafts}, s.draft.CreatedAt); err != nil {
 		return err
 	}
 	if _, err := store.SubmitDraft(ctx, s.draft.ID, &s.a, s.views...); err != nil {

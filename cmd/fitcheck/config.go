@@ -214,7 +214,7 @@ func newFlagSet(name string, cfg *config) *flag.FlagSet {
 	fs.IntVar(&cfg.RetainDays, "retain-days", 0, "delete assessments (with their notes) older than this many days; 0 keeps them forever")
 	fs.DurationVar(&cfg.MinCompletion, "min-completion-time", 15*time.Second, "submits faster than this after Start are accepted but marked possibly automated (not notified); 0 turns the check off")
 	fs.IntVar(&cfg.PostLimit, "post-limit", 120, "answer posts allowed per client per minute (counted per instance)")
-	fs.IntVar(&cfg.MaxOpenDrafts, "max-open-drafts", 200, "unfinished assessments one client network (a /24, or an IPv6 /64) may have stored at once")
+	fs.IntVar(&cfg.MaxOpenDrafts, "max-open-drafts", 200, "unfinished assessments one client network (a /24, or an IPv6 /64) may have stored at once; one address may have a tenth of it")
 	fs.StringVar(&cfg.MetricsAddr, "metrics-addr", "", "serve Prometheus metrics at /metrics on this address, a listener of its own (e.g. 127.0.0.1:9090); empty turns them off")
 	fs.StringVar(&cfg.DataDir, "data-dir", "", "directory for fitcheck's own files, such as the ACME certificate cache (default: the SQLite file's directory)")
 	fs.StringVar(&cfg.TLSCert, "tls-cert", "", "serve HTTPS with this certificate file (PEM, full chain); needs -tls-key")

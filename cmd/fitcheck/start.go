@@ -83,7 +83,7 @@ func (c *config) warnings() []string {
 			"(Cal.com's refuse to be framed without its own script); results link to the booking page instead")
 	}
 	if c.BaseURL == "" {
-		w = append(w, "-base-url is not set: share links and link previews (Slack, LinkedIn) use whatever host a request names; "+
+		w = append(w, "-base-url is not set: share links and result previews use whatever host a request names, and the start page has no link preview (Slack, LinkedIn); "+
 			"set -base-url (FITCHECK_BASE_URL) to the public address, e.g. https://fit.example.com")
 	}
 	if c.SMTPURL != "" && c.BaseURL == "" {

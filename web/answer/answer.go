@@ -69,5 +69,5 @@ type Handler struct {
 // New builds the steps' handlers.
 func New(cfg Config, store Store, drafts Drafts, forms Questionnaires, pages page.Renderer) *Handler {
 	return &Handler{cfg: cfg, store: store, drafts: drafts, forms: forms, pages: pages,
-		kept: httpx.NewKept[stepChoices](stepCacheSize), now: time.Now}
+		kept: httpx.NewKept[stepChoices](stepCacheSize, stepCacheBytes).WithKeyBytes(stepChoices.size), now: time.Now}
 }

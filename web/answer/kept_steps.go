@@ -21,6 +21,10 @@ import (
 // common combinations of choices, at about 1.5 KB each.
 const stepCacheSize = 512
 
+// stepCacheBytes bounds them in bytes too: 512 pages of 1.5 KB and their
+// keys fit in well under half of it.
+const stepCacheBytes = 2 << 20
+
 // stepChoices is everything a kept step page may depend on: the
 // questionnaire version, which step (0-based; the contact step is
 // len(q.Steps)), and the option ids chosen on it, in a fixed order. It has
@@ -32,6 +36,9 @@ type stepChoices struct {
 	step    int
 	chosen  string // "question\x01option\x01option\x00question…", options sorted
 }
+
+// size is what the key holds, counted against stepCacheBytes.
+func (c stepChoices) size() int { return len(c.version) + len(c.chosen) }
 
 // choicesOf names the page for step idx with answers, and reports whether
 // that page may be kept and whether anything on it is answered. Chosen

@@ -9,15 +9,16 @@ import (
 	"sessionplayer.studio/fitcheck/web/page"
 )
 
-// contactFromForm reads the about-you step, without the control characters
-// (NUL, bidi overrides) that could disguise what was typed.
+// contactFromForm reads the about-you step, each field one line without
+// the control characters (NUL, bidi overrides, CR and LF) that could
+// disguise what was typed or forge a line where it is written later.
 func contactFromForm(r *http.Request) assessment.Contact {
 	f := r.PostForm
 	return assessment.Contact{
-		Name:    assessment.CleanText(f.Get("name")),
-		Email:   assessment.CleanText(f.Get("email")),
-		Company: assessment.CleanText(f.Get("company")),
-		Role:    assessment.CleanText(f.Get("role")),
+		Name:    assessment.CleanLine(f.Get("name")),
+		Email:   assessment.CleanLine(f.Get("email")),
+		Company: assessment.CleanLine(f.Get("company")),
+		Role:    assessment.CleanLine(f.Get("role")),
 		Consent: f.Get("consent") == "yes",
 	}
 }

@@ -52,6 +52,11 @@ func NewPageFast(contentType string, body []byte) *Page {
 	return finishPage(contentType, body, gz.Bytes())
 }
 
+// Bytes is how much memory the page's body holds, as kept.
+func (p *Page) Bytes() int {
+	return len(p.gzipped) + len(p.raw) + len(p.etag) + len(p.contentType)
+}
+
 func finishPage(contentType string, body, gzipped []byte) *Page {
 	return &Page{contentType: contentType, gzipped: bytes.Clone(gzipped), size: len(body), etag: ETag(body)}
 }
@@ -102,18 +107,25 @@ type gunzipper struct {
 
 var gunzippers = sync.Pool{New: func() any { return new(gunzipper) }}
 
-// Kept holds at most a fixed number of pages under keys of type K. The
-// key type is the page's whole identity: a page must be made from its key
-// alone, so a key type that cannot hold a visitor's data keeps one visitor's
-// page from being shown to another.
+// Kept holds pages under keys of type K, within a limit on how many and
+// on how many bytes (the pages' and the keys'): a key a client chooses (a
+// share link on the Host it names) can make it churn, never grow. The key
+// type is the page's whole identity: a page must be made from its key
+// alone, so a key type that cannot hold a visitor's data keeps one
+// visitor's page from being shown to another.
 //
 // A full cache makes room by dropping the oldest page that is not pinned.
-// Pinned pages (every visitor's first view of something) are never dropped.
-// Pages can belong to a group (a stored record's id), and a whole group is
-// forgotten at once when its record goes.
+// Pinned pages (every visitor's first view of something, a known set) are
+// never dropped, but count against the limits like any other: when pinned
+// pages fill the cache, a new page is served without being kept. Pages can
+// belong to a group (a stored record's id), and a whole group is forgotten
+// at once when its record goes.
 type Kept[K comparable] struct {
 	mu       sync.Mutex
 	limit    int
+	maxBytes int
+	bytes    int              // held now: pages and keys
+	keyBytes func(K) int      // a key's own size, for keys that hold strings
 	lifetime time.Duration    // 0: a page is kept until dropped or forgotten
 	now      func() time.Time // for lifetime
 	pages    map[K]keptEntry
@@ -128,11 +140,23 @@ type keptEntry struct {
 	pinned bool
 	group  int64
 	kept   time.Time // when, for lifetime
+	cost   int       // bytes it holds, key included
 }
 
-// NewKept makes a cache of at most limit pages.
-func NewKept[K comparable](limit int) *Kept[K] {
-	return &Kept[K]{limit: limit, pages: make(map[K]keptEntry)}
+// keptEntryOverhead is what an entry costs beyond its bytes: the map slot,
+// the order slot and the Page header, roughly.
+const keptEntryOverhead = 128
+
+// NewKept makes a cache of at most limit pages and maxBytes bytes.
+func NewKept[K comparable](limit, maxBytes int) *Kept[K] {
+	return &Kept[K]{limit: limit, maxBytes: maxBytes, pages: make(map[K]keptEntry)}
+}
+
+// WithKeyBytes counts each key's size (its strings) against the byte
+// limit: for a key that holds something a request names.
+func (k *Kept[K]) WithKeyBytes(size func(K) int) *Kept[K] {
+	k.keyBytes = size
+	return k
 }
 
 // WithLifetime makes pages expire d after they were kept, by now: for
@@ -163,8 +187,9 @@ func (k *Kept[K]) Generation() uint64 {
 }
 
 // Keep stores p under key in group (0 for none), unless a forget happened
-// since gen. A full cache drops its oldest unpinned page first; when every
-// page is pinned, an unpinned p is not kept.
+// since gen. A full cache drops its oldest unpinned pages first; when that
+// cannot make room (every page pinned, or p alone larger than the byte
+// limit), p is not kept.
 func (k *Kept[K]) Keep(key K, p *Page, pinned bool, group int64, gen uint64) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
@@ -175,22 +200,44 @@ func (k *Kept[K]) Keep(key K, p *Page, pinned bool, group int64, gen uint64) {
 	if k.lifetime > 0 {
 		at = k.now()
 	}
-	if _, ok := k.pages[key]; ok {
-		k.pages[key] = keptEntry{page: p, pinned: pinned, group: group, kept: at}
-		return
+	e := keptEntry{page: p, pinned: pinned, group: group, kept: at, cost: k.cost(key, p)}
+	if old, ok := k.pages[key]; ok {
+		k.remove(key, old)
 	}
-	if len(k.pages) >= k.limit && !k.dropOldest() && !pinned {
-		return
+	for len(k.pages) >= k.limit || k.bytes+e.cost > k.maxBytes {
+		if !k.dropOldest() {
+			return
+		}
 	}
-	k.pages[key] = keptEntry{page: p, pinned: pinned, group: group, kept: at}
+	k.pages[key] = e
 	k.order = append(k.order, key)
+	k.bytes += e.cost
+}
+
+// cost is the bytes an entry holds: its page, its key, and the overhead.
+func (k *Kept[K]) cost(key K, p *Page) int {
+	n := p.Bytes() + keptEntryOverhead
+	if k.keyBytes != nil {
+		n += k.keyBytes(key)
+	}
+	return n
+}
+
+// remove takes key's entry out of the map and the order.
+func (k *Kept[K]) remove(key K, e keptEntry) {
+	delete(k.pages, key)
+	k.bytes -= e.cost
+	if i := slices.Index(k.order, key); i >= 0 {
+		k.order = slices.Delete(k.order, i, i+1)
+	}
 }
 
 // dropOldest removes the oldest unpinned page, reporting whether there was one.
 func (k *Kept[K]) dropOldest() bool {
 	for i, key := range k.order {
-		if !k.pages[key].pinned {
+		if e := k.pages[key]; !e.pinned {
 			delete(k.pages, key)
+			k.bytes -= e.cost
 			k.order = slices.Delete(k.order, i, i+1)
 			return true
 		}
@@ -204,8 +251,9 @@ func (k *Kept[K]) Forget(group int64) {
 	defer k.mu.Unlock()
 	k.forgets++
 	k.order = slices.DeleteFunc(k.order, func(key K) bool {
-		if k.pages[key].group == group {
+		if e := k.pages[key]; e.group == group {
 			delete(k.pages, key)
+			k.bytes -= e.cost
 			return true
 		}
 		return false
@@ -219,6 +267,7 @@ func (k *Kept[K]) ForgetAll() {
 	k.forgets++
 	clear(k.pages)
 	k.order = k.order[:0]
+	k.bytes = 0
 }
 
 // Len is how many pages are kept.
@@ -226,4 +275,11 @@ func (k *Kept[K]) Len() int {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	return len(k.pages)
+}
+
+// Size is how many bytes the kept pages and their keys hold.
+func (k *Kept[K]) Size() int {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.bytes
 }

@@ -3,6 +3,8 @@ package page
 import (
 	"context"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/a-h/templ"
 
@@ -42,11 +44,17 @@ func Kept(ctx context.Context, c templ.Component, fast bool) (*httpx.Page, error
 	return httpx.NewPage("text/html; charset=utf-8", body), nil
 }
 
+// CardMaxAge is how long browsers and shared caches may keep a card: long
+// enough that a link shared in a busy channel is drawn once, short enough
+// that a deleted result's card is gone from them soon after (its address
+// answers 404 at once).
+const CardMaxAge = 10 * time.Minute
+
 // ServeCard sends a link-preview card (a PNG), kept under key, rendering it
-// first if needed. A card's address never shows other bytes, its content
-// being fixed by what it shows, so it may be cached for good.
+// first if needed. Caches may keep it for CardMaxAge, then revalidate by
+// its ETag.
 func ServeCard(w http.ResponseWriter, r *http.Request, kept *httpx.Kept[string], key string, render func() ([]byte, error)) error {
-	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	w.Header().Set("Cache-Control", "public, max-age="+strconv.Itoa(int(CardMaxAge/time.Second)))
 	return ServeKept(w, r, kept, key, false, func() (*httpx.Page, error) {
 		png, err := render()
 		if err != nil {

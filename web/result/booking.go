@@ -14,9 +14,11 @@ import (
 )
 
 // The booking round trip: the result's booking button leads through
-// /r/{token}/book, which records the click and sends the founder to the
-// booking page pre-filled for the provider (Cal.com, Calendly, or any other
-// page); the provider's signed webhook brings the booking back.
+// /r/{token}/book, which records the click (once per result within
+// assessment.BookingClickWindow, however often it is followed) and sends
+// the founder to the booking page pre-filled for the provider (Cal.com,
+// Calendly, or any other page); the provider's signed webhook brings the
+// booking back.
 
 // Book serves GET /r/{token}/book.
 func (h *Handler) Book(w http.ResponseWriter, r *http.Request) error {
@@ -53,11 +55,15 @@ func (h *Handler) Book(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) prefill(r *http.Request, a *assessment.Assessment, own bool) booking.Prefill {
 	p := booking.Prefill{
 		AssessmentID: a.ID,
-		Ref:          booking.SignRef(h.cfg.BookingKey, a.ID),
+		Ref:          booking.SignRef(h.cfg.BookingKey, a.ID), // sealed: it reveals no id
 		ResultURL:    httpx.AbsoluteURL(h.cfg.BaseURL, r, page.ResultURL(a.Token)),
-		Source:       a.Source,
 	}
+	// Only the founder's own browser carries their name, email, words and
+	// where they came from (utm_*) to the booking page: the address is the
+	// share link plus /book, and a co-founder or anyone the link reached
+	// must not read them in a query string.
 	if own {
+		p.Source = a.Source
 		p.Contact = a.Contact
 		q := h.forms.Find(r.Context(), a.QuestionnaireVersion)
 		if words := q.Words(a.Answers); len(words) > 0 {

@@ -32,32 +32,29 @@ const maxHookBytes = 256 << 10
 
 // CalHook serves POST /hooks/cal: Cal.com's signed booking webhook.
 func (h *BookingHooks) CalHook(w http.ResponseWriter, r *http.Request) {
-	h.bookingHook(w, r, "cal.com", h.cfg.CalComWebhookSecret, func(body []byte) (*booking.Booking, error) {
-		if err := booking.VerifyCalCom(h.cfg.CalComWebhookSecret, body, r.Header.Get("X-Cal-Signature-256")); err != nil {
-			return nil, err
-		}
-		return booking.ParseCalCom(body)
-	})
+	h.bookingHook(w, r, "cal.com", h.cfg.CalComWebhookSecret, func(body []byte) error {
+		return booking.VerifyCalCom(h.cfg.CalComWebhookSecret, body, r.Header.Get("X-Cal-Signature-256"))
+	}, booking.ParseCalCom)
 }
 
 // CalendlyHook serves POST /hooks/calendly: Calendly's signed webhook.
 func (h *BookingHooks) CalendlyHook(w http.ResponseWriter, r *http.Request) {
-	h.bookingHook(w, r, "calendly", h.cfg.CalendlySigningKey, func(body []byte) (*booking.Booking, error) {
-		if err := booking.VerifyCalendly(h.cfg.CalendlySigningKey, body, r.Header.Get("Calendly-Webhook-Signature"), h.now()); err != nil {
-			return nil, err
-		}
-		return booking.ParseCalendly(body)
-	})
+	h.bookingHook(w, r, "calendly", h.cfg.CalendlySigningKey, func(body []byte) error {
+		return booking.VerifyCalendly(h.cfg.CalendlySigningKey, body, r.Header.Get("Calendly-Webhook-Signature"), h.now())
+	}, booking.ParseCalendly)
 }
 
 // errBadSignature marks a webhook whose signature does not verify.
 var errBadSignature = errors.New("webhook signature does not verify")
 
 // bookingHook answers a provider: 401 for a missing or bad signature
-// (nothing changes), 404 when that provider is not configured, 202 for a
-// booking of no assessment we know (logged), 204 once a booking is recorded.
-// Providers read only the status, so the body is a short text.
-func (h *BookingHooks) bookingHook(w http.ResponseWriter, r *http.Request, provider, secret string, verify func([]byte) (*booking.Booking, error)) {
+// (nothing changes), 400 for a signed body that is not a booking we can
+// read (the sender is genuine, its request is not), 404 when that provider
+// is not configured, 202 for a booking of no assessment we know (logged),
+// 204 once a booking is recorded. Providers read only the status, so the
+// body is a short text.
+func (h *BookingHooks) bookingHook(w http.ResponseWriter, r *http.Request, provider, secret string,
+	verify func([]byte) error, parse func([]byte) (*booking.Booking, error)) {
 	if secret == "" {
 		http.Error(w, "this webhook is not configured", http.StatusNotFound)
 		return
@@ -67,10 +64,15 @@ func (h *BookingHooks) bookingHook(w http.ResponseWriter, r *http.Request, provi
 		http.Error(w, "could not read the body", http.StatusBadRequest)
 		return
 	}
-	b, err := verify(body)
-	if err != nil {
+	if err := verify(body); err != nil {
 		h.log.WarnContext(r.Context(), "booking webhook refused", slog.String("provider", provider), slog.Any("error", err))
 		http.Error(w, errBadSignature.Error(), http.StatusUnauthorized)
+		return
+	}
+	b, err := parse(body)
+	if err != nil {
+		h.log.WarnContext(r.Context(), "signed booking webhook unreadable", slog.String("provider", provider), slog.Any("error", err))
+		http.Error(w, "the body is not a booking this server can read", http.StatusBadRequest)
 		return
 	}
 	id, genuine := booking.OpenRef(h.cfg.BookingKey, b.Ref)
@@ -85,7 +87,7 @@ func (h *BookingHooks) bookingHook(w http.ResponseWriter, r *http.Request, provi
 	}
 	b.AssessmentID = id
 	ev := &assessment.BookingEvent{AssessmentID: b.AssessmentID, Kind: assessment.BookingBooked, Provider: provider,
-		BookingID: b.BookingID, StartsAt: b.StartsAt, CreatedAt: h.now().UTC()}
+		BookingID: assessment.CleanLine(b.BookingID), StartsAt: b.StartsAt, CreatedAt: h.now().UTC()}
 	recorded, err := h.store.RecordBooking(r.Context(), ev)
 	switch {
 	case errors.Is(err, assessment.ErrNotFound):

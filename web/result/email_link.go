@@ -14,6 +14,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"sessionplayer.studio/fitcheck/assessment"
+	"sessionplayer.studio/fitcheck/web/httpx"
 	"sessionplayer.studio/fitcheck/web/page"
 )
 
@@ -24,11 +25,14 @@ import (
 // waits on the mail server. The address leaves the database once the
 // e-mail is settled.
 
-// linkEmailsPerAddress caps the link e-mails one address gets in a day
-// (assessment.LinkRequestWindow), over every result: the form cannot be
-// used to fill someone's inbox. Counted in the database, so it holds across
-// instances and restarts; the per-client cap is the public posts' limit.
-const linkEmailsPerAddress = 3
+// linkLimits cap the link e-mails sent in a day
+// (assessment.LinkRequestWindow), so the form cannot be used to fill
+// anyone's inbox: from one result whatever the addresses, to one mailbox
+// over every result (an address read as its mailbox: see mailbox), and
+// from one client (its network) over every result. Counted in the
+// database, so they hold across instances and restarts. Whichever refuses,
+// the answer is the same words, so it says nothing of other results.
+var linkLimits = assessment.LinkLimits{PerResult: 3, PerAddress: 3, PerClient: 10}
 
 // maxEmailChars is the longest address mail servers accept (RFC 5321).
 const maxEmailChars = 254
@@ -61,13 +65,38 @@ func plausibleEmail(s string) bool {
 	return s != "" && err == nil && addr.Address == s && strings.Contains(s, ".")
 }
 
-// recipientKey is the keyed pseudonym of an address that counts its link
-// e-mails: the same for the same address however it is capitalised, and not
-// readable back without the server's secret.
-func (h *Handler) recipientKey(email string) string {
-	mac := hmac.New(sha256.New, h.cfg.LinkKey)
-	mac.Write([]byte(strings.ToLower(email)))
+// recipientKey is the keyed pseudonym of the mailbox an address delivers
+// to, which counts its link e-mails: the same for every spelling of one
+// mailbox, and not readable back without the server's secret.
+func recipientKey(secret []byte, email string) string {
+	mac := hmac.New(sha256.New, secret)
+	mac.Write([]byte(mailbox(email)))
 	return hex.EncodeToString(mac.Sum(nil)[:16])
+}
+
+// mailbox is the mailbox an address delivers to, as the big providers read
+// it: case does not matter, a +tag in the local part is dropped (Gmail,
+// Outlook, iCloud, Fastmail, Proton and most servers deliver
+// name+anything to name), and Gmail ignores dots in the local part and
+// knows googlemail.com as gmail.com. Reading two mailboxes as one only
+// makes a limit stricter, never looser.
+func mailbox(email string) string {
+	email = strings.ToLower(email)
+	at := strings.LastIndexByte(email, '@')
+	if at < 0 {
+		return email
+	}
+	local, domain := email[:at], email[at+1:]
+	if plus := strings.IndexByte(local, '+'); plus > 0 {
+		local = local[:plus]
+	}
+	if domain == "googlemail.com" {
+		domain = "gmail.com"
+	}
+	if domain == "gmail.com" {
+		local = strings.ReplaceAll(local, ".", "")
+	}
+	return local + "@" + domain
 }
 
 // SendLink serves POST /r/{token}/email-link.
@@ -87,16 +116,16 @@ func (h *Handler) SendLink(w http.ResponseWriter, r *http.Request) error {
 		return &page.Error{Status: http.StatusForbidden, Title: "Only the person who took this assessment can have its link e-mailed",
 			Message: "Copy the link from the address bar instead.", Link: page.Link{Href: page.ResultURL(token), Label: "Back to the result"}}
 	}
-	form := linkForm{On: true, Email: assessment.CleanText(r.PostForm.Get("email"))}
+	form := linkForm{On: true, Email: assessment.CleanLine(r.PostForm.Get("email"))}
 	form.check()
 	if form.Error != "" {
 		return h.renderLinkForm(w, r, a, form, http.StatusUnprocessableEntity)
 	}
-	req := &assessment.LinkRequest{AssessmentID: a.ID, Recipient: form.Email, RecipientKey: h.recipientKey(form.Email), CreatedAt: h.now().UTC()}
-	err = h.store.RequestResultLink(r.Context(), req, linkEmailsPerAddress)
+	req := &assessment.LinkRequest{AssessmentID: a.ID, Recipient: form.Email, RecipientKey: recipientKey(h.cfg.LinkKey, form.Email),
+		ClientKey: h.cfg.Audit.Addrs.Network(httpx.ClientAddr(r)), CreatedAt: h.now().UTC()}
+	err = h.store.RequestResultLink(r.Context(), req, linkLimits)
 	if errors.Is(err, assessment.ErrTooMany) {
-		form.Error = fmt.Sprintf("That address has had the link %d times today, the most we send to one address in a day. "+
-			"Copy the link above instead, or try again tomorrow.", linkEmailsPerAddress)
+		form.Error = linkLimitReached
 		return h.renderLinkForm(w, r, a, form, http.StatusTooManyRequests)
 	}
 	if err != nil {
@@ -108,6 +137,11 @@ func (h *Handler) SendLink(w http.ResponseWriter, r *http.Request) error {
 	http.Redirect(w, r, page.ResultURL(token)+"?sent=link#email-link", http.StatusSeeOther)
 	return nil
 }
+
+// linkLimitReached is the answer to any refused request, whichever limit
+// refused it: it names no count and no address, so it tells nothing of
+// what other results asked.
+const linkLimitReached = "We can't e-mail this link again today. Copy the link above instead, or try again tomorrow."
 
 // renderLinkForm shows the founder's result with the form as they sent it.
 func (h *Handler) renderLinkForm(w http.ResponseWriter, r *http.Request, a *assessment.Assessment, form linkForm, status int) error {

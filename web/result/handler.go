@@ -28,8 +28,8 @@ type Store interface {
 	DeleteAssessmentsBefore(ctx context.Context, cutoff time.Time) (int64, error)
 	RecordBookingClick(ctx context.Context, assessmentID int64, now time.Time) error
 	RecordBooking(ctx context.Context, e *assessment.BookingEvent) (bool, error)
-	AddMessage(ctx context.Context, m *assessment.Message) error
-	RequestResultLink(ctx context.Context, req *assessment.LinkRequest, perAddress int) error
+	AddMessageWithin(ctx context.Context, m *assessment.Message, perResult int) error
+	RequestResultLink(ctx context.Context, req *assessment.LinkRequest, limits assessment.LinkLimits) error
 }
 
 // Drafts is the visitor's session (web/visitor.Drafts): whose result this
@@ -94,12 +94,14 @@ type Handler struct {
 	now     func() time.Time
 	results *httpx.Kept[resultKey] // shared views, by share link (kept.go)
 	cards   *httpx.Kept[string]    // cards, by card view (card.go)
+	renders *cardRenders           // how often a card not kept may be drawn (card.go)
 }
 
 // New builds the result's handlers.
 func New(cfg Config, store Store, drafts Drafts, forms Questionnaires, pages page.Renderer, log *slog.Logger) *Handler {
 	h := &Handler{cfg: cfg, store: store, drafts: drafts, forms: forms, pages: pages, log: log, now: time.Now,
-		results: httpx.NewKept[resultKey](resultCacheSize), cards: httpx.NewKept[string](cardCacheSize)}
+		results: httpx.NewKept[resultKey](resultCacheSize, resultCacheBytes).WithKeyBytes(resultKey.size),
+		cards:   httpx.NewKept[string](cardCacheSize, cardCacheBytes), renders: newCardRenders()}
 	if cfg.SharedResultLifetime > 0 {
 		// Several instances on one database: a result deleted through
 		// another instance is otherwise still shown from this one's memory.

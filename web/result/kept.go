@@ -21,12 +21,20 @@ import (
 // once on a small site, a few MB at most.
 const resultCacheSize = 256
 
+// resultCacheBytes bounds them in bytes: a kept result is about 3 KB, its
+// JSON less, and a key names the Host a request came to (without
+// -base-url), which a client chooses.
+const resultCacheBytes = 4 << 20
+
 // resultKey names a result's shared view: its share link (which depends on
 // the host when there is no -base-url) and whether it is the JSON twin.
 type resultKey struct {
 	shareURL string
 	json     bool
 }
+
+// size is what the key holds, counted against resultCacheBytes.
+func (k resultKey) size() int { return len(k.shareURL) }
 
 // serveSharedResult sends a result's page (or JSON) as everyone but its
 // owner sees it.

@@ -1,6 +1,7 @@
 package result
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"unicode/utf8"
@@ -17,6 +18,11 @@ import (
 // maxMessageChars bounds a message: a few paragraphs, not a document.
 const maxMessageChars = 2000
 
+// messagesPerResult is how many messages one result may send in a day
+// (assessment.MessageWindow): each fires an e-mail, a webhook and a Slack
+// post, so a result must not be a way to flood them.
+const messagesPerResult = 5
+
 // messageForm is the message form as posted, with a message per field to fix.
 type messageForm struct {
 	Body    string
@@ -31,7 +37,7 @@ type messageForm struct {
 
 func messageFromForm(r *http.Request) messageForm {
 	f := r.PostForm
-	return messageForm{Body: assessment.CleanText(f.Get("message")), Email: assessment.CleanText(f.Get("email")),
+	return messageForm{Body: assessment.CleanText(f.Get("message")), Email: assessment.CleanLine(f.Get("email")),
 		Consent: f.Get("consent") == "yes", Errors: map[string]string{}}
 }
 
@@ -78,16 +84,30 @@ func (h *Handler) SendMessage(w http.ResponseWriter, r *http.Request) error {
 	}
 	form.check(q.Owner.FirstName())
 	if len(form.Errors) > 0 {
-		v := h.resultView(r, q, a, h.ownsResult(r, a))
-		v.Message = form
-		noIndex(w)
-		h.pages.Render(w, r, http.StatusUnprocessableEntity, resultPage(v))
-		return nil
+		return h.renderMessageForm(w, r, q, a, form, http.StatusUnprocessableEntity)
 	}
 	m := &assessment.Message{AssessmentID: a.ID, Email: form.Email, Consent: form.Consent, Body: form.Body, CreatedAt: h.now().UTC()}
-	if err := h.store.AddMessage(r.Context(), m); err != nil {
+	err = h.store.AddMessageWithin(r.Context(), m, messagesPerResult)
+	if errors.Is(err, assessment.ErrTooMany) {
+		// What they wrote comes back in the form, to send tomorrow.
+		form.Errors["message"] = fmt.Sprintf("You have sent %d messages from this result today, the most it sends in a day; %s has them. "+
+			"Please send this one tomorrow.", messagesPerResult, q.Owner.FirstName())
+		return h.renderMessageForm(w, r, q, a, form, http.StatusTooManyRequests)
+	}
+	if err != nil {
 		return fmt.Errorf("store message: %w", err)
 	}
 	http.Redirect(w, r, page.ResultURL(a.Token)+"?sent=message#message", http.StatusSeeOther)
+	return nil
+}
+
+// renderMessageForm shows the founder's result with the message form as
+// they sent it, and what to fix.
+func (h *Handler) renderMessageForm(w http.ResponseWriter, r *http.Request, q *assessment.Questionnaire, a *assessment.Assessment,
+	form messageForm, status int) error {
+	v := h.resultView(r, q, a, true)
+	v.Message = form
+	noIndex(w)
+	h.pages.Render(w, r, status, resultPage(v))
 	return nil
 }

@@ -25,7 +25,7 @@ import (
 
 // Store is what drafts need from storage.
 type Store interface {
-	CreateDraftWithin(ctx context.Context, d *assessment.Draft, maxOpen int, now time.Time) error
+	CreateDraftWithin(ctx context.Context, d *assessment.Draft, caps assessment.DraftCaps, now time.Time) error
 	FindDraft(ctx context.Context, id string, now time.Time) (*assessment.Draft, error)
 	UpdateDraftWith(ctx context.Context, d *assessment.Draft, now time.Time, change func(*assessment.Draft) error) (*assessment.Draft, error)
 	RecordStepView(ctx context.Context, visitor string, step int, now time.Time) error
@@ -34,6 +34,9 @@ type Store interface {
 // Questionnaires gives the questionnaire new drafts are answered against.
 type Questionnaires interface {
 	Current() *assessment.Questionnaire
+	// Find is the questionnaire of a stored version (Current when it
+	// cannot be read back).
+	Find(ctx context.Context, version string) *assessment.Questionnaire
 }
 
 // Config is what drafts need to know about the deployment.
@@ -44,7 +47,8 @@ type Config struct {
 	// Secure marks the cookie Secure and names it __Host- (an https base URL).
 	Secure bool
 	// MaxOpenDrafts caps the drafts one client network may have stored;
-	// zero means defaultMaxOpenDrafts.
+	// zero means defaultMaxOpenDrafts. One address may have a tenth of it
+	// (draftCaps).
 	MaxOpenDrafts int
 	// Addrs makes the pseudonym of a draft's client network.
 	Addrs *addrhash.Hasher
@@ -215,19 +219,20 @@ func (d *Drafts) begin(w http.ResponseWriter, r *http.Request, source assessment
 }
 
 // storeFirst stores a draft that has no row yet, with its first answers,
-// and marks the session saved. Each client network may hold only so many
-// open drafts (Config.MaxOpenDrafts). A second tab that stored the draft a
-// moment earlier is no conflict: its row is updated instead.
+// and marks the session saved. Each client network, and each address, may
+// hold only so many open drafts (draftCaps). A second tab that stored the
+// draft a moment earlier is no conflict: its row is updated instead.
 func (d *Drafts) storeFirst(w http.ResponseWriter, r *http.Request, draft *assessment.Draft, change func(*assessment.Draft) error) error {
 	now := d.now().UTC()
 	if err := change(draft); err != nil {
 		return err
 	}
-	draft.UpdatedAt, draft.ExpiresAt = now, now.Add(assessment.DraftLifetime)
-	draft.ClientNetwork = d.cfg.Addrs.Network(httpx.ClientAddr(r))
+	draft.UpdatedAt, draft.ExpiresAt = now, now.Add(d.keepFor(r.Context(), draft))
+	client := httpx.ClientAddr(r)
+	draft.ClientNetwork, draft.ClientAddress = d.cfg.Addrs.Network(client), d.cfg.Addrs.Address(client)
 	sess := d.session(r)
 	draft.Source = sourceOf(sess.Values)
-	err := d.store.CreateDraftWithin(r.Context(), draft, cmp.Or(d.cfg.MaxOpenDrafts, defaultMaxOpenDrafts), now)
+	err := d.store.CreateDraftWithin(r.Context(), draft, d.draftCaps(), now)
 	switch {
 	case errors.Is(err, assessment.ErrConflict):
 		stored, err := d.store.FindDraft(r.Context(), draft.ID, now)
@@ -249,9 +254,10 @@ func (d *Drafts) storeFirst(w http.ResponseWriter, r *http.Request, draft *asses
 
 // update applies change to the draft and saves it without losing a save
 // made meanwhile by another tab (see data.UpdateDraftWith), and moves its
-// expiry on: thirty days from the last answer, not the first. A draft that
-// vanished meanwhile (expired, or deleted with its result) reads to the
-// visitor as an expired session.
+// expiry on from the last answer, not the first: thirty days once it
+// answers past the first step, hours until then (KeepDraftFor). A draft
+// that vanished meanwhile (expired, or deleted with its result) reads to
+// the visitor as an expired session.
 func (d *Drafts) update(r *http.Request, draft *assessment.Draft, change func(*assessment.Draft) error) (*assessment.Draft, error) {
 	now := d.now().UTC()
 	draft, err := d.store.UpdateDraftWith(r.Context(), draft, now, func(draft *assessment.Draft) error {
@@ -261,7 +267,7 @@ func (d *Drafts) update(r *http.Request, draft *assessment.Draft, change func(*a
 		// The draft keeps the questionnaire version it was stored under: a
 		// version published meanwhile applies to drafts started after it.
 		draft.UpdatedAt = now
-		draft.ExpiresAt = now.Add(assessment.DraftLifetime)
+		draft.ExpiresAt = now.Add(d.keepFor(r.Context(), draft))
 		return nil
 	})
 	if errors.Is(err, assessment.ErrNotFound) {
@@ -270,16 +276,37 @@ func (d *Drafts) update(r *http.Request, draft *assessment.Draft, change func(*a
 	return draft, err
 }
 
+// keepFor is how long draft is kept untouched from now, by the
+// questionnaire it is answered under: hours while it holds nothing past the
+// first step, thirty days after (assessment.Questionnaire.KeepDraftFor).
+func (d *Drafts) keepFor(ctx context.Context, draft *assessment.Draft) time.Duration {
+	return d.forms.Find(ctx, draft.QuestionnaireVersion).KeepDraftFor(draft.Answers)
+}
+
 // defaultMaxOpenDrafts is how many unfinished assessments one client
 // network (a /24, or an IPv6 /64) may have open at once: far more than one
 // office answers in a month, and a ceiling on what a script can store.
 const defaultMaxOpenDrafts = 200
 
+// addressShare is the part of a network's cap one address may fill: a
+// script on a few addresses fills only their part, so the rest of the
+// network (an office, a shared building) can still start; it needs ten
+// addresses to fill the network, and drafts with nothing past the first
+// step are gone within hours (assessment.FirstStepDraftLifetime).
+const addressShare = 10
+
+// draftCaps are the caps on open drafts from Config.MaxOpenDrafts: per
+// network, and a tenth of it (at least one) per address.
+func (d *Drafts) draftCaps() assessment.DraftCaps {
+	perNetwork := cmp.Or(d.cfg.MaxOpenDrafts, defaultMaxOpenDrafts)
+	return assessment.DraftCaps{PerNetwork: perNetwork, PerAddress: max(1, perNetwork/addressShare)}
+}
+
 func tooManyDrafts() *page.Error {
 	return &page.Error{
 		Status: http.StatusTooManyRequests,
 		Title:  "Too many assessments in progress from your network",
-		Message: "Many assessments have been started and left unfinished from your network this month, " +
+		Message: "Many assessments have been started and left unfinished from your network or your address lately, " +
 			"so we can't keep another one just now. Please finish one you started, or try again later.",
 		Link: page.HomeLink,
 	}

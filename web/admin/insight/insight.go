@@ -26,10 +26,10 @@ type Store interface {
 	// rule and verdict.
 	CountCalibrationsByRule(ctx context.Context) ([]assessment.CalibrationCount, error)
 	CountBookings(ctx context.Context, since time.Time) ([]assessment.BookingCount, error)
-	// EachAnswerSet calls fn with every stored assessment's answers and
-	// outcome, for the rules lab's re-score, from several goroutines at
-	// once and a batch at a time.
-	EachAnswerSet(ctx context.Context, fn func(assessment.AnswerSet) error) error
+	// EachAnswerSetOn calls fn with every stored assessment's answers and
+	// outcome, for the rules lab's re-score, from several workers at once,
+	// each run through run, and a batch at a time.
+	EachAnswerSetOn(ctx context.Context, run func(work func()), fn func(assessment.AnswerSet) error) error
 }
 
 // Handler serves the dashboard and the rules lab. Its exported methods are
@@ -38,6 +38,7 @@ type Handler struct {
 	area     *frame.Area
 	store    Store
 	notifier Notifier // nil when no channel is configured
+	lab      *labRuns // one re-score at a time, each until its deadline (lab_bounds.go)
 }
 
 // New builds the dashboard and the rules lab; notifier sends test
@@ -46,5 +47,5 @@ func New(area *frame.Area, store Store, notifier Notifier) (*Handler, error) {
 	if area == nil || store == nil {
 		return nil, errors.New("insight: the review area and a store are required")
 	}
-	return &Handler{area: area, store: store, notifier: notifier}, nil
+	return &Handler{area: area, store: store, notifier: notifier, lab: newLabRuns()}, nil
 }

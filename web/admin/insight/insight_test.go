@@ -21,10 +21,11 @@ import (
 // greg@example.com signed in on every request (the gate in front of them
 // is the account package's, and tested there and in web).
 type site struct {
-	t     testing.TB
-	srv   *httptest.Server
-	store *data.Store
-	q     *assessment.Questionnaire
+	t       testing.TB
+	srv     *httptest.Server
+	store   *data.Store
+	q       *assessment.Questionnaire
+	handler *insight.Handler
 }
 
 // mustStart serves insight; notifier sends its test notifications (nil:
@@ -54,7 +55,7 @@ func mustStart(t testing.TB, notifier insight.Notifier) *site {
 	})
 	srv := httptest.NewServer(r)
 	t.Cleanup(srv.Close)
-	return &site{t: t, srv: srv, store: store, q: q}
+	return &site{t: t, srv: srv, store: store, q: q, handler: h}
 }
 
 func (s *site) newVisitor() *reviewtest.Browser { return reviewtest.NewBrowser(s.t, s.srv.URL) }

@@ -1,15 +1,19 @@
 package insight
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"sessionplayer.studio/fitcheck/assessment"
 	"sessionplayer.studio/fitcheck/rules"
 	"sessionplayer.studio/fitcheck/web/admin/frame"
+	"sessionplayer.studio/fitcheck/web/httpx"
 	"sessionplayer.studio/fitcheck/web/page"
 )
 
@@ -33,6 +37,9 @@ type labView struct {
 	Steps        []previewStep
 	Total        int
 	ChangedCount int
+	Scored       int  // re-scored of Total: fewer when Stopped
+	Stopped      bool // the re-score reached its deadline
+	Busy         bool // another check was running: nothing was checked
 	Moves        []moveRow
 	Changed      []changeRow
 	Unmapped     []unmappedRow
@@ -86,30 +93,53 @@ func (h *Handler) Lab(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := labView{Chrome: h.area.Chrome(r, "lab"), Content: content, Checked: true}
-	q, err := assessment.Parse([]byte(content))
+	if !h.lab.take(r.Context(), h.lab.wait) {
+		// One check at a time, parsing included: after waiting its turn
+		// this long, the candidate comes back to send again.
+		v.Checked, v.Busy = false, true
+		h.area.Pages.Render(w, r, http.StatusTooManyRequests, labPage(v))
+		return nil
+	}
+	defer h.lab.release()
+	httpx.RunNiced(func() {
+		var status int
+		if status, err = h.check(r, &v); err == nil {
+			h.area.Pages.Render(w, r, status, labPage(v))
+		}
+	})
+	return err
+}
+
+// check fills v from the candidate: its problems (422), or its examples,
+// preview and re-score (200). It and the page it fills are the lab's heavy
+// part, run at a lower priority than visitors' requests (httpx.RunNiced).
+func (h *Handler) check(r *http.Request, v *labView) (int, error) {
+	q, err := assessment.Parse([]byte(v.Content))
 	var ce *assessment.ContentError
 	switch {
 	case errors.As(err, &ce):
 		v.Problems = ce.Problems
-		h.area.Pages.Render(w, r, http.StatusUnprocessableEntity, labPage(v))
-		return nil
+		return http.StatusUnprocessableEntity, nil
 	case err != nil:
-		return err
+		return 0, err
 	}
-	// Streamed and scored on every core: memory stays flat however much
+	// Streamed and scored on every core, each worker at the lower priority
+	// too, until the lab's deadline: memory stays flat however much
 	// history there is.
-	rs := rules.NewRescorer(q)
-	err = h.store.EachAnswerSet(r.Context(), func(set assessment.AnswerSet) error {
-		rs.Add(set)
-		return nil
+	rs, err := h.lab.rescore(r.Context(), q, func(ctx context.Context, fn func(assessment.AnswerSet) error) error {
+		return h.store.EachAnswerSetOn(ctx, httpx.RunNiced, fn)
 	})
 	if err != nil {
-		return err
+		return 0, err
 	}
-	h.fillLab(&v, q, rules.CheckExamples(q), rs.Result())
+	if rs.Stopped {
+		if rs.Total, err = h.storedCount(r.Context()); err != nil {
+			return 0, err
+		}
+	}
+	h.fillLab(v, q, rules.CheckExamples(q), rs)
 	v.Publish = publishable(q, v.Failures, h.area.Forms.Current())
-	h.area.Pages.Render(w, r, http.StatusOK, labPage(v))
-	return nil
+	return http.StatusOK, nil
 }
 
 // labContent reads the candidate: an uploaded file wins over pasted text.
@@ -171,7 +201,7 @@ func (h *Handler) fillLab(v *labView, q *assessment.Questionnaire, failures []ru
 		}
 		v.Steps = append(v.Steps, sv)
 	}
-	v.Total, v.ChangedCount = rs.Total, len(rs.Changed)
+	v.Total, v.ChangedCount, v.Scored, v.Stopped = rs.Total, len(rs.Changed), rs.Scored, rs.Stopped
 	for _, m := range rs.Moves {
 		v.Moves = append(v.Moves, moveRow{From: name(m.From), FromID: m.From, To: name(m.To), ToID: m.To, Count: m.Count})
 	}
@@ -190,4 +220,27 @@ func shownTension(res assessment.Result) string {
 		return assessment.NoTension
 	}
 	return res.Tension.ID
+}
+
+// storedCount is how many assessments are stored, for a re-score cut short
+// to say how far it got: the streamed count stops where the re-score did.
+func (h *Handler) storedCount(ctx context.Context) (int, error) {
+	counts, err := h.store.CountOutcomesSince(ctx, time.Time{})
+	if err != nil {
+		return 0, fmt.Errorf("count stored assessments: %w", err)
+	}
+	total := 0
+	for _, n := range counts[0] {
+		total += n
+	}
+	return total, nil
+}
+
+// rescoredNoun names what the summary counts: all stored assessments, or,
+// when the re-score stopped early, only those it reached.
+func rescoredNoun(stopped bool, n int) string {
+	if stopped {
+		return "re-scored assessment" + plural(n)
+	}
+	return "stored assessment" + plural(n)
 }

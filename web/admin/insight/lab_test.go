@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"sessionplayer.studio/fitcheck/assessment"
 	"sessionplayer.studio/fitcheck/web/admin/reviewtest"
@@ -109,4 +110,55 @@ func moveRule(t *testing.T, content, id, before string) string {
 		t.Fatalf("no rule %q in the content", before)
 	}
 	return rest[:at] + rule + rest[at:]
+}
+
+// TestLabRunsOneAtATime: while a check runs, another waits its turn (it
+// runs after, never beside it); one that waited too long is answered 429,
+// with the candidate kept in the form to send again.
+func TestLabRunsOneAtATime(t *testing.T) {
+	s := mustStart(t, nil)
+	s.submitted(assessment.BookACall, assessment.Contact{})
+	v := s.newVisitor()
+	candidate := url.Values{"content": {string(assessment.DefaultContent)}}
+
+	release := s.handler.HoldLab(50 * time.Millisecond)
+	p := v.Post("/admin/lab", candidate)
+	if p.Status != http.StatusTooManyRequests || reviewtest.ByTestID(p.Doc, "lab-busy") == nil || reviewtest.ByTestID(p.Doc, "rescore") != nil {
+		t.Errorf("a check while another runs past the wait = %d, want 429 saying so, with no re-score", p.Status)
+	}
+	if !strings.Contains(p.Body, "owner:") {
+		t.Errorf("the candidate was not kept in the form")
+	}
+	release()
+
+	release = s.handler.HoldLab(time.Minute)
+	done := make(chan int)
+	go func() { done <- v.Post("/admin/lab", candidate).Status }()
+	select {
+	case st := <-done:
+		t.Fatalf("a check while another runs was answered (%d) before the other ended; want it to wait its turn", st)
+	case <-time.After(200 * time.Millisecond):
+	}
+	release()
+	if st := <-done; st != http.StatusOK {
+		t.Errorf("a check that waited its turn = %d, want 200", st)
+	}
+}
+
+// TestLabTellsTheOwnerWhenItStopsEarly: a re-score that reaches its
+// deadline answers with what it did and says it stopped, and how far it
+// got.
+func TestLabTellsTheOwnerWhenItStopsEarly(t *testing.T) {
+	s := mustStart(t, nil)
+	for range 3 {
+		s.submitted(assessment.BookACall, assessment.Contact{})
+	}
+	s.handler.SetLabDeadline(0) // out of time before the first
+	p := s.newVisitor().Post("/admin/lab", url.Values{"content": {string(assessment.DefaultContent)}})
+	if p.Status != http.StatusOK {
+		t.Fatalf("lab = %d, want 200", p.Status)
+	}
+	if got := reviewtest.TextOf(reviewtest.ByTestID(p.Doc, "rescore-stopped")); !strings.Contains(got, "stopped") || !strings.Contains(got, "0 of 3") {
+		t.Errorf("the lab says %q, want that it stopped after re-scoring 0 of 3", got)
+	}
 }
