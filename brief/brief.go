@@ -233,8 +233,9 @@ func share(s Signal) float64 {
 }
 
 // signals splits the criteria not already deciding into the strongest fit
-// signals (up to two that showed), the weakest (up to two below the top
-// level, lowest first) and the signals against that showed at all. Only
+// signals (up to two at the top level: "also strong" means clearly), the
+// weakest (up to two below the top level, lowest first, so never one of
+// the strongest) and the signals against that showed at all. Only
 // the signals against keep their answers: the others read as levels. A
 // deciding criterion is named once, under what decided it.
 func signals(q *assessment.Questionnaire, res assessment.Result, decided []Signal) (strongest, weakest, against []Signal) {
@@ -257,7 +258,7 @@ func signals(q *assessment.Questionnaire, res assessment.Result, decided []Signa
 	})
 	top := len(q.Levels) - 1
 	for _, c := range fit {
-		if c.LevelRank > 0 && len(strongest) < 2 {
+		if c.LevelRank == top && len(strongest) < 2 {
 			strongest = append(strongest, levelOnly(c))
 		}
 	}

@@ -171,6 +171,13 @@ func TestBriefForEveryExample(t *testing.T) {
 					}
 				}
 			}
+			// "Also strong" is a clear signal, and never the weakest too.
+			top := q.Levels[len(q.Levels)-1].Label
+			for _, sig := range b.Strongest {
+				if sig.Level != top || slices.ContainsFunc(b.Weakest, func(w brief.Signal) bool { return w.ID == sig.ID }) {
+					t.Errorf("%s (%s) is listed as also strong, want only clear signals that are not among the weakest", sig.Label, sig.Level)
+				}
+			}
 			if again := brief.Build(q, ex.Answers, res); !reflect.DeepEqual(again, b) {
 				t.Errorf("Build is not deterministic")
 			}

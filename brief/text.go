@@ -60,10 +60,12 @@ func (b Brief) Text(title string) string {
 }
 
 // lines are who the founder is, a line a fact, as the text prints them.
+// Each fact is flattened to one line, as the title is: a row stored
+// before contact fields were cleaned cannot forge a line below it.
 func (who Who) lines() []string {
 	var out []string
 	add := func(label, v string) {
-		if v != "" {
+		if v = assessment.CleanLine(v); v != "" {
 			out = append(out, label+": "+v)
 		}
 	}
