@@ -178,6 +178,7 @@ func deskList(tb *tab, w week) {
 	// How many founders the first screen shows, whole, and how tall a row is.
 	rows := eval[[]float64](tb, `[...document.querySelectorAll('[data-testid=row]')].map(r => r.getBoundingClientRect()).filter(b => b.bottom <= innerHeight).map(b => b.height)`)
 	tallest := eval[float64](tb, `Math.max(...[...document.querySelectorAll('[data-testid=row]')].map(r => r.getBoundingClientRect().height))`)
+	tb.t.Logf("%s: %d founders whole on the first screen, the tallest row %.1f px", m.name, len(rows), tallest)
 	if m.mobile {
 		if tallest > 120 {
 			t.Errorf("%s: the tallest card is %.0f px, want at most 120", m.name, tallest)
@@ -263,6 +264,7 @@ func deskWaiting(tb *tab) {
 	}
 	rows := eval[int](tb, `document.querySelectorAll('[data-testid=row]').length`)
 	counted := tb.text(`[data-testid=list-count]`)
+	t.Logf("%s: the dashboard says %s waiting; its list counts %q", m.name, waiting, counted)
 	if !strings.HasPrefix(counted, waiting+" founders") || rows != listPage || !tb.exists(`.pager [rel=next]`) {
 		t.Errorf("%s: the dashboard says %s waiting; its list counts %q and shows %d rows", m.name, waiting, counted, rows)
 	}
@@ -288,7 +290,7 @@ func deskBrief(tb *tab, w week) {
 			break
 		}
 	}
-	if got := tb.text(`[data-testid=brief-who]`); !strings.Contains(got, "ada@analytical.example") || !strings.Contains(got, "CEO") {
+	if got := tb.text(`[data-testid=contact]`); !strings.Contains(got, "ada@analytical.example") || !strings.Contains(got, "CEO") {
 		t.Errorf("%s: the brief's who = %q, want her e-mail and role", m.name, got)
 	}
 	if got := tb.text(`[data-testid=brief-verdict]`); assessment.AddressesReader(got) {
@@ -313,7 +315,7 @@ func deskBrief(tb *tab, w week) {
 			t.Errorf("%s: the status is not beside the brief", m.name)
 		}
 		tb.do(tb.media("print"))
-		if got := eval[string](tb, `(() => { const e = document.querySelector('[data-testid=brief-who]'); return getComputedStyle(e).display === 'none' ? '' : e.innerText; })()`); !strings.Contains(got, "ada@analytical.example") || !strings.Contains(got, "CEO") {
+		if got := eval[string](tb, `(() => { const e = document.querySelector('[data-testid=contact]'); return getComputedStyle(e).display === 'none' ? '' : e.innerText; })()`); !strings.Contains(got, "ada@analytical.example") || !strings.Contains(got, "CEO") {
 			t.Errorf("%s: the printed brief's contact = %q, want her e-mail and role", m.name, got)
 		}
 		tb.do(tb.media(""))

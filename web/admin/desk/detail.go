@@ -80,7 +80,7 @@ func (h *Handler) Detail(w http.ResponseWriter, r *http.Request) error {
 		Date:        h.area.LongTime(a.CreatedAt),
 		Title:       who(a.Contact),
 		Name:        b.Who.Name,
-		Sub:         strings.Join(nonEmpty(a.Contact.Role, a.Contact.Company), ", "),
+		Sub:         strings.Join(nonEmpty(b.Who.Role, b.Who.Company), ", "),
 		Ago:         h.area.Ago(a.CreatedAt),
 		Outcome:     a.Result.Outcome,
 		OutcomeName: h.area.OutcomeName(a.Result.Outcome),
