@@ -75,12 +75,22 @@ type Filter struct {
 	From    time.Time // inclusive
 	To      time.Time // exclusive
 	Search  string    // matched against name, email and company
-	Order   Order     // zero is OrderNewest
+	// Consented keeps only those who left their contact details: the
+	// founders who can be followed up.
+	Consented bool
+	Order     Order // zero is OrderNewest
 	// GroupByEmail lists only the latest assessment per consented email,
 	// with the earlier ones in its Earlier.
 	GroupByEmail bool
 	Limit        int
 	Offset       int
+}
+
+// Waiting is the list of founders waiting to hear from the owner: those
+// who left their details and are still new, a person's takes as one row.
+// The dashboard counts it and links to it, so both say the same number.
+func Waiting() Filter {
+	return Filter{Status: StatusNew, Consented: true, GroupByEmail: true}
 }
 
 // Summary is one row of the review list.

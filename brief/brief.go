@@ -1,8 +1,12 @@
 // Package brief writes the pre-call brief the owner reads before calling a
-// founder: the verdict and what decided it, the strongest and weakest
-// signals, answers that pull against each other, their own words, what they
-// already tried and why it eased only a symptom, and questions to ask. It is
-// pure, like rules: questionnaire, answers and result in, brief out.
+// founder, in the order a call needs it: who they are, their own words, the
+// verdict in one sentence (with the tension between what they asked for and
+// what they described), the questions to ask; then what decided it, the
+// other strong and the weakest signals, answers that pull against each
+// other, what they already tried and why it eased only a symptom, and the
+// answers one change away from another outcome. It speaks of the founder
+// in the third person: the owner reads it, not the founder. It is pure,
+// like rules: questionnaire, answers and result in, brief out.
 package brief
 
 import (
@@ -22,22 +26,39 @@ const (
 
 // Brief is everything the owner reads before a first call.
 type Brief struct {
+	// Who is the founder as the caller knows them; Build leaves it empty
+	// (contact details are not the rules' business) for the caller to fill.
+	Who          Who
 	Outcome      string
 	OutcomeLabel string
-	Reason       string
+	// Why is the verdict's one sentence, in the third person: the content's
+	// neutral why, written for whoever is not the founder.
+	Why string
 	// ResultTension is where what they asked for and what they describe
 	// disagree, as the result names it; nil when they agree, and for a
 	// result stored before content files had tensions.
 	ResultTension *ResultTension
 	Deciding      []Signal // the criteria the outcome turned on, strongest first
-	Strongest     []Signal // the clearest fit signals
-	Weakest       []Signal // the fit signals that barely showed
+	Strongest     []Signal // the clearest fit signals not already deciding
+	Weakest       []Signal // the fit signals that barely showed, not deciding
 	Against       []Signal // signals that route elsewhere and showed up
 	Tensions      []Tension
 	Words         []Quote
 	Tried         []Attempt
 	NearMiss      []NearMiss // single answers that, changed, give another outcome
 	Questions     []string
+}
+
+// Who is the founder, as they left their details, and where and when
+// they answered. Anonymous says they left none.
+type Who struct {
+	Anonymous bool
+	Name      string
+	Email     string
+	Company   string
+	Role      string
+	Source    string // where they came from: a utm_source or a referring host
+	Answered  string // when, as the owner reads a date
 }
 
 // NearMiss is one answer that, changed on its own, gives another outcome.
@@ -89,10 +110,10 @@ type Attempt struct {
 // Build writes the brief for one assessment, answered against q and
 // decided as res.
 func Build(q *assessment.Questionnaire, answers assessment.Answers, res assessment.Result) Brief {
-	b := Brief{Outcome: res.Outcome, OutcomeLabel: q.OutcomeLabel(res.Outcome), Reason: res.Reason}
+	b := Brief{Outcome: res.Outcome, OutcomeLabel: q.OutcomeLabel(res.Outcome), Why: thirdPerson(q, res)}
 	b.ResultTension = resultTension(q, res.Tension)
 	b.Deciding = deciding(q, res)
-	b.Strongest, b.Weakest, b.Against = signals(q, res)
+	b.Strongest, b.Weakest, b.Against = signals(q, res, b.Deciding)
 	for _, t := range q.Brief.Tensions {
 		if t.When != nil && rules.Holds(q, t.When, res, answers) {
 			b.Tensions = append(b.Tensions, Tension{ID: t.ID, Label: t.Label})
@@ -105,6 +126,20 @@ func Build(q *assessment.Questionnaire, answers assessment.Answers, res assessme
 	}
 	b.Questions = questions(q, b)
 	return b
+}
+
+// thirdPerson is the verdict's sentence as the owner reads it: the
+// content's neutral why; for a file without one, the first of the why and
+// the stored reason that does not speak to the founder as "you", else the
+// stored reason as it is.
+func thirdPerson(q *assessment.Questionnaire, res assessment.Result) string {
+	why, neutral := q.WhyOf(res)
+	for _, s := range []string{neutral, why, res.Reason} {
+		if s != "" && !assessment.AddressesReader(s) {
+			return s
+		}
+	}
+	return res.Reason
 }
 
 // resultTension is what the result stored of its tension, as the owner
@@ -197,14 +232,17 @@ func share(s Signal) float64 {
 	return float64(s.Score) / float64(s.Max)
 }
 
-// signals splits the criteria into the strongest fit signals (up to two
-// that showed), the weakest (up to two below the top level, lowest first)
-// and the signals against that showed at all. Only the signals against
-// keep their answers: the others read as levels.
-func signals(q *assessment.Questionnaire, res assessment.Result) (strongest, weakest, against []Signal) {
+// signals splits the criteria not already deciding into the strongest fit
+// signals (up to two at the top level: "also strong" means clearly), the
+// weakest (up to two below the top level, lowest first, so never one of
+// the strongest) and the signals against that showed at all. Only
+// the signals against keep their answers: the others read as levels. A
+// deciding criterion is named once, under what decided it.
+func signals(q *assessment.Questionnaire, res assessment.Result, decided []Signal) (strongest, weakest, against []Signal) {
 	var fit []assessment.CriterionResult
 	for _, c := range res.Criteria {
 		switch {
+		case slices.ContainsFunc(decided, func(d Signal) bool { return d.ID == c.ID }):
 		case c.Kind == assessment.FitSignal:
 			fit = append(fit, c)
 		case c.LevelRank > 0:
@@ -220,7 +258,7 @@ func signals(q *assessment.Questionnaire, res assessment.Result) (strongest, wea
 	})
 	top := len(q.Levels) - 1
 	for _, c := range fit {
-		if c.LevelRank > 0 && len(strongest) < 2 {
+		if c.LevelRank == top && len(strongest) < 2 {
 			strongest = append(strongest, levelOnly(c))
 		}
 	}

@@ -155,8 +155,28 @@ func TestBriefForEveryExample(t *testing.T) {
 					t.Errorf("question %d = %q, want %q, the %d. tension's first question", i+1, b.Questions[i], want, i+1)
 				}
 			}
-			if b.OutcomeLabel != q.OutcomeLabel(ex.Expect) || b.Reason != res.Reason {
-				t.Errorf("verdict = %q (%q), want %q with the rule's reason", b.OutcomeLabel, b.Reason, q.OutcomeLabel(ex.Expect))
+			_, neutral := q.WhyOf(res)
+			if b.OutcomeLabel != q.OutcomeLabel(ex.Expect) || b.Why != neutral || neutral == "" {
+				t.Errorf("verdict = %q (%q), want %q with the neutral why %q", b.OutcomeLabel, b.Why, q.OutcomeLabel(ex.Expect), neutral)
+			}
+			// Written for the owner: the founder is "they", never "you".
+			if assessment.AddressesReader(b.Why) {
+				t.Errorf("the verdict's sentence speaks to the founder: %q", b.Why)
+			}
+			// A deciding criterion is named once, under what decided it.
+			for _, group := range [][]brief.Signal{b.Strongest, b.Weakest, b.Against} {
+				for _, sig := range group {
+					if slices.ContainsFunc(b.Deciding, func(d brief.Signal) bool { return d.ID == sig.ID }) {
+						t.Errorf("%s is listed under what decided it and again beside it", sig.Label)
+					}
+				}
+			}
+			// "Also strong" is a clear signal, and never the weakest too.
+			top := q.Levels[len(q.Levels)-1].Label
+			for _, sig := range b.Strongest {
+				if sig.Level != top || slices.ContainsFunc(b.Weakest, func(w brief.Signal) bool { return w.ID == sig.ID }) {
+					t.Errorf("%s (%s) is listed as also strong, want only clear signals that are not among the weakest", sig.Label, sig.Level)
+				}
 			}
 			if again := brief.Build(q, ex.Answers, res); !reflect.DeepEqual(again, b) {
 				t.Errorf("Build is not deterministic")
@@ -263,5 +283,34 @@ func TestBriefNamesTheResultTension(t *testing.T) {
 	old := brief.Build(q, answers, res)
 	if old.ResultTension != nil || strings.Contains(old.Text("Brief"), "Asked for one thing") {
 		t.Errorf("brief of a result without a tension = %+v, want no tension", old.ResultTension)
+	}
+}
+
+// TestBriefTextOpensWithWhoAndWords: the plain text reads in the page's
+// order, who first (the contact included), then their words, the verdict,
+// the questions, and what decided it after them.
+func TestBriefTextOpensWithWhoAndWords(t *testing.T) {
+	q := mustDefault(t)
+	ex := q.Examples[0]
+	b := brief.Build(q, ex.Answers, rules.Evaluate(q, ex.Answers))
+	b.Who = brief.Who{Name: "Ada Lovelace", Email: "ada@analytical.example", Company: "Analytical Engines", Role: "CEO", Source: "linkedin", Answered: "Monday 7 December 2026, 12:24 CET"}
+	text := strings.Join(strings.Fields(b.Text("Brief: Ada Lovelace")), " ")
+	order := []string{"E-mail: ada@analytical.example", "Role: CEO", "Came from: linkedin", "In their own words", ex.Answers.First("stuck-decision"),
+		"Verdict: " + b.OutcomeLabel, b.Why, "Ask on the first call", b.Questions[0], "What decided it"}
+	at := -1
+	for _, s := range order {
+		i := strings.Index(text, strings.Join(strings.Fields(s), " "))
+		if i < 0 {
+			t.Fatalf("brief text lacks %q:\n%s", s, text)
+		}
+		if i < at {
+			t.Errorf("brief text has %q before what comes ahead of it:\n%s", s, text)
+		}
+		at = i
+	}
+	anon := b
+	anon.Who = brief.Who{Anonymous: true, Answered: "today"}
+	if got := anon.Text("Brief"); !strings.Contains(got, "Anonymous: left no contact details") || strings.Contains(got, "E-mail") {
+		t.Errorf("an anonymous brief's who = %q, want it to say they left no details", got)
 	}
 }

@@ -13,7 +13,8 @@ import (
 func TestRecordBooking(t *testing.T) {
 	s := mustOpenWithQuestionnaire(t)
 	a := mustSubmit(t, s, "tok-1", nil)
-	closed := mustSubmit(t, s, "tok-closed", nil)
+	// Another founder's: a status is a founder's, shared by their takes.
+	closed := mustSubmit(t, s, "tok-closed", func(a *assessment.Assessment) { a.Contact.Email = "cy@example.com" })
 	if err := s.UpdateStatus(t.Context(), closed.ID, assessment.StatusClosed, now); err != nil {
 		t.Fatal(err)
 	}

@@ -97,16 +97,14 @@ func (s *Store) CountCalibrations(ctx context.Context) ([]assessment.Calibration
 	return out, nil
 }
 
-func (s *Store) countWaitingSQL() string {
-	return `SELECT count(*) FROM assessments` + s.d.indexedBy("assessments_person") + ` WHERE consent AND status = 'new'`
-}
-
-// CountWaiting is how many founders asked to be contacted and have not
-// been yet: consented, still new.
+// CountWaiting is how many founders are waiting to hear from the owner:
+// the rows the review list shows for assessment.Waiting, counted by the
+// list's own query, so the dashboard's number is the list's.
 func (s *Store) CountWaiting(ctx context.Context) (int, error) {
+	from, args := s.listFrom(assessment.Waiting())
 	var n int
-	if err := s.db.QueryRowContext(ctx, s.countWaitingSQL()).Scan(&n); err != nil {
-		return 0, fmt.Errorf("count waiting leads: %w", err)
+	if err := s.db.QueryRowContext(ctx, countSQL(from), args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count waiting founders: %w", err)
 	}
 	return n, nil
 }

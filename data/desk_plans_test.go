@@ -125,6 +125,7 @@ func TestListPlansReadIndexes(t *testing.T) {
 		{"outcome and dates", assessment.Filter{Outcome: assessment.HireAPM, From: year, To: year.AddDate(1, 0, 0)}, "COVERING INDEX assessments_desk"},
 		{"status", assessment.Filter{Status: assessment.StatusNew}, "COVERING INDEX assessments_desk"},
 		{"search", assessment.Filter{Search: "northwind"}, "COVERING INDEX assessments_person"},
+		{"waiting", assessment.Waiting(), "COVERING INDEX assessments_person"},
 	}
 	for _, tt := range filters {
 		f := tt.f
@@ -151,7 +152,8 @@ func TestDashboardPlansReadIndexes(t *testing.T) {
 	at := formatTime(now)
 	checkPlan(t, s, "outcome counts", planOf(t, s, s.countOutcomesSQL(3), at, at, at, at), true, sqliteUses(s, "COVERING INDEX assessments_desk")...)
 	checkPlan(t, s, "weekly outcomes", planOf(t, s, s.weeklyOutcomesSQL(), at), true, sqliteUses(s, "COVERING INDEX assessments_desk")...)
-	checkPlan(t, s, "waiting", planOf(t, s, s.countWaitingSQL()), false, sqliteUses(s, "COVERING INDEX assessments_person")...)
+	waiting, args := s.listFrom(assessment.Waiting())
+	checkPlan(t, s, "waiting", planOf(t, s, countSQL(waiting), args...), false, sqliteUses(s, "COVERING INDEX assessments_person")...)
 	checkPlan(t, s, "calibrations", planOf(t, s, countCalibrationsSQL), true, sqliteUses(s, "SCAN c", "SEARCH a USING")...)
 	checkPlan(t, s, "calibrations by rule", planOf(t, s, s.countCalibrationsByRuleSQL()), true,
 		sqliteUses(s, "SCAN c", "SEARCH a USING COVERING INDEX assessments_answer_sets (id=?)")...)

@@ -44,6 +44,12 @@ func TestListCallFirstAndGroupedByEmail(t *testing.T) {
 			[]string{"dan-pm", "ada-1"}, 2},
 		{"second page", assessment.Filter{Order: assessment.OrderCallFirst, GroupByEmail: true, Limit: 2, Offset: 2},
 			[]string{"bob-maybe", "dan-pm"}, 6},
+		// Waiting: left their details, still new; Ada once, anonymous never.
+		{"waiting", withOrder(assessment.Waiting(), assessment.OrderCallFirst),
+			[]string{"ada-2", "eve-fit", "bob-maybe", "dan-pm"}, 4},
+	}
+	if n, err := s.CountWaiting(ctx); err != nil || n != 4 {
+		t.Errorf("CountWaiting = %d, %v; want 4, the waiting list's rows (Ada's two takes once)", n, err)
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -171,4 +177,32 @@ func TestEachAnswerSet(t *testing.T) {
 	if got := sets[b.ID]; got.Outcome != assessment.HireAPM {
 		t.Errorf("answer set of b = %+v, want its outcome", got)
 	}
+}
+
+// TestStatusIsTheFounders: a status set on one take is the founder's: it
+// moves their other takes too, and nobody else's.
+func TestStatusIsTheFounders(t *testing.T) {
+	s := mustOpenWithQuestionnaire(t)
+	ctx := t.Context()
+	first := mustAddAssessment(t, s, "ada-1", assessment.HireAPM, contact("Ada", "ada@example.com", ""), day)
+	latest := mustAddAssessment(t, s, "ada-2", assessment.BookACall, contact("Ada", "Ada@Example.com", ""), day.Add(time.Hour))
+	bob := mustAddAssessment(t, s, "bob", assessment.BookACall, contact("Bob", "bob@example.com", ""), day.Add(2*time.Hour))
+	anon := mustAddAssessment(t, s, "anon", assessment.BookACall, assessment.Contact{}, day.Add(3*time.Hour))
+	mustUpdateStatus(t, s, latest.ID, assessment.StatusContacted)
+	for _, tt := range []struct {
+		a    *assessment.Assessment
+		want assessment.Status
+	}{{first, assessment.StatusContacted}, {latest, assessment.StatusContacted}, {bob, assessment.StatusNew}, {anon, assessment.StatusNew}} {
+		if got, err := s.FindAssessmentByID(ctx, tt.a.ID); err != nil || got.Status != tt.want {
+			t.Errorf("%s after contacting Ada's latest take: %v, %v; want %s", tt.a.Token, got.Status, err, tt.want)
+		}
+	}
+	if n, err := s.CountWaiting(ctx); err != nil || n != 1 {
+		t.Errorf("CountWaiting = %d, %v; want 1: Bob (Ada is contacted, the anonymous one cannot be)", n, err)
+	}
+}
+
+func withOrder(f assessment.Filter, o assessment.Order) assessment.Filter {
+	f.Order = o
+	return f
 }

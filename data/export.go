@@ -56,7 +56,17 @@ func (s *Store) exportFrom(f assessment.Filter) (string, []string, []any) {
 	if len(conds) == 0 {
 		return `assessments`, nil, nil
 	}
-	return `assessments` + s.d.indexedBy(filterIndex(f)), conds, args
+	return `assessments` + s.d.indexedBy(exportIndex(f)), conds, args
+}
+
+// exportIndex is the index an export reads: by date, so each batch is
+// read in order and stops at its size, whatever it filters on; only the
+// search reads assessments_person, where its words are.
+func exportIndex(f assessment.Filter) string {
+	if f.Search != "" {
+		return "assessments_person"
+	}
+	return "assessments_desk"
 }
 
 // exportAfterCond resumes an export after the last row sent; its

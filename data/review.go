@@ -130,10 +130,12 @@ func (s *Store) pageIDs(ctx context.Context, tx *txn, from string, args []any, f
 }
 
 // filterIndex is the index a filtered list reads: the one holding every
-// column it filters and sorts on. The search reads assessments_person,
-// which holds the only assessments with words to search (the consented).
+// column it filters and sorts on. The search, and a list of only those who
+// left their details, read assessments_person, which holds the consented
+// alone (the only assessments with words to search): the "waiting" list
+// reads two fifths of the entries assessments_desk would.
 func filterIndex(f assessment.Filter) string {
-	if f.Search != "" {
+	if f.Search != "" || f.Consented {
 		return "assessments_person"
 	}
 	return "assessments_desk"
@@ -352,6 +354,9 @@ func (d *dialect) filterConds(f assessment.Filter) ([]string, []any) {
 		conds = append(conds, `created_at < ?`)
 		args = append(args, formatTime(f.To))
 	}
+	if f.Consented && f.Search == "" { // the search adds its own
+		conds = append(conds, `consent`)
+	}
 	if f.Search != "" {
 		// search_text is name, e-mail and company, case-folded, a line
 		// each; only consented assessments keep any. Text with a line
@@ -396,13 +401,17 @@ func (s *Store) FindAssessmentByID(ctx context.Context, id int64) (*assessment.A
 	return a, nil
 }
 
-// UpdateStatus moves an assessment to a follow-up status.
+// UpdateStatus moves an assessment to a follow-up status, and with it
+// every other take of the same person: the follow-up is the founder's, as
+// the grouped list shows them in one row, so a founder contacted about
+// their latest take is no longer waiting on an older one.
 func (s *Store) UpdateStatus(ctx context.Context, id int64, status assessment.Status, now time.Time) error {
 	if !status.Valid() {
 		return fmt.Errorf("update status of assessment %d: unknown status %q", id, status)
 	}
-	res, err := s.wdb.ExecContext(ctx, `UPDATE assessments SET status = ?, updated_at = ? WHERE id = ?`,
-		string(status), formatTime(now), id)
+	res, err := s.wdb.ExecContext(ctx, `UPDATE assessments SET status = ?, updated_at = ?
+		WHERE id = ? OR (consent AND person = (SELECT person FROM assessments WHERE id = ?))`,
+		string(status), formatTime(now), id, id)
 	if err != nil {
 		return fmt.Errorf("update status of assessment %d: %w", id, err)
 	}

@@ -12,10 +12,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"golang.org/x/net/html"
 
 	"sessionplayer.studio/fitcheck/assessment"
 	"sessionplayer.studio/fitcheck/notify"
@@ -164,6 +167,39 @@ func TestDashboardCountsAndFunnel(t *testing.T) {
 	}
 }
 
+// TestDashboardWaitingIsTheListsCount: the dashboard's "waiting" number is
+// the number of founders its link lists, however many times one of them
+// took it, and both say what they count.
+func TestDashboardWaitingIsTheListsCount(t *testing.T) {
+	s := mustStart(t)
+	s.mustOwner("greg@example.com")
+	ada := url.Values{"name": {"Ada"}, "email": {"ada@example.com"}, "consent": {"yes"}}
+	s.submitted(assessment.HireAPM, ada)
+	s.submitted(assessment.BookACall, ada)
+	s.submitted(assessment.BookACall, url.Values{"name": {"Ada"}, "email": {"ADA@example.com"}, "consent": {"yes"}}) // the same person
+	s.submitted(assessment.WorthAConversation, url.Values{"name": {"Bob"}, "email": {"bob@example.com"}, "consent": {"yes"}})
+	s.submitted(assessment.BookACall, url.Values{}) // anonymous: nobody to call
+	v := s.newVisitor()
+	v.signIn("greg@example.com", ownerPassword)
+
+	d := v.get("/admin/dashboard")
+	waiting := textOf(byTestID(d.doc, "waiting-count"))
+	link := attr(byTestID(d.doc, "waiting-link"), "href")
+	if waiting != "2" || link == "" {
+		t.Fatalf("dashboard waiting = %q linking to %q, want 2 founders (Ada's three takes once) and a link", waiting, link)
+	}
+	list := v.get(link)
+	if got := countTestIDs(list.doc, "row"); strconv.Itoa(got) != waiting {
+		t.Errorf("the list the dashboard links to has %d rows, the dashboard says %s", got, waiting)
+	}
+	if got := textOf(byTestID(list.doc, "list-count")); !strings.HasPrefix(got, waiting+" founders") {
+		t.Errorf("the list counts %q, want %s founders, as the dashboard", got, waiting)
+	}
+	if got := textOf(byTestID(d.doc, "waiting")); !strings.Contains(got, "founders are waiting") || !strings.Contains(got, "took it twice is one") {
+		t.Errorf("the dashboard's waiting card = %q, want it to say it counts founders as the list does", got)
+	}
+}
+
 // rowsOf lists the cells' text of each row in a table (or of one row).
 func rowsOf(n *htmlNode) [][]string {
 	var rows [][]string
@@ -282,4 +318,16 @@ type lazyNotifier struct{ w **notify.Worker }
 func (l lazyNotifier) Channels() []string { return (*l.w).Channels() }
 func (l lazyNotifier) SendTest(ctx context.Context, channel string) error {
 	return (*l.w).SendTest(ctx, channel)
+}
+
+// countTestIDs counts the elements with a data-testid.
+func countTestIDs(doc *htmlNode, id string) int {
+	n := 0
+	walk(doc, func(x *htmlNode) bool {
+		if x.Type == html.ElementNode && attr(x, "data-testid") == id {
+			n++
+		}
+		return true
+	})
+	return n
 }

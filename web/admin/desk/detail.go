@@ -1,6 +1,7 @@
 package desk
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/http"
@@ -21,6 +22,9 @@ type detailView struct {
 	ID          string
 	Date        string
 	Title       string // who took it
+	Name        string // their name, e-mail or "Anonymous founder", the brief's heading
+	Sub         string // their role and company
+	Ago         string
 	Outcome     string
 	OutcomeName string
 	Rule        string
@@ -69,12 +73,15 @@ func (h *Handler) Detail(w http.ResponseWriter, r *http.Request) error {
 	}
 	q := h.area.Forms.Find(r.Context(), a.QuestionnaireVersion)
 	id := strconv.FormatInt(a.ID, 10)
-	b := brief.Build(h.briefContent(q), a.Answers, a.Result)
+	b := h.buildBrief(a, q)
 	v := detailView{
 		Chrome:      h.area.Chrome(r, "list"),
 		ID:          id,
 		Date:        h.area.LongTime(a.CreatedAt),
 		Title:       who(a.Contact),
+		Name:        b.Who.Name,
+		Sub:         strings.Join(nonEmpty(b.Who.Role, b.Who.Company), ", "),
+		Ago:         h.area.Ago(a.CreatedAt),
 		Outcome:     a.Result.Outcome,
 		OutcomeName: h.area.OutcomeName(a.Result.Outcome),
 		Rule:        a.Result.Rule,
@@ -101,10 +108,7 @@ func (h *Handler) Detail(w http.ResponseWriter, r *http.Request) error {
 	for _, m := range messages {
 		v.Messages = append(v.Messages, noteView{Author: m.Email, When: h.area.LongTime(m.CreatedAt), Body: page.Paragraphs(m.Body)})
 	}
-	v.Source = a.Source.UTMSource
-	if v.Source == "" {
-		v.Source = a.Source.ReferrerHost
-	}
+	v.Source = b.Who.Source
 	v.Automated = a.PossiblyAutomated
 	v.Script = true
 	if !a.BookedAt.IsZero() {
@@ -125,16 +129,29 @@ func (h *Handler) BriefText(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := h.area.Forms.Find(r.Context(), a.QuestionnaireVersion)
-	text := h.briefText(a, brief.Build(h.briefContent(q), a.Answers, a.Result))
+	text := h.briefText(a, h.buildBrief(a, q))
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="brief-%d.txt"`, a.ID))
 	w.Header().Set("Cache-Control", "private, no-store")
 	httpx.WriteBody(w, r, http.StatusOK, "text/plain; charset=utf-8", []byte(text))
 	return nil
 }
 
-// briefText is the brief as plain text, headed by who and when.
+// briefText is the brief as plain text, headed by who.
 func (h *Handler) briefText(a *assessment.Assessment, b brief.Brief) string {
-	return b.Text("Brief: " + who(a.Contact) + ", " + h.area.LongTime(a.CreatedAt))
+	return b.Text("Brief: " + who(a.Contact))
+}
+
+// buildBrief is a's brief, answered against q, with who they are: the
+// details they left (only with their consent), where they came from and
+// when they answered.
+func (h *Handler) buildBrief(a *assessment.Assessment, q *assessment.Questionnaire) brief.Brief {
+	b := brief.Build(h.briefContent(q), a.Answers, a.Result)
+	b.Who = brief.Who{Anonymous: true, Name: "Anonymous founder", Source: cmp.Or(a.Source.UTMSource, a.Source.ReferrerHost), Answered: h.area.LongTime(a.CreatedAt)}
+	if c := a.Contact; c.Consent {
+		b.Who.Anonymous = false
+		b.Who.Name, b.Who.Email, b.Who.Company, b.Who.Role = cmp.Or(c.Name, c.Email, c.Company, "Name not given"), c.Email, c.Company, c.Role
+	}
+	return b
 }
 
 // briefContent is q, with the current questionnaire's brief section when

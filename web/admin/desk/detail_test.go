@@ -47,7 +47,7 @@ func TestDeskBriefAndCalibration(t *testing.T) {
 		}
 		txt := v.Get("/admin/a/" + id + "/brief.txt")
 		if txt.Status != http.StatusOK || !strings.HasPrefix(txt.Header.Get("Content-Type"), "text/plain") ||
-			!strings.Contains(txt.Body, "Questions for the first call") || !strings.Contains(txt.Body, "Verdict: "+s.q.OutcomeLabel(ex.Expect)) {
+			!strings.Contains(txt.Body, "Ask on the first call") || !strings.Contains(txt.Body, "Verdict: "+s.q.OutcomeLabel(ex.Expect)) {
 			t.Errorf("%s: brief.txt = %d %q:\n%s", ex.Name, txt.Status, txt.Header.Get("Content-Type"), txt.Body)
 		}
 	}

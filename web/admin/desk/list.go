@@ -1,6 +1,7 @@
 package desk
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -16,50 +17,63 @@ import (
 // pageSize is how many rows the list shows at once.
 const pageSize = 25
 
-// listView is the list page: the filters, one row per person, and the pager.
+// listView is the list page: the search and the folded filters with the
+// active ones as chips, one line per founder, and the pager.
 type listView struct {
 	frame.Chrome
 	Filter    filterView
+	Chips     []chipView
 	Outcomes  []frame.Choice
 	Statuses  []assessment.Status
 	Rows      []listRowView
 	Total     int
-	Showing   string
+	Count     string // "43 founders", or how many match
+	Showing   string // "1–25", when there is more than one page
 	PrevURL   string
 	NextURL   string
 	ExportURL string
 	Orders    []orderLink
-	Back      string // this page, for the status buttons to return to
+	Back      string // this page, for the status menus to return to
 }
 
 type filterView struct {
-	Order    string // "" is call first
-	Outcome  string
-	Status   string
-	From     string
-	To       string
-	Search   string
-	Problems []string
+	Order     string // "" is call first
+	Outcome   string
+	Status    string
+	Consented bool
+	From      string
+	To        string
+	Search    string
+	Problems  []string
 }
 
+// chipView is one filter in force, as a link that lifts it.
+type chipView struct {
+	Label     string
+	RemoveURL string
+}
+
+// listRowView is one founder on one line: who, the verdict and what
+// decided it, their words, when, and the follow-up.
 type listRowView struct {
 	ID        string
 	URL       string
-	Date      string
+	Ago       string // "2 h ago"
+	Exact     string // the date and time, in the owner's zone
 	DateTime  string
 	Outcome   string
 	OutcomeNm string
 	Status    string
-	Deciding  string
+	Deciding  string // the criterion the outcome turned on most
+	WhyAll    string // every deciding criterion with its level, for a title
 	Words     string // first line of their own words
-	Who       string // name and company, or "Anonymous"
-	Named     bool
-	Email     string
-	Source    string
-	New       bool
+	Name      string // name, or the e-mail when they gave no name
+	Company   string
+	Named     bool // left their details: the row can be followed up
 	Automated bool
 	Booked    bool
 	Messages  int
+	New       bool
 	Earlier   []takeView
 }
 
@@ -80,7 +94,9 @@ type orderLink struct {
 // note rather than failing the page.
 func (h *Handler) filterFromQuery(q url.Values) (assessment.Filter, filterView) {
 	f := assessment.Filter{}
-	v := filterView{Outcome: q.Get("outcome"), Status: q.Get("status"), From: q.Get("from"), To: q.Get("to"), Search: strings.TrimSpace(q.Get("q")), Order: q.Get("order")}
+	v := filterView{Outcome: q.Get("outcome"), Status: q.Get("status"), From: q.Get("from"), To: q.Get("to"), Search: strings.TrimSpace(q.Get("q")), Order: q.Get("order"),
+		Consented: q.Get("contact") == "given"}
+	f.Consented = v.Consented
 	if o := assessment.Order(v.Order); o.Valid() {
 		f.Order = o
 	} else {
@@ -125,7 +141,55 @@ func (v filterView) query() url.Values {
 			q.Set(k, val)
 		}
 	}
+	if v.Consented {
+		q.Set("contact", "given")
+	}
 	return q
+}
+
+// Active counts the filters in force beside the search, for the folded
+// panel's summary.
+func (v filterView) Active() int {
+	n := 0
+	for _, on := range []bool{v.Outcome != "", v.Status != "", v.Consented, v.From != "", v.To != ""} {
+		if on {
+			n++
+		}
+	}
+	return n
+}
+
+// chips are the filters in force, each a link to the list without it.
+func (h *Handler) chips(v filterView) []chipView {
+	var out []chipView
+	add := func(label string, drop func(*filterView)) {
+		w := v
+		drop(&w)
+		u := "/admin"
+		if q := w.query().Encode(); q != "" {
+			u += "?" + q
+		}
+		out = append(out, chipView{Label: label, RemoveURL: u})
+	}
+	if v.Search != "" {
+		add("“"+v.Search+"”", func(w *filterView) { w.Search = "" })
+	}
+	if v.Outcome != "" {
+		add(h.area.OutcomeName(v.Outcome), func(w *filterView) { w.Outcome = "" })
+	}
+	if v.Status != "" {
+		add(statusName(assessment.Status(v.Status)), func(w *filterView) { w.Status = "" })
+	}
+	if v.Consented {
+		add("Left their details", func(w *filterView) { w.Consented = false })
+	}
+	if v.From != "" {
+		add("From "+v.From, func(w *filterView) { w.From = "" })
+	}
+	if v.To != "" {
+		add("To "+v.To, func(w *filterView) { w.To = "" })
+	}
+	return out
 }
 
 func (h *Handler) List(w http.ResponseWriter, r *http.Request) error {
@@ -141,6 +205,7 @@ func (h *Handler) List(w http.ResponseWriter, r *http.Request) error {
 	v := listView{
 		Chrome:    h.area.Chrome(r, "list"),
 		Filter:    fv,
+		Chips:     h.chips(fv),
 		Outcomes:  h.area.OutcomeChoices(),
 		Statuses:  assessment.Statuses,
 		Total:     total,
@@ -160,7 +225,10 @@ func (h *Handler) List(w http.ResponseWriter, r *http.Request) error {
 	if page*pageSize < total {
 		v.NextURL = pageURL(fv, page+1)
 	}
-	v.Showing = fmt.Sprintf("%d–%d of %d", min(f.Offset+1, total), min(f.Offset+len(rows), total), total)
+	v.Count = founders(total)
+	if v.PrevURL != "" || v.NextURL != "" {
+		v.Showing = fmt.Sprintf("%d–%d", min(f.Offset+1, total), min(f.Offset+len(rows), total))
+	}
 	h.area.Pages.Render(w, r, http.StatusOK, listPage(v))
 	return nil
 }
@@ -171,32 +239,41 @@ func pageURL(fv filterView, page int) string {
 	return "/admin?" + q.Encode()
 }
 
+// founders is a count of the list's rows, as the list and the dashboard
+// both say it: a row is a founder, their retakes in it.
+func founders(n int) string {
+	if n == 1 {
+		return "1 founder"
+	}
+	return strconv.Itoa(n) + " founders"
+}
+
 func (h *Handler) listRow(a assessment.Summary) listRowView {
 	q := h.area.Forms.Current()
 	row := listRowView{
 		ID:        strconv.FormatInt(a.ID, 10),
 		URL:       "/admin/a/" + strconv.FormatInt(a.ID, 10),
-		Date:      h.area.ShortTime(a.CreatedAt),
+		Ago:       h.area.Ago(a.CreatedAt),
+		Exact:     h.area.ShortTime(a.CreatedAt),
 		DateTime:  a.CreatedAt.UTC().Format(time.RFC3339),
 		Outcome:   a.Outcome,
 		OutcomeNm: h.area.OutcomeName(a.Outcome),
 		Status:    string(a.Status),
-		Deciding:  decidingSignal(a.Result),
+		WhyAll:    decidingSignal(a.Result),
 		Words:     firstLine(ownWords(q, a.Answers), 140),
-		Who:       "Anonymous",
 		New:       a.Status == assessment.StatusNew,
-		Source:    a.Source,
 		Automated: a.PossiblyAutomated,
 		Booked:    a.Booked,
 		Messages:  a.Messages,
 	}
+	if top := decidingLabels(a.Result, 1); len(top) > 0 {
+		row.Deciding, _, _ = strings.Cut(top[0], " (") // the label, without its level
+	}
 	if a.Contact.Consent {
-		if who := strings.Join(nonEmpty(a.Contact.Name, a.Contact.Company), ", "); who != "" {
-			row.Who = who
-		} else if a.Contact.Email != "" {
-			row.Who = a.Contact.Email
+		row.Name, row.Company = cmp.Or(a.Contact.Name, a.Contact.Email), a.Contact.Company
+		if row.Name == "" {
+			row.Name, row.Company = cmp.Or(row.Company, "No name given"), ""
 		}
-		row.Email = a.Contact.Email
 		row.Named = true
 	}
 	for _, t := range a.Earlier {

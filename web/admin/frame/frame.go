@@ -100,6 +100,10 @@ func (a *Area) OutcomeChoices() []Choice {
 	return out
 }
 
+// WaitingURL is the review list of assessment.Waiting: the founders the
+// dashboard counts as waiting to hear from the owner.
+const WaitingURL = "/admin?contact=given&status=new"
+
 // DateLayout is how the review area writes a day in a URL or a form.
 const DateLayout = "2006-01-02"
 
