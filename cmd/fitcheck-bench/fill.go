@@ -95,6 +95,10 @@ func fill(ctx context.Context, o fillOptions, stdout io.Writer) error {
 	if err := store.SaveQuestionnaire(ctx, q.Version, q.Source, o.End); err != nil {
 		return err
 	}
+	// The workers cancel ctx on the first error, which also stops the
+	// generator: both see the one cancellable context from the start.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	start := time.Now()
 	specs := make(chan *fillSpec, o.Workers)
 	g := newFillGenerator(q, o)
@@ -114,8 +118,6 @@ func fill(ctx context.Context, o fillOptions, stdout io.Writer) error {
 		errOnce  sync.Once
 		wg       sync.WaitGroup
 	)
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	for range o.Workers {
 		wg.Add(1)
 		go func() {
