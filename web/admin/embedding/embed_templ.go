@@ -46,7 +46,7 @@ func embedPage(v embedView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if len(v.Origins) == 0 {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "<p class=\"notice\" data-testid=\"no-origins\">No site may show the assessment in a frame yet: browsers refuse the frame until its site is listed. Start fitcheck with <code>-embed-origins https://www.your-site.example</code> (or <code>FITCHECK_EMBED_ORIGINS</code>), several separated by commas.</p>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "<p class=\"caution\" data-testid=\"no-origins\">No site may show the assessment in a frame yet: browsers refuse the frame until its site is listed. Start fitcheck with <code>-embed-origins https://www.your-site.example</code> (or <code>FITCHECK_EMBED_ORIGINS</code>), several separated by commas.</p>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -80,7 +80,7 @@ func embedPage(v embedView) templ.Component {
 				}
 			}
 			if !v.Secure {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "<p class=\"notice\">This address is not https. A site served over https cannot show a frame from it, and answers inside the frame are kept only on the page, not in a cookie: set <code>-base-url https://…</code> behind https.</p>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "<p class=\"caution\">This address is not https. A site served over https cannot show a frame from it, and answers inside the frame are kept only on the page, not in a cookie: set <code>-base-url https://…</code> behind https.</p>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
