@@ -160,8 +160,12 @@ func BenchmarkStack(b *testing.B) {
 	} {
 		b.Run(route.name, func(b *testing.B) {
 			b.ReportAllocs()
+			cpu, _ := processCPU()
 			for b.Loop() {
 				s.expect(b, http.MethodGet, route.path, route.cookie, nil, http.StatusOK)
+			}
+			if end, ok := processCPU(); ok {
+				b.ReportMetric(float64((end-cpu).Nanoseconds())/float64(b.N), "cpu-ns/op")
 			}
 		})
 	}
