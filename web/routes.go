@@ -54,8 +54,7 @@ func (s *Server) Handler() http.Handler {
 	r.Use(httpx.SecurityHeaders(s.csp(), s.isTLS))
 	r.Use(httpx.ClientAddress(s.cfg.TrustedProxies, s.warnUntrustedProxy))
 	r.Use(limitBody)
-	r.Use(httpx.HonourGzipRefusal)
-	r.Use(httpx.NewCompressor("text/html", "text/css", "text/plain", "text/csv", "application/json", "image/svg+xml").Handler)
+	r.Use(httpx.Compress("text/html", "text/css", "text/plain", "text/csv", "application/json", "image/svg+xml"))
 	r.Use(s.crossOriginProtection)
 	r.Use(middleware.GetHead) // HEAD is answered by the GET handler, as monitors and link checkers expect
 
