@@ -16,16 +16,18 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"sessionplayer.studio/fitcheck/assessment"
 	"sessionplayer.studio/fitcheck/data"
 	"sessionplayer.studio/fitcheck/rules"
 	"sessionplayer.studio/fitcheck/web"
+	"sessionplayer.studio/fitcheck/web/httpx"
 )
 
 // The stack benchmarks run what the load bench (cmd/fitcheck-bench) loads,
 // in process: the whole handler, every middleware, a real SQLite file, and
-// the request log written to a file as the binary writes it, so the cost of
+// the request log written to a file through the buffer the binary uses, so the cost of
 // each layer and of the log line is in the figure. allocs/op and B/op do not
 // depend on what else the machine is doing; ns/op does, so compare ns/op
 // only within one run.
@@ -63,9 +65,11 @@ func startStack(b *testing.B, cfg web.Config) *stack {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { logFile.Close() })
+	logs := httpx.NewLogBuffer(logFile, 100*time.Millisecond) // as cmd/fitcheck buffers it
+	b.Cleanup(func() { logs.Close() })
 	cfg.SessionHashKey, cfg.SessionBlockKey = testHashKey, testBlockKey
 	cfg.PublicPostsPerMinute, cfg.MaxOpenDrafts = 100_000_000, 100_000_000
-	s, err := web.NewServer(cfg, store, q, slog.New(slog.NewTextHandler(logFile, nil)))
+	s, err := web.NewServer(cfg, store, q, slog.New(logs.Handler(slog.NewTextHandler(logs, nil))))
 	if err != nil {
 		b.Fatal(err)
 	}
