@@ -78,7 +78,7 @@ func (g *gzipResponse) WriteHeader(status int) {
 	contentType, _, _ := strings.Cut(h.Get("Content-Type"), ";")
 	if h.Get("Content-Encoding") == "" && g.types[contentType] {
 		g.compress = true
-		h["Content-Encoding"] = gzipEncoding
+		h["Content-Encoding"] = gzipEncodingValue
 		h.Add("Vary", "Accept-Encoding")
 		h.Del("Content-Length") // of the body before compression
 	}
@@ -132,10 +132,6 @@ var emptyGzip = func() []byte {
 	gz.Close()
 	return b.Bytes()
 }()
-
-// gzipEncoding is the Content-Encoding value, built once and assigned
-// whole: no key to canonicalise, no slice to allocate per response.
-var gzipEncoding = []string{"gzip"}
 
 // fastGzips are encoders at dynamicGzipLevel, shared by the compression
 // middleware and the pages kept after one request (kept.go).

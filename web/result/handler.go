@@ -137,6 +137,8 @@ func (h *Handler) owner() page.OwnerView {
 
 // noIndex keeps a result page out of search engines and caches.
 func noIndex(w http.ResponseWriter) {
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("X-Robots-Tag", "noindex")
+	httpx.NoStore(w)
+	w.Header()["X-Robots-Tag"] = noIndexValue
 }
+
+var noIndexValue = httpx.Value("noindex") // built once: see httpx.Value

@@ -25,16 +25,14 @@ func (h *Handler) Show(w http.ResponseWriter, r *http.Request) error {
 	if !h.drafts.HasSession(r) {
 		// Whoever has no session cannot own the result: they get the
 		// shared page, rendered once and kept (kept.go).
-		httpx.NoStore(w)
-		w.Header().Set("X-Robots-Tag", "noindex")
+		noIndex(w)
 		return h.serveSharedResult(w, r, token, asJSON)
 	}
 	a, err := h.store.FindAssessment(r.Context(), token)
 	if err != nil {
 		return err
 	}
-	httpx.NoStore(w)
-	w.Header().Set("X-Robots-Tag", "noindex")
+	noIndex(w)
 	if asJSON {
 		return h.pages.WriteJSON(w, r, http.StatusOK, resultJSON(a))
 	}
