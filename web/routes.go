@@ -132,10 +132,13 @@ func (s *Server) Handler() http.Handler {
 // limitBody bounds every request body to maxFormBytes, except a post to
 // the rules lab or its Publish, which carry a whole content file, and the booking
 // providers' webhooks, which set their own bound (web/result's maxHookBytes).
+// GET and HEAD handlers read no body, so those requests pass untouched.
 func limitBody(next http.Handler) http.Handler {
 	forms, lab := httpx.LimitBody(maxFormBytes)(next), httpx.LimitBody(insight.MaxLabBytes)(next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
+		case r.Method == http.MethodGet || r.Method == http.MethodHead:
+			next.ServeHTTP(w, r)
 		case r.URL.Path == insight.LabPath || r.URL.Path == insight.PublishPath:
 			lab.ServeHTTP(w, r)
 		case strings.HasPrefix(r.URL.Path, "/hooks/"):

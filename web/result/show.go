@@ -19,7 +19,7 @@ import (
 // Show serves GET /r/{token} and its JSON twin, /r/{token}.json.
 func (h *Handler) Show(w http.ResponseWriter, r *http.Request) error {
 	token, asJSON := strings.CutSuffix(chi.URLParam(r, "token"), ".json")
-	if !tokenPattern.MatchString(token) {
+	if !assessment.IsShareToken(token) {
 		return page.NotFound()
 	}
 	if !h.drafts.HasSession(r) {
