@@ -107,9 +107,11 @@ type loader struct {
 
 // openLoopInFlight is how many requests, per closed-loop client, the open
 // loop may have in flight before it falls behind its schedule: at half the
-// server's capacity a handful are in flight, and a generator that cannot
-// keep up shows in the latencies, counted from the schedule.
-const openLoopInFlight = 10
+// server's capacity a handful are in flight, and a generator held back
+// shows in the latencies, counted from the schedule. One per client keeps
+// the server's connections (and memory) to the closed loop's: a trial with
+// ten let an overloaded run open a thousand and raise peak RSS by 14 MB.
+const openLoopInFlight = 1
 
 // attacker makes an attacker with a transport of its own, which the caller
 // closes when the route is done: connections left idle would stay open on

@@ -268,7 +268,7 @@ func (rep *report) write(w io.Writer) {
 		peaks = append(peaks, fmt.Sprintf("%s %.0f MB", m.Name, float64(m.PeakRSS)/(1<<20)))
 	}
 	fmt.Fprintf(w, "Peak RSS as the run went on: after preparing %d drafts through the forms %.0f MB, then after %s. SQLite connections the server held open on its database after the load: %d.\n\n",
-		stepSessions+rep.Options.Submits+1, float64(rep.FixtureRSS)/(1<<20), strings.Join(peaks, ", "), rep.DBConns)
+		stepSessions+2*rep.Options.Submits+1, float64(rep.FixtureRSS)/(1<<20), strings.Join(peaks, ", "), rep.DBConns)
 
 	m := rep.Machine
 	fmt.Fprintln(w, "Machine and run:")
