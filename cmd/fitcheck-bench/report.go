@@ -183,7 +183,7 @@ func (rep *report) write(w io.Writer) {
 	if o.Gzip {
 		fmt.Fprint(w, "; requests accept gzip, as browsers do")
 	}
-	fmt.Fprintf(w, ". Submits run until %d prepared drafts are all submitted; then %d more are sent at half the rate the submits reached (an open loop, each request's latency counted from when it was scheduled). ", o.Submits, o.Submits)
+	fmt.Fprintf(w, ". Submits run until %d prepared drafts are all submitted; then %d more are sent at half the rate the submits reached (an open loop, each request's latency counted from when it was scheduled). ", o.Submits, openLoopSubmits(o))
 	fmt.Fprintf(w, "CPU is per cent of one core over the row's wall time; a row set beside bare counts only when its server, and its bare ceiling's, kept the core at least %s busy.\n\n", pct(minServerShare))
 
 	fmt.Fprintln(w, "| route | generator | req/s | share of ceiling | goal | p50 | p99 | p99.9 | errors | server CPU per request | share of bare by CPU | server CPU | generator CPU | other work "+othersHeading(pinned)+" | bytes sent |")
@@ -268,7 +268,7 @@ func (rep *report) write(w io.Writer) {
 		peaks = append(peaks, fmt.Sprintf("%s %.0f MB", m.Name, float64(m.PeakRSS)/(1<<20)))
 	}
 	fmt.Fprintf(w, "Peak RSS as the run went on: after preparing %d drafts through the forms %.0f MB, then after %s. SQLite connections the server held open on its database after the load: %d.\n\n",
-		stepSessions+2*rep.Options.Submits+1, float64(rep.FixtureRSS)/(1<<20), strings.Join(peaks, ", "), rep.DBConns)
+		stepSessions+rep.Options.Submits+openLoopSubmits(rep.Options)+1, float64(rep.FixtureRSS)/(1<<20), strings.Join(peaks, ", "), rep.DBConns)
 
 	m := rep.Machine
 	fmt.Fprintln(w, "Machine and run:")
