@@ -21,3 +21,24 @@ func randomToken(n int) string {
 	rand.Read(b) // never fails: crypto/rand panics rather than return an error
 	return base64.RawURLEncoding.EncodeToString(b)
 }
+
+// shareTokenLength is the length of a share token: 18 bytes, base64url.
+const shareTokenLength = 24
+
+// IsShareToken reports whether s has the shape of a share token from
+// NewShareToken (24 URL-safe base64 characters), so junk addresses are
+// turned away before they reach the database. It is checked on every
+// result request, so it is a loop rather than a regular expression.
+func IsShareToken(s string) bool {
+	if len(s) != shareTokenLength {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch ch := s[i]; {
+		case 'a' <= ch && ch <= 'z', 'A' <= ch && ch <= 'Z', '0' <= ch && ch <= '9', ch == '-', ch == '_':
+		default:
+			return false
+		}
+	}
+	return true
+}

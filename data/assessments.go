@@ -50,6 +50,11 @@ const (
 // submitted, inside tx. If the draft was already submitted (a double click,
 // a resent form) nothing new is stored and the token of the first
 // submission is returned, so one draft never makes two rows.
+//
+// Its own refusals (the draft not found, the token taken) come before its
+// first change, and the insert that finds a token taken is undone by SQLite
+// alone; every error after the insert goes through afterFirstChange. So it
+// runs in a shared batch without a savepoint (writeGuardedByOrder).
 func submitInTx(ctx context.Context, d *dialect, tx execQueryer, draftID string, a *assessment.Assessment) (token string, created bool, err error) {
 	var existing sql.NullString
 	err = tx.QueryRowContext(ctx, submittedTokenSQL+d.lockDraft, draftID).Scan(&existing)
@@ -66,7 +71,7 @@ func submitInTx(ctx context.Context, d *dialect, tx execQueryer, draftID string,
 		return "", false, err // says what it was doing
 	}
 	if _, err := tx.ExecContext(ctx, markDraftSubmittedSQL, a.Token, formatTime(a.CreatedAt), draftID); err != nil {
-		return "", false, fmt.Errorf("mark draft submitted: %w", err)
+		return "", false, fmt.Errorf("mark draft submitted: %w", afterFirstChange(err))
 	}
 	return a.Token, true, nil
 }
@@ -106,7 +111,7 @@ func insertAssessment(ctx context.Context, d *dialect, tx execQueryer, a *assess
 	// Stored as latest (the column's default): a retake makes the earlier
 	// one not, and one dated before another take is not.
 	if err := settleLatest(ctx, tx, person); err != nil {
-		return fmt.Errorf("insert assessment: %w", err)
+		return fmt.Errorf("insert assessment: %w", afterFirstChange(err))
 	}
 	a.ID = id
 	a.Contact = c

@@ -43,10 +43,16 @@ type committer struct {
 // the batch's transaction (or, alone in a batch and single, on its own).
 // A multi-statement write runs inside a savepoint, so that if it fails it
 // is undone alone; a single statement is undone by SQLite itself.
+//
+// A write whose every error the batch may survive comes before its first
+// change (guardedByOrder) needs no savepoint either: each of its statements
+// is undone by SQLite alone if it fails, and an error after its first
+// change is made one that fails the whole batch (afterFirstChange).
 type writeRequest struct {
-	run    func(ctx context.Context, q execQueryer) error
-	single bool // one statement: needs no savepoint, and alone needs no BEGIN
-	reply  chan error
+	run            func(ctx context.Context, q execQueryer) error
+	single         bool // one statement: needs no savepoint, and alone needs no BEGIN
+	guardedByOrder bool // fails on its own only before its first change: needs no savepoint
+	reply          chan error
 }
 
 // execQueryer is a transaction or the write connection itself.
@@ -63,7 +69,42 @@ func (s *Store) write(ctx context.Context, single bool, fn func(ctx context.Cont
 	if s.direct != nil {
 		return s.direct.write(ctx, s.wdb, single, fn)
 	}
-	req := &writeRequest{run: fn, single: single, reply: make(chan error, 1)}
+	return s.queue(ctx, &writeRequest{run: fn, single: single, reply: make(chan error, 1)})
+}
+
+// writeGuardedByOrder is write for a multi-statement fn whose errors that
+// are its own (not found, a conflict, a constraint) all come before its
+// first change, and which passes every error after that change through
+// afterFirstChange. It runs without a savepoint: a savepoint makes SQLite
+// copy every page the write changes into its statement journal, which for
+// a submit (a row, its ten indexes, the draft, the outbox and the funnel)
+// outgrows the journal's 64 KB in memory, so the rest of the batch writes
+// each page to a temporary file: a fifth of a submit's CPU.
+func (s *Store) writeGuardedByOrder(ctx context.Context, fn func(ctx context.Context, q execQueryer) error) error {
+	if s.direct != nil {
+		return s.direct.write(ctx, s.wdb, false, fn)
+	}
+	return s.queue(ctx, &writeRequest{run: fn, guardedByOrder: true, reply: make(chan error, 1)})
+}
+
+// afterFirstChange makes err, met after a write's first change, one the
+// batch cannot survive: the write cannot be undone alone without a
+// savepoint, so the whole batch fails rather than commit half of it.
+func afterFirstChange(err error) error {
+	if err == nil {
+		return nil
+	}
+	return batchError{err}
+}
+
+// batchError is an error that fails every write in the batch: it hides
+// its cause from errors.Is and errors.As, which is what commit asks.
+type batchError struct{ err error }
+
+func (e batchError) Error() string { return e.err.Error() }
+
+// queue sends req to the writer and waits until it is durable.
+func (s *Store) queue(ctx context.Context, req *writeRequest) error {
 	if err := s.submits.enqueue(ctx, req); err != nil {
 		return err
 	}
@@ -180,7 +221,7 @@ func (c *committer) observed(writes int) {
 }
 
 func runOne(ctx context.Context, tx execQueryer, req *writeRequest) error {
-	if req.single {
+	if req.single || req.guardedByOrder {
 		return req.run(ctx, tx)
 	}
 	if _, err := tx.ExecContext(ctx, savepointSQL); err != nil {

@@ -72,8 +72,20 @@ func TestGroupCommitSharesTransactions(t *testing.T) {
 
 // TestGroupCommitIsolatesFailures: in one batch, a submit that fails is
 // rolled back alone; the others commit and get their tokens.
+// TestGroupCommitIsolatesFailures: a submit refused on its own (a token
+// taken, a draft gone) is undone alone, the rest of its batch commits; with
+// a savepoint around it, and without one, as submits run (their refusals
+// come before their first change).
 func TestGroupCommitIsolatesFailures(t *testing.T) {
 	sqliteOnly(t, "PostgreSQL has no batches to isolate failures in")
+	for _, guardedByOrder := range []bool{false, true} {
+		t.Run(fmt.Sprintf("guardedByOrder=%v", guardedByOrder), func(t *testing.T) {
+			groupCommitIsolatesFailures(t, guardedByOrder)
+		})
+	}
+}
+
+func groupCommitIsolatesFailures(t *testing.T, guardedByOrder bool) {
 	s := mustOpenWithQuestionnaire(t)
 	for _, id := range []string{"ok1", "clash", "ok2"} {
 		mustCreateDraft(t, s, newDraft(id, now.Add(time.Hour)))
@@ -85,7 +97,7 @@ func TestGroupCommitIsolatesFailures(t *testing.T) {
 	}
 	var tokens [4]string
 	submit := func(i int, draftID, token string) *writeRequest {
-		return &writeRequest{reply: make(chan error, 1), run: func(ctx context.Context, q execQueryer) error {
+		return &writeRequest{reply: make(chan error, 1), guardedByOrder: guardedByOrder, run: func(ctx context.Context, q execQueryer) error {
 			var err error
 			tokens[i], _, err = submitInTx(ctx, s.d, q, draftID, newAssessment(token, assessment.Contact{}))
 			return err
@@ -109,6 +121,36 @@ func TestGroupCommitIsolatesFailures(t *testing.T) {
 	d, err := s.FindDraft(t.Context(), "clash", now)
 	if err != nil || d.AssessmentToken != "" {
 		t.Errorf("the failed draft = %+v, %v; want it still unsubmitted", d, err)
+	}
+}
+
+// TestAnErrorAfterTheFirstChangeFailsTheBatch: a write without a savepoint
+// that fails after it has changed something cannot be undone alone, so the
+// whole batch fails and nothing of it is stored.
+func TestAnErrorAfterTheFirstChangeFailsTheBatch(t *testing.T) {
+	sqliteOnly(t, "PostgreSQL has no batches")
+	s := mustOpenWithQuestionnaire(t)
+	for _, id := range []string{"ok", "half"} {
+		mustCreateDraft(t, s, newDraft(id, now.Add(time.Hour)))
+	}
+	ok := &writeRequest{reply: make(chan error, 1), guardedByOrder: true, run: func(ctx context.Context, q execQueryer) error {
+		_, _, err := submitInTx(ctx, s.d, q, "ok", newAssessment("tok-ok", assessment.Contact{}))
+		return err
+	}}
+	half := &writeRequest{reply: make(chan error, 1), guardedByOrder: true, run: func(ctx context.Context, q execQueryer) error {
+		if _, _, err := submitInTx(ctx, s.d, q, "half", newAssessment("tok-half", assessment.Contact{})); err != nil {
+			return err
+		}
+		return afterFirstChange(fmt.Errorf("the outbox row: %w", assessment.ErrConflict))
+	}}
+	s.submits.commit([]*writeRequest{ok, half})
+	for name, req := range map[string]*writeRequest{"ok": ok, "half": half} {
+		if err := <-req.reply; err == nil || errors.Is(err, assessment.ErrConflict) {
+			t.Errorf("%s: %v, want the batch's failure (not a conflict of its own)", name, err)
+		}
+	}
+	if got := countRows(t, s, "assessments"); got != 0 {
+		t.Errorf("assessments = %d, want 0: the batch was committed with a write half done", got)
 	}
 }
 

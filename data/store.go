@@ -63,6 +63,21 @@ func DSN(path string) string {
 	return "file:" + uriPathEscaper.Replace(path) + "?" + q.Encode()
 }
 
+// readerPageCacheKiB bounds each reading connection's page cache, which by
+// default grows to 2 MB: eight readers held up to 16 MB, a third of the
+// server's peak memory under the bench (docs/performance.md). It buys
+// little: in WAL mode a connection drops its whole cache whenever another
+// has committed since its last read, which under visitors' writes is
+// nearly every read, and a page not cached is read from the operating
+// system's cache of the file. The writer keeps the default: its cache
+// survives its own commits and holds the index pages every submit changes.
+const readerPageCacheKiB = 512
+
+// readerDSN is DSN for the connections that read, with their smaller cache.
+func readerDSN(path string) string {
+	return DSN(path) + fmt.Sprintf("&_pragma=cache_size(-%d)", readerPageCacheKiB)
+}
+
 // uriPathEscaper escapes what a file: URI would otherwise read as a query,
 // a fragment or an escape, so a path like "a#b.db" opens that file, not "a".
 var uriPathEscaper = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
@@ -98,7 +113,7 @@ func openSQLite(ctx context.Context, path string, o openOptions) (*Store, error)
 	if err := tightenModes(o.log, databaseFiles(path)...); err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	db, err := sql.Open("sqlite", DSN(path))
+	db, err := sql.Open("sqlite", readerDSN(path))
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}

@@ -241,6 +241,7 @@ func TestConnectionPragmas(t *testing.T) {
 			{"foreign_keys", func(v string) bool { return v == "1" }, "1"},
 			{"synchronous", func(v string) bool { return v == "2" }, "2 (FULL)"},
 			{"secure_delete", func(v string) bool { return v == "1" }, "1"},
+			{"cache_size", func(v string) bool { return v == "-512" }, "-512 (512 KiB)"},
 			{"busy_timeout", func(v string) bool {
 				var ms int
 				_, err := fmt.Sscan(v, &ms)

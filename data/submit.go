@@ -35,7 +35,9 @@ func (s *Store) SubmitDraft(ctx context.Context, draftID string, a *assessment.A
 		return "", fmt.Errorf("submit draft: %w", err)
 	}
 	var token string
-	err = s.write(ctx, false, func(ctx context.Context, q execQueryer) error {
+	// Everything that can refuse this submit alone (the draft gone, a
+	// token taken) happens before its first change: see submitInTx.
+	err = s.writeGuardedByOrder(ctx, func(ctx context.Context, q execQueryer) error {
 		submitted, created, err := submitInTx(ctx, s.d, q, draftID, a)
 		if err != nil {
 			return err
@@ -44,10 +46,18 @@ func (s *Store) SubmitDraft(ctx context.Context, draftID string, a *assessment.A
 		if created && !a.PossiblyAutomated {
 			// The announcement commits with the assessment or not at all.
 			if err := insertEvent(ctx, q, assessment.EventAssessmentCreated, a.ID, 0, webhookID, a.CreatedAt); err != nil {
-				return err
+				return afterFirstChange(err)
 			}
 		}
-		return insertStepViews(ctx, q, views)
+		// ON CONFLICT DO NOTHING: a resubmitted draft's finished row is
+		// already there, and a first submit's has just been written.
+		if err := insertStepViews(ctx, q, views); err != nil {
+			if created {
+				return afterFirstChange(err)
+			}
+			return err
+		}
+		return nil
 	})
 	if err != nil {
 		return "", fmt.Errorf("submit draft: %w", err)

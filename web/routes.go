@@ -64,10 +64,8 @@ func (s *Server) Handler() http.Handler {
 	r.Use(httpx.LogRequests(s.log, observe, "/healthz", "/readyz"))
 	r.Use(httpx.Recover(s.pages.Error))
 	r.Use(httpx.SecurityHeaders(s.sitePolicy(), s.isTLS))
-	r.Use(httpx.ClientAddress(s.cfg.TrustedProxies, s.warnUntrustedProxy))
 	r.Use(limitBody)
-	r.Use(httpx.HonourGzipRefusal)
-	r.Use(httpx.NewCompressor("text/html", "text/css", "text/plain", "text/csv", "application/json", "image/svg+xml").Handler)
+	r.Use(httpx.Compress("text/html", "text/css", "text/plain", "text/csv", "application/json", "image/svg+xml"))
 	r.Use(s.crossOriginProtection)
 	r.Use(middleware.GetHead) // HEAD is answered by the GET handler, as monitors and link checkers expect
 
@@ -82,10 +80,15 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/sample.png", serve(s.sampleCard))
 	r.Get(page.EmbedPath, serve(steps.ShowFrameStart)) // the frame on the owner's site opens here
 	r.Get("/embed.js", serveEmbedScript)
+	// The client's address is resolved only on the routes that read it (the
+	// post limit, the draft cap per network, the card limit, the review
+	// area's audit): every other request is spared its parse and a copy of
+	// the request. Elsewhere httpx.ClientAddr reads the connection's address.
+	clientAddress := httpx.ClientAddress(s.cfg.TrustedProxies, s.warnUntrustedProxy)
 	r.Group(func(r chi.Router) {
+		r.Use(clientAddress)
 		r.Use(httpx.LimitPosts(cmp.Or(s.cfg.PublicPostsPerMinute, 120), s.tooManyPosts))
 		r.Post("/start", serve(steps.Start))
-		r.Get("/step/{n}", serve(steps.ShowStep))
 		r.Post("/step/{n}", serve(steps.SaveStep)) // the contact step's post submits
 		r.Post("/r/{token}/delete", serve(results.DeleteOwn))
 		r.Post("/r/{token}/message", serve(results.SendMessage))
@@ -94,8 +97,9 @@ func (s *Server) Handler() http.Handler {
 		r.Post("/r/{token}", serve(framed.Show))                   // the submit's 307 inside the frame
 		r.Post("/r/{token}/full-page", serve(framed.OpenFullPage)) // from the frame, into a tab of its own
 	})
+	r.Get("/step/{n}", serve(steps.ShowStep))
 	r.Get("/r/{token}", serve(results.Show)) // and /r/{token}.json
-	r.Get("/r/{token}/card.png", serve(results.Card))
+	r.With(clientAddress).Get("/r/{token}/card.png", serve(results.Card))
 	r.Get("/r/{token}/book", serve(results.Book))
 	r.Get("/r/{token}/checklist", serve(results.Checklist))
 	r.Route("/hooks", func(r chi.Router) { // server to server: signed, and exempt from the cross-origin check
@@ -108,6 +112,7 @@ func (s *Server) Handler() http.Handler {
 	r.Route("/admin", func(r chi.Router) {
 		r.Use(middleware.GetHead)                      // the mount matches HEAD before the top-level GetHead can turn it into GET
 		r.Use(httpx.SecurityHeaders(s.csp(), s.isTLS)) // never framed, whatever -embed-origins says
+		r.Use(clientAddress)                           // sign-in limits and the audit log name the client
 		r.Get("/setup", serve(s.account.ShowSetup))
 		r.Post("/setup", serve(s.account.Setup))
 		r.Get("/signin", serve(s.account.ShowSignIn))
@@ -145,10 +150,13 @@ func (s *Server) Handler() http.Handler {
 // limitBody bounds every request body to maxFormBytes, except a post to
 // the rules lab or its Publish, which carry a whole content file, and the booking
 // providers' webhooks, which set their own bound (web/result's maxHookBytes).
+// GET and HEAD handlers read no body, so those requests pass untouched.
 func limitBody(next http.Handler) http.Handler {
 	forms, lab := httpx.LimitBody(maxFormBytes)(next), httpx.LimitBody(insight.MaxLabBytes)(next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
+		case r.Method == http.MethodGet || r.Method == http.MethodHead:
+			next.ServeHTTP(w, r)
 		case r.URL.Path == insight.LabPath || r.URL.Path == insight.PublishPath:
 			lab.ServeHTTP(w, r)
 		case strings.HasPrefix(r.URL.Path, "/hooks/"):

@@ -33,6 +33,7 @@ type measurement struct {
 	CPUBusy   []time.Duration // each CPU's busy time in the wall time, whoever used it
 	Bytes     int             // body bytes of one response on the wire
 	PeakRSS   int64           // the server's VmHWM after the route
+	Offered   float64         // an open loop's fixed rate a second; 0 for a closed loop
 	Results   []*vegeta.Result
 }
 
@@ -99,17 +100,32 @@ type loader struct {
 	clients int
 	header  http.Header // sent with every request (Accept-Encoding)
 	server  int         // pid whose CPU is charged to the route
+	// inFlight bounds the open loop's requests in flight (and so its
+	// connections); 0 means openLoopInFlight times clients.
+	inFlight int
 }
+
+// openLoopInFlight is how many requests, per closed-loop client, the open
+// loop may have in flight before it falls behind its schedule: at half the
+// server's capacity a handful are in flight, and a generator held back
+// shows in the latencies, counted from the schedule. One per client keeps
+// the server's connections (and memory) to the closed loop's: a trial with
+// ten let an overloaded run open a thousand and raise peak RSS by 14 MB.
+const openLoopInFlight = 1
 
 // attacker makes an attacker with a transport of its own, which the caller
 // closes when the route is done: connections left idle would stay open on
 // the server (with their buffers and goroutines) through every later route.
 func (l *loader) attacker() (*vegeta.Attacker, *http.Transport) {
+	return l.attackerOf(l.clients, l.clients)
+}
+
+func (l *loader) attackerOf(workers, maxWorkers int) (*vegeta.Attacker, *http.Transport) {
 	tr := &http.Transport{
 		Proxy:               nil,
 		DialContext:         (&net.Dialer{KeepAlive: 30 * time.Second}).DialContext,
-		MaxIdleConnsPerHost: l.clients,
-		MaxConnsPerHost:     l.clients,
+		MaxIdleConnsPerHost: maxWorkers,
+		MaxConnsPerHost:     maxWorkers,
 	}
 	client := &http.Client{
 		Transport:     tr,
@@ -118,8 +134,8 @@ func (l *loader) attacker() (*vegeta.Attacker, *http.Transport) {
 	}
 	return vegeta.NewAttacker(
 		vegeta.Client(client),
-		vegeta.Workers(uint64(l.clients)),
-		vegeta.MaxWorkers(uint64(l.clients)),
+		vegeta.Workers(uint64(workers)),
+		vegeta.MaxWorkers(uint64(maxWorkers)),
 		// Bodies are read to the end but not kept: the generator has one
 		// core and should spend it on requests.
 		vegeta.MaxBody(0),
@@ -177,6 +193,89 @@ func (l *loader) submit(ctx context.Context, r submitRoute) (measurement, error)
 	slices.Sort(latencies)
 	m.P50, m.P99, m.P999 = quantile(latencies, 0.50), quantile(latencies, 0.99), quantile(latencies, 0.999)
 	return m, nil
+}
+
+// openLoop sends each of r's targets once at a fixed rate per second,
+// whether or not earlier ones were answered (an open loop, as visitors
+// arrive), and reports each request's latency from the moment the schedule
+// meant to send it. A closed loop at saturation measures the queue its own
+// clients make; an open loop at a rate the server can sustain measures the
+// server. Counting from the schedule, not from when a request went out,
+// keeps a stall from hiding the requests it delayed ("coordinated
+// omission").
+func (l *loader) openLoop(ctx context.Context, r submitRoute, rate float64) (measurement, error) {
+	m := measurement{Name: r.Name, Generator: "Go", Offered: rate}
+	if rate <= 0 {
+		return m, fmt.Errorf("open loop at %v a second: the rate must be positive", rate)
+	}
+	inFlight := l.inFlight
+	if inFlight == 0 {
+		inFlight = openLoopInFlight * l.clients
+	}
+	atk, tr := l.attackerOf(min(l.clients, inFlight), inFlight)
+	defer tr.CloseIdleConnections()
+	stop := context.AfterFunc(ctx, func() { atk.Stop() })
+	defer stop()
+	w, err := startWindow(l.server)
+	if err != nil {
+		return m, err
+	}
+	interval := time.Duration(float64(time.Second) / rate)
+	pacer := vegeta.ConstantPacer{Freq: 1, Per: interval}
+	began := time.Now()
+	var sent []*vegeta.Result
+	for res := range atk.Attack(r.Targets, pacer, 0, "") {
+		if res.Error == vegeta.ErrNoTargets.Error() {
+			continue
+		}
+		m.Requests++
+		if res.Error == "" && r.Want.ok(int(res.Code), res.Headers) {
+			m.OK++
+		} else {
+			m.Errors++
+			if m.ErrorKind == "" {
+				m.ErrorKind = describe(res)
+			}
+		}
+		res.Body, res.Headers = nil, nil
+		sent = append(sent, res)
+	}
+	m.Elapsed = time.Since(began)
+	if err := w.end(&m, 0); err != nil {
+		return m, err
+	}
+	if m.PeakRSS, err = peakRSS(l.server); err != nil {
+		return m, err
+	}
+	if err := ctx.Err(); err != nil {
+		return m, err
+	}
+	latencies := fromSchedule(sent, interval)
+	m.P50, m.P99, m.P999 = quantile(latencies, 0.50), quantile(latencies, 0.99), quantile(latencies, 0.999)
+	return m, nil
+}
+
+// fromSchedule is each result's latency counted from when a schedule of
+// one request per interval meant to send it (request Seq at Seq intervals
+// after the first), sorted. The schedule's start is the earliest any
+// result implies: a request sent late only makes its own start later.
+func fromSchedule(results []*vegeta.Result, interval time.Duration) []time.Duration {
+	if len(results) == 0 {
+		return nil
+	}
+	intended := func(r *vegeta.Result) time.Duration { return time.Duration(r.Seq) * interval }
+	start := results[0].Timestamp.Add(-intended(results[0]))
+	for _, r := range results[1:] {
+		if s := r.Timestamp.Add(-intended(r)); s.Before(start) {
+			start = s
+		}
+	}
+	out := make([]time.Duration, len(results))
+	for i, r := range results {
+		out[i] = r.End().Sub(start.Add(intended(r)))
+	}
+	slices.Sort(out)
+	return out
 }
 
 // quantile is the nearest-rank quantile of sorted samples.

@@ -45,6 +45,7 @@ var routeInfo = map[string]struct {
 	"step-typed":  {"`GET /step/{n}`", "question step with typed words: session cookie, draft read, rendered for its visitor", 0, "bare"},
 	"step-post":   {"`POST /step/2`", "step answer: validate, save draft, 303", 0, "inserts"},
 	"submit":      {"`POST /step/6`", "full submit: rules, SQLite insert, 303", 1.0, "inserts"},
+	"submit-open": {"`POST /step/6`", "full submit, open loop: a fixed rate of half the closed loop's, latency from each request's scheduled send", 0, ""},
 	"submit-pg":   {"`POST /step/6`", "full submit on PostgreSQL (same machine, same run; its server counts as other work): rules, insert, 303", 0, ""},
 	"result":      {"`GET /r/{token}`", "result page, shared view", 0.8, "bare"},
 	"result-json": {"`GET /r/{token}.json`", "result JSON", 0.5, "bare"},
@@ -182,7 +183,7 @@ func (rep *report) write(w io.Writer) {
 	if o.Gzip {
 		fmt.Fprint(w, "; requests accept gzip, as browsers do")
 	}
-	fmt.Fprintf(w, ". Submits run until %d prepared drafts are all submitted. ", o.Submits)
+	fmt.Fprintf(w, ". Submits run until %d prepared drafts are all submitted; then %d more are sent at half the rate the submits reached (an open loop, each request's latency counted from when it was scheduled). ", o.Submits, openLoopSubmits(o))
 	fmt.Fprintf(w, "CPU is per cent of one core over the row's wall time; a row set beside bare counts only when its server, and its bare ceiling's, kept the core at least %s busy.\n\n", pct(minServerShare))
 
 	fmt.Fprintln(w, "| route | generator | req/s | share of ceiling | goal | p50 | p99 | p99.9 | errors | server CPU per request | share of bare by CPU | server CPU | generator CPU | other work "+othersHeading(pinned)+" | bytes sent |")
@@ -201,8 +202,12 @@ func (rep *report) write(w io.Writer) {
 			goal += " · "
 		}
 		goal += "p99 " + mark(m.P99 < p99Goal)
+		what := info.what
+		if m.Offered > 0 {
+			what += fmt.Sprintf(" (%s/s offered)", rate(m.Offered))
+		}
 		fmt.Fprintf(w, "| %s %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
-			info.what, info.request, m.Generator, rate(m.Rate()), share, goal, ms(m.P50), ms(m.P99), ms(m.P999), errorsCell(m),
+			what, info.request, m.Generator, rate(m.Rate()), share, goal, ms(m.P50), ms(m.P99), ms(m.P999), errorsCell(m),
 			us(m.CPUPerRequest()), byCPU, pct(m.ServerShare()), pct(m.GeneratorShare()), othersCell(m, pinned), bytesCell(m.Bytes))
 	}
 	fmt.Fprintln(w)
@@ -263,7 +268,7 @@ func (rep *report) write(w io.Writer) {
 		peaks = append(peaks, fmt.Sprintf("%s %.0f MB", m.Name, float64(m.PeakRSS)/(1<<20)))
 	}
 	fmt.Fprintf(w, "Peak RSS as the run went on: after preparing %d drafts through the forms %.0f MB, then after %s. SQLite connections the server held open on its database after the load: %d.\n\n",
-		stepSessions+rep.Options.Submits+1, float64(rep.FixtureRSS)/(1<<20), strings.Join(peaks, ", "), rep.DBConns)
+		stepSessions+rep.Options.Submits+openLoopSubmits(rep.Options)+1, float64(rep.FixtureRSS)/(1<<20), strings.Join(peaks, ", "), rep.DBConns)
 
 	m := rep.Machine
 	fmt.Fprintln(w, "Machine and run:")

@@ -18,6 +18,7 @@ import (
 	"sessionplayer.studio/fitcheck/data"
 	"sessionplayer.studio/fitcheck/notify"
 	"sessionplayer.studio/fitcheck/rules"
+	"sessionplayer.studio/fitcheck/web/httpx"
 )
 
 // config is everything fitcheck can be told, by flag or by its environment
@@ -357,10 +358,20 @@ type configProblems []string
 func (p configProblems) Error() string { return strings.Join(p, "; ") }
 
 func (c *config) logger(w io.Writer) *slog.Logger {
+	return slog.New(c.logHandler(w))
+}
+
+// bufferedLogger logs into b, which writes a warning or an error out at
+// once and everything else within its interval.
+func (c *config) bufferedLogger(b *httpx.LogBuffer) *slog.Logger {
+	return slog.New(b.Handler(c.logHandler(b)))
+}
+
+func (c *config) logHandler(w io.Writer) slog.Handler {
 	if c.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, nil))
+		return slog.NewJSONHandler(w, nil)
 	}
-	return slog.New(slog.NewTextHandler(w, nil))
+	return slog.NewTextHandler(w, nil)
 }
 
 // loadQuestionnaire reads the content file (or the embedded default),

@@ -23,6 +23,7 @@ import (
 	"sessionplayer.studio/fitcheck/data"
 	"sessionplayer.studio/fitcheck/metrics"
 	"sessionplayer.studio/fitcheck/web"
+	"sessionplayer.studio/fitcheck/web/httpx"
 )
 
 // run is the whole program, callable from tests: it picks the subcommand,
@@ -64,7 +65,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if err != nil {
 		return err
 	}
-	log := cfg.logger(stderr)
+	// The log is buffered while serving: one write(2) per request line was
+	// a tenth of a kept page's CPU. It is written out every logFlushInterval,
+	// at once for a warning or an error, and when serving ends.
+	logs := httpx.NewLogBuffer(stderr, logFlushInterval)
+	defer logs.Close()
+	log := cfg.bufferedLogger(logs)
 	err = serveWith(ctx, cfg, log)
 	if err != nil && ctx.Err() != nil && !errors.Is(err, errShutdown) {
 		// Stopped while starting (say, waiting for the database): a stop
@@ -74,6 +80,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	}
 	return err
 }
+
+// logFlushInterval bounds how long a line of INFO waits in the log buffer,
+// and so how much of the request log a crash can lose.
+const logFlushInterval = 100 * time.Millisecond
 
 // errShutdown marks a failure of the shutdown itself, which is reported
 // even though it happens after the stop was asked for.

@@ -57,5 +57,7 @@ func LimitBody(n int64) func(http.Handler) http.Handler {
 
 // NoStore keeps private pages (answers, results, the admin) out of caches.
 func NoStore(w http.ResponseWriter) {
-	w.Header().Set("Cache-Control", "no-store")
+	w.Header()["Cache-Control"] = noStore
 }
+
+var noStore = Value("no-store")

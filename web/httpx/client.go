@@ -45,7 +45,9 @@ func fromNearbyAddress(r *http.Request) bool {
 }
 
 // ClientAddr is the client's address as ClientAddress resolved it, or the
-// zero Addr when it cannot be read.
+// zero Addr when it cannot be read. On a route ClientAddress does not run
+// on it is the connection's address: mount ClientAddress on every route
+// that reads this (web/routes.go).
 func ClientAddr(r *http.Request) netip.Addr {
 	host := middleware.GetClientIP(r.Context())
 	if host == "" {

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/go-chi/chi/v5/middleware"
 	"github.com/klauspost/compress/gzip"
 )
 
@@ -23,24 +22,116 @@ import (
 // everyone are compressed once, hard (kept.go).
 const dynamicGzipLevel = gzip.BestSpeed
 
-// NewCompressor is chi's compression middleware with two changes: it
-// gzips with github.com/klauspost/compress, which produces the same format
-// two to three times faster than compress/gzip, and an encoder is taken
-// from its pool only when a response is really compressed. chi takes and
-// resets one for every request that accepts gzip, before the handler runs;
-// an encoder held while a handler waits on the database multiplies memory
-// by the requests in flight, and responses that arrive already compressed
-// (kept pages) now cost nothing here.
-func NewCompressor(types ...string) *middleware.Compressor {
-	c := middleware.NewCompressor(dynamicGzipLevel, types...)
-	var empty bytes.Buffer
-	gz, _ := gzip.NewWriterLevel(&empty, dynamicGzipLevel)
-	gz.Close()
-	c.SetEncoder("gzip", func(w io.Writer, _ int) io.Writer {
-		return &lazyGzip{dst: w, pool: &fastGzips, empty: empty.Bytes()}
-	})
-	return c
+// Compress gzips responses of the given content types for clients that
+// accept gzip ("gzip;q=0" is a refusal), with github.com/klauspost/compress,
+// which produces the same format two to three times faster than
+// compress/gzip. It replaces chi's Compressor and the refusal check that
+// had to sit in front of it, for three reasons measured on the kept pages
+// (docs/performance.md): a response that arrives already compressed (every
+// kept page) costs one look at Accept-Encoding and a pooled wrapper,
+// nothing more; a client that does not accept gzip gets the handler's own
+// writer; and an encoder is taken from its pool only when a response is
+// really compressed, so one held while a handler waits on the database
+// does not multiply memory by the requests in flight.
+func Compress(types ...string) func(http.Handler) http.Handler {
+	compressible := make(map[string]bool, len(types))
+	for _, t := range types {
+		compressible[t] = true
+	}
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !AcceptsGzip(r) {
+				next.ServeHTTP(w, r)
+				return
+			}
+			cw := gzipResponses.Get().(*gzipResponse)
+			*cw = gzipResponse{ResponseWriter: w, types: compressible}
+			defer func() {
+				cw.close()
+				*cw = gzipResponse{}
+				gzipResponses.Put(cw)
+			}()
+			next.ServeHTTP(cw, r)
+		})
+	}
 }
+
+var gzipResponses = sync.Pool{New: func() any { return new(gzipResponse) }}
+
+// gzipResponse compresses a response whose type is compressible and that
+// is not compressed already; it decides when the header is written.
+type gzipResponse struct {
+	http.ResponseWriter
+	types       map[string]bool
+	gz          *gzip.Writer // taken from fastGzips on the first Write of a compressed body
+	wroteHeader bool
+	compress    bool
+}
+
+func (g *gzipResponse) WriteHeader(status int) {
+	if g.wroteHeader {
+		g.ResponseWriter.WriteHeader(status)
+		return
+	}
+	g.wroteHeader = true
+	h := g.ResponseWriter.Header()
+	contentType, _, _ := strings.Cut(h.Get("Content-Type"), ";")
+	if h.Get("Content-Encoding") == "" && g.types[contentType] {
+		g.compress = true
+		h["Content-Encoding"] = gzipEncodingValue
+		h.Add("Vary", "Accept-Encoding")
+		h.Del("Content-Length") // of the body before compression
+	}
+	g.ResponseWriter.WriteHeader(status)
+}
+
+func (g *gzipResponse) Write(p []byte) (int, error) {
+	if !g.wroteHeader {
+		g.WriteHeader(http.StatusOK)
+	}
+	if !g.compress {
+		return g.ResponseWriter.Write(p)
+	}
+	if g.gz == nil {
+		g.gz = fastGzips.Get().(*gzip.Writer)
+		g.gz.Reset(g.ResponseWriter)
+	}
+	return g.gz.Write(p)
+}
+
+// Flush sends what is buffered, for handlers that stream.
+func (g *gzipResponse) Flush() {
+	if g.gz != nil {
+		g.gz.Flush()
+	}
+	if f, ok := g.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// Unwrap lets http.ResponseController reach the connection's writer.
+func (g *gzipResponse) Unwrap() http.ResponseWriter { return g.ResponseWriter }
+
+// close ends a compressed stream and returns its encoder; a compressed
+// response with no body still gets a valid (empty) gzip stream.
+func (g *gzipResponse) close() {
+	switch {
+	case g.gz != nil:
+		g.gz.Close()
+		fastGzips.Put(g.gz)
+	case g.compress:
+		g.ResponseWriter.Write(emptyGzip)
+	}
+}
+
+// emptyGzip is a complete gzip stream of nothing, as dynamicGzipLevel
+// writes it.
+var emptyGzip = func() []byte {
+	var b bytes.Buffer
+	gz, _ := gzip.NewWriterLevel(&b, dynamicGzipLevel)
+	gz.Close()
+	return b.Bytes()
+}()
 
 // fastGzips are encoders at dynamicGzipLevel, shared by the compression
 // middleware and the pages kept after one request (kept.go).
@@ -49,63 +140,14 @@ var fastGzips = sync.Pool{New: func() any {
 	return gz
 }}
 
-// lazyGzip is a gzip stream whose encoder is fetched on the first Write.
-type lazyGzip struct {
-	dst   io.Writer
-	pool  *sync.Pool
-	gz    *gzip.Writer
-	empty []byte // a complete gzip stream of nothing
-}
-
-// Reset points the stream at a new response; chi calls it per request.
-func (l *lazyGzip) Reset(w io.Writer) {
-	l.dst, l.gz = w, nil
-}
-
-func (l *lazyGzip) Write(p []byte) (int, error) {
-	if l.gz == nil {
-		l.gz = l.pool.Get().(*gzip.Writer)
-		l.gz.Reset(l.dst)
-	}
-	return l.gz.Write(p)
-}
-
-// Flush sends what is buffered, for handlers that stream.
-func (l *lazyGzip) Flush() error {
-	if l.gz == nil {
-		return nil
-	}
-	return l.gz.Flush()
-}
-
-// Close ends the stream and returns the encoder to its pool. A compressed
-// response with no body still gets a valid (empty) gzip stream.
-func (l *lazyGzip) Close() error {
-	if l.gz == nil {
-		_, err := l.dst.Write(l.empty)
-		return err
-	}
-	err := l.gz.Close()
-	l.pool.Put(l.gz)
-	l.gz = nil
-	return err
-}
-
-// HonourGzipRefusal turns "gzip;q=0" into a plain refusal before chi's
-// compressor, which looks for the word gzip and would otherwise compress
-// for a client that said it cannot take it.
-func HonourGzipRefusal(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !AcceptsGzip(r) && strings.Contains(strings.ToLower(r.Header.Get("Accept-Encoding")), "gzip") {
-			r.Header.Set("Accept-Encoding", "identity")
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
 // AcceptsGzip reads Accept-Encoding, honouring "gzip;q=0" as a refusal.
+// It is asked on every request, so it reads the header in place rather
+// than splitting it.
 func AcceptsGzip(r *http.Request) bool {
-	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+	rest := r.Header.Get("Accept-Encoding")
+	for rest != "" {
+		var part string
+		part, rest, _ = strings.Cut(rest, ",")
 		name, params, _ := strings.Cut(part, ";")
 		if !strings.EqualFold(strings.TrimSpace(name), "gzip") {
 			continue

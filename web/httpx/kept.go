@@ -16,12 +16,38 @@ import (
 // Page is a finished response, kept gzipped because nearly every client
 // accepts gzip; the few that do not get it decompressed as it is sent. Kept
 // gzipped, a result page takes 3 KB rather than 15.
+//
+// Its headers' values are built with it (see Value), so sending it sets no
+// header the slow way.
 type Page struct {
 	contentType string
 	gzipped     []byte
 	raw         []byte // set instead of gzipped for a body kept uncompressed
 	size        int    // of the body before compression
 	etag        string
+	headers     pageHeaders
+}
+
+// pageHeaders are a kept page's header values, built once.
+type pageHeaders struct {
+	contentType, etag  []string
+	length             []string // of the body as kept (gzipped, or raw)
+	uncompressedLength []string // of the body decompressed, for a client without gzip
+}
+
+var (
+	varyAcceptEncoding = Value("Accept-Encoding")
+	gzipEncodingValue  = Value("gzip")
+)
+
+func (p *Page) buildHeaders() *Page {
+	kept := p.raw
+	if kept == nil {
+		kept = p.gzipped
+	}
+	p.headers = pageHeaders{contentType: Value(p.contentType), etag: Value(p.etag),
+		length: Value(strconv.Itoa(len(kept))), uncompressedLength: Value(strconv.Itoa(p.size))}
+	return p
 }
 
 // NewPage keeps a page that is asked for again and again (a landing page,
@@ -37,7 +63,7 @@ func NewPage(contentType string, body []byte) *Page {
 // NewPageUncompressed keeps a body that compression would not shrink (a
 // PNG), sent as it is to every client.
 func NewPageUncompressed(contentType string, body []byte) *Page {
-	return &Page{contentType: contentType, raw: bytes.Clone(body), size: len(body), etag: ETag(body)}
+	return (&Page{contentType: contentType, raw: bytes.Clone(body), size: len(body), etag: ETag(body)}).buildHeaders()
 }
 
 // NewPageFast keeps a page that may be asked for only a few times,
@@ -58,7 +84,7 @@ func (p *Page) Bytes() int {
 }
 
 func finishPage(contentType string, body, gzipped []byte) *Page {
-	return &Page{contentType: contentType, gzipped: bytes.Clone(gzipped), size: len(body), etag: ETag(body)}
+	return (&Page{contentType: contentType, gzipped: bytes.Clone(gzipped), size: len(body), etag: ETag(body)}).buildHeaders()
 }
 
 // ServeHTTP sends the page, gzipped when the client accepts it. The
@@ -66,24 +92,28 @@ func finishPage(contentType string, body, gzipped []byte) *Page {
 // Content-Encoding through.
 func (p *Page) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
-	h.Set("Content-Type", p.contentType)
-	h.Set("ETag", p.etag)
+	h["Content-Type"] = p.headers.contentType
+	h["Etag"] = p.headers.etag
 	if p.raw == nil {
-		h.Add("Vary", "Accept-Encoding")
+		if _, ok := h["Vary"]; ok {
+			h.Add("Vary", "Accept-Encoding")
+		} else {
+			h["Vary"] = varyAcceptEncoding
+		}
 	}
 	if inm := r.Header.Get("If-None-Match"); inm != "" && ETagMatches(inm, p.etag) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
 	if p.raw != nil {
-		h.Set("Content-Length", strconv.Itoa(len(p.raw)))
+		h["Content-Length"] = p.headers.length
 		w.WriteHeader(http.StatusOK)
 		w.Write(p.raw)
 		return
 	}
 	if AcceptsGzip(r) {
-		h.Set("Content-Encoding", "gzip")
-		h.Set("Content-Length", strconv.Itoa(len(p.gzipped)))
+		h["Content-Encoding"] = gzipEncodingValue
+		h["Content-Length"] = p.headers.length
 		w.WriteHeader(http.StatusOK)
 		w.Write(p.gzipped)
 		return
@@ -93,7 +123,7 @@ func (p *Page) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err := g.zr.Reset(bytes.NewReader(p.gzipped)); err != nil {
 		panic(err) // we wrote these bytes ourselves
 	}
-	h.Set("Content-Length", strconv.Itoa(p.size))
+	h["Content-Length"] = p.headers.uncompressedLength
 	w.WriteHeader(http.StatusOK)
 	io.CopyBuffer(w, &g.zr, g.buf[:])
 }

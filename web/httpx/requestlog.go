@@ -34,7 +34,7 @@ func LogRequests(log *slog.Logger, observe func(route, method string, status int
 			b := make([]byte, 8)
 			rand.Read(b)
 			id := hex.EncodeToString(b)
-			w.Header().Set("X-Request-Id", id)
+			w.Header()["X-Request-Id"] = []string{id} // canonical already: no Set's canonicalising
 			ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
 			start := time.Now()
 			next.ServeHTTP(ww, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))

@@ -23,7 +23,7 @@ import (
 // Book serves GET /r/{token}/book.
 func (h *Handler) Book(w http.ResponseWriter, r *http.Request) error {
 	token := chi.URLParam(r, "token")
-	if !tokenPattern.MatchString(token) {
+	if !assessment.IsShareToken(token) {
 		return page.NotFound()
 	}
 	if h.cfg.BookingURL == "" {

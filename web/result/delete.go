@@ -14,7 +14,7 @@ import (
 // browser session that submitted it. A share link alone is not enough.
 func (h *Handler) DeleteOwn(w http.ResponseWriter, r *http.Request) error {
 	token := chi.URLParam(r, "token")
-	if !tokenPattern.MatchString(token) {
+	if !assessment.IsShareToken(token) {
 		return page.NotFound()
 	}
 	d, err := h.drafts.Find(r)

@@ -102,7 +102,7 @@ func mailbox(email string) string {
 // SendLink serves POST /r/{token}/email-link.
 func (h *Handler) SendLink(w http.ResponseWriter, r *http.Request) error {
 	token := chi.URLParam(r, "token")
-	if !h.cfg.EmailResults || !tokenPattern.MatchString(token) {
+	if !h.cfg.EmailResults || !assessment.IsShareToken(token) {
 		return page.NotFound()
 	}
 	if err := r.ParseForm(); err != nil {

@@ -68,7 +68,7 @@ func (f *Framed) OpenFullPage(w http.ResponseWriter, r *http.Request) error {
 		return page.BadForm(err)
 	}
 	token := chi.URLParam(r, "token")
-	if !tokenPattern.MatchString(token) {
+	if !assessment.IsShareToken(token) {
 		return page.NotFound()
 	}
 	if err := h.drafts.Claim(w, r, token); err != nil && !errors.Is(err, assessment.ErrNotFound) {

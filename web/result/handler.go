@@ -11,7 +11,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"regexp"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -129,15 +128,11 @@ func New(cfg Config, store Store, drafts Drafts, forms Questionnaires, pages pag
 // token is not found without asking the store.
 func (h *Handler) resultAt(r *http.Request) (*assessment.Assessment, error) {
 	token := chi.URLParam(r, "token")
-	if !tokenPattern.MatchString(token) {
+	if !assessment.IsShareToken(token) {
 		return nil, page.NotFound()
 	}
 	return h.store.FindAssessment(r.Context(), token)
 }
-
-// tokenPattern matches share tokens (18 random bytes, base64url), so junk
-// addresses are turned away before they reach the database.
-var tokenPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{24}$`)
 
 // ownsResult reports whether the visitor's session made result a.
 func (h *Handler) ownsResult(r *http.Request, a *assessment.Assessment) bool {
@@ -152,6 +147,8 @@ func (h *Handler) owner() page.OwnerView {
 
 // noIndex keeps a result page out of search engines and caches.
 func noIndex(w http.ResponseWriter) {
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("X-Robots-Tag", "noindex")
+	httpx.NoStore(w)
+	w.Header()["X-Robots-Tag"] = noIndexValue
 }
+
+var noIndexValue = httpx.Value("noindex") // built once: see httpx.Value

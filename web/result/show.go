@@ -19,22 +19,20 @@ import (
 // Show serves GET /r/{token} and its JSON twin, /r/{token}.json.
 func (h *Handler) Show(w http.ResponseWriter, r *http.Request) error {
 	token, asJSON := strings.CutSuffix(chi.URLParam(r, "token"), ".json")
-	if !tokenPattern.MatchString(token) {
+	if !assessment.IsShareToken(token) {
 		return page.NotFound()
 	}
 	if !h.drafts.HasSession(r) {
 		// Whoever has no session cannot own the result: they get the
 		// shared page, rendered once and kept (kept.go).
-		httpx.NoStore(w)
-		w.Header().Set("X-Robots-Tag", "noindex")
+		noIndex(w)
 		return h.serveSharedResult(w, r, token, asJSON)
 	}
 	a, err := h.store.FindAssessment(r.Context(), token)
 	if err != nil {
 		return err
 	}
-	httpx.NoStore(w)
-	w.Header().Set("X-Robots-Tag", "noindex")
+	noIndex(w)
 	q := h.forms.Find(r.Context(), a.QuestionnaireVersion)
 	if asJSON {
 		return h.pages.WriteJSON(w, r, http.StatusOK, resultJSON(a, h.benchmarks.viewOf(r.Context(), q, a)))
