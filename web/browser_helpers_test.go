@@ -362,6 +362,14 @@ func (tb *tab) choose(id string) {
 	sel := "#" + cssEscape(id)
 	if !tb.mode.keyboard {
 		tb.do(tb.press(`label[for="`+id+`"]`, ""))
+		// Inside a frame on another site the click is placed from where the
+		// label was measured; a frame still settling its height or the host
+		// page's scroll can move it away under the pointer, as it would under
+		// a person's finger. Like a person, try once more once it is still.
+		ticked := fmt.Sprintf(`document.querySelector(%q).checked`, sel)
+		if tb.host != nil && !tb.waitFor(ticked) {
+			tb.do(tb.press(`label[for="`+id+`"]`, ""))
+		}
 	} else {
 		kind := eval[string](tb, fmt.Sprintf(`document.querySelector(%q).type`, sel))
 		if kind == "radio" {
