@@ -95,11 +95,7 @@ func (h *Handler) Dashboard(w http.ResponseWriter, r *http.Request) error {
 	}
 	total := outcomeCountRow{Name: "All outcomes"}
 	for i := range periods {
-		n := 0
-		for _, c := range counts[i] {
-			n += c
-		}
-		total.Counts = append(total.Counts, n)
+		total.Counts = append(total.Counts, countAll(counts[i]))
 	}
 	v.Total = total
 
@@ -391,4 +387,13 @@ func (h *Handler) newFunnelChart(steps []assessment.FunnelStep) funnelChartView 
 	}
 	v.Height = strconv.Itoa(len(v.Rows) * page.ChartRowGap)
 	return v
+}
+
+// countAll is the assessments of every outcome together.
+func countAll(byOutcome map[string]int) int {
+	n := 0
+	for _, c := range byOutcome {
+		n += c
+	}
+	return n
 }

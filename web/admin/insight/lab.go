@@ -229,11 +229,7 @@ func (h *Handler) storedCount(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("count stored assessments: %w", err)
 	}
-	total := 0
-	for _, n := range counts[0] {
-		total += n
-	}
-	return total, nil
+	return countAll(counts[0]), nil
 }
 
 // rescoredNoun names what the summary counts: all stored assessments, or,
